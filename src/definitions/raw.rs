@@ -1,0 +1,83 @@
+//! The definition files exactly as written, with the position of every value so that
+//! errors can name a line. `deny_unknown_fields` turns a misspelt key into an error.
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VisionsFile {
+    #[serde(default)]
+    pub visions: Vec<Spanned<Vision>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vision {
+    pub id: Spanned<String>,
+    pub name: Option<Spanned<Text>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Text {
+    pub ja: Option<String>,
+    pub en: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Wave {
+    pub id: Spanned<String>,
+    pub title: Option<Spanned<Text>>,
+    pub intro: Option<Spanned<Text>>,
+    pub opens: Spanned<Datetime>,
+    pub closes: Spanned<Datetime>,
+    #[serde(default)]
+    pub sections: Vec<Spanned<Section>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: Spanned<String>,
+    pub vision: Option<Spanned<String>>,
+    pub title: Option<Spanned<Text>>,
+    pub intro: Option<Spanned<Text>>,
+    #[serde(default)]
+    pub questions: Vec<Spanned<Question>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub text: Option<Spanned<Text>>,
+    pub help: Option<Spanned<Text>>,
+    pub required: Option<bool>,
+    pub dont_know: Option<Spanned<bool>>,
+    pub options: Option<Spanned<Vec<Spanned<Choice>>>>,
+    pub max_choices: Option<Spanned<i64>>,
+    pub max_length: Option<Spanned<i64>>,
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub unit: Option<Spanned<Text>>,
+    pub show_if: Option<Spanned<ShowIf>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub code: Spanned<String>,
+    pub ja: Option<String>,
+    pub en: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowIf {
+    pub question: Spanned<String>,
+    pub equals: Spanned<String>,
+}

@@ -1,0 +1,254 @@
+//! CSV as Japanese analysts open it in Excel: UTF-8 with BOM and CRLF by default, every
+//! cell neutralised against formula injection, Shift_JIS on request without silent loss.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Write;
+use std::str::FromStr;
+
+/// The encodings an export can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Encoding {
+    #[default]
+    Utf8Bom,
+    Utf8,
+    /// Windows-31J, as Excel on Japanese Windows reads it.
+    ShiftJis,
+}
+
+impl Encoding {
+    pub const NAMES: [&'static str; 3] = ["utf-8-bom", "utf-8", "shift_jis"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::Utf8Bom => "utf-8-bom",
+            Encoding::Utf8 => "utf-8",
+            Encoding::ShiftJis => "shift_jis",
+        }
+    }
+
+    /// The `charset` for a `Content-Type` header.
+    pub fn charset(self) -> &'static str {
+        match self {
+            Encoding::Utf8Bom | Encoding::Utf8 => "utf-8",
+            Encoding::ShiftJis => "shift_jis",
+        }
+    }
+}
+
+impl FromStr for Encoding {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().replace('_', "-").as_str() {
+            "utf-8-bom" | "utf8-bom" => Ok(Encoding::Utf8Bom),
+            "utf-8" | "utf8" => Ok(Encoding::Utf8),
+            "shift-jis" | "sjis" | "windows-31j" | "cp932" => Ok(Encoding::ShiftJis),
+            _ => Err(format!(
+                "unknown encoding `{s}`: use one of {}",
+                Encoding::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
+impl fmt::Display for Encoding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A character the chosen encoding cannot hold, with where it is (1-based, header = row 1).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "row {row}, column `{column}`: the character `{character}` cannot be written in {encoding}; export as utf-8-bom instead"
+)]
+pub struct EncodingError {
+    pub row: usize,
+    pub column: String,
+    pub character: char,
+    pub encoding: Encoding,
+}
+
+/// A cell that a spreadsheet would read as a formula gets a leading apostrophe.
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
+        _ => Cow::Borrowed(cell),
+    }
+}
+
+/// Writes records one at a time to `out`, so large exports stream.
+pub struct CsvWriter<W: Write> {
+    out: W,
+    encoding: Encoding,
+    header: Vec<String>,
+    row: usize,
+    line: Vec<u8>,
+}
+
+impl<W: Write> CsvWriter<W> {
+    /// Writes the BOM (for `utf-8-bom`) and the header row.
+    pub fn new(
+        mut out: W,
+        encoding: Encoding,
+        header: &[&str],
+    ) -> Result<Self, super::ExportError> {
+        if encoding == Encoding::Utf8Bom {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
+        let mut w = CsvWriter {
+            out,
+            encoding,
+            header: header.iter().map(|h| h.to_string()).collect(),
+            row: 0,
+            line: Vec::new(),
+        };
+        w.write(header)?;
+        Ok(w)
+    }
+
+    pub fn write<S: AsRef<str>>(&mut self, record: &[S]) -> Result<(), super::ExportError> {
+        self.row += 1;
+        let cells: Vec<Cow<'_, str>> = record.iter().map(|c| neutralise(c.as_ref())).collect();
+        if self.encoding == Encoding::ShiftJis {
+            let cells: Vec<Cow<'_, str>> = cells.into_iter().map(to_windows_31j_forms).collect();
+            return self.write_cells(cells);
+        }
+        self.write_cells(cells)
+    }
+
+    fn write_cells(&mut self, cells: Vec<Cow<'_, str>>) -> Result<(), super::ExportError> {
+        if self.encoding == Encoding::ShiftJis {
+            for (i, cell) in cells.iter().enumerate() {
+                if let Some(character) = unencodable_in_shift_jis(cell) {
+                    return Err(EncodingError {
+                        row: self.row,
+                        column: self.header.get(i).cloned().unwrap_or_default(),
+                        character,
+                        encoding: self.encoding,
+                    }
+                    .into());
+                }
+            }
+        }
+        self.line.clear();
+        {
+            let mut w = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(&mut self.line);
+            w.write_record(cells.iter().map(|c| c.as_bytes()))
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            w.flush()?;
+        }
+        match self.encoding {
+            Encoding::Utf8Bom | Encoding::Utf8 => self.out.write_all(&self.line)?,
+            Encoding::ShiftJis => {
+                let text = std::str::from_utf8(&self.line).expect("csv writes what it was given");
+                let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+                self.out.write_all(&bytes)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(mut self) -> Result<W, super::ExportError> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}
+
+/// Characters that look the same but that Windows-31J holds at another code point (the
+/// well-known JIS X 0208 / CP932 mapping differences), so that e.g. an em dash in a vision
+/// name does not make a Shift_JIS export fail.
+fn to_windows_31j_forms(cell: Cow<'_, str>) -> Cow<'_, str> {
+    const MAP: [(char, char); 7] = [
+        ('\u{2014}', '\u{2015}'), // EM DASH → HORIZONTAL BAR
+        ('\u{301C}', '\u{FF5E}'), // WAVE DASH → FULLWIDTH TILDE
+        ('\u{2016}', '\u{2225}'), // DOUBLE VERTICAL LINE → PARALLEL TO
+        ('\u{2212}', '\u{FF0D}'), // MINUS SIGN → FULLWIDTH HYPHEN-MINUS
+        ('\u{00A2}', '\u{FFE0}'), // CENT SIGN
+        ('\u{00A3}', '\u{FFE1}'), // POUND SIGN
+        ('\u{00AC}', '\u{FFE2}'), // NOT SIGN
+    ];
+    if !cell.chars().any(|c| MAP.iter().any(|(from, _)| *from == c)) {
+        return cell;
+    }
+    Cow::Owned(
+        cell.chars()
+            .map(|c| {
+                MAP.iter()
+                    .find(|(from, _)| *from == c)
+                    .map_or(c, |(_, to)| *to)
+            })
+            .collect(),
+    )
+}
+
+fn unencodable_in_shift_jis(cell: &str) -> Option<char> {
+    let (_, _, had_errors) = encoding_rs::SHIFT_JIS.encode(cell);
+    if !had_errors {
+        return None;
+    }
+    cell.chars().find(|c| {
+        let mut buf = [0u8; 4];
+        encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf)).2
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(encoding: Encoding, rows: &[&[&str]]) -> Result<Vec<u8>, crate::export::ExportError> {
+        let mut w = CsvWriter::new(Vec::new(), encoding, &["id", "label"])?;
+        for r in rows {
+            w.write(r)?;
+        }
+        w.finish()
+    }
+
+    #[test]
+    fn default_is_utf8_with_bom_and_crlf() {
+        let bytes = write(Encoding::Utf8Bom, &[&["v1", "利便性向上, \"便利\""]]).unwrap();
+        assert_eq!(
+            String::from_utf8(bytes).unwrap(),
+            "\u{feff}id,label\r\nv1,\"利便性向上, \"\"便利\"\"\"\r\n"
+        );
+        let bytes = write(Encoding::Utf8, &[&["v1", "x"]]).unwrap();
+        assert_eq!(bytes, b"id,label\r\nv1,x\r\n");
+    }
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad), format!("'{bad}"));
+        }
+        assert_eq!(neutralise("1-1"), "1-1");
+        assert_eq!(neutralise(""), "");
+        let bytes = write(Encoding::Utf8, &[&["=HYPERLINK(\"x\")", "ok"]]).unwrap();
+        assert_eq!(bytes, b"id,label\r\n\"'=HYPERLINK(\"\"x\"\")\",ok\r\n");
+    }
+
+    #[test]
+    fn shift_jis_round_trips_japanese_and_names_what_it_cannot_hold() {
+        let bytes = write(Encoding::ShiftJis, &[&["v1", "安心・安全 — ①\u{301C}"]]).unwrap();
+        let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+        assert!(!errors);
+        // The em dash comes back as Windows-31J's horizontal bar, which looks the same.
+        assert_eq!(text, "id,label\r\nv1,安心・安全 \u{2015} ①\u{FF5E}\r\n");
+        let err = write(Encoding::ShiftJis, &[&["v1", "ok"], &["v2", "🙂 emoji"]]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "row 3, column `label`: the character `🙂` cannot be written in shift_jis; export as utf-8-bom instead"
+        );
+    }
+
+    #[test]
+    fn encodings_parse_with_the_allowed_values_listed() {
+        assert_eq!("utf-8-bom".parse(), Ok(Encoding::Utf8Bom));
+        assert_eq!("shift_jis".parse(), Ok(Encoding::ShiftJis));
+        let err = "latin1".parse::<Encoding>().unwrap_err();
+        assert!(err.contains("utf-8-bom, utf-8, shift_jis"), "{err}");
+    }
+}

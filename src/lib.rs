@@ -1,0 +1,17 @@
+//! citizen-survey: anonymous citizen surveys for Suita City's digital policy.
+//!
+//! Folders follow the path of a request: `web` (routes, pages) → `domain` (answers parsed
+//! once) → `db` (storage) and `stats` + `export` (scores and CSV). `definitions` reads the
+//! survey files; `startup` wires it together; `cli` is the binary's commands.
+
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod definitions;
+pub mod domain;
+pub mod error;
+pub mod export;
+pub mod settings;
+pub mod startup;
+pub mod stats;
+pub mod web;

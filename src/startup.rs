@@ -1,0 +1,63 @@
+//! Building the application from settings: definitions, database, HTTP server.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+
+use crate::clock::Clock;
+use crate::definitions;
+use crate::settings::Settings;
+use crate::web::{AppState, not_found, routes, security_headers};
+
+/// A configured server bound to its port, not yet running.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Loads and checks the definitions, opens and migrates the database, binds the socket
+    /// (`SURVEY_BIND`; port 0 picks a free one). Any failure is one message naming the
+    /// setting to fix. Call from within the actix runtime.
+    pub fn build(settings: &Settings, clock: Clock) -> anyhow::Result<Self> {
+        let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
+            anyhow::anyhow!(
+                "the survey definitions in {} are invalid (SURVEY_DEFINITIONS); run `citizen-survey check` for the same list:\n{e}",
+                settings.definitions.display()
+            )
+        })?;
+        let pool = crate::db::connect(&settings.database_url)?;
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {} (SURVEY_BIND)", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            definitions: Arc::new(defs),
+            pool,
+            clock,
+            min_group_size: settings.min_group_size,
+            max_body_bytes: settings.max_body_bytes,
+        };
+        let server = HttpServer::new(move || {
+            App::new()
+                .wrap(security_headers())
+                .app_data(web::Data::new(state.clone()))
+                .configure(routes)
+                .default_service(web::to(not_found))
+        })
+        .listen(listener)?
+        .run();
+        tracing::info!(port, definitions = %settings.definitions.display(), "citizen-survey listening");
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,267 @@
+//! Every word a resident reads that does not come from the definitions, in both languages.
+//! A struct rather than a lookup table, so a missing translation does not compile.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::domain::{FieldProblem, Lang};
+
+pub struct Strings {
+    pub site_name: &'static str,
+    pub skip_to_content: &'static str,
+    /// Name of the other language, shown on the language switch.
+    pub other_lang_name: &'static str,
+    pub index_title: &'static str,
+    pub index_lead: &'static str,
+    pub no_waves: &'static str,
+    pub status_open: &'static str,
+    pub status_upcoming: &'static str,
+    pub status_closed: &'static str,
+    pub answer_link: &'static str,
+    pub anonymity_note: &'static str,
+    pub required: &'static str,
+    pub submit: &'static str,
+    pub error_prefix: &'static str,
+    pub error_summary_title: &'static str,
+    pub choose_all: &'static str,
+    pub scale_labels: [&'static str; 5],
+    pub dont_know: &'static str,
+    pub thanks_title: &'static str,
+    pub thanks_body: &'static str,
+    pub back_to_top: &'static str,
+    pub back_to_form: &'static str,
+    pub closed_title: &'static str,
+    pub upcoming_title: &'static str,
+    pub not_stored: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub too_large_title: &'static str,
+    pub too_large_body: &'static str,
+    pub unavailable_title: &'static str,
+    pub unavailable_body: &'static str,
+    pub internal_title: &'static str,
+    pub internal_body: &'static str,
+}
+
+static JA: Strings = Strings {
+    site_name: "吹田市デジタル政策 市民アンケート",
+    skip_to_content: "本文へ移動",
+    other_lang_name: "English",
+    index_title: "回答受付中のアンケート",
+    index_lead: "吹田市デジタル政策の取組について、市民の皆さまのご意見をお聞きしています。回答は匿名です。",
+    no_waves: "現在、予定されているアンケートはありません。",
+    status_open: "受付中",
+    status_upcoming: "受付開始前",
+    status_closed: "受付終了",
+    answer_link: "回答する",
+    anonymity_note: "このアンケートは匿名です。お名前・住所・メールアドレスはお聞きしません。",
+    required: "必須",
+    submit: "回答を送信する",
+    error_prefix: "エラー：",
+    error_summary_title: "入力内容を確認してください",
+    choose_all: "あてはまるものをすべて選んでください。",
+    scale_labels: [
+        "全くそう思わない",
+        "あまりそう思わない",
+        "どちらともいえない",
+        "ややそう思う",
+        "とてもそう思う",
+    ],
+    dont_know: "わからない",
+    thanks_title: "ご回答ありがとうございました",
+    thanks_body: "回答は匿名で保存されました。いただいたご意見は、吹田市デジタル政策の評価と見直しに活用します。",
+    back_to_top: "トップページへ戻る",
+    back_to_form: "アンケートへ戻る",
+    closed_title: "このアンケートの受付は終了しました",
+    upcoming_title: "このアンケートはまだ受付前です",
+    not_stored: "この回答は保存されていません。",
+    not_found_title: "ページが見つかりません",
+    not_found_body: "アドレスをご確認ください。回答受付中のアンケートはトップページからご覧いただけます。",
+    too_large_title: "送信内容が大きすぎます",
+    too_large_body: "回答は保存されていません。ブラウザの「戻る」で回答画面に戻り、自由記述を短くしてから、もう一度送信してください。",
+    unavailable_title: "ただいま回答を保存できません",
+    unavailable_body: "回答はまだ保存されていません。入力内容はこの画面に残っていますので、少し時間をおいてから、もう一度送信してください。",
+    internal_title: "エラーが発生しました",
+    internal_body: "申し訳ありません。回答は保存されていません。時間をおいてからもう一度お試しください。",
+};
+
+static EN: Strings = Strings {
+    site_name: "Suita City Digital Policy — Citizen Survey",
+    skip_to_content: "Skip to content",
+    other_lang_name: "日本語",
+    index_title: "Surveys open for answers",
+    index_lead: "Suita City asks residents how its digital policy is working. Your answers are anonymous.",
+    no_waves: "No surveys are scheduled at the moment.",
+    status_open: "Open",
+    status_upcoming: "Not open yet",
+    status_closed: "Closed",
+    answer_link: "Answer the survey",
+    anonymity_note: "This survey is anonymous. We do not ask for your name, address or e-mail address.",
+    required: "required",
+    submit: "Submit your answers",
+    error_prefix: "Error: ",
+    error_summary_title: "There is a problem with your answers",
+    choose_all: "Choose all that apply.",
+    scale_labels: [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ],
+    dont_know: "Don't know",
+    thanks_title: "Thank you for your answers",
+    thanks_body: "Your answers have been stored anonymously. They will be used to evaluate and improve Suita City's digital policy.",
+    back_to_top: "Back to the start page",
+    back_to_form: "Back to the survey",
+    closed_title: "This survey is closed",
+    upcoming_title: "This survey is not open yet",
+    not_stored: "Your answers were not stored.",
+    not_found_title: "Page not found",
+    not_found_body: "Check the address. Surveys open for answers are listed on the start page.",
+    too_large_title: "Your answers are too large to send",
+    too_large_body: "Your answers were not stored. Use your browser's Back button to return to the form, shorten your written answers and submit again.",
+    unavailable_title: "Your answers cannot be stored right now",
+    unavailable_body: "Your answers have not been stored yet. They are still on this page: please wait a moment and submit again.",
+    internal_title: "Something went wrong",
+    internal_body: "Sorry, your answers were not stored. Please try again later.",
+};
+
+pub fn strings(lang: Lang) -> &'static Strings {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// `2026年11月1日` / `1 November 2026`.
+pub fn date(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Ja => format!("{}年{}月{}日", d.year(), d.month(), d.day()),
+        Lang::En => d.format("%-d %B %Y").to_string(),
+    }
+}
+
+pub fn period(lang: Lang, opens: NaiveDate, closes: NaiveDate) -> String {
+    match lang {
+        Lang::Ja => format!("回答期間：{} 〜 {}", date(lang, opens), date(lang, closes)),
+        Lang::En => format!(
+            "Survey period: {} – {}",
+            date(lang, opens),
+            date(lang, closes)
+        ),
+    }
+}
+
+pub fn opens_on(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Ja => format!("{}から回答できます。", date(lang, d)),
+        Lang::En => format!("It opens on {}.", date(lang, d)),
+    }
+}
+
+pub fn closed_on(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Ja => format!("{}で受付を終了しました。", date(lang, d)),
+        Lang::En => format!("It closed on {}.", date(lang, d)),
+    }
+}
+
+/// `問3` / `Question 3`.
+pub fn question_number(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ja => format!("問{n}"),
+        Lang::En => format!("Question {n}"),
+    }
+}
+
+/// The hint under a question shown only after a given answer.
+pub fn only_if(lang: Lang, question: usize, answer: &str) -> String {
+    match lang {
+        Lang::Ja => format!("問{question}で「{answer}」と答えた方のみお答えください。"),
+        Lang::En => format!("Answer only if you answered “{answer}” to question {question}."),
+    }
+}
+
+pub fn max_choices(lang: Lang, max: usize) -> String {
+    match lang {
+        Lang::Ja => format!("{max}つまで選んでください。"),
+        Lang::En => format!("Choose up to {max}."),
+    }
+}
+
+pub fn max_length(lang: Lang, max: usize) -> String {
+    match lang {
+        Lang::Ja => format!("{max}文字以内でご記入ください。"),
+        Lang::En => format!("Up to {max} characters."),
+    }
+}
+
+pub fn number_range(lang: Lang, min: i64, max: i64, unit: Option<&str>) -> String {
+    let unit = unit.unwrap_or("");
+    match lang {
+        Lang::Ja => format!("{min}〜{max}{unit}の数字でご記入ください。"),
+        Lang::En => format!("A whole number from {min} to {max} {unit}.").replace(" .", "."),
+    }
+}
+
+/// What is wrong with an answer and how to fix it, in the resident's language.
+pub fn problem(lang: Lang, problem: &FieldProblem) -> String {
+    match (lang, problem) {
+        (Lang::Ja, FieldProblem::Required) => "この質問にお答えください。".into(),
+        (Lang::En, FieldProblem::Required) => "Answer this question.".into(),
+        (Lang::Ja, FieldProblem::NotAnOption) => "選択肢の中から選んでください。".into(),
+        (Lang::En, FieldProblem::NotAnOption) => "Choose one of the options shown.".into(),
+        (Lang::Ja, FieldProblem::TooManyChoices { max }) => {
+            format!("選べるのは{max}つまでです。選択を減らしてください。")
+        }
+        (Lang::En, FieldProblem::TooManyChoices { max }) => {
+            format!("Choose no more than {max} options.")
+        }
+        (Lang::Ja, FieldProblem::TooLong { max, length }) => {
+            format!("{max}文字以内でご記入ください（現在{length}文字）。")
+        }
+        (Lang::En, FieldProblem::TooLong { max, length }) => {
+            format!("Use {max} characters or fewer (you used {length}).")
+        }
+        (Lang::Ja, FieldProblem::NotANumber) => "数字のみでご記入ください（例：3）。".into(),
+        (Lang::En, FieldProblem::NotANumber) => "Enter a whole number, such as 3.".into(),
+        (Lang::Ja, FieldProblem::OutOfRange { min, max }) => {
+            format!("{min}から{max}までの数字でご記入ください。")
+        }
+        (Lang::En, FieldProblem::OutOfRange { min, max }) => {
+            format!("Enter a number from {min} to {max}.")
+        }
+        (Lang::Ja, FieldProblem::UnknownField(_)) => {
+            "このページは古い版のフォームから送信されました。下の回答を確認して、もう一度送信してください。".into()
+        }
+        (Lang::En, FieldProblem::UnknownField(_)) => {
+            "This page was sent from an older version of the form. Check your answers below and submit again.".into()
+        }
+        (Lang::Ja, FieldProblem::MissingKey) => {
+            "フォームの有効期限が切れていました。回答はそのまま残っていますので、確認してもう一度送信してください。".into()
+        }
+        (Lang::En, FieldProblem::MissingKey) => {
+            "The form had expired. Your answers are kept below: check them and submit again.".into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_read_naturally() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
+        assert_eq!(date(Lang::Ja, d), "2026年11月1日");
+        assert_eq!(date(Lang::En, d), "1 November 2026");
+        assert_eq!(
+            number_range(Lang::En, 0, 99, None),
+            "A whole number from 0 to 99."
+        );
+        assert_eq!(
+            number_range(Lang::Ja, 0, 99, Some("回")),
+            "0〜99回の数字でご記入ください。"
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! HTTP: routes, handlers and pages.
+
+mod analyst;
+mod assets;
+mod health;
+pub mod i18n;
+mod resident;
+pub mod views;
+
+use std::sync::Arc;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, web};
+
+use crate::clock::Clock;
+use crate::db::Pool;
+use crate::definitions::Definitions;
+use crate::domain::Lang;
+
+/// What every handler may read; cheap to clone, no global state.
+#[derive(Clone)]
+pub struct AppState {
+    pub definitions: Arc<Definitions>,
+    pub pool: Pool,
+    pub clock: Clock,
+    pub min_group_size: u64,
+    pub max_body_bytes: usize,
+}
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(resident::index))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/static/style.css", web::get().to(assets::stylesheet))
+        .route("/surveys/{wave}", web::get().to(resident::form))
+        .route("/surveys/{wave}", web::post().to(resident::submit))
+        .route("/surveys/{wave}/thanks", web::get().to(resident::thanks))
+        .route(
+            "/analyst/waves/{wave}/vision-scores.csv",
+            web::get().to(analyst::vision_scores),
+        );
+}
+
+/// The Content-Security-Policy of every page: our own stylesheet, no script at all.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, CSP))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+}
+
+/// The resident's language from `?lang=` (if given) and `Accept-Language`.
+pub fn negotiate_lang(req: &HttpRequest, query: Option<&str>) -> Lang {
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Lang::negotiate(query, accept)
+}
+
+/// Pages that carry a one-time key or a resident's answers are never cached.
+pub fn no_store() -> (header::HeaderName, HeaderValue) {
+    (header::CACHE_CONTROL, HeaderValue::from_static("no-store"))
+}
+
+/// Unknown paths: a 404 page in the resident's language.
+pub async fn not_found(
+    req: HttpRequest,
+) -> Result<actix_web::HttpResponse, crate::error::AppError> {
+    Err(crate::error::AppError::not_found().for_resident(negotiate_lang(&req, None)))
+}

@@ -1,0 +1,206 @@
+//! Resident pages: the list of waves, the form, submitting it, the thank-you page.
+//! Nothing here logs a request: a log line's time beside a submission would date it.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::StreamExt;
+use serde::Deserialize;
+
+use super::{AppState, negotiate_lang, no_store, views};
+use crate::db::responses::{self, Channel};
+use crate::definitions::{Wave, WaveStatus};
+use crate::domain::{Lang, SubmissionKey, parse_submission};
+use crate::error::{AppError, ErrorKind};
+
+#[derive(Deserialize)]
+pub struct LangQuery {
+    lang: Option<String>,
+}
+
+fn html(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(no_store())
+        .body(body)
+}
+
+fn find_wave<'a>(state: &'a AppState, id: &str, lang: Lang) -> Result<&'a Wave, AppError> {
+    state
+        .definitions
+        .wave(id)
+        .ok_or_else(|| AppError::not_found().for_resident(lang))
+}
+
+pub async fn index(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<LangQuery>,
+) -> HttpResponse {
+    let lang = negotiate_lang(&req, query.lang.as_deref());
+    html(
+        StatusCode::OK,
+        views::index(&state.definitions, lang, (state.clock)()),
+    )
+}
+
+pub async fn form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    let lang = negotiate_lang(&req, query.lang.as_deref());
+    let wave = find_wave(&state, &path, lang)?;
+    let body = match wave.status((state.clock)()) {
+        WaveStatus::Open => views::survey(
+            wave,
+            lang,
+            views::FormState {
+                raw: None,
+                errors: &[],
+                notice: None,
+                key: SubmissionKey::generate().as_string(),
+            },
+        ),
+        status => views::not_open(wave, lang, status, false),
+    };
+    Ok(html(StatusCode::OK, body))
+}
+
+pub async fn submit(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    payload: web::Payload,
+) -> Result<HttpResponse, AppError> {
+    let fallback = negotiate_lang(&req, None);
+    let wave = find_wave(&state, &path, fallback)?;
+    let body = read_body(payload, state.max_body_bytes)
+        .await
+        .map_err(|e| e.for_resident(fallback))?;
+    let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).map_err(|_| {
+        AppError::new(ErrorKind::BadRequest("the form could not be read".into()))
+            .for_resident(fallback)
+    })?;
+    let (raw, parsed) = parse_submission(wave, fallback, fields);
+    let lang = raw.lang;
+
+    let today = (state.clock)();
+    let status = wave.status(today);
+    if status != WaveStatus::Open {
+        return Ok(html(
+            StatusCode::FORBIDDEN,
+            views::not_open(wave, lang, status, true),
+        ));
+    }
+
+    // A form shown again keeps its key, so a later retry of it still counts once.
+    let key = raw
+        .key
+        .as_deref()
+        .and_then(SubmissionKey::parse)
+        .unwrap_or_else(SubmissionKey::generate)
+        .as_string();
+    let answers = match parsed {
+        Ok(answers) => answers,
+        Err(errors) => {
+            let page = views::survey(
+                wave,
+                lang,
+                views::FormState {
+                    raw: Some(&raw),
+                    errors: &errors,
+                    notice: None,
+                    key,
+                },
+            );
+            return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
+        }
+    };
+
+    let pool = state.pool.clone();
+    let wave_id = wave.id.clone();
+    let stored = web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        Ok(responses::store(
+            &mut conn,
+            &wave_id,
+            Channel::Web,
+            today,
+            &answers,
+        )?)
+    })
+    .await
+    .map_err(AppError::from)
+    .and_then(|r| r);
+
+    match stored {
+        // New or a replay: the resident sees the same thank-you page either way.
+        Ok(_) => Ok(HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!("/surveys/{}/thanks?lang={lang}", wave.id),
+            ))
+            .insert_header(no_store())
+            .finish()),
+        Err(AppError {
+            kind: ErrorKind::Unavailable(cause),
+            ..
+        }) => {
+            tracing::warn!(error = %cause, "submission not stored: database unavailable");
+            let page = views::survey(
+                wave,
+                lang,
+                views::FormState {
+                    raw: Some(&raw),
+                    errors: &[],
+                    notice: Some(super::i18n::strings(lang).unavailable_body.to_string()),
+                    key,
+                },
+            );
+            Ok(HttpResponse::ServiceUnavailable()
+                .content_type("text/html; charset=utf-8")
+                .insert_header(no_store())
+                .insert_header((header::RETRY_AFTER, "5"))
+                .body(page))
+        }
+        Err(e) => Err(e.for_resident(lang)),
+    }
+}
+
+pub async fn thanks(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    let lang = negotiate_lang(&req, query.lang.as_deref());
+    let wave = find_wave(&state, &path, lang)?;
+    Ok(html(StatusCode::OK, views::thanks(wave, lang)))
+}
+
+/// Reads the body up to `limit` bytes. A larger body is drained (up to a hard cap) before
+/// answering 413, so the browser receives the page instead of a reset connection.
+async fn read_body(mut payload: web::Payload, limit: usize) -> Result<web::BytesMut, AppError> {
+    const DRAIN_CAP: usize = 16 * 1024 * 1024;
+    let mut body = web::BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| {
+            AppError::new(ErrorKind::BadRequest(format!(
+                "the request body could not be read: {e}"
+            )))
+        })?;
+        seen += chunk.len();
+        if seen > DRAIN_CAP {
+            break;
+        }
+        if seen <= limit {
+            body.extend_from_slice(&chunk);
+        }
+    }
+    if seen > limit {
+        return Err(AppError::new(ErrorKind::PayloadTooLarge));
+    }
+    Ok(body)
+}

@@ -1,0 +1,400 @@
+//! Pages as askama templates, and the view models that turn definitions, answers and errors
+//! into what a template shows. Askama escapes every value.
+
+use askama::Template;
+use chrono::NaiveDate;
+
+use super::i18n::{self, Strings};
+use crate::definitions::{Definitions, QuestionKind, Wave, WaveStatus};
+use crate::domain::{FieldError, Lang, RawForm};
+use crate::error::ErrorKind;
+
+/// What every page needs for its frame.
+pub struct Page {
+    pub lang: Lang,
+    pub other_lang: Lang,
+    pub s: &'static Strings,
+    /// Where the language switch points (the same page in the other language).
+    pub switch_href: Option<String>,
+}
+
+impl Page {
+    /// `path` is the page's own path; `None` hides the switch (e.g. on a POST result).
+    pub fn new(lang: Lang, path: Option<&str>) -> Self {
+        let other_lang = match lang {
+            Lang::Ja => Lang::En,
+            Lang::En => Lang::Ja,
+        };
+        Page {
+            lang,
+            other_lang,
+            s: i18n::strings(lang),
+            switch_href: path.map(|p| format!("{p}?lang={other_lang}")),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "index.html")]
+pub struct IndexPage {
+    pub page: Page,
+    pub waves: Vec<WaveItem>,
+}
+
+pub struct WaveItem {
+    pub id: String,
+    pub title: String,
+    pub open: bool,
+    pub status: &'static str,
+    pub status_class: &'static str,
+    pub period: String,
+    pub note: String,
+}
+
+pub fn index(defs: &Definitions, lang: Lang, today: NaiveDate) -> String {
+    let s = i18n::strings(lang);
+    let waves = defs
+        .waves
+        .iter()
+        .map(|w| {
+            let status = w.status(today);
+            let (label, class, note) = match status {
+                WaveStatus::Open => (s.status_open, "open", String::new()),
+                WaveStatus::Upcoming => {
+                    (s.status_upcoming, "upcoming", i18n::opens_on(lang, w.opens))
+                }
+                WaveStatus::Closed => (s.status_closed, "closed", i18n::closed_on(lang, w.closes)),
+            };
+            WaveItem {
+                id: w.id.clone(),
+                title: w.title.get(lang).to_string(),
+                open: status == WaveStatus::Open,
+                status: label,
+                status_class: class,
+                period: i18n::period(lang, w.opens, w.closes),
+                note,
+            }
+        })
+        .collect();
+    render(&IndexPage {
+        page: Page::new(lang, Some("/")),
+        waves,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub page: Page,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(String, String)>,
+}
+
+pub fn message(
+    page: Page,
+    title: &str,
+    paragraphs: Vec<String>,
+    link: Option<(String, String)>,
+) -> String {
+    render(&MessagePage {
+        page,
+        title: title.to_string(),
+        paragraphs,
+        link,
+    })
+}
+
+pub fn thanks(wave: &Wave, lang: Lang) -> String {
+    let s = i18n::strings(lang);
+    message(
+        Page::new(lang, Some(&format!("/surveys/{}/thanks", wave.id))),
+        s.thanks_title,
+        vec![wave.title.get(lang).to_string(), s.thanks_body.to_string()],
+        Some((format!("/?lang={lang}"), s.back_to_top.to_string())),
+    )
+}
+
+/// The page for a wave that does not take answers today; `after_post` adds that nothing was stored.
+pub fn not_open(wave: &Wave, lang: Lang, status: WaveStatus, after_post: bool) -> String {
+    let s = i18n::strings(lang);
+    let (title, when) = match status {
+        WaveStatus::Upcoming => (s.upcoming_title, i18n::opens_on(lang, wave.opens)),
+        _ => (s.closed_title, i18n::closed_on(lang, wave.closes)),
+    };
+    let mut paragraphs = vec![wave.title.get(lang).to_string(), when];
+    if after_post {
+        paragraphs.push(s.not_stored.to_string());
+    }
+    let path = format!("/surveys/{}", wave.id);
+    message(
+        Page::new(lang, (!after_post).then_some(path.as_str())),
+        title,
+        paragraphs,
+        Some((format!("/?lang={lang}"), s.back_to_top.to_string())),
+    )
+}
+
+pub fn error_page(lang: Lang, kind: &ErrorKind) -> String {
+    let s = i18n::strings(lang);
+    let (title, body) = match kind {
+        ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => (s.not_found_title, s.not_found_body),
+        ErrorKind::PayloadTooLarge => (s.too_large_title, s.too_large_body),
+        ErrorKind::Unavailable(_) => (s.unavailable_title, s.unavailable_body),
+        ErrorKind::BadRequest(_) | ErrorKind::Unauthorized | ErrorKind::Internal(_) => {
+            (s.internal_title, s.internal_body)
+        }
+    };
+    message(
+        Page::new(lang, None),
+        title,
+        vec![body.to_string()],
+        Some((format!("/?lang={lang}"), s.back_to_top.to_string())),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "survey.html")]
+pub struct SurveyPage {
+    pub page: Page,
+    pub wave_id: String,
+    pub title: String,
+    pub period: String,
+    pub intro: Option<String>,
+    pub key: String,
+    pub notice: Option<String>,
+    pub errors: Vec<ErrorLink>,
+    pub sections: Vec<SectionView>,
+}
+
+pub struct ErrorLink {
+    pub anchor: String,
+    pub message: String,
+}
+
+pub struct SectionView {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub questions: Vec<QuestionView>,
+}
+
+pub struct QuestionView {
+    pub id: String,
+    pub number: String,
+    pub text: String,
+    pub required: bool,
+    pub condition: Option<String>,
+    pub hints: Vec<String>,
+    pub error: Option<String>,
+    /// `scale`, `radios`, `checkboxes`, `textarea` or `number`.
+    pub control: &'static str,
+    pub options: Vec<OptionView>,
+    pub value: String,
+    pub max_length: usize,
+    pub unit: Option<String>,
+    /// Ids of the hint, condition and error paragraphs, for `aria-describedby`.
+    pub described_by: String,
+}
+
+pub struct OptionView {
+    pub input_id: String,
+    pub value: String,
+    pub label: String,
+    pub checked: bool,
+    pub dont_know: bool,
+}
+
+/// The survey form, empty or filled with what the resident sent, with any errors.
+pub struct FormState<'a> {
+    pub raw: Option<&'a RawForm>,
+    pub errors: &'a [FieldError],
+    pub notice: Option<String>,
+    pub key: String,
+}
+
+pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
+    let numbers: Vec<&str> = wave.questions().map(|q| q.id.as_str()).collect();
+    let number_of = |id: &str| numbers.iter().position(|x| *x == id).map_or(0, |i| i + 1);
+    let error_for = |id: &str| {
+        state
+            .errors
+            .iter()
+            .find(|e| e.question_id.as_deref() == Some(id))
+            .map(|e| i18n::problem(lang, &e.problem))
+    };
+    let given = |id: &str| state.raw.map_or(&[][..], |r| r.values(id));
+
+    let sections = wave
+        .sections
+        .iter()
+        .map(|section| SectionView {
+            id: section.id.clone(),
+            title: section.title.get(lang).to_string(),
+            intro: section.intro.as_ref().map(|t| t.get(lang).to_string()),
+            questions: section
+                .questions
+                .iter()
+                .map(|q| {
+                    let values = given(&q.id);
+                    let condition = q.show_if.as_ref().map(|c| {
+                        let label = wave
+                            .question(&c.question)
+                            .and_then(|t| t.kind.options().iter().find(|o| o.code == c.equals))
+                            .map_or(c.equals.as_str(), |o| o.label.get(lang));
+                        i18n::only_if(lang, number_of(&c.question), label)
+                    });
+                    let mut hints: Vec<String> =
+                        q.help.iter().map(|h| h.get(lang).to_string()).collect();
+                    let option = |i: usize, value: &str, label: &str, dont_know: bool| OptionView {
+                        input_id: format!("{}-{}", q.id, i + 1),
+                        value: value.to_string(),
+                        label: label.to_string(),
+                        checked: values.iter().any(|v| v == value),
+                        dont_know,
+                    };
+                    let s = i18n::strings(lang);
+                    let (control, options, max_length, unit) = match &q.kind {
+                        QuestionKind::Scale { dont_know, .. } => {
+                            let mut options: Vec<OptionView> = s
+                                .scale_labels
+                                .iter()
+                                .enumerate()
+                                .map(|(i, label)| {
+                                    option(
+                                        i,
+                                        &(i + 1).to_string(),
+                                        &format!("{}. {label}", i + 1),
+                                        false,
+                                    )
+                                })
+                                .collect();
+                            if *dont_know {
+                                options.push(option(
+                                    5,
+                                    crate::domain::DONT_KNOW,
+                                    s.dont_know,
+                                    true,
+                                ));
+                            }
+                            ("scale", options, 0, None)
+                        }
+                        QuestionKind::Single { options } => (
+                            "radios",
+                            options
+                                .iter()
+                                .enumerate()
+                                .map(|(i, o)| option(i, &o.code, o.label.get(lang), false))
+                                .collect(),
+                            0,
+                            None,
+                        ),
+                        QuestionKind::Multiple {
+                            options,
+                            max_choices,
+                        } => {
+                            hints.push(match max_choices {
+                                Some(max) => i18n::max_choices(lang, *max),
+                                None => s.choose_all.to_string(),
+                            });
+                            (
+                                "checkboxes",
+                                options
+                                    .iter()
+                                    .enumerate()
+                                    .map(|(i, o)| option(i, &o.code, o.label.get(lang), false))
+                                    .collect(),
+                                0,
+                                None,
+                            )
+                        }
+                        QuestionKind::Text { max_length } => {
+                            hints.push(i18n::max_length(lang, *max_length));
+                            ("textarea", Vec::new(), *max_length, None)
+                        }
+                        QuestionKind::Number { min, max, unit } => {
+                            let unit = unit.as_ref().map(|u| u.get(lang).to_string());
+                            hints.push(i18n::number_range(lang, *min, *max, unit.as_deref()));
+                            ("number", Vec::new(), 0, unit)
+                        }
+                    };
+                    let error = error_for(&q.id);
+                    let mut described_by: Vec<String> = Vec::new();
+                    if condition.is_some() {
+                        described_by.push(format!("{}-condition", q.id));
+                    }
+                    described_by.extend((1..=hints.len()).map(|i| format!("{}-hint-{i}", q.id)));
+                    if error.is_some() {
+                        described_by.push(format!("{}-error", q.id));
+                    }
+                    QuestionView {
+                        id: q.id.clone(),
+                        number: i18n::question_number(lang, number_of(&q.id)),
+                        text: q.text.get(lang).to_string(),
+                        required: q.required,
+                        condition,
+                        hints,
+                        error,
+                        control,
+                        options,
+                        value: values.first().cloned().unwrap_or_default(),
+                        max_length,
+                        unit,
+                        described_by: described_by.join(" "),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+
+    // The summary lists problems in form order and links each to its question.
+    let mut errors: Vec<ErrorLink> = state
+        .errors
+        .iter()
+        .filter(|e| e.question_id.is_none())
+        .map(|e| ErrorLink {
+            anchor: "main".into(),
+            message: i18n::problem(lang, &e.problem),
+        })
+        .collect();
+    // Several general problems say the same thing; one line is enough.
+    errors.dedup_by(|a, b| a.message == b.message);
+    for q in wave.questions() {
+        if let Some(e) = state
+            .errors
+            .iter()
+            .find(|e| e.question_id.as_deref() == Some(q.id.as_str()))
+        {
+            errors.push(ErrorLink {
+                anchor: format!("q-{}", q.id),
+                message: format!(
+                    "{}: {}",
+                    i18n::question_number(lang, number_of(&q.id)),
+                    i18n::problem(lang, &e.problem)
+                ),
+            });
+        }
+    }
+    let path = format!("/surveys/{}", wave.id);
+    let show_switch = state.raw.is_none();
+    render(&SurveyPage {
+        page: Page::new(lang, show_switch.then_some(path.as_str())),
+        wave_id: wave.id.clone(),
+        title: wave.title.get(lang).to_string(),
+        period: i18n::period(lang, wave.opens, wave.closes),
+        intro: wave.intro.as_ref().map(|t| t.get(lang).to_string()),
+        key: state.key,
+        notice: state.notice,
+        errors,
+        sections,
+    })
+}
+
+fn render(t: &impl Template) -> String {
+    // Templates are checked at compile time; rendering into a String cannot fail short of
+    // a formatting bug, which must not take the page down silently.
+    t.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "template rendering failed");
+        String::from("<!doctype html><title>Error</title><p>Error / エラー</p>")
+    })
+}

@@ -37,7 +37,7 @@ pub fn run(cli: Cli) -> ExitCode {
 
 fn serve(settings: &Settings) -> anyhow::Result<()> {
     actix_web::rt::System::new().block_on(async {
-        let app = Application::build(settings, clock::system())?;
+        let app = Application::build(settings, clock_for(settings))?;
         println!(
             "citizen-survey: serving http://{} (database {}, definitions {})",
             settings.bind,
@@ -47,6 +47,16 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+fn clock_for(settings: &Settings) -> clock::Clock {
+    match settings.today {
+        Some(day) => {
+            tracing::warn!(%day, "SURVEY_TODAY is set: the service pretends today is {day}");
+            clock::fixed(day)
+        }
+        None => clock::system(),
+    }
 }
 
 fn check(dir: &Path) -> ExitCode {
@@ -81,8 +91,12 @@ fn create_analyst(settings: &Settings, name: &str) -> anyhow::Result<()> {
     );
     let pool = crate::db::connect(&settings.database_url)?;
     let token = AnalystToken::generate();
-    let created =
-        crate::db::analysts::create(&mut *pool.get()?, name, &token.hash(), (clock::system())())?;
+    let created = crate::db::analysts::create(
+        &mut *pool.get()?,
+        name,
+        &token.hash(),
+        clock_for(settings)(),
+    )?;
     anyhow::ensure!(created, "an analyst named `{name}` already exists");
     println!("{}", token.as_str());
     eprintln!(

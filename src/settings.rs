@@ -71,6 +71,11 @@ pub struct Settings {
     )]
     pub min_group_size: u64,
 
+    /// Pretend today is this date (YYYY-MM-DD), to rehearse a wave before it opens or in
+    /// tests. Never set it in production: submissions would be dated wrongly.
+    #[arg(long, env = "SURVEY_TODAY", global = true)]
+    pub today: Option<chrono::NaiveDate>,
+
     /// Largest accepted form submission, in bytes.
     #[arg(long, env = "SURVEY_MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,

@@ -1,0 +1,8 @@
+//! Black-box tests: each starts the real server on a random port with its own database and
+//! talks HTTP to it.
+
+mod analyst;
+mod helpers;
+mod persistence;
+mod resident;
+mod validation;

@@ -61,25 +61,33 @@ pub fn load_dir(dir: &Path) -> Result<Definitions, DefinitionErrors> {
     let mut errors = Vec::new();
 
     let visions_path = dir.join(VISIONS_FILE);
+    // Ids declared in visions.toml, valid or not; `None` when the file could not be read, so
+    // that a broken visions file does not also make every section's vision "unknown".
+    let mut declared: Option<HashSet<String>> = None;
     let visions = match read_file::<raw::VisionsFile>(&visions_path, &mut errors) {
         Some((file, src)) => {
+            declared = Some(
+                file.visions
+                    .iter()
+                    .map(|v| v.get_ref().id.get_ref().clone())
+                    .collect(),
+            );
             let mut ctx = Ctx::new(&visions_path, &src, &mut errors);
             convert_visions(&mut ctx, file)
         }
         None => Vec::new(),
     };
-    let vision_ids: HashSet<String> = visions.iter().map(|v| v.id.clone()).collect();
 
     let mut waves = Vec::new();
     for path in wave_files(dir, &mut errors) {
         if let Some((file, src)) = read_file::<raw::Wave>(&path, &mut errors) {
             let mut ctx = Ctx::new(&path, &src, &mut errors);
-            if let Some(wave) = convert_wave(&mut ctx, file, &visions) {
+            if let Some(wave) = convert_wave(&mut ctx, file, &visions, declared.as_ref()) {
                 waves.push(wave);
             }
         }
     }
-    check_across_waves(&mut waves, &vision_ids, &mut errors);
+    check_across_waves(&mut waves, &mut errors);
 
     if errors.is_empty() {
         Ok(Definitions {
@@ -298,7 +306,12 @@ fn to_date(
     date
 }
 
-fn convert_wave(ctx: &mut Ctx<'_>, raw: raw::Wave, visions: &[Vision]) -> Option<LoadedWave> {
+fn convert_wave(
+    ctx: &mut Ctx<'_>,
+    raw: raw::Wave,
+    visions: &[Vision],
+    declared_visions: Option<&HashSet<String>>,
+) -> Option<LoadedWave> {
     let errors_before = ctx.errors.len();
     let id = raw.id.get_ref().clone();
     let stem = ctx
@@ -314,12 +327,11 @@ fn convert_wave(ctx: &mut Ctx<'_>, raw: raw::Wave, visions: &[Vision]) -> Option
             ),
         );
     }
-    let whole_file = 0..0;
     let title = ctx.text(
         raw.title,
         "title",
         &format!("wave `{id}`"),
-        Some(whole_file),
+        Some(raw.id.span()),
     );
     let intro = ctx.text(raw.intro, "intro", &format!("wave `{id}`"), None);
     let opens = to_date(ctx, &raw.opens, "opens");
@@ -339,6 +351,17 @@ fn convert_wave(ctx: &mut Ctx<'_>, raw: raw::Wave, visions: &[Vision]) -> Option
     let mut section_ids: HashMap<String, usize> = HashMap::new();
     // Questions defined so far: show_if may only point backwards.
     let mut earlier: HashMap<String, (usize, QuestionKind)> = HashMap::new();
+    let all_questions: HashMap<String, usize> = raw
+        .sections
+        .iter()
+        .flat_map(|s| s.get_ref().questions.iter())
+        .map(|q| {
+            (
+                q.get_ref().id.get_ref().clone(),
+                ctx.line(q.get_ref().id.span()),
+            )
+        })
+        .collect();
     let mut sections = Vec::new();
     for raw_section in raw.sections {
         let span = raw_section.span();
@@ -356,6 +379,18 @@ fn convert_wave(ctx: &mut Ctx<'_>, raw: raw::Wave, visions: &[Vision]) -> Option
         let vision = match &s.vision {
             Some(v) => match visions.iter().find(|x| &x.id == v.get_ref()) {
                 Some(found) => Some(found),
+                // Declared but itself invalid, or visions.toml unreadable: reported there.
+                None if declared_visions.is_none_or(|d| d.contains(v.get_ref())) => {
+                    ctx.errors.push(DefinitionError {
+                        file: ctx.file.to_path_buf(),
+                        line: ctx.line(v.span()),
+                        message: format!(
+                            "{what}: vision `{}` is not usable until visions.toml is fixed",
+                            v.get_ref()
+                        ),
+                    });
+                    None
+                }
                 None => {
                     let known: Vec<&str> = visions.iter().map(|x| x.id.as_str()).collect();
                     ctx.error(
@@ -379,7 +414,7 @@ fn convert_wave(ctx: &mut Ctx<'_>, raw: raw::Wave, visions: &[Vision]) -> Option
         let mut questions = Vec::new();
         for raw_q in s.questions {
             let vision_id = s.vision.as_ref().map(|v| v.get_ref().as_str());
-            if let Some(q) = convert_question(ctx, raw_q, vision_id, &mut earlier) {
+            if let Some(q) = convert_question(ctx, raw_q, vision_id, &mut earlier, &all_questions) {
                 questions.push(q);
             }
         }
@@ -458,6 +493,7 @@ fn convert_question(
     raw_q: Spanned<raw::Question>,
     section_vision: Option<&str>,
     earlier: &mut HashMap<String, (usize, QuestionKind)>,
+    all_questions: &HashMap<String, usize>,
 ) -> Option<Question> {
     let span = raw_q.span();
     let q = raw_q.into_inner();
@@ -624,10 +660,13 @@ fn convert_question(
                 None
             }
             None => {
-                ctx.error(
-                    s.question.span(),
-                    format!("{what}: `show_if` points at `{target}`, which is not a question defined earlier in this wave (it must come before)"),
-                );
+                let message = match all_questions.get(target) {
+                    Some(line) => format!(
+                        "{what}: `show_if` points at `{target}`, which comes later (line {line}): move `{target}` before this question or point at an earlier one"
+                    ),
+                    None => format!("{what}: `show_if` points at `{target}`, but this wave has no question with that id"),
+                };
+                ctx.error(s.question.span(), message);
                 None
             }
             Some((_, QuestionKind::Single { options })) => {
@@ -678,11 +717,7 @@ fn convert_question(
 
 /// Checks that need every wave: unique ids, periods that do not overlap, and question ids
 /// that keep their kind (and vision) from one wave to the next. Sorts waves by opening date.
-fn check_across_waves(
-    waves: &mut [LoadedWave],
-    _vision_ids: &HashSet<String>,
-    errors: &mut Vec<DefinitionError>,
-) {
+fn check_across_waves(waves: &mut [LoadedWave], errors: &mut Vec<DefinitionError>) {
     waves.sort_by_key(|w| w.wave.opens);
     let mut ids: HashMap<&str, &LoadedWave> = HashMap::new();
     for w in waves.iter() {

@@ -1,0 +1,445 @@
+//! `citizen-survey check DIR` against broken definition directories: each test starts from a
+//! small valid set, breaks one thing, and expects a non-zero exit with `FILE:LINE: message`
+//! on stderr pointing at the offending line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+const VISIONS: &str = r#"# Minimal visions for the check tests.
+
+[[visions]]
+id = "v1"
+name.ja = "利便性向上"
+name.en = "Convenience"
+
+[[visions]]
+id = "v2"
+name.ja = "市民参加型"
+name.en = "Participation"
+"#;
+
+/// A wave with two vision sections and one unscored section holding a question of every
+/// other kind, including a `show_if`. `{ID}`, `{OPENS}` and `{CLOSES}` are filled in.
+const WAVE: &str = r#"# Minimal wave for the check tests.
+
+id = "{ID}"
+opens = {OPENS}
+closes = {CLOSES}
+title.ja = "市民アンケート"
+title.en = "Citizen survey"
+
+[[sections]]
+id = "v1"
+vision = "v1"
+
+[[sections.questions]]
+id = "v1_online"
+kind = "scale"
+text.ja = "市の手続きの多くは、オンラインで行えると感じる。"
+text.en = "Many of the city's procedures can be done online."
+dont_know = true
+
+[[sections]]
+id = "v2"
+vision = "v2"
+
+[[sections.questions]]
+id = "v2_any_age"
+kind = "scale"
+text.ja = "市のデジタルサービスは、年齢に関係なく利用しやすいと感じる。"
+text.en = "The city's digital services are easy to use for people of any age."
+
+[[sections]]
+id = "usage"
+title.ja = "利用状況"
+title.en = "Your use of digital services"
+
+[[sections.questions]]
+id = "used_online"
+kind = "single"
+text.ja = "市のオンライン手続きを利用したことがありますか。"
+text.en = "Have you used the city's online procedures?"
+required = true
+options = [
+  { code = "yes", ja = "はい", en = "Yes" },
+  { code = "no", ja = "いいえ", en = "No" },
+]
+
+[[sections.questions]]
+id = "online_count"
+kind = "number"
+text.ja = "何回くらい利用しましたか。"
+text.en = "About how many times?"
+min = 1
+max = 99
+unit.ja = "回"
+unit.en = "times"
+show_if = { question = "used_online", equals = "yes" }
+
+[[sections.questions]]
+id = "devices"
+kind = "multiple"
+text.ja = "使っている機器をすべて選んでください。"
+text.en = "Which devices do you use?"
+max_choices = 2
+options = [
+  { code = "smartphone", ja = "スマートフォン", en = "Smartphone" },
+  { code = "pc", ja = "パソコン", en = "Computer" },
+]
+
+[[sections.questions]]
+id = "opinion"
+kind = "text"
+text.ja = "ご意見をお書きください。"
+text.en = "Your opinion."
+max_length = 2000
+"#;
+
+const MIDTERM: &str = "waves/2026-midterm.toml";
+const FINAL: &str = "waves/2028-final.toml";
+
+/// The three files of a definitions directory, as text, keyed by their path in it.
+struct Fixture {
+    files: Vec<(&'static str, String)>,
+}
+
+impl Fixture {
+    fn valid() -> Self {
+        let wave = |id: &str, opens: &str, closes: &str| {
+            WAVE.replace("{ID}", id)
+                .replace("{OPENS}", opens)
+                .replace("{CLOSES}", closes)
+        };
+        Fixture {
+            files: vec![
+                ("visions.toml", VISIONS.to_string()),
+                (MIDTERM, wave("2026-midterm", "2026-11-01", "2027-01-31")),
+                (FINAL, wave("2028-final", "2028-10-01", "2028-12-31")),
+            ],
+        }
+    }
+
+    fn text(&self, file: &str) -> &str {
+        &self
+            .files
+            .iter()
+            .find(|(name, _)| *name == file)
+            .unwrap_or_else(|| panic!("no fixture file {file}"))
+            .1
+    }
+
+    /// Replaces the one occurrence of `from` in `file` (panics unless there is exactly one,
+    /// so a fixture change cannot silently miss).
+    fn edit(mut self, file: &str, from: &str, to: &str) -> Self {
+        let text = &mut self
+            .files
+            .iter_mut()
+            .find(|(name, _)| *name == file)
+            .unwrap_or_else(|| panic!("no fixture file {file}"))
+            .1;
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "`{from}` must occur exactly once in {file}"
+        );
+        *text = text.replacen(from, to, 1);
+        self
+    }
+
+    /// 1-based line of `marker` in `file`, which must occur exactly once.
+    fn line(&self, file: &str, marker: &str) -> usize {
+        let text = self.text(file);
+        assert_eq!(
+            text.matches(marker).count(),
+            1,
+            "marker `{marker}` must occur exactly once in {file}"
+        );
+        let at = text.find(marker).unwrap();
+        text[..at].matches('\n').count() + 1
+    }
+
+    fn write(&self) -> TempDir {
+        let dir = TempDir::new().unwrap();
+        std::fs::create_dir(dir.path().join("waves")).unwrap();
+        for (name, text) in &self.files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        dir
+    }
+
+    /// Runs `check` and asserts it fails with a `FILE:LINE: …phrase…` line, where LINE is
+    /// the line of `marker` in `file`.
+    fn assert_error(&self, file: &str, marker: &str, phrase: &str) {
+        let line = self.line(file, marker);
+        let dir = self.write();
+        let out = check(dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "check should fail, got {:?}\nstdout: {}\nstderr: {stderr}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let prefix = format!("{}:{line}: ", path_in(dir.path(), file).display());
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&prefix) && l.contains(phrase)),
+            "expected a line `{prefix}…{phrase}…` on stderr, got:\n{stderr}"
+        );
+    }
+}
+
+fn path_in(dir: &Path, file: &str) -> PathBuf {
+    file.split('/')
+        .fold(dir.to_path_buf(), |p, part| p.join(part))
+}
+
+fn check(dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+        .arg("check")
+        .arg(dir)
+        .env_remove("SURVEY_DEFINITIONS")
+        .output()
+        .expect("run citizen-survey check")
+}
+
+fn assert_ok(dir: &Path) {
+    let out = check(dir);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("ok"),
+        "check {} should pass, got {:?}\nstdout: {stdout}\nstderr: {}",
+        dir.display(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Valid sets
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn minimal_valid_set_passes() {
+    let dir = Fixture::valid().write();
+    assert_ok(dir.path());
+}
+
+#[test]
+fn bundled_definitions_pass() {
+    assert_ok(&Path::new(env!("CARGO_MANIFEST_DIR")).join("survey-definitions"));
+}
+
+// ---------------------------------------------------------------------------------------
+// One test per kind of error
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn toml_syntax_error() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        r#"text.en = "Your opinion.""#,
+        r#"text.en = "Your opinion. # unterminated"#,
+    );
+    f.assert_error(MIDTERM, "# unterminated", "invalid basic string");
+}
+
+#[test]
+fn unknown_dotted_key() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        r#"text.ja = "何回くらい利用しましたか。""#,
+        r#"txet.ja = "何回くらい利用しましたか。""#,
+    );
+    f.assert_error(MIDTERM, "txet.ja", "unknown field `txet`");
+}
+
+#[test]
+fn unknown_key_in_question() {
+    let f = Fixture::valid().edit(MIDTERM, "required = true", "requried = true");
+    f.assert_error(MIDTERM, "requried", "unknown field `requried`");
+}
+
+#[test]
+fn missing_required_key_points_at_its_table() {
+    // serde reports a missing field on the table that lacks it: the table's header line.
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "[[sections.questions]]\nid = \"online_count\"\nkind = \"number\"\n",
+        "[[sections.questions]] # no kind\nid = \"online_count\"\n",
+    );
+    f.assert_error(MIDTERM, "# no kind", "missing field `kind`");
+}
+
+#[test]
+fn duplicate_question_id() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        r#"id = "v2_any_age""#,
+        r#"id = "v1_online" # duplicate"#,
+    );
+    f.assert_error(MIDTERM, "# duplicate", "duplicate question id `v1_online`");
+}
+
+#[test]
+fn duplicate_vision_id() {
+    let f = Fixture::valid().edit("visions.toml", r#"id = "v2""#, r#"id = "v1" # duplicate"#);
+    f.assert_error("visions.toml", "# duplicate", "duplicate vision id `v1`");
+}
+
+#[test]
+fn duplicate_option_code() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        r#"{ code = "no", ja = "いいえ", en = "No" },"#,
+        r#"{ code = "yes", ja = "いいえ", en = "No" }, # duplicate"#,
+    );
+    f.assert_error(MIDTERM, "# duplicate", "duplicate option code `yes`");
+}
+
+#[test]
+fn section_with_unknown_vision() {
+    let f = Fixture::valid().edit(MIDTERM, r#"vision = "v2""#, r#"vision = "v9""#);
+    f.assert_error(MIDTERM, r#"vision = "v9""#, "unknown vision `v9`");
+}
+
+#[test]
+fn question_text_without_english() {
+    let f = Fixture::valid().edit(MIDTERM, "text.en = \"Your opinion.\"\n", "");
+    // `text` is a table made of dotted keys: its position is that of its first key.
+    f.assert_error(
+        MIDTERM,
+        "text.ja = \"ご意見をお書きください。\"",
+        "missing English translation",
+    );
+}
+
+#[test]
+fn option_without_japanese() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        r#"{ code = "pc", ja = "パソコン", en = "Computer" },"#,
+        r#"{ code = "pc", en = "Computer" },"#,
+    );
+    f.assert_error(
+        MIDTERM,
+        r#"{ code = "pc", en = "Computer" },"#,
+        "missing Japanese translation",
+    );
+}
+
+#[test]
+fn empty_option_list() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "options = [\n  { code = \"smartphone\", ja = \"スマートフォン\", en = \"Smartphone\" },\n  { code = \"pc\", ja = \"パソコン\", en = \"Computer\" },\n]",
+        "options = []",
+    );
+    f.assert_error(MIDTERM, "options = []", "option list is empty");
+}
+
+#[test]
+fn show_if_pointing_forward() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "dont_know = true\n",
+        "dont_know = true\nshow_if = { question = \"used_online\", equals = \"yes\" } # forward\n",
+    );
+    f.assert_error(MIDTERM, "# forward", "which comes later (line");
+}
+
+#[test]
+fn show_if_pointing_at_unknown_question() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        r#"show_if = { question = "used_online", equals = "yes" }"#,
+        r#"show_if = { question = "used_onlin", equals = "yes" }"#,
+    );
+    f.assert_error(
+        MIDTERM,
+        "used_onlin\"",
+        "this wave has no question with that id",
+    );
+}
+
+#[test]
+fn show_if_pointing_at_unknown_option() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        r#"show_if = { question = "used_online", equals = "yes" }"#,
+        r#"show_if = { question = "used_online", equals = "maybe" }"#,
+    );
+    f.assert_error(MIDTERM, r#"equals = "maybe""#, "has no such option");
+}
+
+#[test]
+fn closes_before_opens() {
+    let f = Fixture::valid().edit(MIDTERM, "closes = 2027-01-31", "closes = 2026-10-31");
+    f.assert_error(
+        MIDTERM,
+        "closes = 2026-10-31",
+        "closes (2026-10-31) before it opens",
+    );
+}
+
+#[test]
+fn overlapping_waves() {
+    let f = Fixture::valid().edit(FINAL, "opens = 2028-10-01", "opens = 2027-01-31");
+    f.assert_error(FINAL, "opens = 2027-01-31", "overlaps wave `2026-midterm`");
+}
+
+#[test]
+fn question_id_reused_with_another_kind() {
+    let f = Fixture::valid()
+        .edit(FINAL, "kind = \"text\"", "kind = \"number\"")
+        .edit(FINAL, "max_length = 2000", "min = 0\nmax = 10");
+    f.assert_error(
+        FINAL,
+        r#"id = "opinion""#,
+        "question `opinion` is a `number` here but a `text` in wave `2026-midterm`",
+    );
+}
+
+#[test]
+fn scale_question_outside_a_vision_section() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "title.en = \"Your use of digital services\"\n",
+        "title.en = \"Your use of digital services\"\n\n\
+         [[sections.questions]]\n\
+         id = \"usage_easy\"\n\
+         kind = \"scale\" # no vision\n\
+         text.ja = \"使いやすいと感じる。\"\n\
+         text.en = \"It is easy to use.\"\n",
+    );
+    f.assert_error(
+        MIDTERM,
+        "# no vision",
+        "a scale question must sit in a section with a `vision`",
+    );
+}
+
+#[test]
+fn wave_id_not_matching_file_name() {
+    let f = Fixture::valid().edit(MIDTERM, r#"id = "2026-midterm""#, r#"id = "2026-mid""#);
+    f.assert_error(
+        MIDTERM,
+        r#"id = "2026-mid""#,
+        "must match the file name (`2026-midterm.toml`)",
+    );
+}
+
+#[test]
+fn number_with_min_above_max() {
+    let f = Fixture::valid().edit(MIDTERM, "max = 99", "max = 0");
+    f.assert_error(MIDTERM, "max = 0", "`max` (0) is below `min` (1)");
+}
+
+#[test]
+fn text_without_max_length() {
+    let f = Fixture::valid().edit(MIDTERM, "max_length = 2000\n", "");
+    f.assert_error(MIDTERM, "kind = \"text\"", "kind `text` needs `max_length`");
+}

@@ -2,14 +2,15 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
+use diesel::result::{DatabaseErrorKind, Error};
 use uuid::Uuid;
 
+use super::Conn;
 use super::schema::analysts;
 
 /// Creates an analyst; `Ok(false)` when the name is taken.
 pub fn create(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     name: &str,
     token_hash: &str,
     today: NaiveDate,
@@ -21,16 +22,16 @@ pub fn create(
             analysts::token_hash.eq(token_hash),
             analysts::created_on.eq(today),
         ))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
-    Ok(inserted == 1)
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(true),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// The name of the analyst holding the token with this hash.
-pub fn find_by_token_hash(
-    conn: &mut SqliteConnection,
-    token_hash: &str,
-) -> QueryResult<Option<String>> {
+pub fn find_by_token_hash(conn: &mut Conn, token_hash: &str) -> QueryResult<Option<String>> {
     analysts::table
         .filter(analysts::token_hash.eq(token_hash))
         .select(analysts::name)

@@ -2,10 +2,11 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
+use diesel::result::{DatabaseErrorKind, Error};
 use uuid::Uuid;
 
 use super::schema::{answers, responses, submission_keys};
+use super::{Conn, DbConnection};
 use crate::domain::{AnswerValue, Answers};
 
 /// How a response reached us.
@@ -34,25 +35,23 @@ pub enum Stored {
 /// Stores a response and its answers in one transaction, together with the form's one-time
 /// key; returns only after commit. A key already used stores nothing.
 pub fn store(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     wave_id: &str,
     channel: Channel,
     submitted_on: NaiveDate,
     submission: &Answers,
 ) -> QueryResult<Stored> {
-    // IMMEDIATE takes the write lock up front, so concurrent submissions queue on the busy
-    // timeout instead of failing on a lock upgrade.
-    conn.immediate_transaction(|conn| {
-        let inserted = diesel::insert_into(submission_keys::table)
+    let key = submission.key.as_string();
+    // The key goes in first: on SQLite the write lock is taken by the first statement, so
+    // concurrent submissions queue on the busy timeout; on PostgreSQL a concurrent insert
+    // of the same key waits for the first transaction and then fails as a duplicate.
+    let result = conn.transaction(|conn| {
+        diesel::insert_into(submission_keys::table)
             .values((
-                submission_keys::key.eq(submission.key.as_string()),
+                submission_keys::key.eq(&key),
                 submission_keys::wave_id.eq(wave_id),
             ))
-            .on_conflict_do_nothing()
             .execute(conn)?;
-        if inserted == 0 {
-            return Ok(Stored::Replay);
-        }
         let id = Uuid::new_v4().hyphenated().to_string();
         diesel::insert_into(responses::table)
             .values((
@@ -68,11 +67,37 @@ pub fn store(
             .iter()
             .flat_map(|(question, value)| answer_rows(&id, question, value))
             .collect();
-        diesel::insert_into(answers::table)
-            .values(&rows)
-            .execute(conn)?;
-        Ok(Stored::New)
-    })
+        // One multi-row INSERT; diesel's multi-backend connection does not build batch
+        // inserts, so the statement is run on the concrete connection.
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let insert = diesel::insert_into(answers::table).values(&rows);
+        match conn {
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+            DbConnection::Postgresql(c) => insert.execute(c)?,
+        };
+        Ok(())
+    });
+    match result {
+        Ok(()) => Ok(Stored::New),
+        // The transaction rolled back; if the key is there, this form was stored before.
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
+            let used: i64 = submission_keys::table
+                .filter(submission_keys::key.eq(&key))
+                .count()
+                .get_result(conn)?;
+            if used == 1 {
+                Ok(Stored::Replay)
+            } else {
+                Err(Error::DatabaseError(
+                    DatabaseErrorKind::UniqueViolation,
+                    info,
+                ))
+            }
+        }
+        Err(e) => Err(e),
+    }
 }
 
 type AnswerRow<'a> = (
@@ -98,7 +123,7 @@ fn answer_rows<'a>(id: &'a str, question: &'a str, value: &AnswerValue) -> Vec<A
         .collect()
 }
 
-pub fn count(conn: &mut SqliteConnection, wave_id: &str) -> QueryResult<i64> {
+pub fn count(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
     responses::table
         .filter(responses::wave_id.eq(wave_id))
         .count()
@@ -108,7 +133,7 @@ pub fn count(conn: &mut SqliteConnection, wave_id: &str) -> QueryResult<i64> {
 /// Calls `f(response_id, question_id, value)` for every answer of the wave to the given
 /// questions, grouped by response, streaming rows rather than loading them all.
 pub fn for_each_answer(
-    conn: &mut SqliteConnection,
+    conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
     mut f: impl FnMut(&str, &str, &str),

@@ -2,8 +2,6 @@
 
 use std::io::Write;
 
-use diesel::sqlite::SqliteConnection;
-
 use super::{CsvWriter, Encoding, ExportError};
 use crate::db;
 use crate::definitions::{Definitions, Wave};
@@ -26,7 +24,7 @@ pub const VISION_SCORES_HEADER: [&str; 11] = [
 /// Writes the wave's per-vision scores. Visions with fewer than `min_group_size`
 /// respondents are blanked (figures and count) and flagged `suppressed = true`.
 pub fn vision_scores<W: Write>(
-    conn: &mut SqliteConnection,
+    conn: &mut db::Conn,
     defs: &Definitions,
     wave: &Wave,
     min_group_size: u64,

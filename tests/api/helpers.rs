@@ -3,11 +3,92 @@ use std::sync::mpsc;
 
 use chrono::NaiveDate;
 use citizen_survey::clock;
+use citizen_survey::db::{DatabaseUrl, DbConnection};
 use citizen_survey::settings::Settings;
 use citizen_survey::startup::Application;
+use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use diesel::sqlite::SqliteConnection;
 use tempfile::TempDir;
+
+/// Set to a PostgreSQL server (e.g. `postgres://postgres@127.0.0.1:5432/postgres`) to run
+/// the whole suite against PostgreSQL: each test then gets its own new database there.
+pub const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
+
+pub fn postgres_server() -> Option<String> {
+    std::env::var(POSTGRES_ENV).ok().filter(|s| !s.is_empty())
+}
+
+/// `sqlite` or `postgresql`: the backend this run of the suite must be talking to.
+pub fn expected_backend() -> &'static str {
+    if postgres_server().is_some() {
+        "postgresql"
+    } else {
+        "sqlite"
+    }
+}
+
+/// A database of its own for one test: an SQLite file in a temporary folder, or a new
+/// PostgreSQL database that is dropped when the test ends.
+pub struct TestDatabase {
+    pub url: String,
+    _dir: TempDir,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        match postgres_server() {
+            None => TestDatabase {
+                url: format!("sqlite://{}", dir.path().join("survey.db").display()),
+                _dir: dir,
+                postgres: None,
+            },
+            Some(server) => {
+                let name = format!("cs_test_{}", uuid::Uuid::new_v4().simple());
+                let mut admin = PgConnection::establish(&server)
+                    .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={server}: {e}"));
+                admin
+                    .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+                    .unwrap();
+                TestDatabase {
+                    url: with_database(&server, &name),
+                    _dir: dir,
+                    postgres: Some((server, name)),
+                }
+            }
+        }
+    }
+
+    pub fn connect(&self) -> DbConnection {
+        citizen_survey::db::establish(&DatabaseUrl::parse(&self.url).unwrap()).unwrap()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let Some((server, name)) = &self.postgres
+            && let Ok(mut admin) = PgConnection::establish(server)
+        {
+            let _ =
+                admin.batch_execute(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"));
+        }
+    }
+}
+
+/// The same server URL naming another database.
+pub fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (server, String::new()),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    format!("{base}/{name}{query}")
+}
 
 /// A day inside the 2026 mid-term wave (2026-11-01 – 2027-01-31).
 pub fn midterm_day() -> NaiveDate {
@@ -21,9 +102,8 @@ pub fn definitions_dir() -> PathBuf {
 pub struct TestApp {
     pub address: String,
     pub database_url: String,
-    pub db_path: PathBuf,
     pub agent: ureq::Agent,
-    _dir: TempDir,
+    pub database: TestDatabase,
 }
 
 pub fn settings(database_url: &str) -> Settings {
@@ -39,11 +119,10 @@ pub fn settings(database_url: &str) -> Settings {
     }
 }
 
-/// Starts the application on a random port with a fresh SQLite file, on the given day.
+/// Starts the application on a random port with a fresh database, on the given day.
 pub fn spawn_app_on(today: NaiveDate) -> TestApp {
-    let dir = tempfile::tempdir().unwrap();
-    let db_path = dir.path().join("survey.db");
-    let database_url = format!("sqlite://{}", db_path.display());
+    let database = TestDatabase::new();
+    let database_url = database.url.clone();
     let settings = settings(&database_url);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -57,9 +136,8 @@ pub fn spawn_app_on(today: NaiveDate) -> TestApp {
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
         database_url,
-        db_path,
         agent: agent(),
-        _dir: dir,
+        database,
     }
 }
 
@@ -142,8 +220,8 @@ impl TestApp {
         self.post_form(&format!("/surveys/{wave}"), &fields)
     }
 
-    pub fn db(&self) -> SqliteConnection {
-        SqliteConnection::establish(&self.db_path.to_string_lossy()).unwrap()
+    pub fn db(&self) -> DbConnection {
+        self.database.connect()
     }
 
     pub fn response_count(&self) -> i64 {
@@ -189,3 +267,26 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
 
 /// The answers every valid submission needs (the required demographics).
 pub const REQUIRED: [(&str, &str); 2] = [("age_band", "age_30_39"), ("area", "jr_south")];
+
+/// Column names of a table in definition order, on either backend.
+pub fn columns(conn: &mut DbConnection, table: &str) -> Vec<String> {
+    #[derive(QueryableByName)]
+    struct Column {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        name: String,
+    }
+    let sql = match conn {
+        DbConnection::Sqlite(_) => {
+            format!("SELECT name FROM pragma_table_info('{table}') ORDER BY cid")
+        }
+        DbConnection::Postgresql(_) => format!(
+            "SELECT column_name::text AS name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = '{table}' ORDER BY ordinal_position"
+        ),
+    };
+    diesel::sql_query(sql)
+        .load::<Column>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.name)
+        .collect()
+}

@@ -2,11 +2,10 @@
 //! logs hold nothing about who answered or what.
 
 use std::io::Read;
-use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::helpers::{REQUIRED, agent, definitions_dir, hidden_value};
+use crate::helpers::{REQUIRED, TestDatabase, agent, definitions_dir, hidden_value};
 
 struct Server {
     child: Child,
@@ -21,11 +20,11 @@ fn free_port() -> u16 {
         .port()
 }
 
-fn start(db: &Path) -> Server {
+fn start(database_url: &str) -> Server {
     let port = free_port();
     let child = Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
         .arg("serve")
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("DATABASE_URL", database_url)
         .env("SURVEY_BIND", format!("127.0.0.1:{port}"))
         .env("SURVEY_DEFINITIONS", definitions_dir())
         .env("SURVEY_TODAY", "2026-12-05")
@@ -69,12 +68,11 @@ fn submit(server: &Server, answers: &[(&str, &str)]) -> u16 {
         .as_u16()
 }
 
-fn count_responses(db: &Path) -> i64 {
+fn count_responses(db: &TestDatabase) -> i64 {
     use diesel::prelude::*;
-    let mut conn = diesel::sqlite::SqliteConnection::establish(&db.to_string_lossy()).unwrap();
     citizen_survey::db::schema::responses::table
         .count()
-        .get_result(&mut conn)
+        .get_result(&mut db.connect())
         .unwrap()
 }
 
@@ -101,9 +99,8 @@ fn logs(mut server: Server) -> String {
 
 #[test]
 fn acknowledged_answers_survive_a_crash_and_logs_stay_anonymous() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("nested").join("survey.db");
-    let server = start(&db);
+    let db = TestDatabase::new();
+    let server = start(&db.url);
     let secret = "秘密の意見ZQX-4471";
     for _ in 0..5 {
         let answers = [
@@ -121,7 +118,7 @@ fn acknowledged_answers_survive_a_crash_and_logs_stay_anonymous() {
     let log = logs(server);
     assert_eq!(count_responses(&db), 5);
 
-    let server = start(&db);
+    let server = start(&db.url);
     assert_eq!(submit(&server, &REQUIRED), 303);
     let log = log + &logs(server);
     assert_eq!(count_responses(&db), 6);

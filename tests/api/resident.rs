@@ -177,20 +177,8 @@ fn a_complete_answer_is_stored_anonymously_and_thanked() {
 fn the_schema_has_no_place_for_identifying_data() {
     let app = spawn_app();
     app.submit("2026-midterm", &REQUIRED);
-    #[derive(QueryableByName)]
-    struct Column {
-        #[diesel(sql_type = diesel::sql_types::Text)]
-        name: String,
-    }
     let mut conn = app.db();
-    let columns = |table: &str| -> Vec<String> {
-        diesel::sql_query(format!("SELECT name FROM pragma_table_info('{table}')"))
-            .load::<Column>(&mut app.db())
-            .unwrap()
-            .into_iter()
-            .map(|c| c.name)
-            .collect()
-    };
+    let columns = |table: &str| crate::helpers::columns(&mut app.db(), table);
     assert_eq!(
         columns("responses"),
         ["id", "wave_id", "channel", "language", "submitted_on"]
@@ -201,12 +189,11 @@ fn the_schema_has_no_place_for_identifying_data() {
     );
     assert_eq!(columns("submission_keys"), ["key", "wave_id"]);
     // The date is a date: no time of day anywhere.
-    let date: String = diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>(
-        "(SELECT submitted_on FROM responses)",
-    ))
-    .get_result(&mut conn)
-    .unwrap();
-    assert_eq!(date, "2026-12-05");
+    let date: NaiveDate = responses::table
+        .select(responses::submitted_on)
+        .first(&mut conn)
+        .unwrap();
+    assert_eq!(date, crate::helpers::midterm_day());
 }
 
 #[test]
@@ -330,4 +317,11 @@ fn health_reports_the_database() {
     let page = app.get("/healthz");
     assert_eq!(page.status, 200);
     assert!(page.body.contains("\"status\":\"ok\""));
+    // The suite talks to the backend it was asked to (TEST_POSTGRES_URL set or not).
+    let backend = crate::helpers::expected_backend();
+    assert!(
+        page.body.contains(&format!("\"database\":\"{backend}\"")),
+        "{}",
+        page.body
+    );
 }

@@ -164,17 +164,20 @@ pub fn connect(url: &str) -> anyhow::Result<Pool> {
     // Fail fast with the backend's own message (wrong password, no such host, …) instead
     // of the pool's generic timeout.
     let mut first = establish(&url).map_err(|e| {
-        anyhow::anyhow!(
-            "cannot connect to {url} (DATABASE_URL): {}",
-            e.to_string().trim()
-        )
+        // libpq's messages span lines; the operator gets one.
+        let reason = e
+            .to_string()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        anyhow::anyhow!("cannot connect to {url} (DATABASE_URL): {reason}")
     })?;
     run_migrations(&mut first).with_context(|| format!("applying migrations to {url} failed"))?;
     drop(first);
     diesel::r2d2::Pool::builder()
         .max_size(8)
         // A request waits this long for a connection before it gets a 503 "try again".
-        .connection_timeout(Duration::from_secs(5))
+        .connection_timeout(Duration::from_secs(3))
         // Keep serving while the database is away; connections are opened again on demand.
         .min_idle(Some(0))
         .test_on_check_out(true)

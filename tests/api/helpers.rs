@@ -122,7 +122,13 @@ pub fn settings(database_url: &str) -> Settings {
 /// Starts the application on a random port with a fresh database, on the given day.
 pub fn spawn_app_on(today: NaiveDate) -> TestApp {
     let database = TestDatabase::new();
-    let database_url = database.url.clone();
+    let url = database.url.clone();
+    spawn_app_with(database, url, today)
+}
+
+/// Starts the application on `database`, reaching it through `database_url` (which may
+/// differ from the database's own URL, e.g. to go through a proxy).
+pub fn spawn_app_with(database: TestDatabase, database_url: String, today: NaiveDate) -> TestApp {
     let settings = settings(&database_url);
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
@@ -289,4 +295,77 @@ pub fn columns(conn: &mut DbConnection, table: &str) -> Vec<String> {
         .into_iter()
         .map(|c| c.name)
         .collect()
+}
+
+/// The real binary, started as an operator would (`citizen-survey serve`), on a free port.
+pub struct ServerProcess {
+    child: std::process::Child,
+    pub address: String,
+}
+
+impl ServerProcess {
+    /// Starts `citizen-survey serve` on `database_url`, pretending it is a day of the
+    /// mid-term wave, and waits until `/healthz` answers.
+    pub fn start(database_url: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("SURVEY_BIND", format!("127.0.0.1:{port}"))
+            .env("SURVEY_DEFINITIONS", definitions_dir())
+            .env("SURVEY_TODAY", midterm_day().to_string())
+            .env("RUST_LOG", "debug")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let address = format!("http://127.0.0.1:{port}");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let agent = agent();
+        loop {
+            if let Ok(r) = agent.get(format!("{address}/healthz")).call()
+                && r.status() == 200
+            {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "server did not become healthy"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        ServerProcess { child, address }
+    }
+
+    /// Kills the server (SIGKILL: no shutdown hook runs) and returns what it printed.
+    pub fn stop_and_read_logs(mut self) -> String {
+        use std::io::Read;
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        let mut out = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        out
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

@@ -2,7 +2,11 @@
 //! talks HTTP to it.
 
 mod analyst;
+mod faults;
 mod helpers;
+mod instances;
+mod migrations;
 mod persistence;
 mod resident;
+mod startup;
 mod validation;

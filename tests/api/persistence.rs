@@ -1,54 +1,9 @@
 //! The real binary as an operator runs it: acknowledged answers survive a crash, and the
 //! logs hold nothing about who answered or what.
 
-use std::io::Read;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use crate::helpers::{REQUIRED, ServerProcess, TestDatabase, agent, hidden_value};
 
-use crate::helpers::{REQUIRED, TestDatabase, agent, definitions_dir, hidden_value};
-
-struct Server {
-    child: Child,
-    address: String,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn start(database_url: &str) -> Server {
-    let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
-        .arg("serve")
-        .env("DATABASE_URL", database_url)
-        .env("SURVEY_BIND", format!("127.0.0.1:{port}"))
-        .env("SURVEY_DEFINITIONS", definitions_dir())
-        .env("SURVEY_TODAY", "2026-12-05")
-        .env("RUST_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let address = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let agent = agent();
-    loop {
-        if let Ok(r) = agent.get(format!("{address}/healthz")).call()
-            && r.status() == 200
-        {
-            break;
-        }
-        assert!(Instant::now() < deadline, "server did not become healthy");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Server { child, address }
-}
-
-fn submit(server: &Server, answers: &[(&str, &str)]) -> u16 {
+fn submit(server: &ServerProcess, answers: &[(&str, &str)]) -> u16 {
     let agent = agent();
     let mut form = agent
         .get(format!("{}/surveys/2026-midterm", server.address))
@@ -76,31 +31,10 @@ fn count_responses(db: &TestDatabase) -> i64 {
         .unwrap()
 }
 
-fn logs(mut server: Server) -> String {
-    server.child.kill().unwrap();
-    server.child.wait().unwrap();
-    let mut out = String::new();
-    server
-        .child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    server
-        .child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .unwrap();
-    out
-}
-
 #[test]
 fn acknowledged_answers_survive_a_crash_and_logs_stay_anonymous() {
     let db = TestDatabase::new();
-    let server = start(&db.url);
+    let server = ServerProcess::start(&db.url);
     let secret = "秘密の意見ZQX-4471";
     for _ in 0..5 {
         let answers = [
@@ -115,12 +49,12 @@ fn acknowledged_answers_survive_a_crash_and_logs_stay_anonymous() {
     assert_eq!(submit(&server, &[("area", "nowhere")]), 422);
 
     // SIGKILL: no shutdown hook runs. Every acknowledged answer must already be on disk.
-    let log = logs(server);
+    let log = server.stop_and_read_logs();
     assert_eq!(count_responses(&db), 5);
 
-    let server = start(&db.url);
+    let server = ServerProcess::start(&db.url);
     assert_eq!(submit(&server, &REQUIRED), 303);
-    let log = log + &logs(server);
+    let log = log + &server.stop_and_read_logs();
     assert_eq!(count_responses(&db), 6);
 
     assert!(

@@ -51,7 +51,7 @@ fn two_instances_store_each_acknowledged_response_exactly_once() {
                     let mut statuses = vec![post(&agent, first, &key, &marker)];
                     // Every fifth submission is replayed: once to the other instance after
                     // the acknowledgement, and once more racing itself on both instances.
-                    if i % 5 == 0 {
+                    if i.is_multiple_of(5) {
                         statuses.push(post(&agent, other, &key, &marker));
                         let (a, b) = std::thread::scope(|s| {
                             let a = s.spawn(|| post(&agent, first, &key, &marker));

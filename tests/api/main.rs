@@ -2,6 +2,7 @@
 //! talks HTTP to it.
 
 mod analyst;
+mod deploy;
 mod faults;
 mod helpers;
 mod instances;

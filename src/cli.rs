@@ -10,7 +10,7 @@ use crate::clock;
 use crate::definitions;
 use crate::domain::AnalystToken;
 use crate::export::{self, Encoding};
-use crate::settings::{AnalystCommand, Cli, Command, ExportCommand, Settings};
+use crate::settings::{AnalystCommand, Cli, Command, ExportCommand, InviteCommand, Settings};
 use crate::startup::Application;
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> ExitCode {
             encoding,
             output,
         }) => export_vision_scores(&cli.settings, &wave, &encoding, output.as_deref()),
+        Command::Invite(command) => invite(&cli.settings, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -161,6 +162,107 @@ fn export_vision_scores(
                 Vec::new(),
             )?;
             std::io::stdout().lock().write_all(&bytes)?;
+        }
+    }
+    Ok(())
+}
+
+fn invite(settings: &Settings, command: InviteCommand) -> anyhow::Result<()> {
+    let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
+        anyhow::anyhow!(
+            "the survey definitions in {} are invalid:\n{e}",
+            settings.definitions.display()
+        )
+    })?;
+    let wave_id = match &command {
+        InviteCommand::Import { wave, .. }
+        | InviteCommand::Remind { wave }
+        | InviteCommand::Status { wave, .. }
+        | InviteCommand::Purge { wave } => wave.clone(),
+    };
+    let wave = defs.wave(&wave_id).with_context(|| {
+        let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
+        format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
+    })?;
+    let pool = crate::db::connect(&settings.database_url)?;
+    let mut conn = pool.get()?;
+    let today = clock_for(settings)();
+    match command {
+        InviteCommand::Import {
+            file, accept_valid, ..
+        } => {
+            let csv = std::fs::read_to_string(&file).with_context(|| {
+                format!("cannot read {} (a UTF-8 CSV is expected)", file.display())
+            })?;
+            let outcome = crate::invite::import(&mut conn, wave, &csv, accept_valid, today)?;
+            let r = &outcome.report;
+            for row in &r.rejected {
+                eprintln!("{}:{}: rejected: {}", file.display(), row.line, row.reason);
+            }
+            for d in &r.duplicates {
+                eprintln!(
+                    "{}:{}: duplicate of line {}, merged",
+                    file.display(),
+                    d.line,
+                    d.same_as_line
+                );
+            }
+            for line in &outcome.already_invited {
+                eprintln!(
+                    "{}:{}: already invited to this wave, skipped",
+                    file.display(),
+                    line
+                );
+            }
+            if !outcome.imported {
+                anyhow::bail!(
+                    "{} valid row(s), {} rejected: nothing imported. Fix the rows, or import the valid ones with --accept-valid",
+                    r.valid_rows,
+                    r.rejected.len()
+                );
+            }
+            println!(
+                "{} invitation(s) queued for wave {} ({} rejected, {} duplicate(s) merged, {} already invited)",
+                outcome.queued,
+                wave.id,
+                r.rejected.len(),
+                r.duplicates.len(),
+                outcome.already_invited.len()
+            );
+        }
+        InviteCommand::Remind { .. } => {
+            let n = crate::invite::remind(&mut conn, wave, today, settings.reminder_days)?;
+            println!("{n} reminder(s) queued for wave {}", wave.id);
+        }
+        InviteCommand::Status { addresses, .. } => {
+            let c = crate::db::invitations::counts(&mut conn, &wave.id)?;
+            println!(
+                "wave {}: invited {}, queued {}, sent {}, failed {}, answered {}, opted out {}",
+                wave.id, c.invited, c.queued, c.sent, c.failed, c.answered, c.opted_out
+            );
+            if addresses {
+                for a in crate::db::invitations::addresses(&mut conn, &wave.id)? {
+                    println!(
+                        "{}\t{}\t{}{}{}",
+                        a.email,
+                        a.invitation,
+                        if a.answered {
+                            "answered"
+                        } else {
+                            "not answered"
+                        },
+                        if a.opted_out { "\topted out" } else { "" },
+                        a.failure.map(|f| format!("\t{f}")).unwrap_or_default()
+                    );
+                }
+            }
+        }
+        InviteCommand::Purge { .. } => {
+            let c = crate::invite::purge(&mut conn, wave, today)?;
+            println!(
+                "wave {}: addresses and tokens deleted; kept counts: invited {}, sent {}, failed {}, answered {}, opted out {}",
+                wave.id, c.invited, c.sent, c.failed, c.answered, c.opted_out
+            );
         }
     }
     Ok(())

@@ -19,6 +19,9 @@ pub enum ErrorKind {
     Unauthorized,
     #[error("{0}")]
     BadRequest(String),
+    /// The request is understood but not possible in the current state.
+    #[error("{0}")]
+    Conflict(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
     #[error("the database is unavailable")]
@@ -108,6 +111,7 @@ impl ResponseError for AppError {
             ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => StatusCode::NOT_FOUND,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ErrorKind::Conflict(_) => StatusCode::CONFLICT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

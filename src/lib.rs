@@ -11,6 +11,8 @@ pub mod definitions;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod invite;
+pub mod mail;
 pub mod settings;
 pub mod startup;
 pub mod stats;

@@ -49,9 +49,50 @@ pub struct Settings {
     )]
     pub definitions: PathBuf,
 
-    /// SMTP server for invitations, e.g. smtp://127.0.0.1:1025 (not used by any feature yet).
+    /// SMTP server for invitations: smtp://HOST:PORT, smtp://USER:PASSWORD@HOST:587?tls=required
+    /// (STARTTLS) or smtps://HOST:465 (TLS). Without it, invitations stay queued.
     #[arg(long, env = "SMTP_URL", global = true, hide_env_values = true)]
     pub smtp_url: Option<String>,
+
+    /// Sender of invitations, e.g. "Suita City <survey@city.suita.example>" (default:
+    /// survey@ the host of PUBLIC_BASE_URL).
+    #[arg(long, env = "SURVEY_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+
+    /// Messages sent per second at most.
+    #[arg(long, env = "SURVEY_MAIL_RATE", default_value_t = 2.0, global = true)]
+    pub mail_rate: f64,
+
+    /// Seconds before retrying a temporary SMTP failure; doubled for each further retry.
+    #[arg(
+        long,
+        env = "SURVEY_MAIL_RETRY_SECONDS",
+        default_value_t = 60.0,
+        global = true
+    )]
+    pub mail_retry_seconds: f64,
+
+    /// Attempts before a message that keeps failing temporarily is marked failed.
+    #[arg(
+        long,
+        env = "SURVEY_MAIL_MAX_ATTEMPTS",
+        default_value_t = 8,
+        global = true
+    )]
+    pub mail_max_attempts: i32,
+
+    /// Seconds after which a message claimed by an instance that stopped is sent again.
+    #[arg(
+        long,
+        env = "SURVEY_MAIL_LEASE_SECONDS",
+        default_value_t = 300.0,
+        global = true
+    )]
+    pub mail_lease_seconds: f64,
+
+    /// Reminders go to invitees invited (and last reminded) at least this many days ago.
+    #[arg(long, env = "SURVEY_REMINDER_DAYS", default_value_t = 7, global = true)]
+    pub reminder_days: u32,
 
     /// The address residents reach the service at, for links in e-mails.
     #[arg(
@@ -96,6 +137,40 @@ pub enum Command {
     /// Write an export to a file or standard output.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Invitations for invitation-only waves.
+    #[command(subcommand)]
+    Invite(InviteCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCommand {
+    /// Check a CSV of invitees (`email[,language]`) and queue their invitations. Nothing is
+    /// imported if a row is invalid, unless --accept-valid is given.
+    Import {
+        #[arg(long)]
+        wave: String,
+        file: PathBuf,
+        /// Import the valid rows even if some rows were rejected.
+        #[arg(long)]
+        accept_valid: bool,
+    },
+    /// Queue one reminder to invitees who have neither answered nor opted out.
+    Remind {
+        #[arg(long)]
+        wave: String,
+    },
+    /// Counts per state (and, with --addresses, each address until the purge).
+    Status {
+        #[arg(long)]
+        wave: String,
+        #[arg(long)]
+        addresses: bool,
+    },
+    /// After a wave has closed: delete addresses and tokens, keep only counts.
+    Purge {
+        #[arg(long)]
+        wave: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -117,4 +192,47 @@ pub enum ExportCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+impl Settings {
+    /// The sender of invitations: `SURVEY_MAIL_FROM`, else `survey@` the public host.
+    pub fn mail_sender(&self) -> anyhow::Result<lettre::message::Mailbox> {
+        let from = match &self.mail_from {
+            Some(from) => from.clone(),
+            None => {
+                let rest = self
+                    .public_base_url
+                    .split_once("://")
+                    .map_or(self.public_base_url.as_str(), |(_, r)| r);
+                let host = rest.split(['/', ':', '?']).next().unwrap_or("");
+                let host = if host.is_empty() || host.parse::<std::net::IpAddr>().is_ok() {
+                    "localhost"
+                } else {
+                    host
+                };
+                format!("Suita City Survey <survey@{host}>")
+            }
+        };
+        from.parse()
+            .map_err(|e| anyhow::anyhow!("SURVEY_MAIL_FROM `{from}` is not an address: {e}"))
+    }
+
+    pub fn mail(&self) -> anyhow::Result<Option<crate::mail::MailSettings>> {
+        let Some(smtp_url) = &self.smtp_url else {
+            return Ok(None);
+        };
+        let seconds = |s: f64, name: &str| {
+            std::time::Duration::try_from_secs_f64(s)
+                .map_err(|_| anyhow::anyhow!("{name} must be a positive number of seconds"))
+        };
+        Ok(Some(crate::mail::MailSettings {
+            smtp_url: smtp_url.clone(),
+            from: self.mail_sender()?,
+            public_base_url: self.public_base_url.clone(),
+            rate_per_second: self.mail_rate,
+            retry_base: seconds(self.mail_retry_seconds, "SURVEY_MAIL_RETRY_SECONDS")?,
+            max_attempts: self.mail_max_attempts.max(1),
+            lease: seconds(self.mail_lease_seconds, "SURVEY_MAIL_LEASE_SECONDS")?,
+        }))
+    }
 }

@@ -30,15 +30,23 @@ impl Application {
             )
         })?;
         let pool = crate::db::connect(&settings.database_url)?;
+        let definitions = Arc::new(defs);
+        match settings.mail()? {
+            Some(mail) => {
+                crate::mail::spawn_worker(pool.clone(), definitions.clone(), mail)?;
+            }
+            None => tracing::info!("SMTP_URL is not set: invitations stay queued until it is"),
+        }
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {} (SURVEY_BIND)", settings.bind))?;
         let port = listener.local_addr()?.port();
         let state = AppState {
-            definitions: Arc::new(defs),
+            definitions,
             pool,
             clock,
             min_group_size: settings.min_group_size,
             max_body_bytes: settings.max_body_bytes,
+            reminder_days: settings.reminder_days,
         };
         let server = HttpServer::new(move || {
             App::new()

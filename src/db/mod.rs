@@ -3,6 +3,7 @@
 //! `web::block`, never on the async executor.
 
 pub mod analysts;
+pub mod invitations;
 pub mod responses;
 pub mod schema;
 

@@ -30,16 +30,20 @@ pub enum Stored {
     New,
     /// This form's key was used before: nothing was written.
     Replay,
+    /// The invitation token is unknown or already used: nothing was written.
+    TokenRefused,
 }
 
 /// Stores a response and its answers in one transaction, together with the form's one-time
-/// key; returns only after commit. A key already used stores nothing.
+/// key and, on invitation-only waves, marking the invitation answered; returns only after
+/// commit. A key already used, or a token that cannot be used, stores nothing.
 pub fn store(
     conn: &mut Conn,
     wave_id: &str,
     channel: Channel,
     submitted_on: NaiveDate,
     submission: &Answers,
+    invitation_token: Option<&str>,
 ) -> QueryResult<Stored> {
     let key = submission.key.as_string();
     // The key goes in first: on SQLite the write lock is taken by the first statement, so
@@ -52,6 +56,11 @@ pub fn store(
                 submission_keys::wave_id.eq(wave_id),
             ))
             .execute(conn)?;
+        if let Some(token) = invitation_token
+            && !super::invitations::mark_answered(conn, wave_id, token)?
+        {
+            return Err(Error::RollbackTransaction);
+        }
         let id = Uuid::new_v4().hyphenated().to_string();
         diesel::insert_into(responses::table)
             .values((
@@ -81,6 +90,7 @@ pub fn store(
     });
     match result {
         Ok(()) => Ok(Stored::New),
+        Err(Error::RollbackTransaction) => Ok(Stored::TokenRefused),
         // The transaction rolled back; if the key is there, this form was stored before.
         Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
             let used: i64 = submission_keys::table

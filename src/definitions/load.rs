@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::model::{
-    Choice, Definitions, Question, QuestionKind, Section, ShowIf, Text, Vision, Wave,
+    Access, Choice, Definitions, Question, QuestionKind, Section, ShowIf, Text, Vision, Wave,
 };
 use super::raw;
 
@@ -344,6 +344,17 @@ fn convert_wave(
             format!("wave `{id}` closes ({c}) before it opens ({o}): swap or correct the dates"),
         );
     }
+    let access = match raw.access.as_ref().map(|a| a.get_ref().as_str()) {
+        None | Some("open") => Access::Open,
+        Some("invitation") => Access::Invitation,
+        Some(other) => {
+            ctx.error(
+                raw.access.as_ref().map_or(0..0, |a| a.span()),
+                format!("wave `{id}`: unknown access `{other}` (expected open or invitation)"),
+            );
+            Access::Open
+        }
+    };
     if raw.sections.is_empty() {
         ctx.error(raw.id.span(), format!("wave `{id}` has no `[[sections]]`"));
     }
@@ -443,6 +454,7 @@ fn convert_wave(
             intro,
             opens: opens?,
             closes: closes?,
+            access,
             sections,
         },
         file: ctx.file.to_path_buf(),

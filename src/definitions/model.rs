@@ -51,6 +51,16 @@ pub enum WaveStatus {
     Closed,
 }
 
+/// Who may answer a wave.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Access {
+    /// Anyone with the link.
+    #[default]
+    Open,
+    /// Only holders of a valid, unused invitation token, once each.
+    Invitation,
+}
+
 /// A survey wave (`2026-midterm`, `2028-final`).
 #[derive(Debug, Clone)]
 pub struct Wave {
@@ -61,6 +71,7 @@ pub struct Wave {
     pub opens: NaiveDate,
     /// Last day answers are accepted (inclusive).
     pub closes: NaiveDate,
+    pub access: Access,
     pub sections: Vec<Section>,
 }
 

@@ -34,6 +34,7 @@ pub struct Wave {
     pub intro: Option<Spanned<Text>>,
     pub opens: Spanned<Datetime>,
     pub closes: Spanned<Datetime>,
+    pub access: Option<Spanned<String>>,
     #[serde(default)]
     pub sections: Vec<Spanned<Section>>,
 }

@@ -15,6 +15,9 @@ use crate::definitions::{QuestionKind, Wave};
 pub const KEY_FIELD: &str = "_key";
 /// Hidden field carrying the language the form was shown in.
 pub const LANG_FIELD: &str = "_lang";
+/// Hidden field carrying an invitee's token on invitation-only waves (never in a URL
+/// after the first page).
+pub const TOKEN_FIELD: &str = "_token";
 /// Stored value of 「わからない」 on a scale.
 pub const DONT_KNOW: &str = "dk";
 
@@ -76,6 +79,7 @@ pub struct Answers {
 pub struct RawForm {
     pub lang: Lang,
     pub key: Option<String>,
+    pub token: Option<String>,
     pub values: HashMap<String, Vec<String>>,
 }
 
@@ -139,6 +143,7 @@ pub fn parse_submission(
     for (name, value) in fields {
         match name.as_str() {
             KEY_FIELD => raw.key = Some(value),
+            TOKEN_FIELD => raw.token = Some(value),
             LANG_FIELD => raw.lang = Lang::parse(&value).unwrap_or(fallback_lang),
             _ if wave.question(&name).is_some() => {
                 raw.values.entry(name).or_default().push(value);
@@ -332,6 +337,7 @@ mod tests {
             intro: None,
             opens: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             closes: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
+            access: crate::definitions::Access::Open,
             sections: vec![Section {
                 id: "s".into(),
                 vision: Some("v1".into()),

@@ -1,12 +1,14 @@
 //! Values parsed once at the edge: languages, answers, submission keys, tokens.
 
 mod answers;
+mod invitees;
 mod lang;
 mod token;
 
 pub use answers::{
     AnswerValue, Answers, DONT_KNOW, FieldError, FieldProblem, KEY_FIELD, LANG_FIELD, RawForm,
-    SubmissionKey, parse_submission,
+    SubmissionKey, TOKEN_FIELD, parse_submission,
 };
+pub use invitees::{Email, Invitee, InviteeReport, mask, parse_invitee_csv};
 pub use lang::Lang;
-pub use token::{AnalystToken, hash_token};
+pub use token::{AnalystToken, InvitationToken, hash_token};

@@ -19,6 +19,33 @@ impl AnalystToken {
     }
 }
 
+/// The secret in an invitee's personal link: 160 random bits, sent once, stored only as a
+/// hash. A reminder carries a new one, so no token is ever kept to be sent later.
+pub struct InvitationToken(String);
+
+/// Never print the secret.
+impl std::fmt::Debug for InvitationToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("InvitationToken(…)")
+    }
+}
+
+impl InvitationToken {
+    pub fn generate() -> Self {
+        let mut bytes = [0u8; 20];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        InvitationToken(hex::encode(bytes))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn hash(&self) -> String {
+        hash_token(&self.0)
+    }
+}
+
 /// SHA-256 is enough here: the token is 256 random bits, so there is nothing to brute-force.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

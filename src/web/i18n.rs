@@ -40,6 +40,17 @@ pub struct Strings {
     pub unavailable_body: &'static str,
     pub internal_title: &'static str,
     pub internal_body: &'static str,
+    pub invitation_only_title: &'static str,
+    pub invitation_only_body: &'static str,
+    pub invalid_link_title: &'static str,
+    pub invalid_link_body: &'static str,
+    pub already_answered_title: &'static str,
+    pub already_answered_body: &'static str,
+    pub opt_out_title: &'static str,
+    pub opt_out_body: &'static str,
+    pub opt_out_button: &'static str,
+    pub opted_out_title: &'static str,
+    pub opted_out_body: &'static str,
 }
 
 static JA: Strings = Strings {
@@ -82,6 +93,17 @@ static JA: Strings = Strings {
     unavailable_body: "回答はまだ保存されていません。入力内容はこの画面に残っていますので、少し時間をおいてから、もう一度送信してください。",
     internal_title: "エラーが発生しました",
     internal_body: "申し訳ありません。回答は保存されていません。時間をおいてからもう一度お試しください。",
+    invitation_only_title: "このアンケートは招待制です",
+    invitation_only_body: "メールでお送りした、あなた専用のリンクから回答してください。",
+    invalid_link_title: "このリンクは使えません",
+    invalid_link_body: "リンクが正しくないか、アンケート終了後に削除されています。メールに記載のリンクをそのままお使いください。",
+    already_answered_title: "すでに回答済みです",
+    already_answered_body: "このリンクからの回答はすでに受け付けています。回答はお一人1回です。ご協力ありがとうございました。",
+    opt_out_title: "再送のお知らせを停止しますか",
+    opt_out_body: "このアンケートの再送のお知らせ（リマインド）を今後お送りしません。回答はこれまでどおりできます。",
+    opt_out_button: "お知らせを停止する",
+    opted_out_title: "再送のお知らせを停止しました",
+    opted_out_body: "このアンケートについて、今後お知らせはお送りしません。",
 };
 
 static EN: Strings = Strings {
@@ -124,6 +146,17 @@ static EN: Strings = Strings {
     unavailable_body: "Your answers have not been stored yet. They are still on this page: please wait a moment and submit again.",
     internal_title: "Something went wrong",
     internal_body: "Sorry, your answers were not stored. Please try again later.",
+    invitation_only_title: "This survey is by invitation only",
+    invitation_only_body: "Please answer through the personal link in the e-mail you received.",
+    invalid_link_title: "This link cannot be used",
+    invalid_link_body: "The link is not valid, or it was deleted after the survey closed. Use the link in your e-mail exactly as it is.",
+    already_answered_title: "You have already answered",
+    already_answered_body: "An answer has already been received through this link; each invitee answers once. Thank you for taking part.",
+    opt_out_title: "Stop reminders?",
+    opt_out_body: "We will not send you any more reminders about this survey. You can still answer.",
+    opt_out_button: "Stop reminders",
+    opted_out_title: "Reminders stopped",
+    opted_out_body: "We will not send you any more messages about this survey.",
 };
 
 pub fn strings(lang: Lang) -> &'static Strings {

@@ -4,6 +4,7 @@ mod analyst;
 mod assets;
 mod health;
 pub mod i18n;
+mod invitation;
 mod resident;
 pub mod views;
 
@@ -25,6 +26,7 @@ pub struct AppState {
     pub clock: Clock,
     pub min_group_size: u64,
     pub max_body_bytes: usize,
+    pub reminder_days: u32,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -34,9 +36,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/surveys/{wave}", web::get().to(resident::form))
         .route("/surveys/{wave}", web::post().to(resident::submit))
         .route("/surveys/{wave}/thanks", web::get().to(resident::thanks))
+        .route("/s/{token}", web::get().to(invitation::personal_link))
+        .route(
+            "/s/{token}/opt-out",
+            web::get().to(invitation::opt_out_page),
+        )
+        .route("/opt-out", web::post().to(invitation::opt_out))
         .route(
             "/analyst/waves/{wave}/vision-scores.csv",
             web::get().to(analyst::vision_scores),
+        )
+        .service(
+            web::resource("/analyst/waves/{wave}/invitations")
+                .app_data(web::PayloadConfig::new(8 * 1024 * 1024))
+                .route(web::get().to(analyst::invitation_status))
+                .route(web::post().to(analyst::import_invitations)),
+        )
+        .route(
+            "/analyst/waves/{wave}/reminders",
+            web::post().to(analyst::send_reminders),
         );
 }
 

@@ -7,24 +7,29 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::{AppState, negotiate_lang, no_store, views};
-use crate::db::responses::{self, Channel};
-use crate::definitions::{Wave, WaveStatus};
+use crate::db::invitations;
+use crate::db::responses::{self, Channel, Stored};
+use crate::definitions::{Access, Wave, WaveStatus};
 use crate::domain::{Lang, SubmissionKey, parse_submission};
 use crate::error::{AppError, ErrorKind};
 
 #[derive(Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub lang: Option<String>,
 }
 
-fn html(status: StatusCode, body: String) -> HttpResponse {
+pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(no_store())
         .body(body)
 }
 
-fn find_wave<'a>(state: &'a AppState, id: &str, lang: Lang) -> Result<&'a Wave, AppError> {
+pub(super) fn find_wave<'a>(
+    state: &'a AppState,
+    id: &str,
+    lang: Lang,
+) -> Result<&'a Wave, AppError> {
     state
         .definitions
         .wave(id)
@@ -51,20 +56,40 @@ pub async fn form(
 ) -> Result<HttpResponse, AppError> {
     let lang = negotiate_lang(&req, query.lang.as_deref());
     let wave = find_wave(&state, &path, lang)?;
-    let body = match wave.status((state.clock)()) {
-        WaveStatus::Open => views::survey(
-            wave,
-            lang,
-            views::FormState {
-                raw: None,
-                errors: &[],
-                notice: None,
-                key: SubmissionKey::generate().as_string(),
-            },
+    Ok(form_page(&state, wave, lang, None))
+}
+
+/// The empty form of a wave, or the page saying why it cannot be answered today.
+pub(super) fn form_page(
+    state: &AppState,
+    wave: &Wave,
+    lang: Lang,
+    token: Option<String>,
+) -> HttpResponse {
+    if wave.access == Access::Invitation && token.is_none() {
+        let s = super::i18n::strings(lang);
+        return html(
+            StatusCode::FORBIDDEN,
+            views::notice(lang, s.invitation_only_title, s.invitation_only_body),
+        );
+    }
+    match wave.status((state.clock)()) {
+        WaveStatus::Open => html(
+            StatusCode::OK,
+            views::survey(
+                wave,
+                lang,
+                views::FormState {
+                    raw: None,
+                    errors: &[],
+                    notice: None,
+                    key: SubmissionKey::generate().as_string(),
+                    token,
+                },
+            ),
         ),
-        status => views::not_open(wave, lang, status, false),
-    };
-    Ok(html(StatusCode::OK, body))
+        status => html(StatusCode::OK, views::not_open(wave, lang, status, false)),
+    }
 }
 
 pub async fn submit(
@@ -101,6 +126,34 @@ pub async fn submit(
         .and_then(SubmissionKey::parse)
         .unwrap_or_else(SubmissionKey::generate)
         .as_string();
+    // On an invitation-only wave the invitee's token comes in the body; without a known
+    // one nothing is checked or stored.
+    let token = match wave.access {
+        Access::Open => None,
+        Access::Invitation => {
+            let s = super::i18n::strings(lang);
+            let Some(token) = raw.token.clone().filter(|t| !t.is_empty()) else {
+                return Ok(html(
+                    StatusCode::FORBIDDEN,
+                    views::notice(lang, s.invitation_only_title, s.invitation_only_body),
+                ));
+            };
+            let pool = state.pool.clone();
+            let lookup = token.clone();
+            let holder = web::block(move || -> Result<_, AppError> {
+                Ok(invitations::find_by_token(&mut *pool.get()?, &lookup)?)
+            })
+            .await?
+            .map_err(|e| e.for_resident(lang))?;
+            if holder.is_none_or(|h| h.wave_id != wave.id) {
+                return Ok(html(
+                    StatusCode::FORBIDDEN,
+                    views::notice(lang, s.invalid_link_title, s.invalid_link_body),
+                ));
+            }
+            Some(token)
+        }
+    };
     let answers = match parsed {
         Ok(answers) => answers,
         Err(errors) => {
@@ -112,6 +165,7 @@ pub async fn submit(
                     errors: &errors,
                     notice: None,
                     key,
+                    token,
                 },
             );
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
@@ -120,6 +174,7 @@ pub async fn submit(
 
     let pool = state.pool.clone();
     let wave_id = wave.id.clone();
+    let store_token = token.clone();
     let stored = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
         Ok(responses::store(
@@ -128,6 +183,7 @@ pub async fn submit(
             Channel::Web,
             today,
             &answers,
+            store_token.as_deref(),
         )?)
     })
     .await
@@ -135,8 +191,15 @@ pub async fn submit(
     .and_then(|r| r);
 
     match stored {
+        Ok(Stored::TokenRefused) => {
+            let s = super::i18n::strings(lang);
+            Ok(html(
+                StatusCode::CONFLICT,
+                views::notice(lang, s.already_answered_title, s.already_answered_body),
+            ))
+        }
         // New or a replay: the resident sees the same thank-you page either way.
-        Ok(_) => Ok(HttpResponse::SeeOther()
+        Ok(Stored::New | Stored::Replay) => Ok(HttpResponse::SeeOther()
             .insert_header((
                 header::LOCATION,
                 format!("/surveys/{}/thanks?lang={lang}", wave.id),
@@ -156,6 +219,7 @@ pub async fn submit(
                     errors: &[],
                     notice: Some(super::i18n::strings(lang).unavailable_body.to_string()),
                     key,
+                    token,
                 },
             );
             Ok(HttpResponse::ServiceUnavailable()

@@ -135,15 +135,43 @@ pub fn not_open(wave: &Wave, lang: Lang, status: WaveStatus, after_post: bool) -
     )
 }
 
+/// A page with a title, one paragraph and a link to the start page.
+pub fn notice(lang: Lang, title: &str, body: &str) -> String {
+    let s = i18n::strings(lang);
+    message(
+        Page::new(lang, None),
+        title,
+        vec![body.to_string()],
+        Some((format!("/?lang={lang}"), s.back_to_top.to_string())),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "opt_out.html")]
+pub struct OptOutPage {
+    pub page: Page,
+    pub token: String,
+}
+
+/// Asks to confirm stopping reminders: a GET never changes anything (mail scanners follow
+/// links), the button POSTs the token in the body.
+pub fn opt_out(lang: Lang, token: &str) -> String {
+    render(&OptOutPage {
+        page: Page::new(lang, None),
+        token: token.to_string(),
+    })
+}
+
 pub fn error_page(lang: Lang, kind: &ErrorKind) -> String {
     let s = i18n::strings(lang);
     let (title, body) = match kind {
         ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => (s.not_found_title, s.not_found_body),
         ErrorKind::PayloadTooLarge => (s.too_large_title, s.too_large_body),
         ErrorKind::Unavailable(_) => (s.unavailable_title, s.unavailable_body),
-        ErrorKind::BadRequest(_) | ErrorKind::Unauthorized | ErrorKind::Internal(_) => {
-            (s.internal_title, s.internal_body)
-        }
+        ErrorKind::BadRequest(_)
+        | ErrorKind::Conflict(_)
+        | ErrorKind::Unauthorized
+        | ErrorKind::Internal(_) => (s.internal_title, s.internal_body),
     };
     message(
         Page::new(lang, None),
@@ -162,6 +190,7 @@ pub struct SurveyPage {
     pub period: String,
     pub intro: Option<String>,
     pub key: String,
+    pub token: Option<String>,
     pub notice: Option<String>,
     pub errors: Vec<ErrorLink>,
     pub sections: Vec<SectionView>,
@@ -211,6 +240,8 @@ pub struct FormState<'a> {
     pub errors: &'a [FieldError],
     pub notice: Option<String>,
     pub key: String,
+    /// An invitee's token, carried in the form body on invitation-only waves.
+    pub token: Option<String>,
 }
 
 pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
@@ -375,7 +406,12 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
             });
         }
     }
-    let path = format!("/surveys/{}", wave.id);
+    // An invitee's page switches language at their own link; after a POST there is no
+    // switch (following it would leave the answers behind).
+    let path = match &state.token {
+        Some(token) => format!("/s/{token}"),
+        None => format!("/surveys/{}", wave.id),
+    };
     let show_switch = state.raw.is_none();
     render(&SurveyPage {
         page: Page::new(lang, show_switch.then_some(path.as_str())),
@@ -384,6 +420,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
         period: i18n::period(lang, wave.opens, wave.closes),
         intro: wave.intro.as_ref().map(|t| t.get(lang).to_string()),
         key: state.key,
+        token: state.token,
         notice: state.notice,
         errors,
         sections,

@@ -104,6 +104,7 @@ pub struct TestApp {
     pub database_url: String,
     pub agent: ureq::Agent,
     pub database: TestDatabase,
+    pub definitions: PathBuf,
 }
 
 pub fn settings(database_url: &str) -> Settings {
@@ -112,6 +113,12 @@ pub fn settings(database_url: &str) -> Settings {
         bind: "127.0.0.1:0".into(),
         definitions: definitions_dir(),
         smtp_url: None,
+        mail_from: None,
+        mail_rate: 200.0,
+        mail_retry_seconds: 0.2,
+        mail_max_attempts: 8,
+        mail_lease_seconds: 2.0,
+        reminder_days: 7,
         public_base_url: "http://127.0.0.1".into(),
         min_group_size: 10,
         today: None,
@@ -129,7 +136,17 @@ pub fn spawn_app_on(today: NaiveDate) -> TestApp {
 /// Starts the application on `database`, reaching it through `database_url` (which may
 /// differ from the database's own URL, e.g. to go through a proxy).
 pub fn spawn_app_with(database: TestDatabase, database_url: String, today: NaiveDate) -> TestApp {
-    let settings = settings(&database_url);
+    spawn_app_with_settings(database, settings(&database_url), today)
+}
+
+/// Starts the application with the given settings (their database URL reaching `database`).
+pub fn spawn_app_with_settings(
+    database: TestDatabase,
+    settings: Settings,
+    today: NaiveDate,
+) -> TestApp {
+    let database_url = settings.database_url.clone();
+    let definitions = settings.definitions.clone();
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         actix_web::rt::System::new().block_on(async move {
@@ -144,6 +161,7 @@ pub fn spawn_app_with(database: TestDatabase, database_url: String, today: Naive
         database_url,
         agent: agent(),
         database,
+        definitions,
     }
 }
 
@@ -240,12 +258,43 @@ impl TestApp {
         answers::table.count().get_result(&mut self.db()).unwrap()
     }
 
+    /// Posts a filled-in form with a fresh key and nothing else.
+    pub fn submit_raw(&self, answers: &[(&str, &str)]) -> Page {
+        let mut fields = vec![("_key".to_string(), uuid::Uuid::new_v4().to_string())];
+        fields.extend(answers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.post_form("/surveys/2026-midterm", &fields)
+    }
+
+    pub fn count_rows(&self, table: &str) -> i64 {
+        #[derive(QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+            .get_result::<Count>(&mut self.db())
+            .unwrap()
+            .n
+    }
+
+    /// Runs the real binary as if today were `day` (YYYY-MM-DD).
+    pub fn cli_on(&self, day: &str, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("SURVEY_DEFINITIONS", &self.definitions)
+            .env("SURVEY_TODAY", day)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    }
+
     /// Runs the real binary against this app's database and definitions.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
             .args(args)
             .env("DATABASE_URL", &self.database_url)
-            .env("SURVEY_DEFINITIONS", definitions_dir())
+            .env("SURVEY_DEFINITIONS", &self.definitions)
             .env_remove("RUST_LOG")
             .output()
             .unwrap()
@@ -297,6 +346,43 @@ pub fn columns(conn: &mut DbConnection, table: &str) -> Vec<String> {
         .collect()
 }
 
+/// A copy of the bundled definitions with the mid-term wave made invitation-only; the
+/// folder lives as long as the process (tests start apps and CLIs on it).
+pub fn invitation_definitions() -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let bundled = definitions_dir();
+    std::fs::create_dir_all(dir.join("waves")).unwrap();
+    std::fs::copy(bundled.join("visions.toml"), dir.join("visions.toml")).unwrap();
+    for wave in ["2026-midterm", "2028-final"] {
+        let text = std::fs::read_to_string(bundled.join(format!("waves/{wave}.toml"))).unwrap();
+        let text = if wave == "2026-midterm" {
+            text.replacen(
+                "closes = 2027-01-31\n",
+                "closes = 2027-01-31\naccess = \"invitation\"\n",
+                1,
+            )
+        } else {
+            text
+        };
+        std::fs::write(dir.join(format!("waves/{wave}.toml")), text).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(dir.join("waves/2026-midterm.toml"))
+            .unwrap()
+            .contains("access = \"invitation\"")
+    );
+    dir
+}
+
+/// The application on an invitation-only mid-term wave, sending mail to `smtp_url`.
+pub fn spawn_invitation_app(smtp_url: &str) -> TestApp {
+    let database = TestDatabase::new();
+    let mut settings = settings(&database.url);
+    settings.definitions = invitation_definitions();
+    settings.smtp_url = Some(smtp_url.to_string());
+    spawn_app_with_settings(database, settings, midterm_day())
+}
+
 /// The real binary, started as an operator would (`citizen-survey serve`), on a free port.
 pub struct ServerProcess {
     child: std::process::Child,
@@ -307,6 +393,11 @@ impl ServerProcess {
     /// Starts `citizen-survey serve` on `database_url`, pretending it is a day of the
     /// mid-term wave, and waits until `/healthz` answers.
     pub fn start(database_url: &str) -> Self {
+        Self::start_with(database_url, &[])
+    }
+
+    /// As [`start`](Self::start), with more environment variables.
+    pub fn start_with(database_url: &str, env: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -319,6 +410,7 @@ impl ServerProcess {
             .env("SURVEY_DEFINITIONS", definitions_dir())
             .env("SURVEY_TODAY", midterm_day().to_string())
             .env("RUST_LOG", "debug")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

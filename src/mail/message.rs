@@ -1,0 +1,227 @@
+//! The invitation and reminder texts, plain and HTML, in Japanese and English.
+
+use lettre::Message;
+use lettre::message::{Mailbox, MultiPart};
+
+use crate::db::invitations::MessageKind;
+use crate::definitions::Wave;
+use crate::domain::Lang;
+use crate::web::i18n;
+
+/// Subject and both bodies of one message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageParts {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// The message for one invitee: `link` is their personal link, `opt_out` the link that
+/// stops reminders.
+pub fn render(
+    kind: MessageKind,
+    lang: Lang,
+    wave: &Wave,
+    link: &str,
+    opt_out: &str,
+) -> MessageParts {
+    let title = wave.title.get(lang);
+    let period = i18n::period(lang, wave.opens, wave.closes);
+    let (subject, lead, link_label, anonymity, opt_out_label, signature) = match lang {
+        Lang::Ja => (
+            match kind {
+                MessageKind::Invitation => {
+                    "【吹田市】デジタル政策に関する市民アンケートへのご協力のお願い".to_string()
+                }
+                MessageKind::Reminder => {
+                    "【吹田市】市民アンケートご回答のお願い（再送）".to_string()
+                }
+            },
+            match kind {
+                MessageKind::Invitation => format!(
+                    "吹田市では、デジタル政策の取組について市民の皆さまのご意見をお聞きするため、「{title}」を実施しています。ご協力をお願いいたします。"
+                ),
+                MessageKind::Reminder => format!(
+                    "先日ご案内した「{title}」について、まだご回答いただいていない方にお送りしています。ぜひご協力ください。"
+                ),
+            },
+            "回答はこちらから（あなた専用のリンクです。回答は1回のみです）：",
+            vec![
+                "回答は匿名で保存されます。お名前やメールアドレスは回答と一緒に保存されません。",
+                "このリンクは、お一人1回の回答に限るためだけに使います。回答内容とあなたを結び付ける情報は残りません。",
+                "アンケート終了後、メールアドレスは削除します。",
+            ],
+            "再送のお知らせが不要な方は、こちらから停止できます：",
+            "吹田市",
+        ),
+        Lang::En => (
+            match kind {
+                MessageKind::Invitation => {
+                    "Suita City: please take part in our citizen survey on the digital policy"
+                        .to_string()
+                }
+                MessageKind::Reminder => {
+                    "Reminder: Suita City citizen survey on the digital policy".to_string()
+                }
+            },
+            match kind {
+                MessageKind::Invitation => format!(
+                    "Suita City is asking residents how its digital policy is working: “{title}”. We would be grateful for your answers."
+                ),
+                MessageKind::Reminder => format!(
+                    "We are sending this reminder about “{title}” to invitees who have not answered yet. We would be grateful for your answers."
+                ),
+            },
+            "Your personal link (it can be used to answer once):",
+            vec![
+                "Your answers are stored anonymously: neither your name nor your e-mail address is stored with them.",
+                "The link only makes sure each invitee answers once; nothing is kept that connects your answers to you.",
+                "Your e-mail address will be deleted when the survey has closed.",
+            ],
+            "If you do not want reminders, you can stop them here:",
+            "Suita City",
+        ),
+    };
+    let text = format!(
+        "{lead}\n\n{link_label}\n{link}\n\n{period}\n\n{}\n\n{opt_out_label}\n{opt_out}\n\n{signature}\n",
+        anonymity
+            .iter()
+            .map(|l| format!("・{l}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    let e = escape;
+    let html = format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\
+         <p>{}</p><p>{}<br><a href=\"{}\">{}</a></p><p>{}</p><ul>{}</ul><p>{}<br><a href=\"{}\">{}</a></p><p>{}</p></body></html>",
+        e(&subject),
+        e(&lead),
+        e(link_label),
+        e(link),
+        e(link),
+        e(&period),
+        anonymity
+            .iter()
+            .map(|l| format!("<li>{}</li>", e(l)))
+            .collect::<String>(),
+        e(opt_out_label),
+        e(opt_out),
+        e(opt_out),
+        e(signature)
+    );
+    MessageParts {
+        subject,
+        text,
+        html,
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A complete message with Message-ID and Date set.
+pub fn compose(
+    parts: MessageParts,
+    from: &Mailbox,
+    to: &str,
+    message_id: &str,
+) -> Result<Message, String> {
+    let to: Mailbox = to
+        .parse()
+        .map_err(|e| format!("the address cannot be used: {e}"))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(parts.subject)
+        .message_id(Some(message_id.to_string()))
+        .date_now()
+        .multipart(MultiPart::alternative_plain_html(parts.text, parts.html))
+        .map_err(|e| format!("the message cannot be built: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::definitions::{Access, Text};
+    use chrono::NaiveDate;
+
+    fn wave() -> Wave {
+        Wave {
+            id: "2026-midterm".into(),
+            title: Text {
+                ja: "中間評価アンケート".into(),
+                en: "Mid-term <survey>".into(),
+            },
+            intro: None,
+            opens: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+            closes: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
+            access: Access::Invitation,
+            sections: vec![],
+        }
+    }
+
+    #[test]
+    fn messages_carry_link_period_anonymity_and_opt_out_in_the_language() {
+        let ja = render(
+            MessageKind::Invitation,
+            Lang::Ja,
+            &wave(),
+            "https://x/s/abc",
+            "https://x/s/abc/opt-out",
+        );
+        assert!(ja.subject.contains("市民アンケート"));
+        assert!(ja.text.contains("「中間評価アンケート」"));
+        assert!(ja.text.contains("https://x/s/abc\n"));
+        assert!(ja.text.contains("回答期間：2026年11月1日 〜 2027年1月31日"));
+        assert!(ja.text.contains("匿名"));
+        assert!(ja.text.contains("https://x/s/abc/opt-out"));
+        let en = render(
+            MessageKind::Reminder,
+            Lang::En,
+            &wave(),
+            "https://x/s/abc",
+            "https://x/s/abc/opt-out",
+        );
+        assert!(en.subject.starts_with("Reminder"));
+        assert!(
+            en.text
+                .contains("Survey period: 1 November 2026 – 31 January 2027")
+        );
+        assert!(
+            en.html.contains("Mid-term &lt;survey&gt;"),
+            "HTML is escaped"
+        );
+        assert!(en.html.contains("<a href=\"https://x/s/abc/opt-out\">"));
+    }
+
+    #[test]
+    fn composed_messages_have_message_id_date_and_both_parts() {
+        let parts = render(
+            MessageKind::Invitation,
+            Lang::En,
+            &wave(),
+            "https://x/s/t",
+            "https://x/o",
+        );
+        let from: Mailbox = "Suita <survey@city.example>".parse().unwrap();
+        let message = compose(parts, &from, "taro@example.jp", "<m1@city.example>").unwrap();
+        let raw = String::from_utf8(message.formatted()).unwrap();
+        assert!(raw.contains("Message-ID: <m1@city.example>"));
+        assert!(raw.contains("Date: "));
+        assert!(raw.contains("multipart/alternative"));
+        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        assert!(
+            compose(
+                render(MessageKind::Invitation, Lang::En, &wave(), "a", "b"),
+                &from,
+                "nope",
+                "<x@y>"
+            )
+            .is_err()
+        );
+    }
+}

@@ -1,0 +1,100 @@
+//! Invitees' pages: the personal link `/s/{token}` and stopping reminders. The token is in
+//! the URL only on the link from the e-mail; from there on it travels in form bodies.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::resident::{LangQuery, find_wave, form_page, html};
+use super::{AppState, i18n, views};
+use crate::db::invitations::{self, TokenHolder};
+use crate::domain::{Lang, TOKEN_FIELD};
+use crate::error::AppError;
+
+async fn holder(
+    state: &AppState,
+    token: String,
+    lang: Lang,
+) -> Result<Option<TokenHolder>, AppError> {
+    let pool = state.pool.clone();
+    web::block(move || -> Result<_, AppError> {
+        Ok(invitations::find_by_token(&mut *pool.get()?, &token)?)
+    })
+    .await?
+    .map_err(|e| e.for_resident(lang))
+}
+
+fn invalid_link(lang: Lang) -> HttpResponse {
+    let s = i18n::strings(lang);
+    html(
+        StatusCode::NOT_FOUND,
+        views::notice(lang, s.invalid_link_title, s.invalid_link_body),
+    )
+}
+
+/// `GET /s/{token}`: the form for the invitee, in their language unless `?lang=` says
+/// otherwise.
+pub async fn personal_link(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let query_lang = query.lang.as_deref().and_then(Lang::parse);
+    let Some(holder) = holder(&state, token.clone(), query_lang.unwrap_or_default()).await? else {
+        return Ok(invalid_link(query_lang.unwrap_or_default()));
+    };
+    let lang = query_lang.unwrap_or(holder.lang);
+    let wave = find_wave(&state, &holder.wave_id, lang)?;
+    if holder.answered {
+        let s = i18n::strings(lang);
+        return Ok(html(
+            StatusCode::CONFLICT,
+            views::notice(lang, s.already_answered_title, s.already_answered_body),
+        ));
+    }
+    Ok(form_page(&state, wave, lang, Some(token)))
+}
+
+/// `GET /s/{token}/opt-out`: asks to confirm; changes nothing.
+pub async fn opt_out_page(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    query: web::Query<LangQuery>,
+) -> Result<HttpResponse, AppError> {
+    let token = path.into_inner();
+    let query_lang = query.lang.as_deref().and_then(Lang::parse);
+    match holder(&state, token.clone(), query_lang.unwrap_or_default()).await? {
+        None => Ok(invalid_link(query_lang.unwrap_or_default())),
+        Some(h) => Ok(html(
+            StatusCode::OK,
+            views::opt_out(query_lang.unwrap_or(h.lang), &token),
+        )),
+    }
+}
+
+/// `POST /opt-out` with the token in the body: no more reminders for this invitee.
+pub async fn opt_out(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let lang = field("_lang")
+        .and_then(|l| Lang::parse(&l))
+        .unwrap_or_else(|| super::negotiate_lang(&req, None));
+    let token = field(TOKEN_FIELD).unwrap_or_default();
+    let pool = state.pool.clone();
+    let done = web::block(move || -> Result<_, AppError> {
+        Ok(invitations::opt_out(&mut *pool.get()?, &token)?)
+    })
+    .await?
+    .map_err(|e| e.for_resident(lang))?;
+    if !done {
+        return Ok(invalid_link(lang));
+    }
+    let s = i18n::strings(lang);
+    Ok(html(
+        StatusCode::OK,
+        views::notice(lang, s.opted_out_title, s.opted_out_body),
+    ))
+}

@@ -165,8 +165,14 @@ pub fn parse_invitee_csv(text: &str) -> Result<InviteeReport, String> {
 /// 1-based line of the record starting at `byte`, skipping blank lines the reader passed.
 fn line_at(text: &str, byte: u64) -> u64 {
     let byte = usize::try_from(byte).unwrap_or(usize::MAX).min(text.len());
-    let before = text.as_bytes()[..byte].iter().filter(|&&b| b == b'\n').count();
-    let blank = text.as_bytes()[byte..].iter().take_while(|&&b| b == b'\n').count();
+    let before = text.as_bytes()[..byte]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count();
+    let blank = text.as_bytes()[byte..]
+        .iter()
+        .take_while(|&&b| b == b'\n')
+        .count();
     (before + blank + 1) as u64
 }
 

@@ -1,8 +1,33 @@
 //! Pure statistics over plain numbers: no database, no HTTP. See the README's "How scores
 //! are computed" for the same rules in words.
 
+mod breakdown;
+mod comparison;
+mod dist;
+mod items;
+mod population;
 mod scores;
 mod vision;
+mod weighting;
 
+pub use breakdown::{
+    Breakdown, BreakdownRow, DEFAULT_MIN_GROUP_SIZE, GroupFigures, SuppressionReason, suppress,
+};
+pub use comparison::{
+    Comparison, ComparisonRow, SIGNIFICANCE_LEVEL, SampleMoments, Test, compare_summaries,
+    weighted_difference, welch,
+};
+pub use items::{
+    ItemCounts, ItemFigures, Proportion, WeightedItemFigures, item_figures, item_value,
+    weighted_item_figures, wilson_interval,
+};
+pub use population::{
+    AGE_BAND_NO_ANSWER, AGE_BAND_QUESTION, AREA_NO_ANSWER, AREA_QUESTION, POPULATION_HEADER,
+    Population, PopulationError, StratumCodes, parse_population,
+};
 pub use scores::{Accumulator, RespondentScore, Summary, respondent_score};
 pub use vision::VisionScoring;
+pub use weighting::{
+    DEFAULT_MIN_RESPONDENTS, Pattern, PostStratification, PostStratum, StratumAnswers,
+    WeightedEstimate, WeightedVision, WeightingError, WeightingOptions, post_stratify,
+};

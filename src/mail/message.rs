@@ -86,7 +86,10 @@ pub fn render(
         "{lead}\n\n{link_label}\n{link}\n\n{period}\n\n{}\n\n{opt_out_label}\n{opt_out}\n\n{signature}\n",
         anonymity
             .iter()
-            .map(|l| format!("・{l}"))
+            .map(|l| match lang {
+                Lang::Ja => format!("・{l}"),
+                Lang::En => format!("- {l}"),
+            })
             .collect::<Vec<_>>()
             .join("\n")
     );

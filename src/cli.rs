@@ -9,7 +9,7 @@ use anyhow::Context;
 use crate::clock;
 use crate::definitions;
 use crate::domain::AnalystToken;
-use crate::export::{self, Encoding};
+use crate::export::{self, ExportContext, ExportKind, ExportOptions};
 use crate::settings::{AnalystCommand, Cli, Command, ExportCommand, InviteCommand, Settings};
 use crate::startup::Application;
 
@@ -19,12 +19,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { dir } => {
             return check(dir.as_deref().unwrap_or(&cli.settings.definitions));
         }
-        Command::Analyst(AnalystCommand::Create { name }) => create_analyst(&cli.settings, &name),
-        Command::Export(ExportCommand::VisionScores {
-            wave,
-            encoding,
-            output,
-        }) => export_vision_scores(&cli.settings, &wave, &encoding, output.as_deref()),
+        Command::Analyst(AnalystCommand::Create { name, password }) => {
+            create_analyst(&cli.settings, &name, password)
+        }
+        Command::Analyst(AnalystCommand::SetPassword { name }) => {
+            set_analyst_password(&cli.settings, &name)
+        }
+        Command::Export(command) => export(&cli.settings, &command),
         Command::Invite(command) => invite(&cli.settings, command),
     };
     match result {
@@ -84,12 +85,18 @@ fn check(dir: &Path) -> ExitCode {
     }
 }
 
-fn create_analyst(settings: &Settings, name: &str) -> anyhow::Result<()> {
+fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyhow::Result<()> {
     let name = name.trim();
     anyhow::ensure!(
         !name.is_empty() && name.chars().count() <= 100,
         "an analyst name must have 1 to 100 characters"
     );
+    // Read (and check) the password before creating anything, so a bad one leaves no account.
+    let password_hash = if with_password {
+        Some(read_password_hash()?)
+    } else {
+        None
+    };
     let pool = crate::db::connect(&settings.database_url)?;
     let token = AnalystToken::generate();
     let created = crate::db::analysts::create(
@@ -99,6 +106,10 @@ fn create_analyst(settings: &Settings, name: &str) -> anyhow::Result<()> {
         clock_for(settings)(),
     )?;
     anyhow::ensure!(created, "an analyst named `{name}` already exists");
+    if let Some(hash) = password_hash {
+        crate::db::credentials::set_password(&mut *pool.get()?, name, &hash)?;
+        eprintln!("Password set: `{name}` can sign in at /analyst/sign-in.");
+    }
     println!("{}", token.as_str());
     eprintln!(
         "Analyst `{name}` created. The token above is shown only once: store it now. Use it as `Authorization: Bearer TOKEN`."
@@ -106,45 +117,88 @@ fn create_analyst(settings: &Settings, name: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn export_vision_scores(
-    settings: &Settings,
-    wave_id: &str,
-    encoding: &str,
-    output: Option<&Path>,
-) -> anyhow::Result<()> {
-    let encoding: Encoding = encoding.parse().map_err(anyhow::Error::msg)?;
+fn set_analyst_password(settings: &Settings, name: &str) -> anyhow::Result<()> {
+    let name = name.trim();
+    let hash = read_password_hash()?;
+    let pool = crate::db::connect(&settings.database_url)?;
+    let found = crate::db::credentials::set_password(&mut *pool.get()?, name, &hash)?;
+    anyhow::ensure!(found, "there is no analyst named `{name}`");
+    eprintln!("Password set for `{name}`; any lockout is lifted.");
+    Ok(())
+}
+
+/// Reads a password without echo on a terminal, else one line of standard input (never
+/// from argv, where other users and the shell history would see it), and hashes it.
+fn read_password_hash() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    let password = if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password: ")?;
+        let again = rpassword::prompt_password("Password again: ")?;
+        anyhow::ensure!(first == again, "the two passwords differ");
+        first
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .context("cannot read the password from standard input")?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    crate::domain::password::check_password(&password).map_err(anyhow::Error::msg)?;
+    crate::domain::password::hash_password(&password)
+        .map_err(|e| anyhow::anyhow!("hashing the password failed: {e}"))
+}
+
+fn export(settings: &Settings, command: &ExportCommand) -> anyhow::Result<()> {
+    let kind: ExportKind = command.kind.parse().map_err(anyhow::Error::msg)?;
+    let options = ExportOptions {
+        encoding: command.encoding.parse().map_err(anyhow::Error::msg)?,
+        unencodable: command.on_unencodable.parse().map_err(anyhow::Error::msg)?,
+    };
     let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
         anyhow::anyhow!(
             "the survey definitions in {} are invalid:\n{e}",
             settings.definitions.display()
         )
     })?;
-    let wave = defs.wave(wave_id).with_context(|| {
-        let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
-        format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
-    })?;
+    let wave_id = &command.wave;
+    let wave = defs
+        .wave(wave_id)
+        .with_context(|| {
+            let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
+            format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
+        })?
+        .clone();
+    let ctx = ExportContext::load(
+        std::sync::Arc::new(defs),
+        &settings.definitions,
+        settings.min_group_size,
+    );
     let pool = crate::db::connect(&settings.database_url)?;
     let mut conn = pool.get()?;
-    match output {
+    tracing::info!(analyst = "command line", %kind, wave = %wave.id, encoding = %options.encoding, "export");
+    if let Err(e) = crate::db::audit::record(
+        &mut conn,
+        "command line",
+        "export",
+        Some(&wave.id),
+        &format!("{kind} ({})", options.encoding),
+    ) {
+        tracing::warn!(error = %e, "the export could not be recorded in the audit log");
+    }
+    let replaced = match &command.output {
         Some(path) => {
             // Write beside the target and rename, so a failed export leaves no half file.
             let tmp = path.with_extension("csv.partial");
-            let file = std::io::BufWriter::new(
+            let file = std::io::BufWriter::with_capacity(
+                64 * 1024,
                 std::fs::File::create(&tmp)
                     .with_context(|| format!("cannot create {}", tmp.display()))?,
             );
-            let result = export::vision_scores(
-                &mut conn,
-                &defs,
-                wave,
-                settings.min_group_size,
-                encoding,
-                file,
-            );
-            match result {
-                Ok(mut file) => {
-                    file.flush()?;
+            match export::export(&mut conn, &ctx, kind, &wave, options, file) {
+                Ok(mut done) => {
+                    done.out.flush()?;
                     std::fs::rename(&tmp, path)?;
+                    done.replaced
                 }
                 Err(e) => {
                     let _ = std::fs::remove_file(&tmp);
@@ -153,16 +207,19 @@ fn export_vision_scores(
             }
         }
         None => {
-            let bytes = export::vision_scores(
-                &mut conn,
-                &defs,
-                wave,
-                settings.min_group_size,
-                encoding,
-                Vec::new(),
-            )?;
-            std::io::stdout().lock().write_all(&bytes)?;
+            let stdout = std::io::stdout().lock();
+            let out = std::io::BufWriter::with_capacity(64 * 1024, stdout);
+            let mut done = export::export(&mut conn, &ctx, kind, &wave, options, out)?;
+            done.out.flush()?;
+            done.replaced
         }
+    };
+    if replaced > 0 {
+        eprintln!(
+            "{replaced} character(s) that {} cannot hold were replaced with {}",
+            options.encoding,
+            export::REPLACEMENT
+        );
     }
     Ok(())
 }

@@ -19,6 +19,9 @@ pub enum ErrorKind {
     Unauthorized,
     #[error("{0}")]
     BadRequest(String),
+    /// Understood and authenticated, but refused (e.g. a missing CSRF token).
+    #[error("{0}")]
+    Forbidden(String),
     /// The request is understood but not possible in the current state.
     #[error("{0}")]
     Conflict(String),
@@ -111,6 +114,7 @@ impl ResponseError for AppError {
             ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => StatusCode::NOT_FOUND,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ErrorKind::Forbidden(_) => StatusCode::FORBIDDEN,
             ErrorKind::Conflict(_) => StatusCode::CONFLICT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -120,6 +120,51 @@ pub struct Settings {
     /// Largest accepted form submission, in bytes.
     #[arg(long, env = "SURVEY_MAX_BODY_BYTES", default_value_t = 256 * 1024, global = true)]
     pub max_body_bytes: usize,
+
+    #[command(flatten)]
+    pub analyst: AnalystSettings,
+}
+
+/// The analyst workspace: browser sessions and the sign-in lockout.
+#[derive(Debug, Clone, Args)]
+pub struct AnalystSettings {
+    /// Minutes an analyst's browser session lasts after signing in.
+    #[arg(
+        long,
+        env = "SURVEY_SESSION_MINUTES",
+        default_value_t = 480,
+        global = true
+    )]
+    pub session_minutes: u32,
+
+    /// Failed sign-ins in a row that lock an analyst's account.
+    #[arg(
+        long,
+        env = "SURVEY_LOCKOUT_FAILURES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub lockout_failures: u32,
+
+    /// Seconds a locked account stays locked.
+    #[arg(
+        long,
+        env = "SURVEY_LOCKOUT_SECONDS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub lockout_seconds: u32,
+}
+
+/// The same values as the flags' defaults.
+impl Default for AnalystSettings {
+    fn default() -> Self {
+        AnalystSettings {
+            session_minutes: 480,
+            lockout_failures: 5,
+            lockout_seconds: 900,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -134,8 +179,7 @@ pub enum Command {
     /// Manage analyst accounts.
     #[command(subcommand)]
     Analyst(AnalystCommand),
-    /// Write an export to a file or standard output.
-    #[command(subcommand)]
+    /// Write an export (CSV) to a file or standard output.
     Export(ExportCommand),
     /// Invitations for invitation-only waves.
     #[command(subcommand)]
@@ -176,22 +220,37 @@ pub enum InviteCommand {
 #[derive(Debug, Subcommand)]
 pub enum AnalystCommand {
     /// Create an analyst and print their bearer token once (only its hash is stored).
-    Create { name: String },
+    Create {
+        name: String,
+        /// Also set a password for browser sign-in, read from standard input (or asked for
+        /// without echo on a terminal); never give it on the command line.
+        #[arg(long)]
+        password: bool,
+    },
+    /// Set or replace an analyst's password for browser sign-in (read from standard input,
+    /// or asked for without echo on a terminal); also lifts a lockout.
+    SetPassword { name: String },
 }
 
-#[derive(Debug, Subcommand)]
-pub enum ExportCommand {
-    /// Per-vision scores of a wave.
-    VisionScores {
-        #[arg(long)]
-        wave: String,
-        /// utf-8-bom (default), utf-8 or shift_jis.
-        #[arg(long, default_value = "utf-8-bom")]
-        encoding: String,
-        /// File to write (default: standard output).
-        #[arg(long)]
-        output: Option<PathBuf>,
-    },
+/// `export KIND --wave ID …`: the kind is checked by the command, so that an unknown one
+/// gets the list of allowed kinds.
+#[derive(Debug, Args)]
+pub struct ExportCommand {
+    /// vision-scores, vision-scores-by-group, item-scores, question-distribution,
+    /// wave-comparison, responses, codebook or comments.
+    pub kind: String,
+    #[arg(long)]
+    pub wave: String,
+    /// utf-8-bom (default), utf-8 or shift_jis.
+    #[arg(long, default_value = "utf-8-bom")]
+    pub encoding: String,
+    /// With shift_jis, what to do with a character it cannot hold: fail (default, naming
+    /// the row and column) or replace (with 〓, counted on standard error).
+    #[arg(long, default_value = "fail")]
+    pub on_unencodable: String,
+    /// File to write (default: standard output).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 impl Settings {

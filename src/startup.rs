@@ -40,13 +40,20 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {} (SURVEY_BIND)", settings.bind))?;
         let port = listener.local_addr()?.port();
+        let exports = Arc::new(crate::export::ExportContext::load(
+            definitions.clone(),
+            &settings.definitions,
+            settings.min_group_size,
+        ));
         let state = AppState {
+            exports,
             definitions,
             pool,
             clock,
             min_group_size: settings.min_group_size,
             max_body_bytes: settings.max_body_bytes,
             reminder_days: settings.reminder_days,
+            workspace: crate::web::session::Workspace::from_settings(settings),
         };
         let server = HttpServer::new(move || {
             App::new()

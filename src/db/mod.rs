@@ -3,9 +3,15 @@
 //! `web::block`, never on the async executor.
 
 pub mod analysts;
+pub mod audit;
+pub mod credentials;
 pub mod invitations;
+pub mod monitoring;
+pub mod publications;
 pub mod responses;
 pub mod schema;
+pub mod scores;
+pub mod sessions;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

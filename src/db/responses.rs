@@ -6,6 +6,7 @@ use diesel::result::{DatabaseErrorKind, Error};
 use uuid::Uuid;
 
 use super::schema::{answers, responses, submission_keys};
+use super::scores::ScorePlan;
 use super::{Conn, DbConnection};
 use crate::domain::{AnswerValue, Answers};
 
@@ -45,6 +46,47 @@ pub fn store(
     submission: &Answers,
     invitation_token: Option<&str>,
 ) -> QueryResult<Stored> {
+    store_inner(
+        conn,
+        wave_id,
+        None,
+        channel,
+        submitted_on,
+        submission,
+        invitation_token,
+    )
+}
+
+/// [`store`], also writing the response's derived vision scores ([`super::scores`]) in the
+/// same transaction, so that exports need not derive them later.
+pub fn store_scored(
+    conn: &mut Conn,
+    plan: &ScorePlan,
+    channel: Channel,
+    submitted_on: NaiveDate,
+    submission: &Answers,
+    invitation_token: Option<&str>,
+) -> QueryResult<Stored> {
+    store_inner(
+        conn,
+        &plan.wave_id,
+        Some(plan),
+        channel,
+        submitted_on,
+        submission,
+        invitation_token,
+    )
+}
+
+fn store_inner(
+    conn: &mut Conn,
+    wave_id: &str,
+    plan: Option<&ScorePlan>,
+    channel: Channel,
+    submitted_on: NaiveDate,
+    submission: &Answers,
+    invitation_token: Option<&str>,
+) -> QueryResult<Stored> {
     let key = submission.key.as_string();
     // The key goes in first: on SQLite the write lock is taken by the first statement, so
     // concurrent submissions queue on the busy timeout; on PostgreSQL a concurrent insert
@@ -76,6 +118,16 @@ pub fn store(
             .iter()
             .flat_map(|(question, value)| answer_rows(&id, question, value))
             .collect();
+        if let Some(plan) = plan {
+            let stored: Vec<(&str, String)> = submission
+                .values
+                .iter()
+                .flat_map(|(q, v)| v.stored_values().into_iter().map(move |v| (q.as_str(), v)))
+                .collect();
+            let derived = plan.rows(stored.iter().map(|(q, v)| (*q, v.as_str())));
+            super::scores::insert(conn, wave_id, &[(&id, channel.code(), &derived)])?;
+            super::scores::add_to_sums(conn, wave_id, channel.code(), &derived)?;
+        }
         // One multi-row INSERT; diesel's multi-backend connection does not build batch
         // inserts, so the statement is run on the concrete connection.
         if rows.is_empty() {
@@ -159,5 +211,145 @@ pub fn for_each_answer(
         let (response, question, value) = row?;
         f(&response, &question, &value);
     }
+    Ok(())
+}
+
+/// Runs `$body` for each row of `$query`, streaming on both backends (PostgreSQL row by
+/// row, rather than its default of loading the whole result first).
+macro_rules! each_row {
+    ($conn:expr, $query:expr, $ty:ty, |$row:ident| $body:block) => {
+        match $conn {
+            DbConnection::Sqlite(c) => {
+                for r in $query.load_iter::<$ty, diesel::connection::DefaultLoadingMode>(c)? {
+                    let $row = r?;
+                    $body
+                }
+            }
+            DbConnection::Postgresql(c) => {
+                for r in $query.load_iter::<$ty, diesel::pg::PgRowByRowLoadingMode>(c)? {
+                    let $row = r?;
+                    $body
+                }
+            }
+        }
+    };
+}
+
+/// `(question id, stored value, how many answers)` over the wave's answers to the questions.
+pub fn value_counts(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+) -> QueryResult<Vec<(String, String, i64)>> {
+    answers::table
+        .inner_join(responses::table)
+        .filter(responses::wave_id.eq(wave_id))
+        .filter(answers::question_id.eq_any(question_ids))
+        .group_by((answers::question_id, answers::value))
+        .select((
+            answers::question_id,
+            answers::value,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}
+
+/// `(question id, respondents who answered it)` over the given questions.
+pub fn respondents_per_question(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+) -> QueryResult<Vec<(String, i64)>> {
+    // Position 0 exists exactly once per answered question and response.
+    answers::table
+        .inner_join(responses::table)
+        .filter(responses::wave_id.eq(wave_id))
+        .filter(answers::question_id.eq_any(question_ids))
+        .filter(answers::position.eq(0))
+        .group_by(answers::question_id)
+        .select((answers::question_id, diesel::dsl::count_star()))
+        .load(conn)
+}
+
+/// One response as the `responses` export sees it.
+#[derive(Debug, Default)]
+pub struct ResponseAnswers {
+    pub channel: String,
+    pub language: String,
+    /// `(question id, value)`, several for a multiple-choice question.
+    pub answers: Vec<(String, String)>,
+}
+
+/// Calls `f` once per response of the wave (in the order of their random ids) with its
+/// answers to the given questions, streaming: one response is held at a time.
+pub fn for_each_response<E: From<Error>>(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+    mut f: impl FnMut(&ResponseAnswers) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut current: Option<String> = None;
+    let mut response = ResponseAnswers::default();
+    each_row!(
+        conn,
+        responses::table
+            .left_join(
+                answers::table.on(answers::response_id
+                    .eq(responses::id)
+                    .and(answers::question_id.eq_any(question_ids))),
+            )
+            .filter(responses::wave_id.eq(wave_id))
+            .order(responses::id)
+            .select((
+                responses::id,
+                responses::channel,
+                responses::language,
+                answers::question_id.nullable(),
+                answers::value.nullable(),
+            )),
+        (String, String, String, Option<String>, Option<String>),
+        |row| {
+            let (id, channel, language, question, value) = row;
+            if current.as_deref() != Some(id.as_str()) {
+                if current.is_some() {
+                    f(&response)?;
+                }
+                current = Some(id);
+                response.channel = channel;
+                response.language = language;
+                response.answers.clear();
+            }
+            if let (Some(q), Some(v)) = (question, value) {
+                response.answers.push((q, v));
+            }
+        }
+    );
+    if current.is_some() {
+        f(&response)?;
+    }
+    Ok(())
+}
+
+/// Calls `f(question id, value)` for every answer of the wave to the given (free-text)
+/// questions, by question, streaming.
+pub fn for_each_text<E: From<Error>>(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+    mut f: impl FnMut(&str, &str) -> Result<(), E>,
+) -> Result<(), E> {
+    each_row!(
+        conn,
+        answers::table
+            .inner_join(responses::table)
+            .filter(responses::wave_id.eq(wave_id))
+            .filter(answers::question_id.eq_any(question_ids))
+            .order((answers::question_id, answers::response_id))
+            .select((answers::question_id, answers::value)),
+        (String, String),
+        |row| {
+            f(&row.0, &row.1)?;
+        }
+    );
     Ok(())
 }

@@ -93,3 +93,105 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     invitation_counts,
 );
+
+// The analyst workspace (migration 2026-11-29-000003_analyst_workspace).
+
+diesel::table! {
+    analyst_passwords (analyst_id) {
+        analyst_id -> Text,
+        password_hash -> Text,
+        failed_attempts -> Integer,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    analyst_sessions (id_hash) {
+        id_hash -> Text,
+        analyst_id -> Text,
+        csrf_token -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_log (id) {
+        id -> Text,
+        analyst -> Text,
+        action -> Text,
+        wave_id -> Nullable<Text>,
+        detail -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    publications (wave_id) {
+        wave_id -> Text,
+        published_at -> Timestamp,
+        published_by -> Text,
+        responses -> Integer,
+        min_group_size -> Integer,
+    }
+}
+
+diesel::table! {
+    published_vision_scores (wave_id, vision_id) {
+        wave_id -> Text,
+        vision_id -> Text,
+        respondents -> Nullable<Integer>,
+        mean_score -> Nullable<Text>,
+        sd -> Nullable<Text>,
+        ci95_lower -> Nullable<Text>,
+        ci95_upper -> Nullable<Text>,
+        top2_box_pct -> Nullable<Text>,
+        suppressed -> Bool,
+    }
+}
+
+diesel::joinable!(analyst_passwords -> analysts (analyst_id));
+diesel::joinable!(analyst_sessions -> analysts (analyst_id));
+diesel::joinable!(published_vision_scores -> publications (wave_id));
+diesel::allow_tables_to_appear_in_same_query!(
+    analysts,
+    analyst_passwords,
+    analyst_sessions,
+    audit_log,
+    publications,
+    published_vision_scores,
+);
+
+diesel::table! {
+    response_scores (response_id, vision_id) {
+        response_id -> Text,
+        vision_id -> Text,
+        wave_id -> Text,
+        channel -> Text,
+        age_band -> Nullable<Text>,
+        area -> Nullable<Text>,
+        gender -> Nullable<Text>,
+        score -> Nullable<Double>,
+        top2 -> Nullable<Double>,
+    }
+}
+
+diesel::joinable!(response_scores -> responses (response_id));
+diesel::allow_tables_to_appear_in_same_query!(response_scores, responses);
+diesel::allow_tables_to_appear_in_same_query!(response_scores, answers);
+
+diesel::table! {
+    vision_score_sums (wave_id, vision_id, age_band, area, gender, channel) {
+        wave_id -> Text,
+        vision_id -> Text,
+        age_band -> Text,
+        area -> Text,
+        gender -> Text,
+        channel -> Text,
+        respondents -> BigInt,
+        n -> BigInt,
+        score_sum -> Double,
+        score_sum_sq -> Double,
+        top2_sum -> Double,
+        top2_sum_sq -> Double,
+    }
+}

@@ -3,6 +3,7 @@
 mod answers;
 mod invitees;
 mod lang;
+pub mod password;
 mod token;
 
 pub use answers::{

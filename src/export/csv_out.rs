@@ -58,6 +58,46 @@ impl fmt::Display for Encoding {
     }
 }
 
+/// What to do with a character Shift_JIS cannot hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Unencodable {
+    /// Stop with an error naming the row and column (the default: never a silent loss).
+    #[default]
+    Fail,
+    /// Write [`REPLACEMENT`] instead, count the replacements and say so.
+    Replace,
+}
+
+/// 〓 (GETA MARK), the character Japanese typesetting uses for "a character that cannot be
+/// shown"; unlike `?` it cannot be mistaken for text the resident wrote.
+pub const REPLACEMENT: char = '\u{3013}';
+
+impl Unencodable {
+    pub const NAMES: [&'static str; 2] = ["fail", "replace"];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Unencodable::Fail => "fail",
+            Unencodable::Replace => "replace",
+        }
+    }
+}
+
+impl FromStr for Unencodable {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "fail" => Ok(Unencodable::Fail),
+            "replace" => Ok(Unencodable::Replace),
+            _ => Err(format!(
+                "unknown unencodable policy `{s}`: use one of {}",
+                Unencodable::NAMES.join(", ")
+            )),
+        }
+    }
+}
+
 /// A character the chosen encoding cannot hold, with where it is (1-based, header = row 1).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -85,13 +125,21 @@ pub struct CsvWriter<W: Write> {
     header: Vec<String>,
     row: usize,
     line: Vec<u8>,
+    unencodable: Unencodable,
+    replaced: u64,
 }
 
 impl<W: Write> CsvWriter<W> {
     /// Writes the BOM (for `utf-8-bom`) and the header row.
-    pub fn new(
+    pub fn new(out: W, encoding: Encoding, header: &[&str]) -> Result<Self, super::ExportError> {
+        Self::with_policy(out, encoding, Unencodable::Fail, header)
+    }
+
+    /// [`new`](Self::new) with a policy for characters Shift_JIS cannot hold.
+    pub fn with_policy(
         mut out: W,
         encoding: Encoding,
+        unencodable: Unencodable,
         header: &[&str],
     ) -> Result<Self, super::ExportError> {
         if encoding == Encoding::Utf8Bom {
@@ -103,6 +151,8 @@ impl<W: Write> CsvWriter<W> {
             header: header.iter().map(|h| h.to_string()).collect(),
             row: 0,
             line: Vec::new(),
+            unencodable,
+            replaced: 0,
         };
         w.write(header)?;
         Ok(w)
@@ -119,6 +169,28 @@ impl<W: Write> CsvWriter<W> {
     }
 
     fn write_cells(&mut self, cells: Vec<Cow<'_, str>>) -> Result<(), super::ExportError> {
+        let mut cells = cells;
+        if self.encoding == Encoding::ShiftJis && self.unencodable == Unencodable::Replace {
+            for cell in cells.iter_mut() {
+                if unencodable_in_shift_jis(cell).is_some() {
+                    let mut replaced = 0;
+                    let text: String = cell
+                        .chars()
+                        .map(|c| {
+                            let mut buf = [0u8; 4];
+                            if encoding_rs::SHIFT_JIS.encode(c.encode_utf8(&mut buf)).2 {
+                                replaced += 1;
+                                REPLACEMENT
+                            } else {
+                                c
+                            }
+                        })
+                        .collect();
+                    self.replaced += replaced;
+                    *cell = Cow::Owned(text);
+                }
+            }
+        }
         if self.encoding == Encoding::ShiftJis {
             for (i, cell) in cells.iter().enumerate() {
                 if let Some(character) = unencodable_in_shift_jis(cell) {
@@ -150,6 +222,11 @@ impl<W: Write> CsvWriter<W> {
             }
         }
         Ok(())
+    }
+
+    /// How many characters were replaced by [`REPLACEMENT`] so far.
+    pub fn replaced(&self) -> u64 {
+        self.replaced
     }
 
     pub fn finish(mut self) -> Result<W, super::ExportError> {
@@ -241,6 +318,29 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "row 3, column `label`: the character `🙂` cannot be written in shift_jis; export as utf-8-bom instead"
+        );
+    }
+
+    #[test]
+    fn replacement_is_explicit_and_counted() {
+        let mut w = CsvWriter::with_policy(
+            Vec::new(),
+            Encoding::ShiftJis,
+            Unencodable::Replace,
+            &["id", "label"],
+        )
+        .unwrap();
+        w.write(&["v1", "🙂 ok 🙂"]).unwrap();
+        assert_eq!(w.replaced(), 2);
+        let bytes = w.finish().unwrap();
+        let (text, _, errors) = encoding_rs::SHIFT_JIS.decode(&bytes);
+        assert!(!errors);
+        assert_eq!(text, "id,label\r\nv1,〓 ok 〓\r\n");
+        assert_eq!("replace".parse(), Ok(Unencodable::Replace));
+        assert!(
+            "x".parse::<Unencodable>()
+                .unwrap_err()
+                .contains("fail, replace")
         );
     }
 

@@ -1,10 +1,34 @@
-//! CSV exports for analysts: the same bytes from the CLI and from the analyst route.
+//! CSV exports for analysts: the same bytes from the CLI and from the analyst route, each
+//! written row by row to any `Write` so that large exports stream in constant memory.
+//!
+//! The kinds ([`ExportKind`]) and their columns are listed in the README ("Exports").
 
+mod by_group;
+mod codebook;
+mod comments;
+mod comparison;
 mod csv_out;
+mod distribution;
+mod items;
+mod masking;
+mod responses;
 mod vision_scores;
 
-pub use csv_out::{CsvWriter, Encoding, EncodingError, neutralise};
-pub use vision_scores::{VISION_SCORES_HEADER, vision_scores};
+use std::collections::HashMap;
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::Arc;
+
+pub use csv_out::{CsvWriter, Encoding, EncodingError, REPLACEMENT, Unencodable, neutralise};
+pub use masking::mask_personal_data;
+pub use vision_scores::VISION_SCORES_HEADER;
+
+use crate::db;
+use crate::definitions::{Definitions, Question, QuestionKind, Wave};
+use crate::domain::{DONT_KNOW, Lang};
+use crate::stats::{Population, StratumCodes, parse_population};
 
 /// Why an export could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -15,4 +39,246 @@ pub enum ExportError {
     Database(#[from] diesel::result::Error),
     #[error("writing the CSV failed: {0}")]
     Io(#[from] std::io::Error),
+    /// The export cannot be made for this wave (e.g. a comparison with no other wave).
+    #[error("{0}")]
+    Unavailable(String),
+}
+
+/// What can be exported; the name is the CLI argument and the file name of the route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportKind {
+    VisionScores,
+    VisionScoresByGroup,
+    ItemScores,
+    QuestionDistribution,
+    WaveComparison,
+    Responses,
+    Codebook,
+    Comments,
+}
+
+impl ExportKind {
+    pub const ALL: [ExportKind; 8] = [
+        ExportKind::VisionScores,
+        ExportKind::VisionScoresByGroup,
+        ExportKind::ItemScores,
+        ExportKind::QuestionDistribution,
+        ExportKind::WaveComparison,
+        ExportKind::Responses,
+        ExportKind::Codebook,
+        ExportKind::Comments,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportKind::VisionScores => "vision-scores",
+            ExportKind::VisionScoresByGroup => "vision-scores-by-group",
+            ExportKind::ItemScores => "item-scores",
+            ExportKind::QuestionDistribution => "question-distribution",
+            ExportKind::WaveComparison => "wave-comparison",
+            ExportKind::Responses => "responses",
+            ExportKind::Codebook => "codebook",
+            ExportKind::Comments => "comments",
+        }
+    }
+
+    /// The allowed names, comma-separated, for error messages.
+    pub fn names() -> String {
+        Self::ALL.map(Self::name).join(", ")
+    }
+}
+
+impl FromStr for ExportKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|k| k.name() == s)
+            .ok_or_else(|| format!("unknown export `{s}`: use one of {}", Self::names()))
+    }
+}
+
+impl fmt::Display for ExportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How the CSV is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ExportOptions {
+    pub encoding: Encoding,
+    pub unencodable: Unencodable,
+}
+
+/// What an export needs besides the database, shared by the CLI and the server.
+#[derive(Debug)]
+pub struct ExportContext {
+    pub definitions: Arc<Definitions>,
+    pub min_group_size: u64,
+    /// Per wave: the population to weight to, or why there is none.
+    populations: HashMap<String, Result<Population, String>>,
+}
+
+/// The population file beside the definitions.
+pub const POPULATION_FILE: &str = "population.csv";
+
+impl ExportContext {
+    /// Reads `population.csv` from the definitions folder for every wave; when it is
+    /// missing or does not fit a wave, weighted columns stay blank and the reason is
+    /// logged here, once.
+    pub fn load(definitions: Arc<Definitions>, dir: &Path, min_group_size: u64) -> Self {
+        let path = dir.join(POPULATION_FILE);
+        let text = std::fs::read_to_string(&path);
+        let mut populations = HashMap::new();
+        for wave in &definitions.waves {
+            let population = match &text {
+                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+                Ok(text) => match StratumCodes::from_wave(wave) {
+                    None => Err(format!(
+                        "wave {} has no age_band and area questions to weight by",
+                        wave.id
+                    )),
+                    Some(codes) => parse_population(text, &codes)
+                        .map_err(|e| format!("{}: {e}", path.display())),
+                },
+            };
+            if let Err(reason) = &population {
+                tracing::warn!(wave = %wave.id, %reason, "weighted columns of exports will be blank");
+            }
+            populations.insert(wave.id.clone(), population);
+        }
+        ExportContext {
+            definitions,
+            min_group_size,
+            populations,
+        }
+    }
+
+    pub fn population(&self, wave_id: &str) -> Option<&Population> {
+        self.populations.get(wave_id).and_then(|p| p.as_ref().ok())
+    }
+}
+
+/// What a finished export reports besides its bytes.
+#[derive(Debug)]
+pub struct Exported<W> {
+    pub out: W,
+    /// Characters replaced by [`REPLACEMENT`] (only with [`Unencodable::Replace`]).
+    pub replaced: u64,
+}
+
+/// Writes one export of `wave` to `out`.
+pub fn export<W: Write>(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    kind: ExportKind,
+    wave: &Wave,
+    options: ExportOptions,
+    out: W,
+) -> Result<Exported<W>, ExportError> {
+    let header: Vec<String> = match kind {
+        ExportKind::VisionScores => VISION_SCORES_HEADER
+            .iter()
+            .chain(&vision_scores::WEIGHTED_HEADER)
+            .map(|h| h.to_string())
+            .collect(),
+        ExportKind::VisionScoresByGroup => by_group::HEADER.map(String::from).to_vec(),
+        ExportKind::ItemScores => items::HEADER.map(String::from).to_vec(),
+        ExportKind::QuestionDistribution => distribution::HEADER.map(String::from).to_vec(),
+        ExportKind::WaveComparison => comparison::HEADER.map(String::from).to_vec(),
+        ExportKind::Responses => responses::header(wave),
+        ExportKind::Codebook => codebook::HEADER.map(String::from).to_vec(),
+        ExportKind::Comments => comments::HEADER.map(String::from).to_vec(),
+    };
+    // Errors that concern the request (no other wave to compare with) come before any byte.
+    let other_wave = match kind {
+        ExportKind::WaveComparison => Some(comparison::pair(&ctx.definitions, wave)?),
+        _ => None,
+    };
+    let header: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut csv = CsvWriter::with_policy(out, options.encoding, options.unencodable, &header)?;
+    match kind {
+        ExportKind::VisionScores => vision_scores::write(conn, ctx, wave, &mut csv)?,
+        ExportKind::VisionScoresByGroup => by_group::write(conn, ctx, wave, &mut csv)?,
+        ExportKind::ItemScores => items::write(conn, ctx, wave, &mut csv)?,
+        ExportKind::QuestionDistribution => distribution::write(conn, ctx, wave, &mut csv)?,
+        ExportKind::WaveComparison => {
+            let (earlier, later) = other_wave.expect("paired above");
+            comparison::write(conn, ctx, earlier, later, &mut csv)?
+        }
+        ExportKind::Responses => responses::write(conn, wave, &mut csv)?,
+        ExportKind::Codebook => codebook::write(wave, &mut csv)?,
+        ExportKind::Comments => comments::write(conn, wave, &mut csv)?,
+    }
+    let replaced = csv.replaced();
+    Ok(Exported {
+        out: csv.finish()?,
+        replaced,
+    })
+}
+
+/// Four decimals: enough to reproduce a figure to six significant digits on a 0–100 scale.
+pub(crate) fn fixed(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+pub(crate) fn opt(x: Option<f64>) -> String {
+    x.map_or(String::new(), fixed)
+}
+
+/// A question's answer codes with their Japanese and English labels: its options, or for
+/// a scale 1–5 (and 「わからない」 when offered).
+pub(crate) fn answer_codes(question: &Question) -> Vec<(String, String, String)> {
+    match &question.kind {
+        QuestionKind::Scale { dont_know, .. } => {
+            let (ja, en) = (
+                crate::web::i18n::strings(Lang::Ja),
+                crate::web::i18n::strings(Lang::En),
+            );
+            let mut codes: Vec<(String, String, String)> = (0..5)
+                .map(|i| {
+                    (
+                        (i + 1).to_string(),
+                        ja.scale_labels[i].to_string(),
+                        en.scale_labels[i].to_string(),
+                    )
+                })
+                .collect();
+            if *dont_know {
+                codes.push((
+                    DONT_KNOW.to_string(),
+                    ja.dont_know.to_string(),
+                    en.dont_know.to_string(),
+                ));
+            }
+            codes
+        }
+        kind => kind
+            .options()
+            .iter()
+            .map(|c| (c.code.clone(), c.label.ja.clone(), c.label.en.clone()))
+            .collect(),
+    }
+}
+
+/// Labels of the "not answered" group in breakdowns.
+pub(crate) const NOT_ANSWERED: (&str, &str) = ("無回答", "not answered");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_parse_and_list_the_allowed_names() {
+        for kind in ExportKind::ALL {
+            assert_eq!(kind.name().parse(), Ok(kind));
+        }
+        let err = "votes".parse::<ExportKind>().unwrap_err();
+        assert!(
+            err.contains("vision-scores, vision-scores-by-group, item-scores, question-distribution, wave-comparison, responses, codebook, comments"),
+            "{err}"
+        );
+    }
 }

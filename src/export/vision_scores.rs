@@ -1,12 +1,22 @@
-//! `vision-scores`: one row per vision with its score and spread.
+//! `vision-scores`: one row per vision with its score and spread, unweighted and
+//! post-stratified to the population (`population.csv`).
+//!
+//! Read from the derived `response_scores` table ([`db::scores`]): one aggregate query
+//! returns, per vision, age band and area, the number of respondents and the sums of their
+//! scores, so the export costs the same for 100 or 1,000,000 responses.
 
 use std::io::Write;
 
-use super::{CsvWriter, Encoding, ExportError};
+use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
-use crate::definitions::{Definitions, Wave};
-use crate::stats::{Summary, VisionScoring};
+use crate::db::scores::{GroupSums, SCORE_SHIFT, ScorePlan, TOP2_SHIFT};
+use crate::definitions::Wave;
+use crate::stats::{
+    Accumulator, StratumAnswers, Summary, ValueSums, WeightedEstimate, WeightingOptions,
+    post_stratify_groups,
+};
 
+/// The unweighted columns (also those of the published open data).
 pub const VISION_SCORES_HEADER: [&str; 11] = [
     "wave_id",
     "vision_id",
@@ -21,49 +31,138 @@ pub const VISION_SCORES_HEADER: [&str; 11] = [
     "suppressed",
 ];
 
-/// Writes the wave's per-vision scores. Visions with fewer than `min_group_size`
-/// respondents are blanked (figures and count) and flagged `suppressed = true`.
-pub fn vision_scores<W: Write>(
+/// The weighted columns the export adds after [`VISION_SCORES_HEADER`].
+pub const WEIGHTED_HEADER: [&str; 5] = [
+    "weighted_mean",
+    "weighted_se",
+    "weighted_ci95_lower",
+    "weighted_ci95_upper",
+    "weighted_top2_box_pct",
+];
+
+/// A vision's weighted score and top-2 share (0–1).
+type Weighted = (WeightedEstimate, WeightedEstimate);
+
+pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
-    defs: &Definitions,
+    ctx: &ExportContext,
     wave: &Wave,
-    min_group_size: u64,
-    encoding: Encoding,
-    out: W,
-) -> Result<W, ExportError> {
-    let mut scoring = VisionScoring::new(wave, &defs.visions);
-    let items: Vec<String> = scoring.item_ids().into_iter().map(String::from).collect();
-    let items: Vec<&str> = items.iter().map(String::as_str).collect();
-    db::responses::for_each_answer(conn, &wave.id, &items, |response, question, value| {
-        scoring.add(response, question, value)
-    })?;
-    let mut csv = CsvWriter::new(out, encoding, &VISION_SCORES_HEADER)?;
-    for (vision_id, summary) in scoring.finish() {
-        let vision = defs
-            .vision(&vision_id)
-            .expect("scoring only knows defined visions");
+    csv: &mut CsvWriter<W>,
+) -> Result<(), ExportError> {
+    let plan = ScorePlan::new(wave, &ctx.definitions.visions);
+    db::scores::ensure_current(conn, &plan)?;
+    let sums = db::scores::by_stratum(conn, &wave.id)?;
+    let weighted = weight(ctx, wave, &plan, &sums);
+    for vision in &ctx.definitions.visions {
+        let mine: Vec<&GroupSums> = sums.iter().filter(|s| s.vision_id == vision.id).collect();
         let mut row = vec![
             wave.id.clone(),
             vision.id.clone(),
             vision.name.ja.clone(),
             vision.name.en.clone(),
         ];
-        row.extend(figures(summary, min_group_size));
+        let summary = summary_of(&mine);
+        let shown = summary.filter(|s| s.n >= ctx.min_group_size.max(1));
+        row.extend(figures(summary, ctx.min_group_size));
+        let w = shown.and_then(|_| weighted.iter().find(|(id, _)| *id == vision.id)?.1);
+        row.extend(weighted_figures(w));
         csv.write(&row)?;
     }
-    csv.finish()
+    Ok(())
 }
 
-/// The seven figure columns of a row.
-fn figures(summary: Option<Summary>, min_group_size: u64) -> Vec<String> {
+/// The unweighted summary of groups' sums.
+pub(super) fn summary_of(groups: &[&GroupSums]) -> Option<Summary> {
+    let (mut n, mut s, mut ss, mut t) = (0, 0.0, 0.0, 0.0);
+    for g in groups {
+        n += g.n;
+        s += g.score_sum;
+        ss += g.score_sum_sq;
+        t += g.top2_sum;
+    }
+    Accumulator::from_sums(n, SCORE_SHIFT, s, ss, t).summary()
+}
+
+/// Each vision's weighted figures, `None` when the wave cannot be weighted (the reason is
+/// logged).
+fn weight<'a>(
+    ctx: &ExportContext,
+    wave: &Wave,
+    plan: &'a ScorePlan,
+    sums: &[GroupSums],
+) -> Vec<(&'a str, Option<Weighted>)> {
+    let unweighted = || plan.vision_ids.iter().map(|v| (v.as_str(), None)).collect();
+    let Some(population) = ctx.population(&wave.id) else {
+        return unweighted();
+    };
+    let Some(first) = plan.vision_ids.first() else {
+        return Vec::new();
+    };
+    // Every response has one row per vision, so the first vision's groups are everyone's.
+    let groups: Vec<&GroupSums> = sums.iter().filter(|s| &s.vision_id == first).collect();
+    let answers: Vec<(StratumAnswers<'_>, u64)> = groups
+        .iter()
+        .map(|g| {
+            (
+                StratumAnswers {
+                    age_band: g.key.0.as_deref(),
+                    area: g.key.1.as_deref(),
+                },
+                g.respondents,
+            )
+        })
+        .collect();
+    let strata = match post_stratify_groups(population, &answers, WeightingOptions::default()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(wave = %wave.id, reason = %e, "weighted columns left blank");
+            return unweighted();
+        }
+    };
+    plan.vision_ids
+        .iter()
+        .map(|vision| {
+            let find = |g: &GroupSums| {
+                sums.iter()
+                    .find(|s| &s.vision_id == vision && s.key == g.key)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let mine: Vec<GroupSums> = groups.iter().map(|g| find(g)).collect();
+            let score: Vec<ValueSums> = mine
+                .iter()
+                .map(|g| ValueSums {
+                    n: g.n,
+                    sum: g.score_sum,
+                    sum_sq: g.score_sum_sq,
+                })
+                .collect();
+            let top2: Vec<ValueSums> = mine
+                .iter()
+                .map(|g| ValueSums {
+                    n: g.n,
+                    sum: g.top2_shifted_sum,
+                    sum_sq: g.top2_sum_sq,
+                })
+                .collect();
+            let w = strata
+                .weighted_mean(&score, SCORE_SHIFT)
+                .zip(strata.weighted_mean(&top2, TOP2_SHIFT));
+            (vision.as_str(), w)
+        })
+        .collect()
+}
+
+/// The seven unweighted figure columns of a row.
+pub(super) fn figures(summary: Option<Summary>, min_group_size: u64) -> Vec<String> {
     let n = summary.map_or(0, |s| s.n);
     match summary {
         Some(s) if n >= min_group_size.max(1) => vec![
             s.n.to_string(),
             fixed(s.mean),
-            s.sd.map_or(String::new(), fixed),
-            s.ci95.map_or(String::new(), |c| fixed(c.0)),
-            s.ci95.map_or(String::new(), |c| fixed(c.1)),
+            opt(s.sd),
+            opt(s.ci95.map(|c| c.0)),
+            opt(s.ci95.map(|c| c.1)),
             fixed(s.top2_pct),
             "false".into(),
         ],
@@ -75,9 +174,18 @@ fn figures(summary: Option<Summary>, min_group_size: u64) -> Vec<String> {
     }
 }
 
-/// Four decimals: enough to reproduce a figure to six significant digits on a 0–100 scale.
-fn fixed(x: f64) -> String {
-    format!("{x:.4}")
+/// The five weighted columns; blank without weights.
+fn weighted_figures(w: Option<Weighted>) -> Vec<String> {
+    match w {
+        Some((score, top2)) => vec![
+            fixed(score.mean),
+            opt(score.se),
+            opt(score.ci95.map(|c| c.0)),
+            opt(score.ci95.map(|c| c.1)),
+            fixed(top2.mean * 100.0),
+        ],
+        None => vec![String::new(); 5],
+    }
 }
 
 #[cfg(test)]
@@ -101,5 +209,6 @@ mod tests {
             ]
         );
         assert_eq!(figures(None, 0), vec!["", "", "", "", "", "", "true"]);
+        assert_eq!(weighted_figures(None), vec![""; 5]);
     }
 }

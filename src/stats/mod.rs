@@ -28,6 +28,7 @@ pub use population::{
 pub use scores::{Accumulator, RespondentScore, Summary, respondent_score};
 pub use vision::VisionScoring;
 pub use weighting::{
-    DEFAULT_MIN_RESPONDENTS, Pattern, PostStratification, PostStratum, StratumAnswers,
-    WeightedEstimate, WeightedVision, WeightingError, WeightingOptions, post_stratify,
+    DEFAULT_MIN_RESPONDENTS, GroupedPostStratification, Pattern, PostStratification, PostStratum,
+    StratumAnswers, ValueSums, WeightedEstimate, WeightedVision, WeightingError, WeightingOptions,
+    post_stratify, post_stratify_groups,
 };

@@ -50,6 +50,21 @@ pub struct Accumulator {
 }
 
 impl Accumulator {
+    /// The accumulator of `n` scores from their sums about `shift` (Σ (x − c), Σ (x − c)²)
+    /// and the sum of their top-2 shares, as an SQL aggregate returns them.
+    pub fn from_sums(n: u64, shift: f64, sum: f64, sum_sq: f64, top2_sum: f64) -> Accumulator {
+        if n == 0 {
+            return Accumulator::default();
+        }
+        let nf = n as f64;
+        Accumulator {
+            n,
+            mean: shift + sum / nf,
+            m2: (sum_sq - sum * sum / nf).max(0.0),
+            top2_sum,
+        }
+    }
+
     pub fn add(&mut self, r: RespondentScore) {
         self.n += 1;
         let delta = r.score - self.mean;
@@ -121,6 +136,35 @@ mod tests {
         close(lo, 48.611_111_111_111_11 - 88.030_600_776_081_17);
         close(hi, 48.611_111_111_111_11 + 88.030_600_776_081_17);
         close(s.top2_pct, 100.0 / 3.0);
+    }
+
+    #[test]
+    fn sums_give_the_same_summary_as_adding_one_by_one() {
+        let answers: [&[u8]; 4] = [&[5, 4, 4], &[1, 2], &[3, 3, 3], &[2]];
+        let mut acc = Accumulator::default();
+        let (mut sum, mut sum_sq, mut top2) = (0.0, 0.0, 0.0);
+        for a in answers {
+            let r = respondent_score(a).unwrap();
+            acc.add(r);
+            sum += r.score - 50.0;
+            sum_sq += (r.score - 50.0).powi(2);
+            top2 += r.top2;
+        }
+        let (a, b) = (
+            acc.summary().unwrap(),
+            Accumulator::from_sums(4, 50.0, sum, sum_sq, top2)
+                .summary()
+                .unwrap(),
+        );
+        assert_eq!(a.n, b.n);
+        close(a.mean, b.mean);
+        close(a.sd.unwrap(), b.sd.unwrap());
+        close(a.ci95.unwrap().0, b.ci95.unwrap().0);
+        close(a.top2_pct, b.top2_pct);
+        assert_eq!(
+            Accumulator::from_sums(0, 50.0, 0.0, 0.0, 0.0).summary(),
+            None
+        );
     }
 
     #[test]

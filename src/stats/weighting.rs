@@ -159,7 +159,35 @@ pub fn post_stratify(
     respondents: &[StratumAnswers<'_>],
     options: WeightingOptions,
 ) -> Result<PostStratification, WeightingError> {
-    if respondents.is_empty() {
+    let groups: Vec<(StratumAnswers<'_>, u64)> = respondents.iter().map(|&r| (r, 1)).collect();
+    let (strata, of_respondent) = stratify(population, &groups, options)?;
+    Ok(PostStratification {
+        strata,
+        of_respondent,
+    })
+}
+
+/// [`post_stratify`] over respondents counted by their (age band, area) answers rather than
+/// listed one by one, so that a wave of any size is weighted in constant memory: the same
+/// post-strata, with `of_group[g]` the post-stratum of every respondent of group `g`.
+pub fn post_stratify_groups(
+    population: &Population,
+    groups: &[(StratumAnswers<'_>, u64)],
+    options: WeightingOptions,
+) -> Result<GroupedPostStratification, WeightingError> {
+    let (strata, of_group) = stratify(population, groups, options)?;
+    Ok(GroupedPostStratification { strata, of_group })
+}
+
+/// Steps 1–4 of the module docs over groups of respondents with the same answers (a
+/// respondent is a group of one); returns the post-strata and each group's post-stratum.
+fn stratify(
+    population: &Population,
+    respondents: &[(StratumAnswers<'_>, u64)],
+    options: WeightingOptions,
+) -> Result<(Vec<PostStratum>, Vec<usize>), WeightingError> {
+    let total: u64 = respondents.iter().map(|(_, count)| count).sum();
+    if total == 0 {
         return Err(WeightingError::NoRespondents);
     }
     let codes = population.codes();
@@ -168,7 +196,7 @@ pub fn post_stratify(
 
     // Step 1: each respondent's known age band and area.
     let mut known = Vec::with_capacity(respondents.len());
-    for (i, r) in respondents.iter().enumerate() {
+    for (i, (r, count)) in respondents.iter().enumerate() {
         let age = match r.age_band {
             None => None,
             Some(AGE_BAND_NO_ANSWER) => None,
@@ -189,17 +217,18 @@ pub fn post_stratify(
                 }
             })?),
         };
-        known.push((age, area));
+        known.push((age, area, *count as usize));
     }
-    let n = respondents.len() as f64;
+    let n = total as f64;
 
     let mut strata = Vec::new();
     let mut of_respondent = vec![usize::MAX; respondents.len()];
     for pattern in Pattern::ALL {
-        let n_pattern = known
+        let n_pattern: usize = known
             .iter()
-            .filter(|&&(a, k)| Pattern::of(a, k) == pattern)
-            .count();
+            .filter(|&&(a, k, _)| Pattern::of(a, k) == pattern)
+            .map(|&(_, _, count)| count)
+            .sum();
         if n_pattern == 0 {
             continue;
         }
@@ -227,8 +256,11 @@ pub fn post_stratify(
             }
         };
         let mut counts = vec![0usize; bases.len()];
-        for &(a, k) in known.iter().filter(|&&(a, k)| Pattern::of(a, k) == pattern) {
-            counts[base_index(a, k)] += 1;
+        for &(a, k, count) in known
+            .iter()
+            .filter(|&&(a, k, _)| Pattern::of(a, k) == pattern)
+        {
+            counts[base_index(a, k)] += count;
         }
 
         // Step 3: collapse.
@@ -260,16 +292,13 @@ pub fn post_stratify(
                 weight: population_h / respondents_h as f64,
             });
         }
-        for (i, &(a, k)) in known.iter().enumerate() {
+        for (i, &(a, k, _)) in known.iter().enumerate() {
             if Pattern::of(a, k) == pattern {
                 of_respondent[i] = group_of_base[base_index(a, k)];
             }
         }
     }
-    Ok(PostStratification {
-        strata,
-        of_respondent,
-    })
+    Ok((strata, of_respondent))
 }
 
 /// Step 3 of the module docs for one pattern: groups of base-stratum indices, each in
@@ -454,6 +483,107 @@ impl PostStratification {
     }
 }
 
+/// Sums of a per-respondent value y over the respondents of one group of
+/// [`post_stratify_groups`] who have a value, taken about a `shift` c chosen by the caller
+/// (a value near the mean keeps the sums of squares exact enough): `n` respondents with a
+/// value, `sum` = Σ (y − c), `sum_sq` = Σ (y − c)².
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ValueSums {
+    pub n: u64,
+    pub sum: f64,
+    pub sum_sq: f64,
+}
+
+/// Post-strata assigned to groups of respondents ([`post_stratify_groups`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupedPostStratification {
+    strata: Vec<PostStratum>,
+    of_group: Vec<usize>,
+}
+
+impl GroupedPostStratification {
+    pub fn strata(&self) -> &[PostStratum] {
+        &self.strata
+    }
+
+    /// Group g's post-stratum index into [`strata`](Self::strata).
+    pub fn stratum_of_group(&self, group: usize) -> usize {
+        self.of_group[group]
+    }
+
+    /// [`PostStratification::weighted_mean`] from per-group sums (`sums[g]` for group g,
+    /// all about the same `shift`) instead of per-respondent values: the same estimate and
+    /// standard error, since within a post-stratum every respondent has the same weight and
+    /// Σ_{i∈h} (e_i − ē_h)² = Σ_{i∈h} e_i² − (Σ_{i∈h} e_i)² / n_h.
+    ///
+    /// # Panics
+    ///
+    /// When `sums` does not have one entry per group.
+    pub fn weighted_mean(&self, sums: &[ValueSums], shift: f64) -> Option<WeightedEstimate> {
+        assert_eq!(sums.len(), self.of_group.len(), "one sum per group");
+        let h_count = self.strata.len();
+        let mut per_h = vec![ValueSums::default(); h_count];
+        for (g, s) in sums.iter().enumerate() {
+            let h = &mut per_h[self.of_group[g]];
+            h.n += s.n;
+            h.sum += s.sum;
+            h.sum_sq += s.sum_sq;
+        }
+        let n_d: u64 = per_h.iter().map(|s| s.n).sum();
+        if n_d == 0 {
+            return None;
+        }
+        let w_d: f64 = per_h
+            .iter()
+            .zip(&self.strata)
+            .map(|(s, h)| h.weight * s.n as f64)
+            .sum();
+        let wy: f64 = per_h
+            .iter()
+            .zip(&self.strata)
+            .map(|(s, h)| h.weight * s.sum)
+            .sum();
+        // In shifted units: ȳ − c.
+        let m = wy / w_d;
+        let mean = shift + m;
+        let mut variance_sum = 0.0;
+        let mut weighted_ss = 0.0;
+        for (s, h) in per_h.iter().zip(&self.strata) {
+            // Σ e_i and Σ e_i² over the stratum (e_i = 0 without a value).
+            let e = s.sum - s.n as f64 * m;
+            let e2 = (s.sum_sq - 2.0 * m * s.sum + s.n as f64 * m * m).max(0.0);
+            let ss = (e2 - e * e / h.respondents as f64).max(0.0);
+            variance_sum += (h.weight / w_d).powi(2) * ss;
+            weighted_ss += h.weight * e2;
+        }
+        let n: usize = self.strata.iter().map(|h| h.respondents).sum();
+        let n = n as f64;
+        let variance = (n >= 2.0).then(|| n / (n - 1.0) * variance_sum);
+        let se = variance.map(f64::sqrt);
+        let ci95 = se.map(|se| {
+            let half = z975() * se;
+            (mean - half, mean + half)
+        });
+        let deff = variance.and_then(|v| {
+            let nd = n_d as f64;
+            if n_d < 2 || w_d <= nd {
+                return None;
+            }
+            let s2 = nd / (nd - 1.0) * weighted_ss / w_d;
+            let v_srs = s2 * (w_d - nd) / (w_d * nd);
+            (v_srs > 0.0).then(|| v / v_srs)
+        });
+        Some(WeightedEstimate {
+            n: n_d as usize,
+            population: w_d,
+            mean,
+            se,
+            ci95,
+            deff,
+        })
+    }
+}
+
 /// A vision's weighted figures: both are domain estimates over the respondents with a
 /// vision score.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -548,6 +678,63 @@ mod tests {
 
     fn one_each() -> WeightingOptions {
         WeightingOptions { min_respondents: 1 }
+    }
+
+    #[test]
+    fn grouped_sums_give_the_per_respondent_estimate() {
+        // Every pattern, a collapsed stratum, missing values: the grouped computation must
+        // agree with the per-respondent one.
+        let list = [
+            ("young", "north"),
+            ("young", "north"),
+            ("young", "south"),
+            ("old", "north"),
+            ("old", "south"),
+            ("old", "south"),
+            ("old", "south"),
+            ("young", ""),
+            ("", "south"),
+            ("", ""),
+            ("no_answer", "outside_or_no_answer"),
+            ("old", "north"),
+        ];
+        let r = answers(&list);
+        let values: Vec<Option<f64>> = (0..list.len())
+            .map(|i| (i % 4 != 3).then(|| (i * 37 % 101) as f64 / 1.3))
+            .collect();
+        for min_respondents in [1, 2, 5] {
+            let options = WeightingOptions { min_respondents };
+            let each = post_stratify(&population(), &r, options).unwrap();
+            let expected = each.weighted_mean(&values).unwrap();
+            // One group per distinct answer pair, sums about an arbitrary shift.
+            let mut keys: Vec<StratumAnswers<'_>> = Vec::new();
+            for a in &r {
+                if !keys.contains(a) {
+                    keys.push(*a);
+                }
+            }
+            let shift = 40.0;
+            let mut groups: Vec<(StratumAnswers<'_>, u64)> = keys.iter().map(|&k| (k, 0)).collect();
+            let mut sums = vec![ValueSums::default(); keys.len()];
+            for (a, v) in r.iter().zip(&values) {
+                let g = keys.iter().position(|k| k == a).unwrap();
+                groups[g].1 += 1;
+                if let Some(v) = v {
+                    sums[g].n += 1;
+                    sums[g].sum += v - shift;
+                    sums[g].sum_sq += (v - shift).powi(2);
+                }
+            }
+            let grouped = post_stratify_groups(&population(), &groups, options).unwrap();
+            assert_eq!(grouped.strata(), each.strata());
+            let got = grouped.weighted_mean(&sums, shift).unwrap();
+            assert_eq!(got.n, expected.n);
+            close(got.population, expected.population);
+            close(got.mean, expected.mean);
+            close(got.se.unwrap(), expected.se.unwrap());
+            close(got.ci95.unwrap().0, expected.ci95.unwrap().0);
+            close(got.deff.unwrap(), expected.deff.unwrap());
+        }
     }
 
     #[test]

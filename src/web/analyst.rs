@@ -8,30 +8,49 @@ use super::AppState;
 use crate::db;
 use crate::domain::hash_token;
 use crate::error::{AppError, ErrorKind};
-use crate::export::{self, Encoding};
+use futures_util::StreamExt;
 
-#[derive(Deserialize)]
-pub struct ExportQuery {
-    encoding: Option<String>,
-}
+use crate::export::{self, Encoding, ExportKind, ExportOptions, Unencodable};
 
-/// The analyst's name, or 401 when the bearer token is missing or unknown.
-async fn authorise(state: &AppState, req: &HttpRequest) -> Result<String, AppError> {
-    let token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+/// The analyst's name, from a bearer token (scripts) or a signed-in browser session; 401
+/// when neither is valid. A request with an `Authorization` header is judged by it alone.
+/// A session authorises reads; a POST on a session must also carry the session's CSRF
+/// token in `X-CSRF-Token` (else 403), so a cookie alone never changes anything.
+pub(super) async fn authorise(state: &AppState, req: &HttpRequest) -> Result<String, AppError> {
+    if let Some(value) = req.headers().get(header::AUTHORIZATION) {
+        let token = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| AppError::new(ErrorKind::Unauthorized))?;
+        let hash = hash_token(token);
+        let pool = state.pool.clone();
+        return web::block(move || -> Result<_, AppError> {
+            Ok(db::analysts::find_by_token_hash(&mut *pool.get()?, &hash)?)
+        })
+        .await??
+        .ok_or_else(|| AppError::new(ErrorKind::Unauthorized));
+    }
+    let session = super::session::current(state, req)
+        .await?
         .ok_or_else(|| AppError::new(ErrorKind::Unauthorized))?;
-    let hash = hash_token(token);
-    let pool = state.pool.clone();
-    web::block(move || -> Result<_, AppError> {
-        Ok(db::analysts::find_by_token_hash(&mut *pool.get()?, &hash)?)
-    })
-    .await??
-    .ok_or_else(|| AppError::new(ErrorKind::Unauthorized))
+    let safe = matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD
+    );
+    let given = req
+        .headers()
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok());
+    if safe || session.csrf_ok(given) {
+        Ok(session.analyst)
+    } else {
+        Err(AppError::new(ErrorKind::Forbidden(
+            "a POST signed in by session needs the session's CSRF token in X-CSRF-Token".into(),
+        )))
+    }
 }
 
 /// The wave an analyst route names, or 404 listing the waves that exist.
@@ -145,46 +164,148 @@ pub async fn send_reminders(
     Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": queued })))
 }
 
-pub async fn vision_scores(
+#[derive(Deserialize)]
+pub struct ExportQuery {
+    encoding: Option<String>,
+    /// `replace`: write 〓 for a character Shift_JIS cannot hold instead of failing.
+    unencodable: Option<String>,
+}
+
+/// What the blocking export producer sends to the response body.
+enum Chunk {
+    Bytes(web::Bytes),
+    Failed(AppError),
+}
+
+/// A `Write` that hands the export to the HTTP body in 64 KiB chunks through a bounded
+/// channel: the producer waits while the client is slow, so memory stays flat.
+struct ChunkWriter {
+    tx: tokio::sync::mpsc::Sender<Chunk>,
+    buf: Vec<u8>,
+}
+
+const CHUNK: usize = 64 * 1024;
+
+impl std::io::Write for ChunkWriter {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(data);
+        if self.buf.len() >= CHUNK {
+            self.flush()?;
+        }
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let bytes = web::Bytes::from(std::mem::replace(&mut self.buf, Vec::with_capacity(CHUNK)));
+        self.tx
+            .blocking_send(Chunk::Bytes(bytes))
+            .map_err(|_| std::io::Error::other("the client went away"))
+    }
+}
+
+fn export_error(e: export::ExportError) -> AppError {
+    match e {
+        export::ExportError::Encoding(e) => AppError::new(ErrorKind::BadRequest(e.to_string())),
+        export::ExportError::Unavailable(m) => AppError::new(ErrorKind::NotFoundWith(m)),
+        export::ExportError::Database(e) => AppError::from(e),
+        other => AppError::internal(other),
+    }
+}
+
+/// `GET /analyst/waves/{wave}/{kind}.csv[?encoding=…&unencodable=replace]`: any export,
+/// streamed. An error before the first 64 KiB (a Shift_JIS character in a small export, an
+/// unknown wave) is a proper 4xx/5xx; an error later can only cut the transfer short (the
+/// client sees an incomplete chunked body) and is logged.
+pub async fn export_csv(
     state: web::Data<AppState>,
     req: HttpRequest,
-    path: web::Path<String>,
+    path: web::Path<(String, String)>,
     query: web::Query<ExportQuery>,
 ) -> Result<HttpResponse, AppError> {
     let analyst = authorise(&state, &req).await?;
-    let wave = analyst_wave(&state, &path)?;
-    let encoding: Encoding = match query.encoding.as_deref() {
-        None => Encoding::default(),
-        Some(e) => e
-            .parse()
-            .map_err(|msg: String| AppError::new(ErrorKind::BadRequest(msg)))?,
+    let (wave_id, kind) = path.into_inner();
+    let wave = analyst_wave(&state, &wave_id)?;
+    let kind: ExportKind = kind
+        .parse()
+        .map_err(|msg: String| AppError::new(ErrorKind::NotFoundWith(msg)))?;
+    let bad = |msg: String| AppError::new(ErrorKind::BadRequest(msg));
+    let options = ExportOptions {
+        encoding: match query.encoding.as_deref() {
+            None => Encoding::default(),
+            Some(e) => e.parse().map_err(bad)?,
+        },
+        unencodable: match query.unencodable.as_deref() {
+            None => Unencodable::default(),
+            Some(u) => u.parse().map_err(bad)?,
+        },
     };
-    tracing::info!(%analyst, wave = %wave.id, %encoding, "vision-scores export");
+    tracing::info!(%analyst, %kind, wave = %wave.id, encoding = %options.encoding, "export");
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(4);
     let st = state.clone();
-    let wave_id = wave.id.clone();
-    let bytes = web::block(move || -> Result<Vec<u8>, AppError> {
-        let mut conn = st.pool.get()?;
-        export::vision_scores(
-            &mut conn,
-            &st.definitions,
-            &wave,
-            st.min_group_size,
-            encoding,
-            Vec::new(),
-        )
-        .map_err(|e| match e {
-            export::ExportError::Encoding(e) => AppError::new(ErrorKind::BadRequest(e.to_string())),
-            export::ExportError::Database(e) => AppError::from(e),
-            other => AppError::internal(other),
-        })
-    })
-    .await??;
-    Ok(HttpResponse::Ok()
-        .content_type(format!("text/csv; charset={}", encoding.charset()))
+    let wave_for_file = wave.id.clone();
+    actix_web::rt::task::spawn_blocking(move || {
+        let result = (|| -> Result<u64, AppError> {
+            // No database: 503, as for every other page.
+            let mut conn = st.pool.get()?;
+            if let Err(e) = db::audit::record(
+                &mut conn,
+                &analyst,
+                "export",
+                Some(&wave.id),
+                &format!("{kind} ({})", options.encoding),
+            ) {
+                tracing::warn!(error = %e, "the export could not be recorded in the audit log");
+            }
+            let writer = ChunkWriter {
+                tx: tx.clone(),
+                buf: Vec::with_capacity(CHUNK),
+            };
+            let mut done = export::export(&mut conn, &st.exports, kind, &wave, options, writer)
+                .map_err(export_error)?;
+            std::io::Write::flush(&mut done.out).map_err(AppError::internal)?;
+            Ok(done.replaced)
+        })();
+        match result {
+            Ok(replaced) if replaced > 0 => {
+                tracing::info!(%kind, wave = %wave.id, replaced, "characters Shift_JIS cannot hold were replaced with 〓");
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(%kind, wave = %wave.id, error = %e, "export failed");
+                let _ = tx.blocking_send(Chunk::Failed(e));
+            }
+        }
+    });
+    // The first chunk decides the status: an export that fails before writing anything
+    // gets an error response rather than a truncated file.
+    let first = match rx.recv().await {
+        Some(Chunk::Bytes(b)) => b,
+        Some(Chunk::Failed(e)) => return Err(e),
+        None => web::Bytes::new(),
+    };
+    let rest = futures_util::stream::unfold(rx, |mut rx| async move {
+        match rx.recv().await {
+            Some(Chunk::Bytes(b)) => Some((Ok::<_, std::io::Error>(b), rx)),
+            Some(Chunk::Failed(e)) => Some((Err(std::io::Error::other(e.to_string())), rx)),
+            None => None,
+        }
+    });
+    let body =
+        futures_util::stream::once(async move { Ok::<_, std::io::Error>(first) }).chain(rest);
+    let mut response = HttpResponse::Ok();
+    response
+        .content_type(format!("text/csv; charset={}", options.encoding.charset()))
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{wave_id}-vision-scores.csv\""),
+            format!("attachment; filename=\"{wave_for_file}-{kind}.csv\""),
         ))
-        .insert_header(super::no_store())
-        .body(bytes))
+        .insert_header(super::no_store());
+    if options.unencodable == Unencodable::Replace && options.encoding == Encoding::ShiftJis {
+        // Said up front: the count is only known at the end (it is logged).
+        response.insert_header(("X-Unencodable", "replaced-with-geta"));
+    }
+    Ok(response.streaming(body))
 }

@@ -4,8 +4,8 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::resident::{LangQuery, find_wave, form_page, html};
-use super::{AppState, i18n, views};
+use super::resident::{LangQuery, find_wave, form_page, html, notice};
+use super::{AppState, views};
 use crate::db::invitations::{self, TokenHolder};
 use crate::domain::{Lang, TOKEN_FIELD};
 use crate::error::AppError;
@@ -24,11 +24,9 @@ async fn holder(
 }
 
 fn invalid_link(lang: Lang) -> HttpResponse {
-    let s = i18n::strings(lang);
-    html(
-        StatusCode::NOT_FOUND,
-        views::notice(lang, s.invalid_link_title, s.invalid_link_body),
-    )
+    notice(lang, StatusCode::NOT_FOUND, |s| {
+        (s.invalid_link_title, s.invalid_link_body)
+    })
 }
 
 /// `GET /s/{token}`: the form for the invitee, in their language unless `?lang=` says
@@ -46,11 +44,9 @@ pub async fn personal_link(
     let lang = query_lang.unwrap_or(holder.lang);
     let wave = find_wave(&state, &holder.wave_id, lang)?;
     if holder.answered {
-        let s = i18n::strings(lang);
-        return Ok(html(
-            StatusCode::CONFLICT,
-            views::notice(lang, s.already_answered_title, s.already_answered_body),
-        ));
+        return Ok(notice(lang, StatusCode::CONFLICT, |s| {
+            (s.already_answered_title, s.already_answered_body)
+        }));
     }
     Ok(form_page(&state, wave, lang, Some(token)))
 }
@@ -92,9 +88,7 @@ pub async fn opt_out(
     if !done {
         return Ok(invalid_link(lang));
     }
-    let s = i18n::strings(lang);
-    Ok(html(
-        StatusCode::OK,
-        views::notice(lang, s.opted_out_title, s.opted_out_body),
-    ))
+    Ok(notice(lang, StatusCode::OK, |s| {
+        (s.opted_out_title, s.opted_out_body)
+    }))
 }

@@ -2,10 +2,15 @@
 
 mod analyst;
 mod assets;
+pub mod charts;
+mod dashboard;
 mod health;
 pub mod i18n;
 mod invitation;
+mod publish;
 mod resident;
+mod results;
+pub mod session;
 pub mod views;
 
 use std::sync::Arc;
@@ -27,6 +32,10 @@ pub struct AppState {
     pub min_group_size: u64,
     pub max_body_bytes: usize,
     pub reminder_days: u32,
+    /// Population and suppression settings of the CSV exports.
+    pub exports: Arc<crate::export::ExportContext>,
+    /// Analyst sessions and sign-in lockout.
+    pub workspace: session::Workspace,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -43,8 +52,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/opt-out", web::post().to(invitation::opt_out))
         .route(
-            "/analyst/waves/{wave}/vision-scores.csv",
-            web::get().to(analyst::vision_scores),
+            "/analyst/waves/{wave}/{kind}.csv",
+            web::get().to(analyst::export_csv),
         )
         .service(
             web::resource("/analyst/waves/{wave}/invitations")
@@ -55,7 +64,17 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/analyst/waves/{wave}/reminders",
             web::post().to(analyst::send_reminders),
-        );
+        )
+        // The analyst workspace (sign-in, dashboard, publication) and the public results.
+        .route("/analyst", web::get().to(dashboard::dashboard))
+        .route("/analyst/sign-in", web::get().to(session::sign_in_form))
+        .route("/analyst/sign-in", web::post().to(session::sign_in))
+        .route("/analyst/sign-out", web::post().to(session::sign_out))
+        .route(
+            "/analyst/waves/{wave}/publish",
+            web::post().to(publish::publish),
+        )
+        .route("/results/{wave}", web::get().to(results::results));
 }
 
 /// The Content-Security-Policy of every page: our own stylesheet, no script at all.

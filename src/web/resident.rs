@@ -25,6 +25,17 @@ pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
         .body(body)
 }
 
+/// A page with a title and one paragraph from the resident texts, e.g.
+/// `notice(lang, StatusCode::CONFLICT, |s| (s.already_answered_title, s.already_answered_body))`.
+pub(super) fn notice(
+    lang: Lang,
+    status: StatusCode,
+    texts: impl FnOnce(&'static super::i18n::Strings) -> (&'static str, &'static str),
+) -> HttpResponse {
+    let (title, body) = texts(super::i18n::strings(lang));
+    html(status, views::notice(lang, title, body))
+}
+
 pub(super) fn find_wave<'a>(
     state: &'a AppState,
     id: &str,
@@ -67,11 +78,9 @@ pub(super) fn form_page(
     token: Option<String>,
 ) -> HttpResponse {
     if wave.access == Access::Invitation && token.is_none() {
-        let s = super::i18n::strings(lang);
-        return html(
-            StatusCode::FORBIDDEN,
-            views::notice(lang, s.invitation_only_title, s.invitation_only_body),
-        );
+        return notice(lang, StatusCode::FORBIDDEN, |s| {
+            (s.invitation_only_title, s.invitation_only_body)
+        });
     }
     match wave.status((state.clock)()) {
         WaveStatus::Open => html(
@@ -131,12 +140,10 @@ pub async fn submit(
     let token = match wave.access {
         Access::Open => None,
         Access::Invitation => {
-            let s = super::i18n::strings(lang);
             let Some(token) = raw.token.clone().filter(|t| !t.is_empty()) else {
-                return Ok(html(
-                    StatusCode::FORBIDDEN,
-                    views::notice(lang, s.invitation_only_title, s.invitation_only_body),
-                ));
+                return Ok(notice(lang, StatusCode::FORBIDDEN, |s| {
+                    (s.invitation_only_title, s.invitation_only_body)
+                }));
             };
             let pool = state.pool.clone();
             let lookup = token.clone();
@@ -146,10 +153,9 @@ pub async fn submit(
             .await?
             .map_err(|e| e.for_resident(lang))?;
             if holder.is_none_or(|h| h.wave_id != wave.id) {
-                return Ok(html(
-                    StatusCode::FORBIDDEN,
-                    views::notice(lang, s.invalid_link_title, s.invalid_link_body),
-                ));
+                return Ok(notice(lang, StatusCode::FORBIDDEN, |s| {
+                    (s.invalid_link_title, s.invalid_link_body)
+                }));
             }
             Some(token)
         }
@@ -173,13 +179,13 @@ pub async fn submit(
     };
 
     let pool = state.pool.clone();
-    let wave_id = wave.id.clone();
+    let plan = crate::db::scores::ScorePlan::new(wave, &state.definitions.visions);
     let store_token = token.clone();
     let stored = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok(responses::store(
+        Ok(responses::store_scored(
             &mut conn,
-            &wave_id,
+            &plan,
             Channel::Web,
             today,
             &answers,
@@ -191,13 +197,9 @@ pub async fn submit(
     .and_then(|r| r);
 
     match stored {
-        Ok(Stored::TokenRefused) => {
-            let s = super::i18n::strings(lang);
-            Ok(html(
-                StatusCode::CONFLICT,
-                views::notice(lang, s.already_answered_title, s.already_answered_body),
-            ))
-        }
+        Ok(Stored::TokenRefused) => Ok(notice(lang, StatusCode::CONFLICT, |s| {
+            (s.already_answered_title, s.already_answered_body)
+        })),
         // New or a replay: the resident sees the same thank-you page either way.
         Ok(Stored::New | Stored::Replay) => Ok(HttpResponse::SeeOther()
             .insert_header((

@@ -169,16 +169,12 @@ pub fn error_page(lang: Lang, kind: &ErrorKind) -> String {
         ErrorKind::PayloadTooLarge => (s.too_large_title, s.too_large_body),
         ErrorKind::Unavailable(_) => (s.unavailable_title, s.unavailable_body),
         ErrorKind::BadRequest(_)
+        | ErrorKind::Forbidden(_)
         | ErrorKind::Conflict(_)
         | ErrorKind::Unauthorized
         | ErrorKind::Internal(_) => (s.internal_title, s.internal_body),
     };
-    message(
-        Page::new(lang, None),
-        title,
-        vec![body.to_string()],
-        Some((format!("/?lang={lang}"), s.back_to_top.to_string())),
-    )
+    notice(lang, title, body)
 }
 
 #[derive(Template)]
@@ -399,8 +395,9 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
             errors.push(ErrorLink {
                 anchor: format!("q-{}", q.id),
                 message: format!(
-                    "{}: {}",
+                    "{}{}{}",
                     i18n::question_number(lang, number_of(&q.id)),
+                    if lang == Lang::Ja { "：" } else { ": " },
                     i18n::problem(lang, &e.problem)
                 ),
             });

@@ -123,6 +123,7 @@ pub fn settings(database_url: &str) -> Settings {
         min_group_size: 10,
         today: None,
         max_body_bytes: 256 * 1024,
+        analyst: Default::default(),
     }
 }
 

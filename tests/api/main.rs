@@ -3,6 +3,7 @@
 
 mod analyst;
 mod deploy;
+mod exports;
 mod faults;
 mod helpers;
 mod instances;
@@ -13,3 +14,4 @@ mod resident;
 mod smtp;
 mod startup;
 mod validation;
+mod workspace;

@@ -1,0 +1,2 @@
+DROP TABLE vision_score_sums;
+DROP TABLE response_scores;

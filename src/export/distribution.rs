@@ -1,0 +1,121 @@
+//! `question-distribution`: for every choice and scale question, how many respondents gave
+//! each answer and their share of those who answered the question.
+//!
+//! Suppression: a question answered by fewer respondents than the minimum is blanked
+//! entirely. Otherwise, for single-choice and scale questions (whose answers partition the
+//! respondents) the breakdown rule applies ([`crate::stats::suppress`]: counts below the
+//! minimum blanked, plus a complementary one when a single count is blanked); for
+//! multiple-choice questions (answers do not add up to the respondents) each count below
+//! the minimum is blanked.
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use super::{CsvWriter, ExportContext, ExportError, answer_codes, fixed};
+use crate::db;
+use crate::definitions::{QuestionKind, Wave};
+use crate::stats::{GroupFigures, SuppressionReason, suppress};
+
+pub const HEADER: [&str; 13] = [
+    "wave_id",
+    "question_id",
+    "question_kind",
+    "question_ja",
+    "question_en",
+    "respondents",
+    "option_code",
+    "option_label_ja",
+    "option_label_en",
+    "count",
+    "share_pct",
+    "suppressed",
+    "suppression",
+];
+
+pub(super) fn write<W: Write>(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    wave: &Wave,
+    csv: &mut CsvWriter<W>,
+) -> Result<(), ExportError> {
+    let questions: Vec<_> = wave
+        .questions()
+        .filter(|q| {
+            matches!(
+                q.kind,
+                QuestionKind::Scale { .. }
+                    | QuestionKind::Single { .. }
+                    | QuestionKind::Multiple { .. }
+            )
+        })
+        .collect();
+    let ids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
+    let counts: HashMap<(String, String), u64> = db::responses::value_counts(conn, &wave.id, &ids)?
+        .into_iter()
+        .map(|(q, v, n)| ((q, v), n as u64))
+        .collect();
+    let respondents: HashMap<String, u64> =
+        db::responses::respondents_per_question(conn, &wave.id, &ids)?
+            .into_iter()
+            .map(|(q, n)| (q, n as u64))
+            .collect();
+    let min = ctx.min_group_size.max(1);
+    for q in questions {
+        let total = respondents.get(&q.id).copied().unwrap_or(0);
+        let codes = answer_codes(q);
+        let groups: Vec<GroupFigures<()>> = codes
+            .iter()
+            .map(|(code, _, _)| GroupFigures {
+                group: code.clone(),
+                n: counts
+                    .get(&(q.id.clone(), code.clone()))
+                    .copied()
+                    .unwrap_or(0),
+                figures: (),
+            })
+            .collect();
+        let reasons: Vec<(Option<u64>, Option<SuppressionReason>)> = if total < min {
+            vec![(None, Some(SuppressionReason::Primary)); groups.len()]
+        } else if matches!(q.kind, QuestionKind::Multiple { .. }) {
+            groups
+                .iter()
+                .map(|g| {
+                    if g.n < min {
+                        (None, Some(SuppressionReason::Primary))
+                    } else {
+                        (Some(g.n), None)
+                    }
+                })
+                .collect()
+        } else {
+            suppress(groups, min)
+                .rows
+                .into_iter()
+                .map(|r| (r.n, r.suppressed))
+                .collect()
+        };
+        for ((code, ja, en), (n, reason)) in codes.iter().zip(reasons) {
+            csv.write(&[
+                wave.id.clone(),
+                q.id.clone(),
+                q.kind.name().to_string(),
+                q.text.ja.clone(),
+                q.text.en.clone(),
+                if total < min {
+                    String::new()
+                } else {
+                    total.to_string()
+                },
+                code.clone(),
+                ja.clone(),
+                en.clone(),
+                n.map(|n| n.to_string()).unwrap_or_default(),
+                n.map(|n| fixed(n as f64 / total as f64 * 100.0))
+                    .unwrap_or_default(),
+                reason.is_some().to_string(),
+                reason.map(|r| r.code()).unwrap_or_default().to_string(),
+            ])?;
+        }
+    }
+    Ok(())
+}

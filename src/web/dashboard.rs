@@ -1,0 +1,245 @@
+//! The analyst dashboard `GET /analyst`: per wave, responses by day and channel, how many
+//! responses answered each question, the current per-vision scores (suppressed as they
+//! would be published) with a chart, and a publish button once the wave has closed.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::AppState;
+use super::session;
+use crate::db;
+use crate::db::publications::PublishedVision;
+use crate::definitions::{Definitions, Wave, WaveStatus};
+use crate::domain::Lang;
+use crate::error::AppError;
+
+pub struct DayRow {
+    pub day: String,
+    pub web: i64,
+    pub paper: i64,
+    pub total: i64,
+}
+
+pub struct QuestionRow {
+    pub id: String,
+    pub text: String,
+    pub answered: i64,
+    pub percent: String,
+}
+
+pub struct VisionRow {
+    pub name: String,
+    pub suppressed: bool,
+    pub respondents: String,
+    pub score: String,
+    pub ci: String,
+    pub top2: String,
+}
+
+pub struct WavePanel {
+    pub id: String,
+    pub title: String,
+    pub period: String,
+    pub status: &'static str,
+    pub closed: bool,
+    pub responses: i64,
+    pub days: Vec<DayRow>,
+    pub questions: Vec<QuestionRow>,
+    pub visions: Vec<VisionRow>,
+    pub chart: String,
+    /// "published on … by …", when published.
+    pub published: Option<String>,
+}
+
+pub struct AuditRow {
+    pub at: String,
+    pub analyst: String,
+    pub action: String,
+    pub wave: String,
+    pub detail: String,
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub analyst: String,
+    pub csrf: String,
+    pub min_group_size: u64,
+    pub waves: Vec<WavePanel>,
+    pub audit: Vec<AuditRow>,
+}
+
+fn four(s: &Option<String>) -> Option<f64> {
+    s.as_deref().and_then(|s| s.parse().ok())
+}
+
+fn vision_rows(defs: &Definitions, figures: &[PublishedVision]) -> Vec<VisionRow> {
+    defs.visions
+        .iter()
+        .map(|v| {
+            let f = figures.iter().find(|f| f.vision_id == v.id);
+            match f {
+                Some(f) if !f.suppressed => VisionRow {
+                    name: format!("{} {}", v.id, v.name.ja),
+                    suppressed: false,
+                    respondents: f.respondents.map(|n| n.to_string()).unwrap_or_default(),
+                    score: four(&f.mean_score).map_or(String::new(), |x| format!("{x:.1}")),
+                    ci: match (four(&f.ci95_lower), four(&f.ci95_upper)) {
+                        (Some(a), Some(b)) => format!("{a:.1}–{b:.1}"),
+                        _ => "—".into(),
+                    },
+                    top2: four(&f.top2_box_pct).map_or(String::new(), |x| format!("{x:.1}%")),
+                },
+                _ => VisionRow {
+                    name: format!("{} {}", v.id, v.name.ja),
+                    suppressed: true,
+                    respondents: String::new(),
+                    score: String::new(),
+                    ci: String::new(),
+                    top2: String::new(),
+                },
+            }
+        })
+        .collect()
+}
+
+fn panel(
+    conn: &mut db::Conn,
+    defs: &Definitions,
+    wave: &Wave,
+    today: chrono::NaiveDate,
+    min_group_size: u64,
+) -> Result<WavePanel, AppError> {
+    let responses = db::responses::count(conn, &wave.id)?;
+    let mut days: BTreeMap<chrono::NaiveDate, DayRow> = BTreeMap::new();
+    for (day, channel, n) in db::monitoring::responses_by_day(conn, &wave.id)? {
+        let row = days.entry(day).or_insert_with(|| DayRow {
+            day: day.to_string(),
+            web: 0,
+            paper: 0,
+            total: 0,
+        });
+        match channel.as_str() {
+            "paper" => row.paper += n,
+            _ => row.web += n,
+        }
+        row.total += n;
+    }
+    let answered: HashMap<String, i64> = db::monitoring::answered_per_question(conn, &wave.id)?
+        .into_iter()
+        .collect();
+    let questions = wave
+        .questions()
+        .map(|q| {
+            let n = answered.get(&q.id).copied().unwrap_or(0);
+            QuestionRow {
+                id: q.id.clone(),
+                text: q.text.ja.clone(),
+                answered: n,
+                percent: if responses > 0 {
+                    format!("{:.1}%", n as f64 * 100.0 / responses as f64)
+                } else {
+                    "—".into()
+                },
+            }
+        })
+        .collect();
+    let figures = super::publish::current_figures(conn, defs, wave, min_group_size)?;
+    let snapshot = db::publications::Publication {
+        wave_id: wave.id.clone(),
+        published_at: chrono::NaiveDateTime::default(),
+        published_by: String::new(),
+        responses: 0,
+        min_group_size: 0,
+        visions: figures.clone(),
+    };
+    let chart = super::results::chart(
+        &format!("chart-{}", wave.id),
+        defs,
+        &[&snapshot],
+        vec![format!(
+            "{} 現在 / now",
+            super::results::series_label(wave.opens, Lang::Ja)
+        )],
+        Lang::Ja,
+        &format!(
+            "{} ビジョン別の点数（0〜100） Scores per vision",
+            wave.title.ja
+        ),
+        "非公表 suppressed",
+    );
+    let published = db::publications::find(conn, &wave.id)?.map(|p| {
+        format!(
+            "公表済み Published {} UTC, {} ({} 件 responses)",
+            p.published_at.format("%Y-%m-%d %H:%M"),
+            p.published_by,
+            p.responses
+        )
+    });
+    let status = wave.status(today);
+    Ok(WavePanel {
+        id: wave.id.clone(),
+        title: wave.title.ja.clone(),
+        period: format!("{} – {}", wave.opens, wave.closes),
+        status: match status {
+            WaveStatus::Open => "受付中 open",
+            WaveStatus::Upcoming => "受付開始前 upcoming",
+            WaveStatus::Closed => "受付終了 closed",
+        },
+        closed: status == WaveStatus::Closed,
+        responses,
+        days: days.into_values().collect(),
+        questions,
+        visions: vision_rows(defs, &figures),
+        chart,
+        published,
+    })
+}
+
+/// `GET /analyst`: the dashboard, or the sign-in page for a visitor without a session.
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Ok(session::to_sign_in());
+    };
+    let st = state.clone();
+    let (waves, audit) = web::block(move || -> Result<_, AppError> {
+        let mut conn = st.pool.get()?;
+        let today = (st.clock)();
+        let waves = st
+            .definitions
+            .waves
+            .iter()
+            .map(|w| panel(&mut conn, &st.definitions, w, today, st.min_group_size))
+            .collect::<Result<Vec<_>, _>>()?;
+        let audit = db::audit::latest(&mut conn, 20)?
+            .into_iter()
+            .map(|e| AuditRow {
+                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                analyst: e.analyst,
+                action: e.action,
+                wave: e.wave_id.unwrap_or_default(),
+                detail: e.detail,
+            })
+            .collect::<Vec<_>>();
+        Ok((waves, audit))
+    })
+    .await??;
+    let body = DashboardPage {
+        analyst: signed_in.analyst.clone(),
+        csrf: signed_in.csrf_token.clone(),
+        min_group_size: state.min_group_size,
+        waves,
+        audit,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(super::no_store())
+        .body(body))
+}

@@ -1,0 +1,181 @@
+//! Publication of a wave's results: a snapshot of the suppressed per-vision figures, taken
+//! once the wave has closed. The public pages read only the snapshot, so they do not change
+//! when paper responses arrive later; publishing again replaces it (and is logged).
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::Utc;
+use diesel::Connection;
+
+use super::AppState;
+use super::session::{self, CSRF_FIELD};
+use crate::db;
+use crate::db::publications::{Publication, PublishedVision};
+use crate::definitions::{Definitions, Wave, WaveStatus};
+use crate::error::AppError;
+use crate::stats::{Summary, VisionScoring};
+
+/// Four decimals, as in the CSV exports.
+fn fixed(x: f64) -> String {
+    format!("{x:.4}")
+}
+
+/// One vision's published row: figures when at least `min_group_size` respondents have a
+/// score, else every figure (the count too) left out and `suppressed`.
+pub fn published_vision(
+    wave_id: &str,
+    vision_id: &str,
+    summary: Option<Summary>,
+    min_group_size: u64,
+) -> PublishedVision {
+    match summary {
+        Some(s) if s.n >= min_group_size.max(1) => PublishedVision {
+            wave_id: wave_id.to_string(),
+            vision_id: vision_id.to_string(),
+            respondents: Some(i32::try_from(s.n).unwrap_or(i32::MAX)),
+            mean_score: Some(fixed(s.mean)),
+            sd: s.sd.map(fixed),
+            ci95_lower: s.ci95.map(|c| fixed(c.0)),
+            ci95_upper: s.ci95.map(|c| fixed(c.1)),
+            top2_box_pct: Some(fixed(s.top2_pct)),
+            suppressed: false,
+        },
+        _ => PublishedVision {
+            wave_id: wave_id.to_string(),
+            vision_id: vision_id.to_string(),
+            respondents: None,
+            mean_score: None,
+            sd: None,
+            ci95_lower: None,
+            ci95_upper: None,
+            top2_box_pct: None,
+            suppressed: true,
+        },
+    }
+}
+
+/// The wave's current per-vision figures, suppressed, as they would be published.
+pub fn current_figures(
+    conn: &mut db::Conn,
+    defs: &Definitions,
+    wave: &Wave,
+    min_group_size: u64,
+) -> diesel::QueryResult<Vec<PublishedVision>> {
+    let mut scoring = VisionScoring::new(wave, &defs.visions);
+    let items: Vec<String> = scoring.item_ids().into_iter().map(String::from).collect();
+    let items: Vec<&str> = items.iter().map(String::as_str).collect();
+    db::responses::for_each_answer(conn, &wave.id, &items, |response, question, value| {
+        scoring.add(response, question, value)
+    })?;
+    Ok(scoring
+        .finish()
+        .into_iter()
+        .map(|(vision, summary)| published_vision(&wave.id, &vision, summary, min_group_size))
+        .collect())
+}
+
+/// `POST /analyst/waves/{wave}/publish` (signed in, with the session's CSRF token).
+pub async fn publish(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Ok(session::to_sign_in());
+    };
+    let fields = session::form_fields(&body);
+    if !signed_in.csrf_ok(session::field(&fields, CSRF_FIELD)) {
+        return Ok(session::csrf_refused());
+    }
+    let Some(wave) = state.definitions.wave(&path).cloned() else {
+        return Ok(session::message_page(
+            StatusCode::NOT_FOUND,
+            "調査が見つかりません / Unknown wave",
+            vec![format!("`{}`", path.as_str())],
+            Some(("/analyst", "分析者ページへ / To the workspace")),
+        ));
+    };
+    let today = (state.clock)();
+    if wave.status(today) != WaveStatus::Closed {
+        let first_day = wave.closes.succ_opt().unwrap_or(wave.closes);
+        return Ok(session::message_page(
+            StatusCode::CONFLICT,
+            "まだ公表できません / Not yet possible to publish",
+            vec![
+                format!(
+                    "{} の回答受付は {} まで続きます。結果は受付終了後（{} 以降）に公表できます。何も公表していません。",
+                    wave.title.ja, wave.closes, first_day
+                ),
+                format!(
+                    "{} takes responses until {}. Its results can be published once it has closed (from {}). Nothing was published.",
+                    wave.title.en, wave.closes, first_day
+                ),
+            ],
+            Some(("/analyst", "分析者ページへ / To the workspace")),
+        ));
+    }
+    let st = state.clone();
+    let analyst = signed_in.analyst.clone();
+    let wave_id = wave.id.clone();
+    let published = web::block(move || -> Result<Publication, AppError> {
+        let mut conn = st.pool.get()?;
+        let visions = current_figures(&mut conn, &st.definitions, &wave, st.min_group_size)?;
+        let responses = db::responses::count(&mut conn, &wave.id)?;
+        let publication = Publication {
+            wave_id: wave.id.clone(),
+            published_at: Utc::now().naive_utc(),
+            published_by: analyst.clone(),
+            responses: i32::try_from(responses).unwrap_or(i32::MAX),
+            min_group_size: i32::try_from(st.min_group_size).unwrap_or(i32::MAX),
+            visions,
+        };
+        let suppressed = publication.visions.iter().filter(|v| v.suppressed).count();
+        conn.transaction(|conn| -> Result<(), diesel::result::Error> {
+            db::publications::replace(conn, &publication)?;
+            db::audit::record(
+                conn,
+                &analyst,
+                "publish",
+                Some(&wave.id),
+                &format!(
+                    "{} responses; {suppressed} of {} visions suppressed (minimum group {})",
+                    publication.responses,
+                    publication.visions.len(),
+                    publication.min_group_size
+                ),
+            )
+        })?;
+        Ok(publication)
+    })
+    .await??;
+    tracing::info!(analyst = %signed_in.analyst, wave = %wave_id, responses = published.responses, "results published");
+    Ok(HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/analyst#wave-{wave_id}")))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_groups_are_published_as_suppressed_only() {
+        let s = Summary {
+            n: 9,
+            mean: 50.0,
+            sd: Some(10.0),
+            ci95: Some((40.0, 60.0)),
+            top2_pct: 30.0,
+        };
+        let p = published_vision("w", "v1", Some(s), 10);
+        assert!(p.suppressed);
+        assert_eq!((p.respondents, p.mean_score), (None, None));
+        let p = published_vision("w", "v1", Some(s), 9);
+        assert!(!p.suppressed);
+        assert_eq!(p.respondents, Some(9));
+        assert_eq!(p.mean_score.as_deref(), Some("50.0000"));
+        assert_eq!(p.ci95_upper.as_deref(), Some("60.0000"));
+        assert!(published_vision("w", "v1", None, 0).suppressed);
+    }
+}

@@ -1,0 +1,371 @@
+//! Analysts' browser sign-in: the sign-in form, the session cookie, CSRF tokens and sign-out.
+//!
+//! The cookie holds 256 random bits and is only ever stored as a SHA-256 hash; it is
+//! `HttpOnly`, `SameSite=Strict`, limited to `/analyst` (residents' pages never see it) and
+//! `Secure` when `PUBLIC_BASE_URL` is https. Every analyst form carries the session's
+//! synchronizer token, checked on every POST. Repeated failures lock the account in the
+//! database, so the lock holds across instances; an unknown name and a wrong password get
+//! the same message, and take the same time.
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{NaiveDateTime, TimeDelta, Utc};
+use serde::Deserialize;
+
+use super::AppState;
+use crate::db;
+use crate::db::credentials::LockoutPolicy;
+use crate::domain::hash_token;
+use crate::domain::password;
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "cs_session";
+/// A pre-session token for the sign-in form itself (against login CSRF).
+const SIGN_IN_COOKIE: &str = "cs_sign_in";
+pub const CSRF_FIELD: &str = "_csrf";
+
+/// The workspace's settings, as the handlers need them.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub session_ttl: TimeDelta,
+    pub lockout: LockoutPolicy,
+    /// `Secure` cookies: true when `PUBLIC_BASE_URL` is https.
+    pub secure_cookies: bool,
+}
+
+impl Workspace {
+    pub fn from_settings(s: &crate::settings::Settings) -> Self {
+        Workspace {
+            session_ttl: TimeDelta::minutes(i64::from(s.analyst.session_minutes.max(1))),
+            lockout: LockoutPolicy {
+                max_failures: s.analyst.lockout_failures.max(1),
+                duration: TimeDelta::seconds(i64::from(s.analyst.lockout_seconds)),
+            },
+            secure_cookies: s.public_base_url.starts_with("https://"),
+        }
+    }
+}
+
+/// A signed-in analyst.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub analyst: String,
+    pub csrf_token: String,
+    id_hash: String,
+}
+
+impl SignedIn {
+    /// Whether a form's token is this session's (compared in constant time).
+    pub fn csrf_ok(&self, given: Option<&str>) -> bool {
+        given.is_some_and(|g| constant_time_eq(g.as_bytes(), self.csrf_token.as_bytes()))
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// 256 random bits as hex.
+fn random_hex() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    hex::encode(bytes)
+}
+
+/// The value of a request cookie.
+pub fn cookie(req: &HttpRequest, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+}
+
+fn set_cookie(ws: &Workspace, name: &str, value: &str, path: &str, max_age: i64) -> String {
+    format!(
+        "{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Strict{}",
+        if ws.secure_cookies { "; Secure" } else { "" }
+    )
+}
+
+/// The session the request's cookie names, if it is live.
+pub async fn current(state: &AppState, req: &HttpRequest) -> Result<Option<SignedIn>, AppError> {
+    let Some(id) = cookie(req, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    let id_hash = hash_token(&id);
+    let pool = state.pool.clone();
+    let found = web::block(move || -> Result<_, AppError> {
+        let session = db::sessions::find(&mut *pool.get()?, &id_hash, now())?;
+        Ok(session.map(|s| SignedIn {
+            analyst: s.analyst,
+            csrf_token: s.csrf_token,
+            id_hash,
+        }))
+    })
+    .await??;
+    Ok(found)
+}
+
+/// A form body's fields (tolerating anything that is not a form: its token is then absent).
+pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
+    serde_urlencoded::from_bytes(body).unwrap_or_default()
+}
+
+pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    fields
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// A page in Japanese with English for analysts.
+#[derive(Template)]
+#[template(path = "analyst_message.html")]
+pub struct AnalystMessage<'a> {
+    pub title: &'a str,
+    pub paragraphs: Vec<String>,
+    pub link: Option<(&'a str, &'a str)>,
+}
+
+pub fn message_page(
+    status: actix_web::http::StatusCode,
+    title: &str,
+    paragraphs: Vec<String>,
+    link: Option<(&str, &str)>,
+) -> HttpResponse {
+    let body = AnalystMessage {
+        title,
+        paragraphs,
+        link,
+    }
+    .render()
+    .unwrap_or_default();
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(super::no_store())
+        .body(body)
+}
+
+/// 403 for a POST whose CSRF token is missing or wrong: nothing was changed.
+pub fn csrf_refused() -> HttpResponse {
+    message_page(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "送信を受け付けられません / Request refused",
+        vec![
+            "フォームの確認用トークンがないか、正しくありません。何も変更していません。ページを開き直してから、もう一度お試しください。".into(),
+            "The form's security token is missing or wrong. Nothing was changed. Reload the page and try again.".into(),
+        ],
+        Some(("/analyst", "分析者ページへ / To the workspace")),
+    )
+}
+
+/// Where an analyst who is not signed in is sent.
+pub fn to_sign_in() -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, "/analyst/sign-in"))
+        .insert_header(super::no_store())
+        .finish()
+}
+
+#[derive(Template)]
+#[template(path = "sign_in.html")]
+struct SignInPage<'a> {
+    csrf: &'a str,
+    name: &'a str,
+    error: bool,
+    failures: u32,
+    minutes: i64,
+}
+
+fn sign_in_page(
+    state: &AppState,
+    status: actix_web::http::StatusCode,
+    name: &str,
+    error: bool,
+) -> HttpResponse {
+    let ws = &state.workspace;
+    let token = random_hex();
+    let body = SignInPage {
+        csrf: &token,
+        name,
+        error,
+        failures: ws.lockout.max_failures,
+        minutes: (ws.lockout.duration.num_seconds() + 59) / 60,
+    }
+    .render()
+    .unwrap_or_default();
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(super::no_store())
+        .insert_header((
+            header::SET_COOKIE,
+            set_cookie(ws, SIGN_IN_COOKIE, &token, "/analyst/sign-in", 3600),
+        ))
+        .body(body)
+}
+
+/// `GET /analyst/sign-in`
+pub async fn sign_in_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    if current(&state, &req).await?.is_some() {
+        return Ok(HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, "/analyst"))
+            .finish());
+    }
+    Ok(sign_in_page(
+        &state,
+        actix_web::http::StatusCode::OK,
+        "",
+        false,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+struct SignInForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default, rename = "_csrf")]
+    csrf: String,
+}
+
+enum Outcome {
+    SignedIn { id: String, analyst: String },
+    Refused,
+}
+
+/// `POST /analyst/sign-in`
+pub async fn sign_in(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
+    let expected = cookie(&req, SIGN_IN_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
+        return Ok(csrf_refused());
+    }
+    let name = form.name.trim().to_string();
+    let st = state.clone();
+    let attempted = name.clone();
+    let outcome = web::block(move || -> Result<Outcome, AppError> {
+        let ws = &st.workspace;
+        let mut conn = st.pool.get()?;
+        let now = now();
+        let Some(account) = db::credentials::find(&mut conn, &attempted)? else {
+            password::verify_nothing(&form.password);
+            return Ok(Outcome::Refused);
+        };
+        if LockoutPolicy::is_locked(account.locked_until, now) {
+            // Same work and the same answer as a wrong password; the lock does not grow.
+            password::verify_nothing(&form.password);
+            return Ok(Outcome::Refused);
+        }
+        if !password::verify_password(&form.password, &account.password_hash) {
+            let locked =
+                db::credentials::record_failure(&mut conn, &account.analyst_id, ws.lockout, now)?;
+            let detail = match locked {
+                Some(until) => format!("wrong password; account locked until {until} UTC"),
+                None => "wrong password".to_string(),
+            };
+            db::audit::record(&mut conn, &account.name, "sign_in_failed", None, &detail)?;
+            return Ok(Outcome::Refused);
+        }
+        db::credentials::record_success(&mut conn, &account.analyst_id)?;
+        let id = random_hex();
+        db::sessions::create(
+            &mut conn,
+            &hash_token(&id),
+            &account.analyst_id,
+            &random_hex(),
+            now,
+            now + ws.session_ttl,
+        )?;
+        db::audit::record(&mut conn, &account.name, "sign_in", None, "")?;
+        Ok(Outcome::SignedIn {
+            id,
+            analyst: account.name,
+        })
+    })
+    .await??;
+    match outcome {
+        Outcome::SignedIn { id, analyst } => {
+            tracing::info!(%analyst, "analyst signed in");
+            let ws = &state.workspace;
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/analyst"))
+                .insert_header(super::no_store())
+                .append_header((
+                    header::SET_COOKIE,
+                    set_cookie(
+                        ws,
+                        SESSION_COOKIE,
+                        &id,
+                        "/analyst",
+                        ws.session_ttl.num_seconds(),
+                    ),
+                ))
+                .append_header((
+                    header::SET_COOKIE,
+                    set_cookie(ws, SIGN_IN_COOKIE, "", "/analyst/sign-in", 0),
+                ))
+                .finish())
+        }
+        Outcome::Refused => Ok(sign_in_page(
+            &state,
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            &name,
+            true,
+        )),
+    }
+}
+
+/// `POST /analyst/sign-out` (with the session's CSRF token): deletes the session.
+pub async fn sign_out(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let Some(session) = current(&state, &req).await? else {
+        return Ok(to_sign_in());
+    };
+    let fields = form_fields(&body);
+    if !session.csrf_ok(field(&fields, CSRF_FIELD)) {
+        return Ok(csrf_refused());
+    }
+    let pool = state.pool.clone();
+    let s = session.clone();
+    web::block(move || -> Result<(), AppError> {
+        let mut conn = pool.get()?;
+        db::sessions::delete(&mut conn, &s.id_hash)?;
+        db::audit::record(&mut conn, &s.analyst, "sign_out", None, "")?;
+        Ok(())
+    })
+    .await??;
+    tracing::info!(analyst = %session.analyst, "analyst signed out");
+    let mut response = to_sign_in();
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&set_cookie(
+            &state.workspace,
+            SESSION_COOKIE,
+            "",
+            "/analyst",
+            0,
+        ))
+        .expect("a cookie is a valid header value"),
+    );
+    Ok(response)
+}

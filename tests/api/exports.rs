@@ -1,0 +1,656 @@
+//! Every export kind over HTTP and from the CLI, on whichever backend the suite runs on:
+//! headers, encodings, suppression, masking, errors that list the allowed values, and the
+//! derived score table against a recomputation.
+
+use citizen_survey::db::responses::{Channel, store_scored};
+use citizen_survey::db::scores::ScorePlan;
+use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
+use diesel::prelude::*;
+
+use crate::helpers::{TestApp, spawn_app};
+
+const KINDS: [&str; 8] = [
+    "vision-scores",
+    "vision-scores-by-group",
+    "item-scores",
+    "question-distribution",
+    "wave-comparison",
+    "responses",
+    "codebook",
+    "comments",
+];
+
+const V1: [&str; 4] = [
+    "v1_online_procedures",
+    "v1_fewer_visits",
+    "v1_cashless_payment",
+    "v1_waiting_time",
+];
+
+/// Twelve residents: ten aged 30–39 and two aged 70–79, all south of the JR line, half
+/// female; everyone answers the v1 items and v2_any_age; one used online services "no";
+/// everyone uses a smartphone, three also a PC; two leave comments with contact details.
+fn submit_data_set(app: &TestApp) {
+    for i in 0..12usize {
+        let value = ((i % 5) + 1).to_string();
+        let mut answers: Vec<(&str, &str)> = vec![
+            ("age_band", if i < 10 { "age_30_39" } else { "age_70_79" }),
+            ("area", "jr_south"),
+            ("gender", if i % 2 == 0 { "female" } else { "male" }),
+            ("used_online_services", if i == 11 { "no" } else { "yes" }),
+            ("devices_used", "smartphone"),
+            ("v2_any_age", "4"),
+        ];
+        answers.extend(V1.iter().map(|q| (*q, value.as_str())));
+        if i < 3 {
+            answers.push(("devices_used", "pc"));
+        }
+        if i == 0 {
+            answers.push((
+                "opinion_general",
+                "=SUM(A1) 連絡先 taro@example.jp / 090-1234-5678 / 〒564-8550 🙂",
+            ));
+        }
+        if i == 1 {
+            answers.push((
+                "opinion_improvements",
+                "マイナンバー 1234 5678 9012 は書きません",
+            ));
+        }
+        assert_eq!(app.submit("2026-midterm", &answers).status, 303);
+    }
+}
+
+fn get(app: &TestApp, token: &str, path: &str) -> (u16, ureq::http::HeaderMap, Vec<u8>) {
+    let mut response = app
+        .agent
+        .get(format!("{}{path}", app.address))
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.body_mut().read_to_vec().unwrap();
+    (status, headers, body)
+}
+
+fn download(app: &TestApp, token: &str, kind: &str, query: &str) -> Vec<u8> {
+    let (status, headers, body) = get(
+        app,
+        token,
+        &format!("/analyst/waves/2026-midterm/{kind}.csv{query}"),
+    );
+    assert_eq!(status, 200, "{kind}: {}", String::from_utf8_lossy(&body));
+    assert_eq!(
+        headers.get("content-disposition").unwrap(),
+        &format!("attachment; filename=\"2026-midterm-{kind}.csv\"")
+    );
+    body
+}
+
+/// The CSV as lines (BOM stripped, split at CRLF; the last element is the empty tail).
+fn lines(body: &[u8]) -> Vec<String> {
+    let text = std::str::from_utf8(body).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("UTF-8 with BOM by default");
+    let lines: Vec<String> = text.split("\r\n").map(String::from).collect();
+    assert_eq!(lines.last().unwrap(), "", "ends with CRLF");
+    lines
+}
+
+fn cli_export(app: &TestApp, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["export"];
+    all.extend(args);
+    app.cli(&all)
+}
+
+#[test]
+fn every_kind_has_its_header_and_the_cli_writes_the_same_bytes() {
+    let app = spawn_app();
+    submit_data_set(&app);
+    let token = app.create_analyst("export tester");
+    let headers = [
+        "wave_id,vision_id,vision_name_ja,vision_name_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,weighted_mean,weighted_se,weighted_ci95_lower,weighted_ci95_upper,weighted_top2_box_pct",
+        "wave_id,vision_id,vision_name_ja,vision_name_en,group_by,group_code,group_label_ja,group_label_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,suppression",
+        "wave_id,vision_id,question_id,question_ja,question_en,respondents,mean_score,sd,se,ci95_lower,ci95_upper,top2_box_pct,top2_ci95_lower,top2_ci95_upper,dont_know,dont_know_pct,suppressed",
+        "wave_id,question_id,question_kind,question_ja,question_en,respondents,option_code,option_label_ja,option_label_en,count,share_pct,suppressed,suppression",
+        "level,id,vision_id,name_ja,name_en,earlier_wave,later_wave,earlier_n,earlier_mean,later_n,later_mean,difference,ci95_lower,ci95_upper,p_value,significant,test,suppressed",
+        "",
+        "wave_id,section_id,vision_id,question_id,question_kind,required,question_ja,question_en,option_code,option_label_ja,option_label_en,responses_column",
+        "wave_id,question_id,question_ja,question_en,comment",
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, header) in KINDS.iter().zip(headers) {
+        let body = download(&app, &token, kind, "");
+        let lines = lines(&body);
+        if !header.is_empty() {
+            assert_eq!(lines[0], header, "{kind}");
+        }
+        assert!(lines.len() > 2, "{kind} has rows: {lines:?}");
+        let file = dir.path().join(format!("{kind}.csv"));
+        let out = cli_export(
+            &app,
+            &[
+                kind,
+                "--wave",
+                "2026-midterm",
+                "--output",
+                file.to_str().unwrap(),
+            ],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), body, "{kind}: CLI = HTTP");
+        let out = cli_export(
+            &app,
+            &[kind, "--wave", "2026-midterm", "--encoding", "utf-8"],
+        );
+        assert_eq!(out.stdout, &body[3..], "{kind}: stdout without BOM");
+    }
+}
+
+#[test]
+fn figures_are_suppressed_where_groups_are_small() {
+    let app = spawn_app();
+    submit_data_set(&app);
+    let token = app.create_analyst("a");
+
+    // By group: ten aged 30–39 are shown, the two aged 70–79 and the empty bands are not.
+    let by_group = lines(&download(&app, &token, "vision-scores-by-group", ""));
+    let v1_age: Vec<&String> = by_group
+        .iter()
+        .filter(|l| l.starts_with("2026-midterm,v1,") && l.contains(",age_band,"))
+        .collect();
+    let row = |code: &str| {
+        v1_age
+            .iter()
+            .find(|l| l.contains(&format!(",age_band,{code},")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(row("age_30_39").contains(",10,"), "{}", row("age_30_39"));
+    assert!(
+        row("age_30_39").ends_with(",false,"),
+        "{}",
+        row("age_30_39")
+    );
+    assert!(
+        row("age_70_79").ends_with(",,,,,,,true,primary"),
+        "{}",
+        row("age_70_79")
+    );
+    // Six women and six men: both below ten, so both blanked.
+    let gender: Vec<&String> = by_group
+        .iter()
+        .filter(|l| l.starts_with("2026-midterm,v1,") && l.contains(",gender,"))
+        .collect();
+    assert!(
+        gender.iter().all(|l| l.ends_with(",true,primary")),
+        "{gender:?}"
+    );
+
+    // Distribution: 11 "yes" shown, the one "no" blanked; 3 PCs blanked, 12 smartphones shown.
+    let dist = lines(&download(&app, &token, "question-distribution", ""));
+    let find = |q: &str, code: &str| {
+        dist.iter()
+            .find(|l| l.contains(&format!(",{q},")) && l.contains(&format!(",{code},")))
+            .unwrap_or_else(|| panic!("{q} {code}: {dist:?}"))
+            .to_string()
+    };
+    assert!(find("used_online_services", "yes").contains(",12,yes,"));
+    assert!(find("used_online_services", "yes").contains(",11,91.6667,false,"));
+    assert!(find("used_online_services", "no").ends_with(",,,true,primary"));
+    assert!(find("devices_used", "smartphone").contains(",12,100.0000,false,"));
+    assert!(find("devices_used", "pc").ends_with(",,,true,primary"));
+    // v2_any_age: everyone answered 4 (12 ≥ 10), the other answers are empty groups.
+    assert!(find("v2_any_age", "4").contains(",12,100.0000,false,"));
+
+    // Item scores: v1 items are shown (12 answers), v3 items have none and are flagged.
+    let items = lines(&download(&app, &token, "item-scores", ""));
+    let v1 = items
+        .iter()
+        .find(|l| l.contains(",v1_fewer_visits,"))
+        .unwrap();
+    // Values 1,2,3,4,5,1,2,3,4,5,1,2 → 0–100: mean 525/12 = 43.75.
+    assert!(v1.contains(",12,43.7500,"), "{v1}");
+    let v3 = items
+        .iter()
+        .find(|l| l.contains(",v3_staff_skills,"))
+        .unwrap();
+    assert!(v3.ends_with(",,,,,,,,,,,true"), "{v3}");
+
+    // Wave comparison: nothing in 2028 yet, so every row is blanked.
+    let cmp = lines(&download(&app, &token, "wave-comparison", ""));
+    assert!(cmp[1].starts_with("vision,v1,v1,"), "{}", cmp[1]);
+    assert!(cmp[1].contains(",2026-midterm,2028-final,"));
+    assert!(cmp[1..cmp.len() - 1].iter().all(|l| l.ends_with(",true")));
+}
+
+#[test]
+fn comments_are_masked_and_responses_leave_free_text_out() {
+    let app = spawn_app();
+    submit_data_set(&app);
+    let token = app.create_analyst("a");
+    let comments = lines(&download(&app, &token, "comments", ""));
+    assert_eq!(
+        comments.len(),
+        4,
+        "header, two comments, tail: {comments:?}"
+    );
+    let all = comments.join("\n");
+    assert!(
+        all.contains("'=SUM(A1) 連絡先 [EMAIL] / [PHONE] / [POSTAL_CODE] 🙂"),
+        "{all}"
+    );
+    assert!(
+        all.contains("マイナンバー [ID_NUMBER] は書きません"),
+        "{all}"
+    );
+    for secret in ["taro@", "090-1234", "564-8550", "9012"] {
+        assert!(!all.contains(secret), "{secret} leaked: {all}");
+    }
+
+    let responses = lines(&download(&app, &token, "responses", ""));
+    assert_eq!(responses.len(), 14, "header, twelve responses, tail");
+    let header: Vec<&str> = responses[0].split(',').collect();
+    assert_eq!(header[..3], ["wave_id", "channel", "language"]);
+    assert!(header.contains(&"v1_fewer_visits"));
+    assert!(header.contains(&"devices_used__smartphone"));
+    assert!(
+        !header.iter().any(|h| h.starts_with("opinion")),
+        "{header:?}"
+    );
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let pcs = responses[1..13]
+        .iter()
+        .map(|l| {
+            l.split(',')
+                .nth(col("devices_used__pc"))
+                .unwrap()
+                .to_string()
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(pcs.iter().filter(|v| *v == "1").count(), 3);
+    assert_eq!(pcs.iter().filter(|v| *v == "0").count(), 9);
+    assert!(!responses.join("").contains("taro@"));
+}
+
+#[test]
+fn shift_jis_decodes_to_the_same_text_or_names_what_it_cannot_hold() {
+    let app = spawn_app();
+    submit_data_set(&app);
+    let token = app.create_analyst("a");
+    // Windows-31J writes a few look-alikes at other code points.
+    let normalise = |s: &str| {
+        s.replace('\u{2015}', "\u{2014}")
+            .replace('\u{FF5E}', "\u{301C}")
+    };
+    for kind in KINDS.iter().filter(|k| **k != "comments") {
+        let utf8 = download(&app, &token, kind, "?encoding=utf-8");
+        let sjis = download(&app, &token, kind, "?encoding=shift_jis");
+        let (decoded, _, errors) = encoding_rs::SHIFT_JIS.decode(&sjis);
+        assert!(!errors, "{kind}");
+        assert_eq!(
+            normalise(&decoded),
+            normalise(std::str::from_utf8(&utf8).unwrap()),
+            "{kind}"
+        );
+    }
+    // The emoji in a comment cannot be written: 400 naming the row and column…
+    let (status, _, body) = get(
+        &app,
+        &token,
+        "/analyst/waves/2026-midterm/comments.csv?encoding=shift_jis",
+    );
+    assert_eq!(status, 400);
+    let message = String::from_utf8(body).unwrap();
+    assert!(message.contains("column `comment`"), "{message}");
+    assert!(message.contains("row "), "{message}");
+    let out = cli_export(
+        &app,
+        &[
+            "comments",
+            "--wave",
+            "2026-midterm",
+            "--encoding",
+            "shift_jis",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("column `comment`"));
+    // …unless the analyst asks for replacement, which is said.
+    let (status, headers, body) = get(
+        &app,
+        &token,
+        "/analyst/waves/2026-midterm/comments.csv?encoding=shift_jis&unencodable=replace",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(headers.get("x-unencodable").unwrap(), "replaced-with-geta");
+    let (decoded, _, errors) = encoding_rs::SHIFT_JIS.decode(&body);
+    assert!(!errors);
+    assert!(decoded.contains("[POSTAL_CODE] 〓"), "{decoded}");
+    let out = cli_export(
+        &app,
+        &[
+            "comments",
+            "--wave",
+            "2026-midterm",
+            "--encoding",
+            "shift_jis",
+            "--on-unencodable",
+            "replace",
+        ],
+    );
+    assert!(out.status.success());
+    assert_eq!(out.stdout, body);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("1 character(s) that shift_jis cannot hold were replaced with 〓")
+    );
+}
+
+#[test]
+fn unknown_kinds_encodings_and_waves_list_the_allowed_values() {
+    let app = spawn_app();
+    let token = app.create_analyst("a");
+    let (status, _, body) = get(&app, &token, "/analyst/waves/2026-midterm/votes.csv");
+    assert_eq!(status, 404);
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("use one of vision-scores, vision-scores-by-group, item-scores, question-distribution, wave-comparison, responses, codebook, comments")
+    );
+    let (status, _, body) = get(
+        &app,
+        &token,
+        "/analyst/waves/2026-midterm/responses.csv?encoding=latin1",
+    );
+    assert_eq!(status, 400);
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("utf-8-bom, utf-8, shift_jis")
+    );
+    let (status, _, body) = get(
+        &app,
+        &token,
+        "/analyst/waves/2026-midterm/responses.csv?unencodable=drop",
+    );
+    assert_eq!(status, 400);
+    assert!(String::from_utf8(body).unwrap().contains("fail, replace"));
+    let (status, _, body) = get(&app, &token, "/analyst/waves/1999/codebook.csv");
+    assert_eq!(status, 404);
+    assert!(
+        String::from_utf8(body)
+            .unwrap()
+            .contains("2026-midterm, 2028-final")
+    );
+    // Without a token, nothing is said about kinds.
+    let response = app
+        .agent
+        .get(format!(
+            "{}/analyst/waves/2026-midterm/votes.csv",
+            app.address
+        ))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+
+    for (args, expected) in [
+        (
+            &["votes", "--wave", "2026-midterm"][..],
+            "use one of vision-scores,",
+        ),
+        (
+            &["codebook", "--wave", "2026-midterm", "--encoding", "latin1"][..],
+            "utf-8-bom, utf-8, shift_jis",
+        ),
+        (
+            &["codebook", "--wave", "1999"][..],
+            "2026-midterm, 2028-final",
+        ),
+    ] {
+        let out = cli_export(&app, args);
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+}
+
+#[derive(Debug, PartialEq, Queryable)]
+struct Derived {
+    vision_id: String,
+    age_band: Option<String>,
+    score: Option<f64>,
+    top2: Option<f64>,
+}
+
+fn derived(app: &TestApp) -> Vec<Derived> {
+    use citizen_survey::db::schema::response_scores as r;
+    let mut rows: Vec<Derived> = r::table
+        .select((r::vision_id, r::age_band, r::score, r::top2))
+        .load(&mut app.db())
+        .unwrap();
+    rows.sort_by(|a, b| {
+        (&a.vision_id, &a.age_band, a.score.map(f64::to_bits)).cmp(&(
+            &b.vision_id,
+            &b.age_band,
+            b.score.map(f64::to_bits),
+        ))
+    });
+    rows
+}
+
+type Sums = (String, String, String, String, i64, i64, f64, f64, f64, f64);
+
+fn sums(app: &TestApp) -> Vec<Sums> {
+    use citizen_survey::db::schema::vision_score_sums as t;
+    t::table
+        .select((
+            t::vision_id,
+            t::age_band,
+            t::area,
+            t::gender,
+            t::respondents,
+            t::n,
+            t::score_sum,
+            t::score_sum_sq,
+            t::top2_sum,
+            t::top2_sum_sq,
+        ))
+        .order((t::vision_id, t::age_band, t::area, t::gender))
+        .load(&mut app.db())
+        .unwrap()
+}
+
+#[test]
+fn the_derived_score_tables_equal_a_recomputation_from_the_answers() {
+    let app = spawn_app();
+    submit_data_set(&app);
+    let token = app.create_analyst("a");
+    // Written as each response was stored.
+    let stored = derived(&app);
+    assert_eq!(stored.len(), 12 * 5, "one row per response and vision");
+    let totals = sums(&app);
+    assert_eq!(
+        totals.len(),
+        5 * 4,
+        "per vision: (two age bands, one area) × two genders (one channel)"
+    );
+    let before = download(&app, &token, "vision-scores", "");
+    // Throw both away: the next export recomputes them from the answers.
+    {
+        use citizen_survey::db::schema::{response_scores, vision_score_sums};
+        diesel::delete(response_scores::table)
+            .execute(&mut app.db())
+            .unwrap();
+        diesel::delete(vision_score_sums::table)
+            .execute(&mut app.db())
+            .unwrap();
+    }
+    let after = download(&app, &token, "vision-scores", "");
+    assert_eq!(before, after);
+    assert_eq!(derived(&app), stored);
+    let rebuilt = sums(&app);
+    assert_eq!(rebuilt.len(), totals.len());
+    for (a, b) in rebuilt.iter().zip(&totals) {
+        assert_eq!(
+            (&a.0, &a.1, &a.2, &a.3, a.4, a.5),
+            (&b.0, &b.1, &b.2, &b.3, b.4, b.5)
+        );
+        for (x, y) in [(a.6, b.6), (a.7, b.7), (a.8, b.8), (a.9, b.9)] {
+            assert!((x - y).abs() <= 1e-9 * y.abs().max(1.0), "{a:?} != {b:?}");
+        }
+    }
+    // Totals that disagree with the responses (here: one response too many) are rebuilt.
+    {
+        use citizen_survey::db::schema::vision_score_sums as t;
+        diesel::update(t::table)
+            .set(t::respondents.eq(t::respondents + 1))
+            .execute(&mut app.db())
+            .unwrap();
+    }
+    assert_eq!(download(&app, &token, "vision-scores", ""), before);
+}
+
+#[test]
+fn waves_are_compared_item_by_item() {
+    let app = spawn_app();
+    submit_data_set(&app);
+    let token = app.create_analyst("a");
+    // Twelve 2028 responses, everyone one point higher on v1 (stored as the web would).
+    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
+    let wave = defs.wave("2028-final").unwrap();
+    let plan = ScorePlan::new(wave, &defs.visions);
+    let day = chrono::NaiveDate::from_ymd_opt(2028, 10, 15).unwrap();
+    for i in 0..12usize {
+        let v = ((i % 5) + 2).min(5) as u8;
+        let mut values: Vec<(String, AnswerValue)> = vec![
+            ("age_band".into(), AnswerValue::Choice("age_30_39".into())),
+            ("area".into(), AnswerValue::Choice("jr_south".into())),
+        ];
+        values.extend(V1.iter().map(|q| (q.to_string(), AnswerValue::Scale(v))));
+        let answers = Answers {
+            key: SubmissionKey::generate(),
+            lang: Lang::Ja,
+            values,
+        };
+        store_scored(&mut app.db(), &plan, Channel::Web, day, &answers, None).unwrap();
+    }
+    let from_2026 = download(&app, &token, "wave-comparison", "");
+    let (status, _, from_2028) = get(
+        &app,
+        &token,
+        "/analyst/waves/2028-final/wave-comparison.csv",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(from_2026, from_2028, "either wave names the same pair");
+    let lines = lines(&from_2026);
+    let v1 = lines.iter().find(|l| l.starts_with("vision,v1,")).unwrap();
+    // 2026 scores 0,25,50,75,100,… (mean 525/12 = 43.75); 2028 25,50,75,100,100,…
+    // (mean 775/12 = 64.5833).
+    assert!(v1.contains(",12,43.7500,12,64.5833,20.8333,"), "{v1}");
+    assert!(v1.ends_with(",welch,false"), "{v1}");
+    let item = lines
+        .iter()
+        .find(|l| l.starts_with("item,v1_fewer_visits,v1,"))
+        .unwrap();
+    assert!(item.contains(",12,43.7500,12,64.5833,20.8333,"), "{item}");
+    // v2 has 2026 answers only.
+    let v2 = lines.iter().find(|l| l.starts_with("vision,v2,")).unwrap();
+    assert!(v2.ends_with(",true"), "{v2}");
+}
+
+#[test]
+fn without_a_population_file_the_weighted_columns_are_blank() {
+    // The bundled definitions without population.csv.
+    let dir = tempfile::tempdir().unwrap();
+    let source = crate::helpers::definitions_dir();
+    std::fs::create_dir(dir.path().join("waves")).unwrap();
+    std::fs::copy(source.join("visions.toml"), dir.path().join("visions.toml")).unwrap();
+    for wave in ["2026-midterm", "2028-final"] {
+        let file = format!("waves/{wave}.toml");
+        std::fs::copy(source.join(&file), dir.path().join(&file)).unwrap();
+    }
+    let database = crate::helpers::TestDatabase::new();
+    let mut settings = crate::helpers::settings(&database.url);
+    settings.definitions = dir.path().to_path_buf();
+    let app =
+        crate::helpers::spawn_app_with_settings(database, settings, crate::helpers::midterm_day());
+    submit_data_set(&app);
+    let token = app.create_analyst("a");
+    let lines = lines(&download(&app, &token, "vision-scores", ""));
+    // v1 is shown (12 respondents) with its unweighted figures only.
+    assert!(lines[1].contains(",12,43.7500,"), "{}", lines[1]);
+    assert!(lines[1].ends_with(",false,,,,,"), "{}", lines[1]);
+}
+
+#[test]
+fn a_large_export_streams_in_chunks_with_the_same_bytes_as_the_cli() {
+    let app = spawn_app();
+    let token = app.create_analyst("a");
+    // 1,500 responses answering every scored item and the multiple-choice questions,
+    // stored as the web would (one outer transaction, to be quick): a file of several
+    // 64 KiB chunks.
+    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
+    let wave = defs.wave("2026-midterm").unwrap();
+    let plan = ScorePlan::new(wave, &defs.visions);
+    let items: Vec<String> = wave.scored_items().map(|(_, q)| q.id.clone()).collect();
+    let mut conn = app.db();
+    conn.transaction(|conn| -> diesel::QueryResult<()> {
+        for i in 0..1500usize {
+            let mut values: Vec<(String, AnswerValue)> = vec![
+                ("age_band".into(), AnswerValue::Choice("age_40_49".into())),
+                ("area".into(), AnswerValue::Choice("jr_south".into())),
+                (
+                    "devices_used".into(),
+                    AnswerValue::Choices(vec!["smartphone".into(), "pc".into()]),
+                ),
+            ];
+            values.extend(
+                items
+                    .iter()
+                    .map(|q| (q.clone(), AnswerValue::Scale((i % 5) as u8 + 1))),
+            );
+            let answers = Answers {
+                key: SubmissionKey::generate(),
+                lang: Lang::Ja,
+                values,
+            };
+            store_scored(
+                conn,
+                &plan,
+                Channel::Web,
+                crate::helpers::midterm_day(),
+                &answers,
+                None,
+            )?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let body = download(&app, &token, "responses", "");
+    assert!(body.len() > 2 * 64 * 1024, "{} bytes", body.len());
+    assert_eq!(lines(&body).len(), 1502, "header, 1,500 rows, tail");
+    let out = cli_export(&app, &["responses", "--wave", "2026-midterm"]);
+    assert!(out.status.success());
+    assert_eq!(out.stdout, body);
+    // The totals kept while storing give the same figures as a recomputation.
+    let scores = download(&app, &token, "vision-scores", "");
+    {
+        use citizen_survey::db::schema::vision_score_sums;
+        diesel::delete(vision_score_sums::table)
+            .execute(&mut app.db())
+            .unwrap();
+    }
+    assert_eq!(download(&app, &token, "vision-scores", ""), scores);
+    assert!(
+        lines(&scores)[1].contains(",1500,50.0000,"),
+        "{:?}",
+        lines(&scores)[1]
+    );
+}

@@ -7,7 +7,7 @@ use citizen_survey::db::scores::ScorePlan;
 use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
 use diesel::prelude::*;
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, V1, spawn_app};
 
 const KINDS: [&str; 8] = [
     "vision-scores",
@@ -18,13 +18,6 @@ const KINDS: [&str; 8] = [
     "responses",
     "codebook",
     "comments",
-];
-
-const V1: [&str; 4] = [
-    "v1_online_procedures",
-    "v1_fewer_visits",
-    "v1_cashless_payment",
-    "v1_waiting_time",
 ];
 
 /// Twelve residents: ten aged 30–39 and two aged 70–79, all south of the JR line, half

@@ -462,3 +462,46 @@ impl Drop for ServerProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The four v1 items of both waves.
+pub const V1: [&str; 4] = [
+    "v1_online_procedures",
+    "v1_fewer_visits",
+    "v1_cashless_payment",
+    "v1_waiting_time",
+];
+
+/// Thirteen residents' answers to the four v1 items ("" = left unanswered).
+pub const V1_ANSWERS: [[&str; 4]; 13] = [
+    ["5", "5", "5", "5"],
+    ["4", "4", "4", "4"],
+    ["3", "3", "3", "3"],
+    ["2", "2", "2", "2"],
+    ["1", "1", "1", "1"],
+    ["5", "4", "dk", "dk"],
+    ["1", "2", "3", "dk"],
+    ["3", "4", "5", ""],
+    ["dk", "dk", "dk", "dk"],
+    ["2", "3", "dk", "4"],
+    ["5", "1", "5", "1"],
+    ["4", "3", "4", "3"],
+    ["1", "1", "2", "2"],
+];
+
+/// The known data set of the hand-computed CSV test: the thirteen above, the first three
+/// also answering one v2 item (v1: n = 12, mean 51.0417; v2: three respondents).
+pub fn submit_known_set(app: &TestApp) {
+    for (i, row) in V1_ANSWERS.iter().enumerate() {
+        let mut answers: Vec<(&str, &str)> = REQUIRED.to_vec();
+        answers.extend(
+            V1.iter()
+                .zip(row)
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(q, v)| (*q, *v)),
+        );
+        if i < 3 {
+            answers.push(("v2_any_age", "4"));
+        }
+        assert_eq!(app.submit("2026-midterm", &answers).status, 303);
+    }
+}

@@ -10,8 +10,8 @@ use citizen_survey::db::schema::{analyst_sessions, audit_log, publications};
 use diesel::prelude::*;
 
 use crate::helpers::{
-    Page, REQUIRED, TestApp, TestDatabase, agent, hidden_value, midterm_day, settings,
-    spawn_app_on, spawn_app_with_settings,
+    Page, TestApp, TestDatabase, V1, agent, hidden_value, midterm_day, settings, spawn_app_on,
+    spawn_app_with_settings, submit_known_set,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -327,46 +327,6 @@ fn bearer_tokens_still_work_and_a_session_needs_a_token_to_post() {
     // A cookie alone never changes anything: a POST needs the session's token.
     let page = browser.post("/analyst/waves/2026-midterm/reminders", &[]);
     assert_eq!(page.status, 403);
-}
-
-const V1: [&str; 4] = [
-    "v1_online_procedures",
-    "v1_fewer_visits",
-    "v1_cashless_payment",
-    "v1_waiting_time",
-];
-
-/// The known data set of tests/api/analyst.rs: v1 n = 12, mean 51.0417; v2 three respondents.
-const V1_ANSWERS: [[&str; 4]; 13] = [
-    ["5", "5", "5", "5"],
-    ["4", "4", "4", "4"],
-    ["3", "3", "3", "3"],
-    ["2", "2", "2", "2"],
-    ["1", "1", "1", "1"],
-    ["5", "4", "dk", "dk"],
-    ["1", "2", "3", "dk"],
-    ["3", "4", "5", ""],
-    ["dk", "dk", "dk", "dk"],
-    ["2", "3", "dk", "4"],
-    ["5", "1", "5", "1"],
-    ["4", "3", "4", "3"],
-    ["1", "1", "2", "2"],
-];
-
-fn submit_known_set(app: &TestApp) {
-    for (i, row) in V1_ANSWERS.iter().enumerate() {
-        let mut answers: Vec<(&str, &str)> = REQUIRED.to_vec();
-        answers.extend(
-            V1.iter()
-                .zip(row)
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(q, v)| (*q, *v)),
-        );
-        if i < 3 {
-            answers.push(("v2_any_age", "4"));
-        }
-        assert_eq!(app.submit("2026-midterm", &answers).status, 303);
-    }
 }
 
 fn publication_count(app: &TestApp) -> i64 {

@@ -458,28 +458,7 @@ impl PostStratification {
                     .map(|(ss, h)| (h.weight / w_d).powi(2) * ss)
                     .sum::<f64>()
         });
-        let se = variance.map(f64::sqrt);
-        let ci95 = se.map(|se| {
-            let half = z975() * se;
-            (mean - half, mean + half)
-        });
-        let deff = variance.and_then(|v| {
-            let nd = n_d as f64;
-            if n_d < 2 || w_d <= nd {
-                return None;
-            }
-            let s2 = nd / (nd - 1.0) * weighted_ss / w_d;
-            let v_srs = s2 * (w_d - nd) / (w_d * nd);
-            (v_srs > 0.0).then(|| v / v_srs)
-        });
-        Some(WeightedEstimate {
-            n: n_d,
-            population: w_d,
-            mean,
-            se,
-            ci95,
-            deff,
-        })
+        Some(WeightedEstimate::new(mean, variance, n_d, w_d, weighted_ss))
     }
 }
 
@@ -559,28 +538,13 @@ impl GroupedPostStratification {
         let n: usize = self.strata.iter().map(|h| h.respondents).sum();
         let n = n as f64;
         let variance = (n >= 2.0).then(|| n / (n - 1.0) * variance_sum);
-        let se = variance.map(f64::sqrt);
-        let ci95 = se.map(|se| {
-            let half = z975() * se;
-            (mean - half, mean + half)
-        });
-        let deff = variance.and_then(|v| {
-            let nd = n_d as f64;
-            if n_d < 2 || w_d <= nd {
-                return None;
-            }
-            let s2 = nd / (nd - 1.0) * weighted_ss / w_d;
-            let v_srs = s2 * (w_d - nd) / (w_d * nd);
-            (v_srs > 0.0).then(|| v / v_srs)
-        });
-        Some(WeightedEstimate {
-            n: n_d as usize,
-            population: w_d,
+        Some(WeightedEstimate::new(
             mean,
-            se,
-            ci95,
-            deff,
-        })
+            variance,
+            n_d as usize,
+            w_d,
+            weighted_ss,
+        ))
     }
 }
 
@@ -629,6 +593,35 @@ pub struct WeightedEstimate {
     /// Design effect against simple random sampling without replacement, as R's
     /// `deff = TRUE`.
     pub deff: Option<f64>,
+}
+
+impl WeightedEstimate {
+    /// The estimate from its mean, linearisation variance, respondents with a value n_d,
+    /// their weight W_d and Σ w (y − ȳ)² over them (for the design effect).
+    fn new(mean: f64, variance: Option<f64>, n_d: usize, w_d: f64, weighted_ss: f64) -> Self {
+        let se = variance.map(f64::sqrt);
+        let ci95 = se.map(|se| {
+            let half = z975() * se;
+            (mean - half, mean + half)
+        });
+        let deff = variance.and_then(|v| {
+            let nd = n_d as f64;
+            if n_d < 2 || w_d <= nd {
+                return None;
+            }
+            let s2 = nd / (nd - 1.0) * weighted_ss / w_d;
+            let v_srs = s2 * (w_d - nd) / (w_d * nd);
+            (v_srs > 0.0).then(|| v / v_srs)
+        });
+        WeightedEstimate {
+            n: n_d,
+            population: w_d,
+            mean,
+            se,
+            ci95,
+            deff,
+        }
+    }
 }
 
 impl fmt::Display for Pattern {

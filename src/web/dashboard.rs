@@ -44,6 +44,8 @@ pub struct WavePanel {
     pub period: String,
     pub status: &'static str,
     pub closed: bool,
+    /// An invitation-only wave still taking answers: reminders can be queued.
+    pub can_remind: bool,
     pub responses: i64,
     pub days: Vec<DayRow>,
     pub questions: Vec<QuestionRow>,
@@ -189,6 +191,8 @@ fn panel(
             WaveStatus::Closed => "受付終了 closed",
         },
         closed: status == WaveStatus::Closed,
+        can_remind: wave.access == crate::definitions::Access::Invitation
+            && status == WaveStatus::Open,
         responses,
         days: days.into_values().collect(),
         questions,

@@ -71,6 +71,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/analyst/sign-in", web::post().to(session::sign_in))
         .route("/analyst/sign-out", web::post().to(session::sign_out))
         .route(
+            "/analyst/waves/{wave}/remind",
+            web::post().to(publish::remind),
+        )
+        .route(
             "/analyst/waves/{wave}/publish",
             web::post().to(publish::publish),
         )

@@ -155,6 +155,69 @@ pub async fn publish(
         .finish())
 }
 
+/// `POST /analyst/waves/{wave}/remind`: the dashboard's reminder button (session + CSRF);
+/// scripts use `POST /analyst/waves/{wave}/reminders` with a bearer token.
+pub async fn remind(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Ok(session::to_sign_in());
+    };
+    let fields = session::form_fields(&body);
+    if !signed_in.csrf_ok(session::field(&fields, CSRF_FIELD)) {
+        return Ok(session::csrf_refused());
+    }
+    let back = Some(("/analyst", "分析者ページへ / To the workspace"));
+    let Some(wave) = state.definitions.wave(&path).cloned() else {
+        return Ok(session::message_page(
+            StatusCode::NOT_FOUND,
+            "調査が見つかりません / Unknown wave",
+            vec![format!("`{}`", path.as_str())],
+            back,
+        ));
+    };
+    let st = state.clone();
+    let analyst = signed_in.analyst.clone();
+    let outcome = web::block(move || -> Result<Result<usize, String>, AppError> {
+        let mut conn = st.pool.get()?;
+        match crate::invite::remind(&mut conn, &wave, (st.clock)(), st.reminder_days) {
+            Ok(queued) => {
+                db::audit::record(
+                    &mut conn,
+                    &analyst,
+                    "remind",
+                    Some(&wave.id),
+                    &format!("{queued} reminders queued"),
+                )?;
+                Ok(Ok(queued))
+            }
+            Err(crate::invite::InviteError::Refused(why)) => Ok(Err(why)),
+            Err(crate::invite::InviteError::Database(e)) => Err(e.into()),
+        }
+    })
+    .await??;
+    Ok(match outcome {
+        Ok(queued) => session::message_page(
+            StatusCode::OK,
+            "リマインドを送信待ちにしました / Reminders queued",
+            vec![format!(
+                "{queued} 件のリマインドを送信待ちにしました（未回答・配信停止していない方、招待から{days}日以上の方）。 / {queued} reminder(s) queued for invitees who have neither answered nor opted out, invited at least {days} days ago.",
+                days = state.reminder_days
+            )],
+            back,
+        ),
+        Err(why) => session::message_page(
+            StatusCode::CONFLICT,
+            "リマインドできません / Reminders not possible",
+            vec![why],
+            back,
+        ),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -543,3 +543,60 @@ fn set_password_gives_an_existing_analyst_a_password_and_short_ones_are_refused(
     let argv = app.cli(&["analyst", "create", "mori", "--password", PASSWORD]);
     assert!(!argv.status.success());
 }
+
+#[test]
+fn the_dashboard_reminder_button_queues_reminders_on_an_invitation_wave() {
+    let sink = crate::smtp::SmtpSink::start();
+    let database = TestDatabase::new();
+    let mut config = settings(&database.url);
+    config.definitions = crate::helpers::invitation_definitions();
+    config.smtp_url = Some(sink.url());
+    config.reminder_days = 0;
+    let app = spawn_app_with_settings(database, config, midterm_day());
+    let bearer = create_with_password(&app, "reminder", "a-long-enough-password");
+    let imported = app
+        .agent
+        .post(format!(
+            "{}/analyst/waves/2026-midterm/invitations",
+            app.address
+        ))
+        .header("Authorization", format!("Bearer {bearer}"))
+        .send("email\na@example.jp\nb@example.jp\n")
+        .unwrap();
+    assert_eq!(imported.status().as_u16(), 200);
+    sink.wait_for(2, std::time::Duration::from_secs(20));
+
+    let browser = Browser::new(&app);
+    assert_eq!(
+        browser.sign_in("reminder", "a-long-enough-password").status,
+        303
+    );
+    let dashboard = browser.get("/analyst");
+    assert!(
+        dashboard
+            .body
+            .contains("action=\"/analyst/waves/2026-midterm/remind\"")
+    );
+    // Without the form's token nothing is queued.
+    assert_eq!(
+        browser
+            .post("/analyst/waves/2026-midterm/remind", &[])
+            .status,
+        403
+    );
+    let csrf = browser.csrf();
+    let page = browser.post("/analyst/waves/2026-midterm/remind", &[("_csrf", &csrf)]);
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page.body.contains("2 reminder(s) queued"), "{}", page.body);
+    let mail = sink.wait_for(4, std::time::Duration::from_secs(20));
+    assert!(
+        mail[2..]
+            .iter()
+            .all(|m| m.header("Subject").contains("再送"))
+    );
+    assert!(
+        audit_actions(&app)
+            .iter()
+            .any(|(who, action)| who == "reminder" && action == "remind")
+    );
+}

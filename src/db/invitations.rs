@@ -168,13 +168,16 @@ pub fn claim_next(
     now: NaiveDateTime,
     lease: chrono::Duration,
 ) -> QueryResult<Option<Claimed>> {
-    diesel::update(
-        outbox::table
-            .filter(outbox::status.eq("sending"))
-            .filter(outbox::claimed_at.lt(now - lease)),
-    )
-    .set(outbox::status.eq("queued"))
-    .execute(conn)?;
+    // Polled several times a second: look before writing, so an idle worker never takes
+    // SQLite's write lock away from residents' submissions.
+    let expired = outbox::table
+        .filter(outbox::status.eq("sending"))
+        .filter(outbox::claimed_at.lt(now - lease));
+    if expired.count().get_result::<i64>(conn)? > 0 {
+        diesel::update(expired)
+            .set(outbox::status.eq("queued"))
+            .execute(conn)?;
+    }
     loop {
         let candidate: Option<Due> = outbox::table
             .inner_join(invitations::table)

@@ -35,31 +35,11 @@ pub enum Stored {
     TokenRefused,
 }
 
-/// Stores a response and its answers in one transaction, together with the form's one-time
-/// key and, on invitation-only waves, marking the invitation answered; returns only after
-/// commit. A key already used, or a token that cannot be used, stores nothing.
+/// Stores a response, its answers and its derived vision scores ([`super::scores`]) in one
+/// transaction, together with the form's one-time key and, on invitation-only waves,
+/// marking the invitation answered; returns only after commit. A key already used, or a
+/// token that cannot be used, stores nothing.
 pub fn store(
-    conn: &mut Conn,
-    wave_id: &str,
-    channel: Channel,
-    submitted_on: NaiveDate,
-    submission: &Answers,
-    invitation_token: Option<&str>,
-) -> QueryResult<Stored> {
-    store_inner(
-        conn,
-        wave_id,
-        None,
-        channel,
-        submitted_on,
-        submission,
-        invitation_token,
-    )
-}
-
-/// [`store`], also writing the response's derived vision scores ([`super::scores`]) in the
-/// same transaction, so that exports need not derive them later.
-pub fn store_scored(
     conn: &mut Conn,
     plan: &ScorePlan,
     channel: Channel,
@@ -67,26 +47,7 @@ pub fn store_scored(
     submission: &Answers,
     invitation_token: Option<&str>,
 ) -> QueryResult<Stored> {
-    store_inner(
-        conn,
-        &plan.wave_id,
-        Some(plan),
-        channel,
-        submitted_on,
-        submission,
-        invitation_token,
-    )
-}
-
-fn store_inner(
-    conn: &mut Conn,
-    wave_id: &str,
-    plan: Option<&ScorePlan>,
-    channel: Channel,
-    submitted_on: NaiveDate,
-    submission: &Answers,
-    invitation_token: Option<&str>,
-) -> QueryResult<Stored> {
+    let wave_id = plan.wave_id.as_str();
     let key = submission.key.as_string();
     // The key goes in first: on SQLite the write lock is taken by the first statement, so
     // concurrent submissions queue on the busy timeout; on PostgreSQL a concurrent insert
@@ -118,16 +79,14 @@ fn store_inner(
             .iter()
             .flat_map(|(question, value)| answer_rows(&id, question, value))
             .collect();
-        if let Some(plan) = plan {
-            let stored: Vec<(&str, String)> = submission
-                .values
-                .iter()
-                .flat_map(|(q, v)| v.stored_values().into_iter().map(move |v| (q.as_str(), v)))
-                .collect();
-            let derived = plan.rows(stored.iter().map(|(q, v)| (*q, v.as_str())));
-            super::scores::insert(conn, wave_id, &[(&id, channel.code(), &derived)])?;
-            super::scores::add_to_sums(conn, wave_id, channel.code(), &derived)?;
-        }
+        let stored: Vec<(&str, String)> = submission
+            .values
+            .iter()
+            .flat_map(|(q, v)| v.stored_values().into_iter().map(move |v| (q.as_str(), v)))
+            .collect();
+        let derived = plan.rows(stored.iter().map(|(q, v)| (*q, v.as_str())));
+        super::scores::insert(conn, wave_id, &[(&id, channel.code(), &derived)])?;
+        super::scores::add_to_sums(conn, wave_id, channel.code(), &derived)?;
         // One multi-row INSERT; diesel's multi-backend connection does not build batch
         // inserts, so the statement is run on the concrete connection.
         if rows.is_empty() {

@@ -4,7 +4,7 @@
 //! One row per response and vision of its wave: the respondent's vision score and top-2
 //! share (NULL when they answered none of the vision's scored items) and their age band,
 //! area and gender answers (the strata exports group by). Rows are written in the
-//! transaction that stores the response ([`super::responses::store_scored`]); responses
+//! transaction that stores the response ([`super::responses::store`]); responses
 //! stored without them (before the table existed, or by another path) get them from
 //! [`catch_up`] before an export reads the table. The rows are a function of the answers
 //! and the wave's definition, which does not change once the wave has opened.

@@ -16,9 +16,7 @@ use crate::error::AppError;
 use crate::stats::{Summary, VisionScoring};
 
 /// Four decimals, as in the CSV exports.
-fn fixed(x: f64) -> String {
-    format!("{x:.4}")
-}
+use crate::export::fixed;
 
 /// One vision's published row: figures when at least `min_group_size` respondents have a
 /// score, else every figure (the count too) left out and `suppressed`.
@@ -74,6 +72,34 @@ pub fn current_figures(
         .collect())
 }
 
+const BACK: (&str, &str) = ("/analyst", "分析者ページへ / To the workspace");
+
+/// What a dashboard POST on a wave needs: a signed-in analyst, the session's CSRF token in
+/// the form, and a known wave; otherwise the page to answer with.
+async fn signed_in_wave(
+    state: &AppState,
+    req: &HttpRequest,
+    wave_id: &str,
+    body: &[u8],
+) -> Result<Result<(session::SignedIn, Wave), HttpResponse>, AppError> {
+    let Some(signed_in) = session::current(state, req).await? else {
+        return Ok(Err(session::to_sign_in()));
+    };
+    let fields = session::form_fields(body);
+    if !signed_in.csrf_ok(session::field(&fields, CSRF_FIELD)) {
+        return Ok(Err(session::csrf_refused()));
+    }
+    match state.definitions.wave(wave_id) {
+        Some(wave) => Ok(Ok((signed_in, wave.clone()))),
+        None => Ok(Err(session::message_page(
+            StatusCode::NOT_FOUND,
+            "調査が見つかりません / Unknown wave",
+            vec![format!("`{wave_id}`")],
+            Some(BACK),
+        ))),
+    }
+}
+
 /// `POST /analyst/waves/{wave}/publish` (signed in, with the session's CSRF token).
 pub async fn publish(
     state: web::Data<AppState>,
@@ -81,20 +107,9 @@ pub async fn publish(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let Some(signed_in) = session::current(&state, &req).await? else {
-        return Ok(session::to_sign_in());
-    };
-    let fields = session::form_fields(&body);
-    if !signed_in.csrf_ok(session::field(&fields, CSRF_FIELD)) {
-        return Ok(session::csrf_refused());
-    }
-    let Some(wave) = state.definitions.wave(&path).cloned() else {
-        return Ok(session::message_page(
-            StatusCode::NOT_FOUND,
-            "調査が見つかりません / Unknown wave",
-            vec![format!("`{}`", path.as_str())],
-            Some(("/analyst", "分析者ページへ / To the workspace")),
-        ));
+    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
     };
     let today = (state.clock)();
     if wave.status(today) != WaveStatus::Closed {
@@ -112,7 +127,7 @@ pub async fn publish(
                     wave.title.en, wave.closes, first_day
                 ),
             ],
-            Some(("/analyst", "分析者ページへ / To the workspace")),
+            Some(BACK),
         ));
     }
     let st = state.clone();
@@ -163,22 +178,11 @@ pub async fn remind(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let Some(signed_in) = session::current(&state, &req).await? else {
-        return Ok(session::to_sign_in());
+    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
     };
-    let fields = session::form_fields(&body);
-    if !signed_in.csrf_ok(session::field(&fields, CSRF_FIELD)) {
-        return Ok(session::csrf_refused());
-    }
-    let back = Some(("/analyst", "分析者ページへ / To the workspace"));
-    let Some(wave) = state.definitions.wave(&path).cloned() else {
-        return Ok(session::message_page(
-            StatusCode::NOT_FOUND,
-            "調査が見つかりません / Unknown wave",
-            vec![format!("`{}`", path.as_str())],
-            back,
-        ));
-    };
+    let back = Some(BACK);
     let st = state.clone();
     let analyst = signed_in.analyst.clone();
     let outcome = web::block(move || -> Result<Result<usize, String>, AppError> {

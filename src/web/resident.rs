@@ -183,7 +183,7 @@ pub async fn submit(
     let store_token = token.clone();
     let stored = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok(responses::store_scored(
+        Ok(responses::store(
             &mut conn,
             &plan,
             Channel::Web,

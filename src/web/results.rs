@@ -20,19 +20,7 @@ use crate::export::{CsvWriter, Encoding};
 
 /// The open data's columns: the first columns of the analysts' `vision-scores.csv`, with the
 /// figures as published (unweighted, suppressed).
-pub const OPEN_DATA_HEADER: [&str; 11] = [
-    "wave_id",
-    "vision_id",
-    "vision_name_ja",
-    "vision_name_en",
-    "respondents",
-    "mean_score",
-    "sd",
-    "ci95_lower",
-    "ci95_upper",
-    "top2_box_pct",
-    "suppressed",
-];
+pub const OPEN_DATA_HEADER: [&str; 11] = crate::export::VISION_SCORES_HEADER;
 
 #[derive(Deserialize)]
 pub struct LangQuery {

@@ -2,7 +2,7 @@
 //! headers, encodings, suppression, masking, errors that list the allowed values, and the
 //! derived score table against a recomputation.
 
-use citizen_survey::db::responses::{Channel, store_scored};
+use citizen_survey::db::responses::{Channel, store};
 use citizen_survey::db::scores::ScorePlan;
 use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
 use diesel::prelude::*;
@@ -532,7 +532,7 @@ fn waves_are_compared_item_by_item() {
             lang: Lang::Ja,
             values,
         };
-        store_scored(&mut app.db(), &plan, Channel::Web, day, &answers, None).unwrap();
+        store(&mut app.db(), &plan, Channel::Web, day, &answers, None).unwrap();
     }
     let from_2026 = download(&app, &token, "wave-comparison", "");
     let (status, _, from_2028) = get(
@@ -614,7 +614,7 @@ fn a_large_export_streams_in_chunks_with_the_same_bytes_as_the_cli() {
                 lang: Lang::Ja,
                 values,
             };
-            store_scored(
+            store(
                 conn,
                 &plan,
                 Channel::Web,

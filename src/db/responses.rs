@@ -151,28 +151,6 @@ pub fn count(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-/// Calls `f(response_id, question_id, value)` for every answer of the wave to the given
-/// questions, grouped by response, streaming rows rather than loading them all.
-pub fn for_each_answer(
-    conn: &mut Conn,
-    wave_id: &str,
-    question_ids: &[&str],
-    mut f: impl FnMut(&str, &str, &str),
-) -> QueryResult<()> {
-    let rows = answers::table
-        .inner_join(responses::table)
-        .filter(responses::wave_id.eq(wave_id))
-        .filter(answers::question_id.eq_any(question_ids))
-        .order(answers::response_id)
-        .select((answers::response_id, answers::question_id, answers::value))
-        .load_iter::<(String, String, String), diesel::connection::DefaultLoadingMode>(conn)?;
-    for row in rows {
-        let (response, question, value) = row?;
-        f(&response, &question, &value);
-    }
-    Ok(())
-}
-
 /// Runs `$body` for each row of `$query`, streaming on both backends (PostgreSQL row by
 /// row, rather than its default of loading the whole result first).
 macro_rules! each_row {

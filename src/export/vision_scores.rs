@@ -72,7 +72,7 @@ pub(super) fn write<W: Write>(
 }
 
 /// The unweighted summary of groups' sums.
-pub(super) fn summary_of(groups: &[&GroupSums]) -> Option<Summary> {
+pub fn summary_of(groups: &[&GroupSums]) -> Option<Summary> {
     let (mut n, mut s, mut ss, mut t) = (0, 0.0, 0.0, 0.0);
     for g in groups {
         n += g.n;

@@ -163,7 +163,7 @@ pub struct ComparisonRow {
     pub comparison: Option<Comparison>,
 }
 
-/// Pairs two waves' per-vision summaries (as [`super::VisionScoring::finish`] returns them)
+/// Pairs two waves' per-vision summaries (vision id and summary, as the exports compute them)
 /// by id: the earlier wave's order, then ids only the later wave has.
 pub fn compare_summaries(
     earlier: &[(String, Option<Summary>)],

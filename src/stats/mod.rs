@@ -7,7 +7,6 @@ mod dist;
 mod items;
 mod population;
 mod scores;
-mod vision;
 mod weighting;
 
 pub use breakdown::{
@@ -26,7 +25,6 @@ pub use population::{
     Population, PopulationError, StratumCodes, parse_population,
 };
 pub use scores::{Accumulator, RespondentScore, Summary, respondent_score};
-pub use vision::VisionScoring;
 pub use weighting::{
     DEFAULT_MIN_RESPONDENTS, GroupedPostStratification, Pattern, PostStratification, PostStratum,
     StratumAnswers, ValueSums, WeightedEstimate, WeightedVision, WeightingError, WeightingOptions,

@@ -13,7 +13,7 @@ use crate::db;
 use crate::db::publications::{Publication, PublishedVision};
 use crate::definitions::{Definitions, Wave, WaveStatus};
 use crate::error::AppError;
-use crate::stats::{Summary, VisionScoring};
+use crate::stats::Summary;
 
 /// Four decimals, as in the CSV exports.
 use crate::export::fixed;
@@ -59,16 +59,19 @@ pub fn current_figures(
     wave: &Wave,
     min_group_size: u64,
 ) -> diesel::QueryResult<Vec<PublishedVision>> {
-    let mut scoring = VisionScoring::new(wave, &defs.visions);
-    let items: Vec<String> = scoring.item_ids().into_iter().map(String::from).collect();
-    let items: Vec<&str> = items.iter().map(String::as_str).collect();
-    db::responses::for_each_answer(conn, &wave.id, &items, |response, question, value| {
-        scoring.add(response, question, value)
-    })?;
-    Ok(scoring
-        .finish()
-        .into_iter()
-        .map(|(vision, summary)| published_vision(&wave.id, &vision, summary, min_group_size))
+    // The derived per-stratum sums the vision-scores export reads: a few rows per vision,
+    // whatever the number of responses.
+    let plan = db::scores::ScorePlan::new(wave, &defs.visions);
+    db::scores::ensure_current(conn, &plan)?;
+    let sums = db::scores::by_stratum(conn, &wave.id)?;
+    Ok(defs
+        .visions
+        .iter()
+        .map(|vision| {
+            let mine: Vec<_> = sums.iter().filter(|g| g.vision_id == vision.id).collect();
+            let summary = crate::export::summary_of(&mine);
+            published_vision(&wave.id, &vision.id, summary, min_group_size)
+        })
         .collect())
 }
 

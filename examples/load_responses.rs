@@ -178,10 +178,16 @@ fn main() -> anyhow::Result<()> {
             .iter()
             .map(|a| plan.rows(a.iter().map(|(q, v)| (q.as_str(), v.as_str()))))
             .collect();
-        let derived_refs: Vec<(&str, &str, &[ScoreRow])> = batch
+        let derived_refs: Vec<(&str, scores::Tags<'_>, &[ScoreRow])> = batch
             .iter()
             .zip(&derived)
-            .map(|(id, rows)| (id.as_str(), "web", rows.as_slice()))
+            .map(|(id, rows)| {
+                let tags = scores::Tags {
+                    channel: "web",
+                    in_sample: true,
+                };
+                (id.as_str(), tags, rows.as_slice())
+            })
             .collect();
         conn.transaction(|conn| -> anyhow::Result<()> {
             macro_rules! insert_all {

@@ -10,7 +10,9 @@ use crate::clock;
 use crate::definitions;
 use crate::domain::AnalystToken;
 use crate::export::{self, ExportContext, ExportKind, ExportOptions};
-use crate::settings::{AnalystCommand, Cli, Command, ExportCommand, InviteCommand, Settings};
+use crate::settings::{
+    AnalystCommand, Cli, CodesCommand, Command, ExportCommand, InviteCommand, Settings,
+};
 use crate::startup::Application;
 
 pub fn run(cli: Cli) -> ExitCode {
@@ -27,6 +29,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Export(command) => export(&cli.settings, &command),
         Command::Invite(command) => invite(&cli.settings, command),
+        Command::Codes(command) => codes(&cli.settings, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -153,6 +156,7 @@ fn export(settings: &Settings, command: &ExportCommand) -> anyhow::Result<()> {
     let options = ExportOptions {
         encoding: command.encoding.parse().map_err(anyhow::Error::msg)?,
         unencodable: command.on_unencodable.parse().map_err(anyhow::Error::msg)?,
+        scope: crate::domain::Scope::from_include_open(command.include_open),
     };
     let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
         anyhow::anyhow!(
@@ -323,4 +327,130 @@ fn invite(settings: &Settings, command: InviteCommand) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Writes `text` to `path` (beside it first, then renamed) or to standard output.
+fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        Some(path) => {
+            let tmp = path.with_extension("partial");
+            std::fs::write(&tmp, text)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, path)?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => std::io::stdout().lock().write_all(text.as_bytes())?,
+    }
+    Ok(())
+}
+
+fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
+    use crate::postal;
+    let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
+        anyhow::anyhow!(
+            "the survey definitions in {} are invalid:\n{e}",
+            settings.definitions.display()
+        )
+    })?;
+    let wave_id = match &command {
+        CodesCommand::Generate { wave, .. }
+        | CodesCommand::Sheet { wave, .. }
+        | CodesCommand::Postcard { wave, .. }
+        | CodesCommand::Status { wave } => wave.clone(),
+    };
+    let wave = defs.wave(&wave_id).with_context(|| {
+        let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
+        format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
+    })?;
+    postal::require_code_wave(wave)?;
+    let base = &settings.public_base_url;
+    match command {
+        CodesCommand::Generate { count, output, .. } => {
+            if let Some(path) = &output
+                && path.exists()
+            {
+                anyhow::bail!(
+                    "{} exists: choose a new file for each batch of codes (a second mailing gets its own file)",
+                    path.display()
+                );
+            }
+            let pool = crate::db::connect(&settings.database_url)?;
+            let codes = postal::generate(&mut *pool.get()?, wave, count)?;
+            match &output {
+                Some(path) => {
+                    let stem = path
+                        .file_stem()
+                        .map_or("codes".into(), |s| s.to_string_lossy().to_string());
+                    let relative = format!("{stem}-qr");
+                    let dir = path.with_file_name(&relative);
+                    let file = std::fs::File::create(path)
+                        .with_context(|| format!("cannot create {}", path.display()))?;
+                    let mut out = postal::write_csv(
+                        std::io::BufWriter::new(file),
+                        wave,
+                        &codes,
+                        base,
+                        Some((&dir, &relative)),
+                    )?;
+                    out.flush()?;
+                    eprintln!(
+                        "{} code(s) for wave {} written to {} (QR codes in {}/). Give the file to the printer, stuff the letters in no particular order and destroy the file and the QR folder after mailing.",
+                        codes.len(),
+                        wave.id,
+                        path.display(),
+                        dir.display()
+                    );
+                }
+                None => {
+                    let mut out =
+                        postal::write_csv(std::io::stdout().lock(), wave, &codes, base, None)?;
+                    out.flush()?;
+                    eprintln!(
+                        "{} code(s) for wave {} written to standard output (use --output FILE to also get the QR codes as SVG files)",
+                        codes.len(),
+                        wave.id
+                    );
+                }
+            }
+        }
+        CodesCommand::Sheet { codes, output, .. } => {
+            let text = std::fs::read_to_string(&codes).with_context(|| {
+                format!("cannot read {} (a UTF-8 CSV is expected)", codes.display())
+            })?;
+            let list =
+                postal::read_codes_csv(&text).with_context(|| format!("{}", codes.display()))?;
+            let html = postal::letters(wave, &list, base)?;
+            write_output(output.as_deref(), &html)?;
+            eprintln!(
+                "{} letter(s), one A4 page each: print from a browser (or headless Chromium) at 100%",
+                list.len()
+            );
+        }
+        CodesCommand::Postcard { output, .. } => {
+            write_output(output.as_deref(), &postal::postcard(wave, base)?)?;
+        }
+        CodesCommand::Status { .. } => {
+            let pool = crate::db::connect(&settings.database_url)?;
+            let s = crate::db::access_codes::status(&mut *pool.get()?, &wave.id)?;
+            println!("{}", status_line(&wave.id, &s));
+        }
+    }
+    Ok(())
+}
+
+/// `wave W: codes issued N; answered A (R%): web …, paper …; open answers (not in the sample) O`.
+pub fn status_line(wave_id: &str, s: &crate::db::access_codes::CodeStatus) -> String {
+    let pct = |n: i64| s.rate(n).map_or("–".to_string(), |r| format!("{r:.1}%"));
+    let answered = s.web + s.paper;
+    format!(
+        "wave {wave_id}: codes issued {}; answered {} ({}): web {} ({}), paper {} ({}); open answers (not in the sample) {}",
+        s.issued,
+        answered,
+        pct(answered),
+        s.web,
+        pct(s.web),
+        s.paper,
+        pct(s.paper),
+        s.open
+    )
 }

@@ -31,9 +31,10 @@ pub enum InviteError {
 fn require_invitation_wave(wave: &Wave) -> Result<(), InviteError> {
     match wave.access {
         Access::Invitation => Ok(()),
-        Access::Open => Err(InviteError::Refused(format!(
-            "wave `{}` is open to anyone: set `access = \"invitation\"` in its definition to invite people",
-            wave.id
+        other => Err(InviteError::Refused(format!(
+            "wave `{}` is `access = \"{}\"`: set `access = \"invitation\"` in its definition to invite people",
+            wave.id,
+            other.name()
         ))),
     }
 }

@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod invite;
 pub mod mail;
+pub mod postal;
 pub mod settings;
 pub mod startup;
 pub mod stats;

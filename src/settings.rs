@@ -184,6 +184,48 @@ pub enum Command {
     /// Invitations for invitation-only waves.
     #[command(subcommand)]
     Invite(InviteCommand),
+    /// Access codes and letters for postal random-sample waves (`access = "code"`).
+    #[command(subcommand)]
+    Codes(CodesCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodesCommand {
+    /// Make N fresh access codes for the wave (only their hashes are stored) and write the
+    /// printer's CSV (code, url, qr_svg_file, wave_id); with --output, the QR codes are
+    /// written as SVG files in a folder beside it. Run again for more codes.
+    Generate {
+        #[arg(long)]
+        wave: String,
+        #[arg(long)]
+        count: usize,
+        /// CSV file to write (default: standard output, without QR files).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Print-ready letters (HTML, one A4 page per code) from the printer's CSV.
+    Sheet {
+        #[arg(long)]
+        wave: String,
+        /// The CSV written by `codes generate`.
+        #[arg(long)]
+        codes: PathBuf,
+        /// HTML file to write (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// The thanks-and-reminder postcard for everyone sampled (HTML, no code on it).
+    Postcard {
+        #[arg(long)]
+        wave: String,
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Response rates: codes issued, answered on the web and on paper, open answers.
+    Status {
+        #[arg(long)]
+        wave: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,6 +293,10 @@ pub struct ExportCommand {
     /// File to write (default: standard output).
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// Take the open answers beside a postal sample into the aggregates (they are left
+    /// out by default: they are not part of the random sample).
+    #[arg(long)]
+    pub include_open: bool,
 }
 
 impl Settings {

@@ -54,6 +54,9 @@ impl Application {
             max_body_bytes: settings.max_body_bytes,
             reminder_days: settings.reminder_days,
             workspace: crate::web::session::Workspace::from_settings(settings),
+            code_guesses: Arc::new(crate::web::throttle::Throttle::new(
+                crate::web::throttle::Limits::ACCESS_CODES,
+            )),
         };
         let server = HttpServer::new(move || {
             App::new()

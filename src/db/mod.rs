@@ -2,6 +2,7 @@
 //! migrations per backend, and the queries, each taking `conn` first. Call these from
 //! `web::block`, never on the async executor.
 
+pub mod access_codes;
 pub mod analysts;
 pub mod audit;
 pub mod credentials;

@@ -8,18 +8,35 @@ use uuid::Uuid;
 use super::schema::{answers, responses, submission_keys};
 use super::scores::ScorePlan;
 use super::{Conn, DbConnection};
-use crate::domain::{AnswerValue, Answers};
+use crate::domain::{AccessCode, AnswerValue, Answers, Scope};
 
-/// How a response reached us.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Web,
+pub use crate::domain::Channel;
+
+/// The one-time credential a response is given through, used up in the same transaction.
+#[derive(Debug, Clone, Copy)]
+pub enum Credential<'a> {
+    /// An e-mail invitation's token (invitation-only waves).
+    Invitation(&'a str),
+    /// An access code from a letter (code waves).
+    Code(&'a AccessCode),
 }
 
-impl Channel {
-    pub fn code(self) -> &'static str {
-        match self {
-            Channel::Web => "web",
+/// Where a response comes from: its channel, whether it is part of the wave's sample,
+/// and the credential it uses up (if any).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub channel: Channel,
+    pub in_sample: bool,
+    pub credential: Option<Credential<'a>>,
+}
+
+impl Origin<'static> {
+    /// A web answer on an open wave: no credential, part of the (only) sample.
+    pub fn open_web() -> Self {
+        Origin {
+            channel: Channel::Web,
+            in_sample: true,
+            credential: None,
         }
     }
 }
@@ -31,22 +48,23 @@ pub enum Stored {
     New,
     /// This form's key was used before: nothing was written.
     Replay,
-    /// The invitation token is unknown or already used: nothing was written.
-    TokenRefused,
+    /// The invitation token or access code is unknown or already used: nothing was
+    /// written.
+    CredentialRefused,
 }
 
 /// Stores a response, its answers and its derived vision scores ([`super::scores`]) in one
-/// transaction, together with the form's one-time key and, on invitation-only waves,
-/// marking the invitation answered; returns only after commit. A key already used, or a
-/// token that cannot be used, stores nothing.
+/// transaction, together with the form's one-time key and marking the credential
+/// (invitation or access code) used; returns only after commit. A key already used, or a
+/// credential that cannot be used, stores nothing.
 pub fn store(
     conn: &mut Conn,
     plan: &ScorePlan,
-    channel: Channel,
+    origin: Origin<'_>,
     submitted_on: NaiveDate,
     submission: &Answers,
-    invitation_token: Option<&str>,
 ) -> QueryResult<Stored> {
+    let channel = origin.channel;
     let wave_id = plan.wave_id.as_str();
     let key = submission.key.as_string();
     // The key goes in first: on SQLite the write lock is taken by the first statement, so
@@ -59,9 +77,14 @@ pub fn store(
                 submission_keys::wave_id.eq(wave_id),
             ))
             .execute(conn)?;
-        if let Some(token) = invitation_token
-            && !super::invitations::mark_answered(conn, wave_id, token)?
-        {
+        let credential_ok = match origin.credential {
+            None => true,
+            Some(Credential::Invitation(token)) => {
+                super::invitations::mark_answered(conn, wave_id, token)?
+            }
+            Some(Credential::Code(code)) => super::access_codes::mark_used(conn, wave_id, code)?,
+        };
+        if !credential_ok {
             return Err(Error::RollbackTransaction);
         }
         let id = Uuid::new_v4().hyphenated().to_string();
@@ -72,6 +95,7 @@ pub fn store(
                 responses::channel.eq(channel.code()),
                 responses::language.eq(submission.lang.code()),
                 responses::submitted_on.eq(submitted_on),
+                responses::in_sample.eq(origin.in_sample),
             ))
             .execute(conn)?;
         let rows: Vec<_> = submission
@@ -85,8 +109,12 @@ pub fn store(
             .flat_map(|(q, v)| v.stored_values().into_iter().map(move |v| (q.as_str(), v)))
             .collect();
         let derived = plan.rows(stored.iter().map(|(q, v)| (*q, v.as_str())));
-        super::scores::insert(conn, wave_id, &[(&id, channel.code(), &derived)])?;
-        super::scores::add_to_sums(conn, wave_id, channel.code(), &derived)?;
+        let tags = super::scores::Tags {
+            channel: channel.code(),
+            in_sample: origin.in_sample,
+        };
+        super::scores::insert(conn, wave_id, &[(&id, tags, &derived)])?;
+        super::scores::add_to_sums(conn, wave_id, tags, &derived)?;
         // One multi-row INSERT; diesel's multi-backend connection does not build batch
         // inserts, so the statement is run on the concrete connection.
         if rows.is_empty() {
@@ -101,7 +129,7 @@ pub fn store(
     });
     match result {
         Ok(()) => Ok(Stored::New),
-        Err(Error::RollbackTransaction) => Ok(Stored::TokenRefused),
+        Err(Error::RollbackTransaction) => Ok(Stored::CredentialRefused),
         // The transaction rolled back; if the key is there, this form was stored before.
         Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
             let used: i64 = submission_keys::table
@@ -173,14 +201,17 @@ macro_rules! each_row {
 }
 
 /// `(question id, stored value, how many answers)` over the wave's answers to the questions.
+/// Within `scope`.
 pub fn value_counts(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
+    scope: Scope,
 ) -> QueryResult<Vec<(String, String, i64)>> {
     answers::table
         .inner_join(responses::table)
         .filter(responses::wave_id.eq(wave_id))
+        .filter(responses::in_sample.eq_any(scope.sample_flags()))
         .filter(answers::question_id.eq_any(question_ids))
         .group_by((answers::question_id, answers::value))
         .select((
@@ -191,16 +222,18 @@ pub fn value_counts(
         .load(conn)
 }
 
-/// `(question id, respondents who answered it)` over the given questions.
+/// `(question id, respondents who answered it)` over the given questions, within `scope`.
 pub fn respondents_per_question(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
+    scope: Scope,
 ) -> QueryResult<Vec<(String, i64)>> {
     // Position 0 exists exactly once per answered question and response.
     answers::table
         .inner_join(responses::table)
         .filter(responses::wave_id.eq(wave_id))
+        .filter(responses::in_sample.eq_any(scope.sample_flags()))
         .filter(answers::question_id.eq_any(question_ids))
         .filter(answers::position.eq(0))
         .group_by(answers::question_id)
@@ -213,6 +246,7 @@ pub fn respondents_per_question(
 pub struct ResponseAnswers {
     pub channel: String,
     pub language: String,
+    pub in_sample: bool,
     /// `(question id, value)`, several for a multiple-choice question.
     pub answers: Vec<(String, String)>,
 }
@@ -241,12 +275,13 @@ pub fn for_each_response<E: From<Error>>(
                 responses::id,
                 responses::channel,
                 responses::language,
+                responses::in_sample,
                 answers::question_id.nullable(),
                 answers::value.nullable(),
             )),
-        (String, String, String, Option<String>, Option<String>),
+        (String, String, String, bool, Option<String>, Option<String>),
         |row| {
-            let (id, channel, language, question, value) = row;
+            let (id, channel, language, in_sample, question, value) = row;
             if current.as_deref() != Some(id.as_str()) {
                 if current.is_some() {
                     f(&response)?;
@@ -254,6 +289,7 @@ pub fn for_each_response<E: From<Error>>(
                 current = Some(id);
                 response.channel = channel;
                 response.language = language;
+                response.in_sample = in_sample;
                 response.answers.clear();
             }
             if let (Some(q), Some(v)) = (question, value) {

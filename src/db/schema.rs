@@ -7,6 +7,7 @@ diesel::table! {
         channel -> Text,
         language -> Text,
         submitted_on -> Date,
+        in_sample -> Bool,
     }
 }
 
@@ -172,6 +173,7 @@ diesel::table! {
         gender -> Nullable<Text>,
         score -> Nullable<Double>,
         top2 -> Nullable<Double>,
+        in_sample -> Bool,
     }
 }
 
@@ -180,18 +182,27 @@ diesel::allow_tables_to_appear_in_same_query!(response_scores, responses);
 diesel::allow_tables_to_appear_in_same_query!(response_scores, answers);
 
 diesel::table! {
-    vision_score_sums (wave_id, vision_id, age_band, area, gender, channel) {
+    vision_score_sums (wave_id, vision_id, age_band, area, gender, channel, in_sample) {
         wave_id -> Text,
         vision_id -> Text,
         age_band -> Text,
         area -> Text,
         gender -> Text,
         channel -> Text,
+        in_sample -> Bool,
         respondents -> BigInt,
         n -> BigInt,
         score_sum -> Double,
         score_sum_sq -> Double,
         top2_sum -> Double,
         top2_sum_sq -> Double,
+    }
+}
+
+diesel::table! {
+    access_codes (code_hash) {
+        code_hash -> Text,
+        wave_id -> Text,
+        used -> Bool,
     }
 }

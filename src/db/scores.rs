@@ -17,6 +17,7 @@ use diesel::prelude::*;
 use super::schema::{answers, response_scores, responses, vision_score_sums};
 use super::{Conn, DbConnection};
 use crate::definitions::{Vision, Wave};
+use crate::domain::Scope;
 use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, respondent_score};
 
 /// The demographic question exports also break scores down by.
@@ -111,22 +112,31 @@ impl ScorePlan {
     }
 }
 
-/// Inserts the derived rows of responses, `(response id, channel, rows)`, in a few
+/// What a response's derived rows carry besides its answers: the channel and the sample
+/// flag, which exports break down and filter by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tags<'a> {
+    pub channel: &'a str,
+    pub in_sample: bool,
+}
+
+/// Inserts the derived rows of responses, `(response id, tags, rows)`, in a few
 /// statements (a row already there is left as it is).
 pub fn insert(
     conn: &mut Conn,
     wave_id: &str,
-    rows: &[(&str, &str, &[ScoreRow])],
+    rows: &[(&str, Tags<'_>, &[ScoreRow])],
 ) -> QueryResult<()> {
     let values: Vec<_> = rows
         .iter()
-        .flat_map(|(response_id, channel, rows)| {
+        .flat_map(|(response_id, tags, rows)| {
             rows.iter().map(move |r| {
                 (
                     response_scores::response_id.eq(*response_id),
                     response_scores::vision_id.eq(r.vision_id.as_str()),
                     response_scores::wave_id.eq(wave_id),
-                    response_scores::channel.eq(*channel),
+                    response_scores::channel.eq(tags.channel),
+                    response_scores::in_sample.eq(tags.in_sample),
                     response_scores::age_band.eq(r.age_band.as_deref()),
                     response_scores::area.eq(r.area.as_deref()),
                     response_scores::gender.eq(r.gender.as_deref()),
@@ -141,7 +151,7 @@ pub fn insert(
     }
     // Batch inserts are built on the concrete connection (see responses::store).
     // 10 columns a row: 3,000 rows stay under SQLite's 32,766 bound variables.
-    for chunk in values.chunks(3_000) {
+    for chunk in values.chunks(2_900) {
         let insert = diesel::insert_into(response_scores::table)
             .values(chunk)
             .on_conflict_do_nothing();
@@ -162,19 +172,21 @@ pub fn catch_up(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<u64> {
     loop {
         // Responses without rows, a page at a time in id order (keyset: each page starts
         // after the last), so memory stays bounded whatever the wave's size.
-        let page: Vec<(String, String)> = responses::table
+        let page: Vec<(String, String, bool)> = responses::table
             .filter(responses::wave_id.eq(&plan.wave_id))
             .filter(responses::id.gt(&after))
             .filter(diesel::dsl::not(diesel::dsl::exists(
                 response_scores::table.filter(response_scores::response_id.eq(responses::id)),
             )))
             .order(responses::id)
-            .select((responses::id, responses::channel))
+            .select((responses::id, responses::channel, responses::in_sample))
             .limit(1_000)
             .load(conn)?;
-        let Some((last, _)) = page.last() else { break };
+        let Some((last, _, _)) = page.last() else {
+            break;
+        };
         after = last.clone();
-        let ids: Vec<&str> = page.iter().map(|(id, _)| id.as_str()).collect();
+        let ids: Vec<&str> = page.iter().map(|(id, _, _)| id.as_str()).collect();
         let found: Vec<(String, String, String)> = answers::table
             .filter(answers::response_id.eq_any(&ids))
             .filter(answers::question_id.eq_any(&questions))
@@ -184,16 +196,20 @@ pub fn catch_up(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<u64> {
         for (r, q, v) in &found {
             by_response.entry(r.as_str()).or_default().push((q, v));
         }
-        let derived: Vec<(&str, &str, Vec<ScoreRow>)> = page
+        let derived: Vec<(&str, Tags<'_>, Vec<ScoreRow>)> = page
             .iter()
-            .map(|(id, channel)| {
+            .map(|(id, channel, in_sample)| {
                 let answers = by_response.get(id.as_str()).cloned().unwrap_or_default();
-                (id.as_str(), channel.as_str(), plan.rows(answers))
+                let tags = Tags {
+                    channel: channel.as_str(),
+                    in_sample: *in_sample,
+                };
+                (id.as_str(), tags, plan.rows(answers))
             })
             .collect();
-        let refs: Vec<(&str, &str, &[ScoreRow])> = derived
+        let refs: Vec<(&str, Tags<'_>, &[ScoreRow])> = derived
             .iter()
-            .map(|(id, channel, rows)| (*id, *channel, rows.as_slice()))
+            .map(|(id, tags, rows)| (*id, *tags, rows.as_slice()))
             .collect();
         conn.transaction(|conn| insert(conn, &plan.wave_id, &refs))?;
         filled += page.len() as u64;
@@ -231,6 +247,7 @@ pub struct Totals {
     pub area: String,
     pub gender: String,
     pub channel: String,
+    pub in_sample: bool,
     pub respondents: i64,
     pub n: i64,
     pub score_sum: f64,
@@ -239,18 +256,27 @@ pub struct Totals {
     pub top2_sum_sq: f64,
 }
 
-/// The wave's running totals, a few thousand rows at most.
-pub fn totals(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<Totals>> {
+/// The wave's running totals within `scope`, a few thousand rows at most.
+pub fn totals(conn: &mut Conn, wave_id: &str, scope: Scope) -> QueryResult<Vec<Totals>> {
     use vision_score_sums::dsl as t;
     t::vision_score_sums
         .filter(t::wave_id.eq(wave_id))
-        .order((t::vision_id, t::age_band, t::area, t::gender, t::channel))
+        .filter(t::in_sample.eq_any(scope.sample_flags()))
+        .order((
+            t::vision_id,
+            t::age_band,
+            t::area,
+            t::gender,
+            t::channel,
+            t::in_sample,
+        ))
         .select((
             t::vision_id,
             t::age_band,
             t::area,
             t::gender,
             t::channel,
+            t::in_sample,
             t::respondents,
             t::n,
             t::score_sum,
@@ -310,8 +336,8 @@ fn code(c: &str) -> Option<String> {
 /// Per vision, age band and area: the sums the vision-scores export needs (unweighted
 /// figures add the groups up; weighted ones post-stratify them), from the running totals.
 /// Call [`ensure_current`] first.
-pub fn by_stratum(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<GroupSums>> {
-    Ok(group(totals(conn, wave_id)?, |r| {
+pub fn by_stratum(conn: &mut Conn, wave_id: &str, scope: Scope) -> QueryResult<Vec<GroupSums>> {
+    Ok(group(totals(conn, wave_id, scope)?, |r| {
         (code(&r.age_band), code(&r.area))
     }))
 }
@@ -327,8 +353,13 @@ pub enum GroupBy {
 
 /// Per vision and group (`key.0` = the group's code, `None` when not answered), from the
 /// running totals. Call [`ensure_current`] first.
-pub fn by_group(conn: &mut Conn, wave_id: &str, by: GroupBy) -> QueryResult<Vec<GroupSums>> {
-    Ok(group(totals(conn, wave_id)?, |r| {
+pub fn by_group(
+    conn: &mut Conn,
+    wave_id: &str,
+    by: GroupBy,
+    scope: Scope,
+) -> QueryResult<Vec<GroupSums>> {
+    Ok(group(totals(conn, wave_id, scope)?, |r| {
         let c = match by {
             GroupBy::AgeBand => &r.age_band,
             GroupBy::Area => &r.area,
@@ -343,7 +374,7 @@ pub fn by_group(conn: &mut Conn, wave_id: &str, by: GroupBy) -> QueryResult<Vec<
 pub fn add_to_sums(
     conn: &mut Conn,
     wave_id: &str,
-    channel: &str,
+    tags: Tags<'_>,
     rows: &[ScoreRow],
 ) -> QueryResult<()> {
     use diesel::upsert::excluded;
@@ -357,7 +388,8 @@ pub fn add_to_sums(
                 t::age_band.eq(r.age_band.as_deref().unwrap_or("")),
                 t::area.eq(r.area.as_deref().unwrap_or("")),
                 t::gender.eq(r.gender.as_deref().unwrap_or("")),
-                t::channel.eq(channel),
+                t::channel.eq(tags.channel),
+                t::in_sample.eq(tags.in_sample),
                 t::respondents.eq(1i64),
                 t::n.eq(i64::from(r.score.is_some())),
                 t::score_sum.eq(score),
@@ -372,6 +404,7 @@ pub fn add_to_sums(
                 t::area,
                 t::gender,
                 t::channel,
+                t::in_sample,
             ))
             .do_update()
             .set((
@@ -396,6 +429,7 @@ type RebuildRow = (
     Option<String>,
     Option<String>,
     String,
+    bool,
     i64,
     i64,
     Option<f64>,
@@ -411,13 +445,21 @@ pub fn rebuild_sums(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
     conn.transaction(|conn| {
         let groups: Vec<RebuildRow> = r::response_scores
             .filter(r::wave_id.eq(wave_id))
-            .group_by((r::vision_id, r::age_band, r::area, r::gender, r::channel))
+            .group_by((
+                r::vision_id,
+                r::age_band,
+                r::area,
+                r::gender,
+                r::channel,
+                r::in_sample,
+            ))
             .select((
                 r::vision_id,
                 r::age_band,
                 r::area,
                 r::gender,
                 r::channel,
+                r::in_sample,
                 count_star(),
                 count(r::score),
                 sum(r::score),
@@ -427,7 +469,7 @@ pub fn rebuild_sums(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
             ))
             .load(conn)?;
         diesel::delete(t::vision_score_sums.filter(t::wave_id.eq(wave_id))).execute(conn)?;
-        for (vision_id, a, b, g, channel, respondents, n, s, ss, tt, ts) in groups {
+        for (vision_id, a, b, g, channel, in_sample, respondents, n, s, ss, tt, ts) in groups {
             diesel::insert_into(t::vision_score_sums)
                 .values((
                     t::wave_id.eq(wave_id),
@@ -436,6 +478,7 @@ pub fn rebuild_sums(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
                     t::area.eq(b.unwrap_or_default()),
                     t::gender.eq(g.unwrap_or_default()),
                     t::channel.eq(channel),
+                    t::in_sample.eq(in_sample),
                     t::respondents.eq(respondents),
                     t::n.eq(n),
                     t::score_sum.eq(s.unwrap_or(0.0)),

@@ -347,14 +347,41 @@ fn convert_wave(
     let access = match raw.access.as_ref().map(|a| a.get_ref().as_str()) {
         None | Some("open") => Access::Open,
         Some("invitation") => Access::Invitation,
+        Some("code") => Access::Code,
         Some(other) => {
             ctx.error(
                 raw.access.as_ref().map_or(0..0, |a| a.span()),
-                format!("wave `{id}`: unknown access `{other}` (expected open or invitation)"),
+                format!(
+                    "wave `{id}`: unknown access `{other}` (expected open, invitation or code)"
+                ),
             );
             Access::Open
         }
     };
+    let open_answers = match &raw.open_answers {
+        Some(flag) if access != Access::Code => {
+            ctx.error(
+                flag.span(),
+                format!(
+                    "wave `{id}`: `open_answers` applies only to `access = \"code\"` (this wave is {}): remove it",
+                    access.name()
+                ),
+            );
+            false
+        }
+        Some(flag) => *flag.get_ref(),
+        None => false,
+    };
+    let contact_span = raw.contact.as_ref().map(|c| c.span());
+    let contact = ctx.text(raw.contact, "contact", &format!("wave `{id}`"), None);
+    if access == Access::Code && contact_span.is_none() {
+        ctx.error(
+            raw.access.as_ref().map_or(raw.id.span(), |a| a.span()),
+            format!(
+                "wave `{id}`: a code wave needs `contact.ja` and `contact.en`, the city's contact line printed on every letter"
+            ),
+        );
+    }
     if raw.sections.is_empty() {
         ctx.error(raw.id.span(), format!("wave `{id}` has no `[[sections]]`"));
     }
@@ -455,6 +482,8 @@ fn convert_wave(
             opens: opens?,
             closes: closes?,
             access,
+            open_answers,
+            contact,
             sections,
         },
         file: ctx.file.to_path_buf(),

@@ -59,6 +59,20 @@ pub enum Access {
     Open,
     /// Only holders of a valid, unused invitation token, once each.
     Invitation,
+    /// A postal random sample: holders of an access code printed on a letter, once each
+    /// (and, with `open_answers`, anyone else beside the sample, flagged as not in it).
+    Code,
+}
+
+impl Access {
+    /// The name used in definition files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Access::Open => "open",
+            Access::Invitation => "invitation",
+            Access::Code => "code",
+        }
+    }
 }
 
 /// A survey wave (`2026-midterm`, `2028-final`).
@@ -72,6 +86,12 @@ pub struct Wave {
     /// Last day answers are accepted (inclusive).
     pub closes: NaiveDate,
     pub access: Access,
+    /// On a code wave: whether answers without a code are taken too (stored as not in the
+    /// sample and left out of estimates unless asked for).
+    pub open_answers: bool,
+    /// The city's contact line printed on letters and questionnaires (required on code
+    /// waves).
+    pub contact: Option<Text>,
     pub sections: Vec<Section>,
 }
 
@@ -84,6 +104,22 @@ impl Wave {
         } else {
             WaveStatus::Open
         }
+    }
+
+    /// Whether the open form `/surveys/{wave}` takes answers without a credential.
+    pub fn takes_open_answers(&self) -> bool {
+        match self.access {
+            Access::Open => true,
+            Access::Code => self.open_answers,
+            Access::Invitation => false,
+        }
+    }
+
+    /// Whether a response given without a credential belongs to the wave's sample: on an
+    /// open wave every response is (there is no other); on a code wave it is an open
+    /// answer beside the sample.
+    pub fn open_answer_in_sample(&self) -> bool {
+        self.access == Access::Open
     }
 
     /// All questions in form order.

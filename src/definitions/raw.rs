@@ -35,6 +35,8 @@ pub struct Wave {
     pub opens: Spanned<Datetime>,
     pub closes: Spanned<Datetime>,
     pub access: Option<Spanned<String>>,
+    pub open_answers: Option<Spanned<bool>>,
+    pub contact: Option<Spanned<Text>>,
     #[serde(default)]
     pub sections: Vec<Spanned<Section>>,
 }

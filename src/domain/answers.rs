@@ -18,6 +18,9 @@ pub const LANG_FIELD: &str = "_lang";
 /// Hidden field carrying an invitee's token on invitation-only waves (never in a URL
 /// after the first page).
 pub const TOKEN_FIELD: &str = "_token";
+/// Hidden field carrying a postal access code on code waves (in the body only, like a
+/// token, once the first page has been shown).
+pub const CODE_FIELD: &str = "_code";
 /// Stored value of 「わからない」 on a scale.
 pub const DONT_KNOW: &str = "dk";
 
@@ -80,6 +83,7 @@ pub struct RawForm {
     pub lang: Lang,
     pub key: Option<String>,
     pub token: Option<String>,
+    pub code: Option<String>,
     pub values: HashMap<String, Vec<String>>,
 }
 
@@ -144,6 +148,7 @@ pub fn parse_submission(
         match name.as_str() {
             KEY_FIELD => raw.key = Some(value),
             TOKEN_FIELD => raw.token = Some(value),
+            CODE_FIELD => raw.code = Some(value),
             LANG_FIELD => raw.lang = Lang::parse(&value).unwrap_or(fallback_lang),
             _ if wave.question(&name).is_some() => {
                 raw.values.entry(name).or_default().push(value);
@@ -338,6 +343,8 @@ mod tests {
             opens: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
             closes: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
             access: crate::definitions::Access::Open,
+            open_answers: false,
+            contact: None,
             sections: vec![Section {
                 id: "s".into(),
                 vision: Some("v1".into()),

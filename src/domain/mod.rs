@@ -1,15 +1,19 @@
 //! Values parsed once at the edge: languages, answers, submission keys, tokens.
 
+mod access_code;
 mod answers;
+mod channel;
 mod invitees;
 mod lang;
 pub mod password;
 mod token;
 
+pub use access_code::{AccessCode, CodeProblem};
 pub use answers::{
-    AnswerValue, Answers, DONT_KNOW, FieldError, FieldProblem, KEY_FIELD, LANG_FIELD, RawForm,
-    SubmissionKey, TOKEN_FIELD, parse_submission,
+    AnswerValue, Answers, CODE_FIELD, DONT_KNOW, FieldError, FieldProblem, KEY_FIELD, LANG_FIELD,
+    RawForm, SubmissionKey, TOKEN_FIELD, parse_submission,
 };
+pub use channel::{Channel, Scope};
 pub use invitees::{Email, Invitee, InviteeReport, mask, parse_invitee_csv};
 pub use lang::Lang;
 pub use token::{AnalystToken, InvitationToken, hash_token};

@@ -10,6 +10,7 @@ use super::{CsvWriter, ExportContext, ExportError, NOT_ANSWERED, answer_codes, f
 use crate::db;
 use crate::db::scores::{GENDER_QUESTION, GroupBy, GroupSums, ScorePlan};
 use crate::definitions::Wave;
+use crate::domain::Scope;
 use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, GroupFigures, Summary, suppress};
 
 pub const HEADER: [&str; 16] = [
@@ -37,6 +38,7 @@ pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     ctx: &ExportContext,
     wave: &Wave,
+    scope: Scope,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
     let plan = ScorePlan::new(wave, &ctx.definitions.visions);
@@ -65,7 +67,7 @@ pub(super) fn write<W: Write>(
         if by != GroupBy::Channel {
             groups.push((None, NOT_ANSWERED.0.into(), NOT_ANSWERED.1.into()));
         }
-        let sums = db::scores::by_group(conn, &wave.id, by)?;
+        let sums = db::scores::by_group(conn, &wave.id, by, scope)?;
         // A code stored but no longer defined still counts: it gets its own group.
         for s in &sums {
             if !groups.iter().any(|g| g.0 == s.key.0) {

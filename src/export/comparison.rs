@@ -13,6 +13,7 @@ use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
 use crate::db::scores::{GroupSums, ScorePlan};
 use crate::definitions::{Definitions, Wave};
+use crate::domain::Scope;
 use crate::stats::{Comparison, SampleMoments, item_figures, welch};
 
 pub const HEADER: [&str; 18] = [
@@ -65,12 +66,13 @@ pub(super) fn write<W: Write>(
     ctx: &ExportContext,
     earlier: &Wave,
     later: &Wave,
+    scope: Scope,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
     let mut sums = Vec::new();
     for wave in [earlier, later] {
         db::scores::ensure_current(conn, &ScorePlan::new(wave, &ctx.definitions.visions))?;
-        sums.push(db::scores::by_stratum(conn, &wave.id)?);
+        sums.push(db::scores::by_stratum(conn, &wave.id, scope)?);
     }
     let min = ctx.min_group_size.max(1);
     for vision in &ctx.definitions.visions {
@@ -97,8 +99,8 @@ pub(super) fn write<W: Write>(
         )?;
     }
     let (e_counts, l_counts) = (
-        super::items::counts(conn, earlier)?,
-        super::items::counts(conn, later)?,
+        super::items::counts(conn, earlier, scope)?,
+        super::items::counts(conn, later, scope)?,
     );
     for (vision, q) in earlier.scored_items() {
         if !later.scored_items().any(|(_, l)| l.id == q.id) {

@@ -14,6 +14,7 @@ use std::io::Write;
 use super::{CsvWriter, ExportContext, ExportError, answer_codes, fixed};
 use crate::db;
 use crate::definitions::{QuestionKind, Wave};
+use crate::domain::Scope;
 use crate::stats::{GroupFigures, SuppressionReason, suppress};
 
 pub const HEADER: [&str; 13] = [
@@ -36,6 +37,7 @@ pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     ctx: &ExportContext,
     wave: &Wave,
+    scope: Scope,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
     let questions: Vec<_> = wave
@@ -50,12 +52,13 @@ pub(super) fn write<W: Write>(
         })
         .collect();
     let ids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
-    let counts: HashMap<(String, String), u64> = db::responses::value_counts(conn, &wave.id, &ids)?
-        .into_iter()
-        .map(|(q, v, n)| ((q, v), n as u64))
-        .collect();
+    let counts: HashMap<(String, String), u64> =
+        db::responses::value_counts(conn, &wave.id, &ids, scope)?
+            .into_iter()
+            .map(|(q, v, n)| ((q, v), n as u64))
+            .collect();
     let respondents: HashMap<String, u64> =
-        db::responses::respondents_per_question(conn, &wave.id, &ids)?
+        db::responses::respondents_per_question(conn, &wave.id, &ids, scope)?
             .into_iter()
             .map(|(q, n)| (q, n as u64))
             .collect();

@@ -8,7 +8,7 @@ use std::io::Write;
 use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
 use crate::definitions::Wave;
-use crate::domain::DONT_KNOW;
+use crate::domain::{DONT_KNOW, Scope};
 use crate::stats::{ItemCounts, ItemFigures, item_figures};
 
 pub const HEADER: [&str; 17] = [
@@ -35,10 +35,11 @@ pub const HEADER: [&str; 17] = [
 pub(super) fn counts(
     conn: &mut db::Conn,
     wave: &Wave,
+    scope: Scope,
 ) -> Result<HashMap<String, ItemCounts>, ExportError> {
     let items: Vec<&str> = wave.scored_items().map(|(_, q)| q.id.as_str()).collect();
     let mut counts: HashMap<String, ItemCounts> = HashMap::new();
-    for (question, value, n) in db::responses::value_counts(conn, &wave.id, &items)? {
+    for (question, value, n) in db::responses::value_counts(conn, &wave.id, &items, scope)? {
         let c = counts.entry(question).or_default();
         let n = n as u64;
         if value == DONT_KNOW {
@@ -54,9 +55,10 @@ pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     ctx: &ExportContext,
     wave: &Wave,
+    scope: Scope,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
-    let counts = counts(conn, wave)?;
+    let counts = counts(conn, wave, scope)?;
     for (vision, q) in wave.scored_items() {
         let f = item_figures(&counts.get(&q.id).copied().unwrap_or_default());
         let mut row = vec![

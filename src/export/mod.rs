@@ -27,7 +27,7 @@ pub use vision_scores::{VISION_SCORES_HEADER, summary_of};
 
 use crate::db;
 use crate::definitions::{Definitions, Question, QuestionKind, Wave};
-use crate::domain::{DONT_KNOW, Lang};
+use crate::domain::{DONT_KNOW, Lang, Scope};
 use crate::stats::{Population, StratumCodes, parse_population};
 
 /// Why an export could not be produced.
@@ -110,6 +110,9 @@ impl fmt::Display for ExportKind {
 pub struct ExportOptions {
     pub encoding: Encoding,
     pub unencodable: Unencodable,
+    /// Which responses the aggregates describe: the sample (default) or, on request,
+    /// the sample with the open answers beside it.
+    pub scope: Scope,
 }
 
 /// What an export needs besides the database, shared by the CLI and the server.
@@ -199,14 +202,15 @@ pub fn export<W: Write>(
     };
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut csv = CsvWriter::with_policy(out, options.encoding, options.unencodable, &header)?;
+    let scope = options.scope;
     match kind {
-        ExportKind::VisionScores => vision_scores::write(conn, ctx, wave, &mut csv)?,
-        ExportKind::VisionScoresByGroup => by_group::write(conn, ctx, wave, &mut csv)?,
-        ExportKind::ItemScores => items::write(conn, ctx, wave, &mut csv)?,
-        ExportKind::QuestionDistribution => distribution::write(conn, ctx, wave, &mut csv)?,
+        ExportKind::VisionScores => vision_scores::write(conn, ctx, wave, scope, &mut csv)?,
+        ExportKind::VisionScoresByGroup => by_group::write(conn, ctx, wave, scope, &mut csv)?,
+        ExportKind::ItemScores => items::write(conn, ctx, wave, scope, &mut csv)?,
+        ExportKind::QuestionDistribution => distribution::write(conn, ctx, wave, scope, &mut csv)?,
         ExportKind::WaveComparison => {
             let (earlier, later) = other_wave.expect("paired above");
-            comparison::write(conn, ctx, earlier, later, &mut csv)?
+            comparison::write(conn, ctx, earlier, later, scope, &mut csv)?
         }
         ExportKind::Responses => responses::write(conn, wave, &mut csv)?,
         ExportKind::Codebook => codebook::write(wave, &mut csv)?,

@@ -2,7 +2,9 @@
 //! stored: 1–5 or `dk` for scales, option codes, numbers), blank when not answered. A
 //! multiple-choice question has one 0/1 column per option, `{question}__{option}`, blank
 //! when the respondent chose none. Free text is not here (see `comments`), and neither is
-//! the response id or its date: rows come in the order of their random ids.
+//! the response id or its date: rows come in the order of their random ids. `in_sample`
+//! is `false` for answers given through the open link beside a postal sample; this
+//! export lists every response, the aggregates only the sample unless asked.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -22,7 +24,12 @@ fn exported(wave: &Wave) -> impl Iterator<Item = &Question> {
 }
 
 pub(super) fn header(wave: &Wave) -> Vec<String> {
-    let mut header = vec!["wave_id".to_string(), "channel".into(), "language".into()];
+    let mut header = vec![
+        "wave_id".to_string(),
+        "channel".into(),
+        "language".into(),
+        "in_sample".into(),
+    ];
     for q in exported(wave) {
         match &q.kind {
             QuestionKind::Multiple { options, .. } => {
@@ -36,7 +43,7 @@ pub(super) fn header(wave: &Wave) -> Vec<String> {
 
 /// Where each stored answer goes: `(question id, option code or None, column index)`.
 fn layout(wave: &Wave) -> Vec<(String, Option<String>, usize)> {
-    let mut column = 3;
+    let mut column = 4;
     let mut out = Vec::new();
     for q in exported(wave) {
         match &q.kind {
@@ -78,6 +85,7 @@ pub(super) fn write<W: Write>(
         row[0].push_str(&wave.id);
         row[1].push_str(&response.channel);
         row[2].push_str(&response.language);
+        row[3].push_str(if response.in_sample { "true" } else { "false" });
         for (question, value) in &response.answers {
             let Some(columns) = by_question.get(question.as_str()) else {
                 continue;

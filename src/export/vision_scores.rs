@@ -11,6 +11,7 @@ use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
 use crate::db::scores::{GroupSums, SCORE_SHIFT, ScorePlan, TOP2_SHIFT};
 use crate::definitions::Wave;
+use crate::domain::Scope;
 use crate::stats::{
     Accumulator, StratumAnswers, Summary, ValueSums, WeightedEstimate, WeightingOptions,
     post_stratify_groups,
@@ -47,11 +48,12 @@ pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     ctx: &ExportContext,
     wave: &Wave,
+    scope: Scope,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
     let plan = ScorePlan::new(wave, &ctx.definitions.visions);
     db::scores::ensure_current(conn, &plan)?;
-    let sums = db::scores::by_stratum(conn, &wave.id)?;
+    let sums = db::scores::by_stratum(conn, &wave.id, scope)?;
     let weighted = weight(ctx, wave, &plan, &sums);
     for vision in &ctx.definitions.visions {
         let mine: Vec<&GroupSums> = sums.iter().filter(|s| s.vision_id == vision.id).collect();

@@ -163,6 +163,8 @@ mod tests {
             opens: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             closes: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
             access: Access::Invitation,
+            open_answers: false,
+            contact: None,
             sections: vec![],
         }
     }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use super::AppState;
 use crate::db;
-use crate::domain::hash_token;
+use crate::domain::{Scope, hash_token};
 use crate::error::{AppError, ErrorKind};
 use futures_util::StreamExt;
 
@@ -169,6 +169,8 @@ pub struct ExportQuery {
     encoding: Option<String>,
     /// `replace`: write 〓 for a character Shift_JIS cannot hold instead of failing.
     unencodable: Option<String>,
+    /// `true`: the aggregates take in the open answers beside a postal sample.
+    include_open: Option<String>,
 }
 
 /// What the blocking export producer sends to the response body.
@@ -241,6 +243,15 @@ pub async fn export_csv(
             None => Unencodable::default(),
             Some(u) => u.parse().map_err(bad)?,
         },
+        scope: match query.include_open.as_deref() {
+            None | Some("false") => Scope::Sample,
+            Some("true") => Scope::WithOpenAnswers,
+            Some(other) => {
+                return Err(bad(format!(
+                    "include_open `{other}` is not allowed: use true or false"
+                )));
+            }
+        },
     };
     tracing::info!(%analyst, %kind, wave = %wave.id, encoding = %options.encoding, "export");
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(4);
@@ -255,7 +266,15 @@ pub async fn export_csv(
                 &analyst,
                 "export",
                 Some(&wave.id),
-                &format!("{kind} ({})", options.encoding),
+                &format!(
+                    "{kind} ({}{})",
+                    options.encoding,
+                    if options.scope == Scope::WithOpenAnswers {
+                        ", with open answers"
+                    } else {
+                        ""
+                    }
+                ),
             ) {
                 tracing::warn!(error = %e, "the export could not be recorded in the audit log");
             }

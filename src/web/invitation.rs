@@ -48,7 +48,12 @@ pub async fn personal_link(
             (s.already_answered_title, s.already_answered_body)
         }));
     }
-    Ok(form_page(&state, wave, lang, Some(token)))
+    Ok(form_page(
+        &state,
+        wave,
+        lang,
+        Some(super::views::FormCredential::Token(token)),
+    ))
 }
 
 /// `GET /s/{token}/opt-out`: asks to confirm; changes nothing.

@@ -3,6 +3,7 @@
 mod analyst;
 mod assets;
 pub mod charts;
+mod code;
 mod dashboard;
 mod health;
 pub mod i18n;
@@ -11,6 +12,7 @@ mod publish;
 mod resident;
 mod results;
 pub mod session;
+pub mod throttle;
 pub mod views;
 
 use std::sync::Arc;
@@ -36,6 +38,8 @@ pub struct AppState {
     pub exports: Arc<crate::export::ExportContext>,
     /// Analyst sessions and sign-in lockout.
     pub workspace: session::Workspace,
+    /// Failed access-code lookups, in memory only.
+    pub code_guesses: Arc<throttle::Throttle>,
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -46,6 +50,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/surveys/{wave}", web::post().to(resident::submit))
         .route("/surveys/{wave}/thanks", web::get().to(resident::thanks))
         .route("/s/{token}", web::get().to(invitation::personal_link))
+        .route("/c", web::get().to(code::entry))
+        .route("/c", web::post().to(code::enter))
+        .route("/c/{code}", web::get().to(code::link))
         .route(
             "/s/{token}/opt-out",
             web::get().to(invitation::opt_out_page),

@@ -63,7 +63,7 @@ pub fn current_figures(
     // whatever the number of responses.
     let plan = db::scores::ScorePlan::new(wave, &defs.visions);
     db::scores::ensure_current(conn, &plan)?;
-    let sums = db::scores::by_stratum(conn, &wave.id)?;
+    let sums = db::scores::by_stratum(conn, &wave.id, crate::domain::Scope::Sample)?;
     Ok(defs
         .visions
         .iter()

@@ -6,11 +6,12 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
+use super::views::FormCredential;
 use super::{AppState, negotiate_lang, no_store, views};
 use crate::db::invitations;
-use crate::db::responses::{self, Channel, Stored};
+use crate::db::responses::{self, Channel, Credential, Origin, Stored};
 use crate::definitions::{Access, Wave, WaveStatus};
-use crate::domain::{Lang, SubmissionKey, parse_submission};
+use crate::domain::{AccessCode, Lang, SubmissionKey, parse_submission};
 use crate::error::{AppError, ErrorKind};
 
 #[derive(Deserialize)]
@@ -75,12 +76,12 @@ pub(super) fn form_page(
     state: &AppState,
     wave: &Wave,
     lang: Lang,
-    token: Option<String>,
+    credential: Option<FormCredential>,
 ) -> HttpResponse {
-    if wave.access == Access::Invitation && token.is_none() {
-        return notice(lang, StatusCode::FORBIDDEN, |s| {
-            (s.invitation_only_title, s.invitation_only_body)
-        });
+    if credential.is_none()
+        && let Some(refused) = needs_credential(wave, lang)
+    {
+        return refused;
     }
     match wave.status((state.clock)()) {
         WaveStatus::Open => html(
@@ -93,11 +94,29 @@ pub(super) fn form_page(
                     errors: &[],
                     notice: None,
                     key: SubmissionKey::generate().as_string(),
-                    token,
+                    credential,
                 },
             ),
         ),
         status => html(StatusCode::OK, views::not_open(wave, lang, status, false)),
+    }
+}
+
+/// The page for a wave that cannot be answered without a credential (an invitation-only
+/// wave, or a code wave without open answers); `None` when it can.
+fn needs_credential(wave: &Wave, lang: Lang) -> Option<HttpResponse> {
+    match wave.access {
+        _ if wave.takes_open_answers() => None,
+        Access::Code => {
+            let s = super::i18n::strings(lang);
+            Some(html(
+                StatusCode::FORBIDDEN,
+                views::code_notice(lang, s.code_required_title, s.code_required_body),
+            ))
+        }
+        _ => Some(notice(lang, StatusCode::FORBIDDEN, |s| {
+            (s.invitation_only_title, s.invitation_only_body)
+        })),
     }
 }
 
@@ -135,10 +154,31 @@ pub async fn submit(
         .and_then(SubmissionKey::parse)
         .unwrap_or_else(SubmissionKey::generate)
         .as_string();
-    // On an invitation-only wave the invitee's token comes in the body; without a known
-    // one nothing is checked or stored.
-    let token = match wave.access {
+    // On an invitation-only wave the invitee's token comes in the body, on a code wave the
+    // access code; without a known one nothing is checked or stored.
+    let credential = match wave.access {
         Access::Open => None,
+        Access::Code => match raw.code.as_deref().filter(|c| !c.trim().is_empty()) {
+            None => match needs_credential(wave, lang) {
+                Some(refused) => return Ok(refused),
+                None => None,
+            },
+            Some(typed) => {
+                let Ok(code) = AccessCode::parse(typed) else {
+                    return Ok(super::code::Refusal::Unknown.page(lang));
+                };
+                let client = super::code::client(&req);
+                if let Err(refusal) =
+                    super::code::wave_of(&state, &code, Some(&wave.id), client, lang).await?
+                {
+                    return Ok(refusal.page(lang));
+                }
+                Some(FormCredential::Code {
+                    code: code.as_str().to_string(),
+                    linked: false,
+                })
+            }
+        },
         Access::Invitation => {
             let Some(token) = raw.token.clone().filter(|t| !t.is_empty()) else {
                 return Ok(notice(lang, StatusCode::FORBIDDEN, |s| {
@@ -157,7 +197,7 @@ pub async fn submit(
                     (s.invalid_link_title, s.invalid_link_body)
                 }));
             }
-            Some(token)
+            Some(FormCredential::Token(token))
         }
     };
     let answers = match parsed {
@@ -171,7 +211,7 @@ pub async fn submit(
                     errors: &errors,
                     notice: None,
                     key,
-                    token,
+                    credential,
                 },
             );
             return Ok(html(StatusCode::UNPROCESSABLE_ENTITY, page));
@@ -180,26 +220,44 @@ pub async fn submit(
 
     let pool = state.pool.clone();
     let plan = crate::db::scores::ScorePlan::new(wave, &state.definitions.visions);
-    let store_token = token.clone();
+    let held = credential.clone();
+    let in_sample_without_credential = wave.open_answer_in_sample();
     let stored = web::block(move || -> Result<_, AppError> {
         let mut conn = pool.get()?;
-        Ok(responses::store(
-            &mut conn,
-            &plan,
-            Channel::Web,
-            today,
-            &answers,
-            store_token.as_deref(),
-        )?)
+        let code = match &held {
+            Some(FormCredential::Code { code, .. }) => AccessCode::parse(code).ok(),
+            _ => None,
+        };
+        let origin = match (&held, &code) {
+            (Some(FormCredential::Token(token)), _) => Origin {
+                channel: Channel::Email,
+                in_sample: true,
+                credential: Some(Credential::Invitation(token)),
+            },
+            (_, Some(code)) => Origin {
+                channel: Channel::Web,
+                in_sample: true,
+                credential: Some(Credential::Code(code)),
+            },
+            _ => Origin {
+                channel: Channel::Web,
+                in_sample: in_sample_without_credential,
+                credential: None,
+            },
+        };
+        Ok(responses::store(&mut conn, &plan, origin, today, &answers)?)
     })
     .await
     .map_err(AppError::from)
     .and_then(|r| r);
 
     match stored {
-        Ok(Stored::TokenRefused) => Ok(notice(lang, StatusCode::CONFLICT, |s| {
-            (s.already_answered_title, s.already_answered_body)
-        })),
+        Ok(Stored::CredentialRefused) => Ok(match credential {
+            Some(FormCredential::Code { .. }) => super::code::Refusal::Used.page(lang),
+            _ => notice(lang, StatusCode::CONFLICT, |s| {
+                (s.already_answered_title, s.already_answered_body)
+            }),
+        }),
         // New or a replay: the resident sees the same thank-you page either way.
         Ok(Stored::New | Stored::Replay) => Ok(HttpResponse::SeeOther()
             .insert_header((
@@ -221,7 +279,7 @@ pub async fn submit(
                     errors: &[],
                     notice: Some(super::i18n::strings(lang).unavailable_body.to_string()),
                     key,
-                    token,
+                    credential,
                 },
             );
             Ok(HttpResponse::ServiceUnavailable()

@@ -186,7 +186,10 @@ pub struct SurveyPage {
     pub period: String,
     pub intro: Option<String>,
     pub key: String,
-    pub token: Option<String>,
+    /// The hidden field `(name, value)` carrying the form's credential, if any.
+    pub credential_field: Option<(&'static str, String)>,
+    /// On an open-answer form of a code wave: where residents with a letter should go.
+    pub code_note: Option<String>,
     pub notice: Option<String>,
     pub errors: Vec<ErrorLink>,
     pub sections: Vec<SectionView>,
@@ -236,8 +239,27 @@ pub struct FormState<'a> {
     pub errors: &'a [FieldError],
     pub notice: Option<String>,
     pub key: String,
-    /// An invitee's token, carried in the form body on invitation-only waves.
-    pub token: Option<String>,
+    /// The invitation token or access code the form carries in its body.
+    pub credential: Option<FormCredential>,
+}
+
+/// The one-time credential a form carries in its body (never in a later URL).
+#[derive(Debug, Clone)]
+pub enum FormCredential {
+    /// An invitee's token (`_token`); the page switches language at `/s/{token}`.
+    Token(String),
+    /// An access code (`_code`). `linked` when it came in the QR link `/c/{code}`, where
+    /// the page may switch language; a typed code never goes into a URL.
+    Code { code: String, linked: bool },
+}
+
+impl FormCredential {
+    fn field(&self) -> (&'static str, String) {
+        match self {
+            FormCredential::Token(t) => (crate::domain::TOKEN_FIELD, t.clone()),
+            FormCredential::Code { code, .. } => (crate::domain::CODE_FIELD, code.clone()),
+        }
+    }
 }
 
 pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
@@ -405,19 +427,23 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
     }
     // An invitee's page switches language at their own link; after a POST there is no
     // switch (following it would leave the answers behind).
-    let path = match &state.token {
-        Some(token) => format!("/s/{token}"),
-        None => format!("/surveys/{}", wave.id),
+    let path = match &state.credential {
+        Some(FormCredential::Token(token)) => Some(format!("/s/{token}")),
+        Some(FormCredential::Code { code, linked }) => linked.then(|| format!("/c/{code}")),
+        None => Some(format!("/surveys/{}", wave.id)),
     };
     let show_switch = state.raw.is_none();
+    let code_note = (wave.access == crate::definitions::Access::Code && state.credential.is_none())
+        .then(|| i18n::strings(lang).open_answer_note.to_string());
     render(&SurveyPage {
-        page: Page::new(lang, show_switch.then_some(path.as_str())),
+        page: Page::new(lang, path.as_deref().filter(|_| show_switch)),
         wave_id: wave.id.clone(),
         title: wave.title.get(lang).to_string(),
         period: i18n::period(lang, wave.opens, wave.closes),
         intro: wave.intro.as_ref().map(|t| t.get(lang).to_string()),
         key: state.key,
-        token: state.token,
+        credential_field: state.credential.as_ref().map(FormCredential::field),
+        code_note,
         notice: state.notice,
         errors,
         sections,
@@ -431,4 +457,39 @@ fn render(t: &impl Template) -> String {
         tracing::error!(error = %e, "template rendering failed");
         String::from("<!doctype html><title>Error</title><p>Error / エラー</p>")
     })
+}
+
+#[derive(Template)]
+#[template(path = "code_entry.html")]
+pub struct CodeEntryPage {
+    pub page: Page,
+    pub value: String,
+    pub error: Option<&'static str>,
+}
+
+/// `GET /c`: one box for the code on the letter; shown again with what was typed and the
+/// problem when the code is not well-formed.
+pub fn code_entry(lang: Lang, typed: &str, problem: Option<crate::domain::CodeProblem>) -> String {
+    use crate::domain::CodeProblem;
+    let s = i18n::strings(lang);
+    render(&CodeEntryPage {
+        page: Page::new(lang, problem.is_none().then_some("/c")),
+        value: typed.to_string(),
+        error: problem.map(|p| match p {
+            CodeProblem::Empty => s.code_empty,
+            CodeProblem::Length => s.code_length,
+            CodeProblem::Character | CodeProblem::Check => s.code_check,
+        }),
+    })
+}
+
+/// A notice with a link to the code entry page (instead of the start page).
+pub fn code_notice(lang: Lang, title: &str, body: &str) -> String {
+    let s = i18n::strings(lang);
+    message(
+        Page::new(lang, None),
+        title,
+        vec![body.to_string()],
+        Some((format!("/c?lang={lang}"), s.code_entry_link.to_string())),
+    )
 }

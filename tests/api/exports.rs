@@ -2,7 +2,7 @@
 //! headers, encodings, suppression, masking, errors that list the allowed values, and the
 //! derived score table against a recomputation.
 
-use citizen_survey::db::responses::{Channel, store};
+use citizen_survey::db::responses::{Origin, store};
 use citizen_survey::db::scores::ScorePlan;
 use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
 use diesel::prelude::*;
@@ -532,7 +532,7 @@ fn waves_are_compared_item_by_item() {
             lang: Lang::Ja,
             values,
         };
-        store(&mut app.db(), &plan, Channel::Web, day, &answers, None).unwrap();
+        store(&mut app.db(), &plan, Origin::open_web(), day, &answers).unwrap();
     }
     let from_2026 = download(&app, &token, "wave-comparison", "");
     let (status, _, from_2028) = get(
@@ -617,10 +617,9 @@ fn a_large_export_streams_in_chunks_with_the_same_bytes_as_the_cli() {
             store(
                 conn,
                 &plan,
-                Channel::Web,
+                Origin::open_web(),
                 crate::helpers::midterm_day(),
                 &answers,
-                None,
             )?;
         }
         Ok(())

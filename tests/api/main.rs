@@ -2,6 +2,7 @@
 //! talks HTTP to it.
 
 mod analyst;
+mod codes;
 mod deploy;
 mod exports;
 mod faults;

@@ -181,7 +181,14 @@ fn the_schema_has_no_place_for_identifying_data() {
     let columns = |table: &str| crate::helpers::columns(&mut app.db(), table);
     assert_eq!(
         columns("responses"),
-        ["id", "wave_id", "channel", "language", "submitted_on"]
+        [
+            "id",
+            "wave_id",
+            "channel",
+            "language",
+            "submitted_on",
+            "in_sample"
+        ]
     );
     assert_eq!(
         columns("answers"),

@@ -1,0 +1,636 @@
+//! Postal random-sample waves (`access = "code"`): codes made by the CLI, answered through
+//! the QR link and the typed code, once each; open answers flagged and left out of the
+//! estimates; response rates; and what a copy of the database reveals.
+
+use std::path::{Path, PathBuf};
+
+use citizen_survey::db::schema::{access_codes, responses};
+use diesel::prelude::*;
+
+use crate::helpers::{
+    REQUIRED, TestApp, TestDatabase, V1, definitions_dir, hidden_value, midterm_day, settings,
+    spawn_app_with_settings,
+};
+
+/// The bundled definitions with both waves made postal (`access = "code"`), the mid-term
+/// wave taking open answers beside the sample when `open_answers`.
+fn code_definitions(open_answers: bool) -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let bundled = definitions_dir();
+    std::fs::create_dir_all(dir.join("waves")).unwrap();
+    for file in ["visions.toml", "population.csv"] {
+        std::fs::copy(bundled.join(file), dir.join(file)).unwrap();
+    }
+    let contact = "contact.ja = \"吹田市 デジタル政策課 電話 06-0000-0000\"\ncontact.en = \"Suita City, Digital Policy Division, phone 06-0000-0000\"\n";
+    for (wave, closes, open) in [
+        ("2026-midterm", "closes = 2027-01-31\n", open_answers),
+        ("2028-final", "closes = 2028-12-31\n", false),
+    ] {
+        let text = std::fs::read_to_string(bundled.join(format!("waves/{wave}.toml"))).unwrap();
+        assert!(text.contains(closes));
+        let keys = format!("{closes}access = \"code\"\nopen_answers = {open}\n{contact}");
+        std::fs::write(
+            dir.join(format!("waves/{wave}.toml")),
+            text.replacen(closes, &keys, 1),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn spawn_code_app(open_answers: bool) -> TestApp {
+    let database = TestDatabase::new();
+    let mut settings = settings(&database.url);
+    settings.definitions = code_definitions(open_answers);
+    spawn_app_with_settings(database, settings, midterm_day())
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+/// Codes made with the real CLI, as printed on the letters (`XXXX-XXXX-XXXX-XXXX`).
+fn generate(app: &TestApp, wave: &str, count: usize) -> Vec<String> {
+    let csv = stdout(&app.cli(&[
+        "codes",
+        "generate",
+        "--wave",
+        wave,
+        "--count",
+        &count.to_string(),
+    ]));
+    csv.trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().to_string())
+        .collect()
+}
+
+fn canonical(code: &str) -> String {
+    code.replace('-', "")
+}
+
+/// Opens the form through the QR link and submits `answers` with the code it carries.
+fn answer_by_link(app: &TestApp, code: &str, answers: &[(&str, &str)]) -> crate::helpers::Page {
+    let page = app.get(&format!("/c/{}", canonical(code)));
+    assert_eq!(page.status, 200, "{}", page.body);
+    post_form_page(app, &page.body, answers)
+}
+
+/// Submits the form in `html` with its hidden fields and `answers`.
+fn post_form_page(app: &TestApp, html: &str, answers: &[(&str, &str)]) -> crate::helpers::Page {
+    let mut fields = vec![
+        ("_key".to_string(), hidden_value(html, "_key").unwrap()),
+        ("_code".to_string(), hidden_value(html, "_code").unwrap()),
+    ];
+    fields.extend(answers.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    app.post_form("/surveys/2026-midterm", &fields)
+}
+
+fn used_codes(app: &TestApp) -> i64 {
+    access_codes::table
+        .filter(access_codes::used.eq(true))
+        .count()
+        .get_result(&mut app.db())
+        .unwrap()
+}
+
+#[test]
+fn codes_generate_writes_the_printers_csv_with_qr_files_and_stores_only_hashes() {
+    let app = spawn_code_app(true);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mailing-1.csv");
+    let out = app.cli(&[
+        "codes",
+        "generate",
+        "--wave",
+        "2026-midterm",
+        "--count",
+        "5",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    stdout(&out);
+    let bytes = std::fs::read(&file).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(
+        text.starts_with("\u{feff}code,url,qr_svg_file,wave_id\r\n"),
+        "{text}"
+    );
+    let rows: Vec<Vec<&str>> = text
+        .trim_start_matches('\u{feff}')
+        .split("\r\n")
+        .skip(1)
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 5);
+    for row in &rows {
+        let code = row[0];
+        assert_eq!(code.len(), 19, "{code}");
+        assert_eq!(row[1], format!("http://127.0.0.1:8080/c/{}", canonical(code)));
+        assert_eq!(row[2], format!("mailing-1-qr/{code}.svg"));
+        let svg = std::fs::read_to_string(dir.path().join(row[2])).unwrap();
+        assert!(svg.contains("<svg"), "{svg}");
+        assert_eq!(row[3], "2026-midterm");
+    }
+    // A second mailing: more codes, never the same file twice.
+    assert!(
+        !app.cli(&[
+            "codes",
+            "generate",
+            "--wave",
+            "2026-midterm",
+            "--count",
+            "2",
+            "--output",
+            file.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    generate(&app, "2026-midterm", 3);
+
+    // The database holds hashes only, in hash order, and nothing else about a code.
+    assert_eq!(
+        crate::helpers::columns(&mut app.db(), "access_codes"),
+        ["code_hash", "wave_id", "used"]
+    );
+    let stored: Vec<String> = access_codes::table
+        .select(access_codes::code_hash)
+        .load(&mut app.db())
+        .unwrap();
+    assert_eq!(stored.len(), 8);
+    for row in &rows {
+        assert!(!stored.iter().any(|h| h.contains(&canonical(row[0]))));
+    }
+    let mut sorted = stored.clone();
+    sorted.sort();
+    assert_eq!(
+        stored, sorted,
+        "rows come back in hash order, not generation order"
+    );
+
+    // Open waves take no codes.
+    let out = app.cli(&[
+        "codes",
+        "generate",
+        "--wave",
+        "2026-midterm",
+        "--count",
+        "0",
+    ]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn residents_answer_by_qr_link_and_by_typed_code_once_each() {
+    let app = spawn_code_app(true);
+    let codes = generate(&app, "2026-midterm", 4);
+
+    // The QR link opens the form directly; the code travels on in the body only.
+    let page = app.get(&format!("/c/{}", canonical(&codes[0])));
+    assert_eq!(page.status, 200);
+    assert_eq!(
+        hidden_value(&page.body, "_code").unwrap(),
+        canonical(&codes[0])
+    );
+    assert!(!page.body.contains("action=\"/surveys/2026-midterm?"));
+    let done = post_form_page(&app, &page.body, &REQUIRED);
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(!done.header("location").contains(&canonical(&codes[0])));
+
+    // Typed on /c: spaces and lower case, full-width with the IME's long-vowel mark for
+    // hyphens, ideographic spaces.
+    let full_width: String = codes[2]
+        .chars()
+        .map(|c| match c {
+            '-' => 'ー',
+            c => char::from_u32(c as u32 + 0xFEE0).unwrap(),
+        })
+        .collect();
+    for typed in [
+        codes[1].replace('-', " ").to_lowercase(),
+        full_width,
+        format!("\u{3000}{}\u{3000}", codes[3].replace('-', "\u{3000}")),
+    ] {
+        let entry = app.get("/c");
+        assert_eq!(entry.status, 200);
+        let form = app.post_form(
+            "/c",
+            &[
+                ("code".into(), typed.clone()),
+                ("_lang".into(), "ja".into()),
+            ],
+        );
+        assert_eq!(form.status, 200, "{typed}: {}", form.body);
+        assert_eq!(post_form_page(&app, &form.body, &REQUIRED).status, 303);
+    }
+    assert_eq!(app.response_count(), 4);
+    assert_eq!(used_codes(&app), 4);
+    let flags: Vec<(String, bool)> = responses::table
+        .select((responses::channel, responses::in_sample))
+        .load(&mut app.db())
+        .unwrap();
+    assert!(flags.iter().all(|(c, s)| c == "web" && *s), "{flags:?}");
+
+    // A used code: 409 from the link, from /c and from a form kept open in another tab.
+    let again = app.get(&format!("/c/{}", canonical(&codes[0])));
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("すでに回答済みです"));
+    let typed = app.post_form(
+        "/c",
+        &[
+            ("code".into(), codes[0].clone()),
+            ("_lang".into(), "en".into()),
+        ],
+    );
+    assert_eq!(typed.status, 409);
+    assert!(
+        typed
+            .body
+            .contains("already been received with this access code"),
+        "{}",
+        typed.body
+    );
+    let mut fields = vec![
+        ("_key".to_string(), uuid::Uuid::new_v4().to_string()),
+        ("_code".to_string(), canonical(&codes[0])),
+    ];
+    fields.extend(REQUIRED.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    assert_eq!(app.post_form("/surveys/2026-midterm", &fields).status, 409);
+    assert_eq!(app.response_count(), 4);
+}
+
+#[test]
+fn a_mistyped_or_unknown_code_gets_a_clear_page_and_stores_nothing() {
+    let app = spawn_code_app(true);
+    let codes = generate(&app, "2026-midterm", 1);
+    let final_codes = generate(&app, "2028-final", 1);
+
+    // One wrong character: the check character catches it, in the page's language.
+    let mut typo: Vec<char> = canonical(&codes[0]).chars().collect();
+    typo[5] = if typo[5] == 'A' { 'B' } else { 'A' };
+    let typo: String = typo.into_iter().collect();
+    let ja = app.post_form(
+        "/c",
+        &[("code".into(), typo.clone()), ("_lang".into(), "ja".into())],
+    );
+    assert_eq!(ja.status, 422);
+    assert!(ja.body.contains("コードを確認してください"), "{}", ja.body);
+    assert!(
+        ja.body.contains(&format!("value=\"{typo}\"")),
+        "the typed code is kept"
+    );
+    let en = app.post_form(
+        "/c",
+        &[("code".into(), typo.clone()), ("_lang".into(), "en".into())],
+    );
+    assert_eq!(en.status, 422);
+    assert!(en.body.contains("Please check the code"));
+    assert_eq!(app.get(&format!("/c/{typo}")).status, 422);
+    let short = app.post_form("/c", &[("code".into(), "ABCD".into())]);
+    assert_eq!(short.status, 422);
+    assert!(short.body.contains("16文字"));
+
+    // Well-formed but never issued, or issued for another wave.
+    let unknown = citizen_survey::domain::AccessCode::generate();
+    let page = app.get(&format!("/c/{}?lang=en", unknown.as_str()));
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("This code cannot be used"));
+    let mut fields = vec![
+        ("_key".to_string(), uuid::Uuid::new_v4().to_string()),
+        ("_code".to_string(), canonical(&final_codes[0])),
+    ];
+    fields.extend(REQUIRED.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let other_wave = app.post_form("/surveys/2026-midterm", &fields);
+    assert_eq!(other_wave.status, 404, "{}", other_wave.body);
+    assert_eq!(app.response_count(), 0);
+    assert_eq!(used_codes(&app), 0);
+}
+
+#[test]
+fn guessing_codes_is_throttled_in_memory() {
+    let app = spawn_code_app(true);
+    let statuses: Vec<u16> = (0..12)
+        .map(|_| {
+            let guess = citizen_survey::domain::AccessCode::generate();
+            app.get(&format!("/c/{}", guess.as_str())).status
+        })
+        .collect();
+    assert_eq!(&statuses[..10], &[404; 10]);
+    assert_eq!(statuses[11], 429, "{statuses:?}");
+    // Nothing about the guesser is stored.
+    assert_eq!(app.count_rows("access_codes"), 0);
+}
+
+#[test]
+fn two_tabs_submitting_with_one_code_store_exactly_one_response() {
+    let app = spawn_code_app(true);
+    let codes = generate(&app, "2026-midterm", 8);
+    for code in &codes {
+        // Two tabs: two forms (two keys) for one code, sent at the same moment.
+        let pages: Vec<String> = (0..2)
+            .map(|_| app.get(&format!("/c/{}", canonical(code))).body)
+            .collect();
+        let statuses: Vec<u16> = std::thread::scope(|s| {
+            let handles: Vec<_> = pages
+                .iter()
+                .map(|html| s.spawn(|| post_form_page(&app, html, &REQUIRED).status))
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut sorted = statuses.clone();
+        sorted.sort();
+        assert_eq!(sorted, [303, 409], "{statuses:?}");
+    }
+    assert_eq!(app.response_count(), codes.len() as i64);
+    assert_eq!(used_codes(&app), codes.len() as i64);
+}
+
+fn analyst_csv(app: &TestApp, token: &str, path: &str) -> String {
+    let mut response = app
+        .agent
+        .get(format!("{}{path}", app.address))
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    response.body_mut().read_to_string().unwrap()
+}
+
+/// The value of `column` in the row of vision-scores whose vision is `vision`.
+fn cell(csv: &str, vision: &str, column: &str) -> String {
+    let mut lines = csv.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let i = header.iter().position(|h| *h == column).unwrap();
+    lines
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .find(|r| r[1] == vision)
+        .map(|r| r[i].to_string())
+        .unwrap()
+}
+
+#[test]
+fn open_answers_are_flagged_and_kept_out_of_the_estimates_by_default() {
+    let app = spawn_code_app(true);
+    let codes = generate(&app, "2026-midterm", 12);
+    let agree: Vec<(&str, &str)> = REQUIRED
+        .iter()
+        .copied()
+        .chain(V1.iter().map(|q| (*q, "5")))
+        .collect();
+    let disagree: Vec<(&str, &str)> = REQUIRED
+        .iter()
+        .copied()
+        .chain(V1.iter().map(|q| (*q, "1")))
+        .collect();
+    for code in &codes {
+        assert_eq!(answer_by_link(&app, code, &agree).status, 303);
+    }
+    // The open form of a code wave points residents with a letter to their code.
+    let open_form = app.get("/surveys/2026-midterm");
+    assert_eq!(open_form.status, 200);
+    assert!(open_form.body.contains("href=\"/c?lang=ja\""));
+    for _ in 0..12 {
+        assert_eq!(app.submit("2026-midterm", &disagree).status, 303);
+    }
+    let flags: Vec<bool> = responses::table
+        .select(responses::in_sample)
+        .load(&mut app.db())
+        .unwrap();
+    assert_eq!(flags.iter().filter(|f| **f).count(), 12);
+    assert_eq!(flags.iter().filter(|f| !**f).count(), 12);
+
+    let token = app.create_analyst("Analyst");
+    let base = "/analyst/waves/2026-midterm/vision-scores.csv";
+    let sample = analyst_csv(&app, &token, base);
+    assert_eq!(cell(&sample, "v1", "respondents"), "12");
+    assert_eq!(cell(&sample, "v1", "mean_score"), "100.0000");
+    assert_eq!(cell(&sample, "v1", "weighted_mean"), "100.0000");
+    let all = analyst_csv(&app, &token, &format!("{base}?include_open=true"));
+    assert_eq!(cell(&all, "v1", "respondents"), "24");
+    assert_eq!(cell(&all, "v1", "mean_score"), "50.0000");
+    // The CLI says the same, and so do item figures.
+    let cli = stdout(&app.cli(&["export", "vision-scores", "--wave", "2026-midterm"]));
+    assert_eq!(cell(&cli, "v1", "respondents"), "12");
+    let cli_all = stdout(&app.cli(&[
+        "export",
+        "vision-scores",
+        "--wave",
+        "2026-midterm",
+        "--include-open",
+    ]));
+    assert_eq!(cell(&cli_all, "v1", "respondents"), "24");
+
+    // Every response is in the responses export, with its flag.
+    let rows = analyst_csv(&app, &token, "/analyst/waves/2026-midterm/responses.csv");
+    let mut lines = rows.trim_start_matches('\u{feff}').lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        &header[..4],
+        ["wave_id", "channel", "language", "in_sample"]
+    );
+    let flags: Vec<String> = lines
+        .map(|l| l.split(',').nth(3).unwrap().to_string())
+        .collect();
+    assert_eq!(flags.iter().filter(|f| *f == "true").count(), 12);
+    assert_eq!(flags.iter().filter(|f| *f == "false").count(), 12);
+
+    let bad = app
+        .agent
+        .get(format!("{}{base}?include_open=maybe", app.address))
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(bad.status().as_u16(), 400);
+}
+
+#[test]
+fn a_code_wave_without_open_answers_asks_for_the_code() {
+    let app = spawn_code_app(false);
+    let page = app.get("/surveys/2026-midterm?lang=en");
+    assert_eq!(page.status, 403);
+    assert!(
+        page.body.contains("answered with an access code"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/c?lang=en\""));
+    let mut fields = vec![("_key".to_string(), uuid::Uuid::new_v4().to_string())];
+    fields.extend(REQUIRED.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    assert_eq!(app.post_form("/surveys/2026-midterm", &fields).status, 403);
+    assert_eq!(app.response_count(), 0);
+}
+
+#[test]
+fn response_rates_equal_the_hand_count() {
+    use citizen_survey::db::responses::{Channel, Credential, Origin, store};
+    use citizen_survey::domain::{AccessCode, AnswerValue, Answers, Lang, SubmissionKey};
+    let app = spawn_code_app(true);
+    let codes = generate(&app, "2026-midterm", 10);
+    for code in &codes[..3] {
+        assert_eq!(answer_by_link(&app, code, &REQUIRED).status, 303);
+    }
+    for _ in 0..2 {
+        assert_eq!(app.submit("2026-midterm", &REQUIRED).status, 303);
+    }
+    // A paper questionnaire keyed in (the paper issue's entry path stores it like this).
+    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
+    let wave = defs.wave("2026-midterm").unwrap();
+    let plan = citizen_survey::db::scores::ScorePlan::new(wave, &defs.visions);
+    let paper_code = AccessCode::parse(&codes[3]).unwrap();
+    let answers = Answers {
+        key: SubmissionKey::generate(),
+        lang: Lang::Ja,
+        values: vec![("age_band".into(), AnswerValue::Choice("age_30_39".into()))],
+    };
+    let origin = Origin {
+        channel: Channel::Paper,
+        in_sample: true,
+        credential: Some(Credential::Code(&paper_code)),
+    };
+    store(&mut app.db(), &plan, origin, midterm_day(), &answers).unwrap();
+
+    let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
+    assert_eq!(
+        status.trim(),
+        "wave 2026-midterm: codes issued 10; answered 4 (40.0%): web 3 (30.0%), paper 1 (10.0%); open answers (not in the sample) 2"
+    );
+    // The code used on paper cannot be used on the web any more: first answer wins.
+    assert_eq!(app.get(&format!("/c/{}", canonical(&codes[3]))).status, 409);
+}
+
+#[test]
+fn letters_and_the_reminder_postcard_are_print_ready() {
+    let app = spawn_code_app(true);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("codes.csv");
+    stdout(&app.cli(&[
+        "codes",
+        "generate",
+        "--wave",
+        "2026-midterm",
+        "--count",
+        "3",
+        "--output",
+        csv.to_str().unwrap(),
+    ]));
+    let html = stdout(&app.cli(&[
+        "codes",
+        "sheet",
+        "--wave",
+        "2026-midterm",
+        "--codes",
+        csv.to_str().unwrap(),
+    ]));
+    assert_eq!(html.matches("<section class=\"letter\">").count(), 3);
+    assert!(html.contains("@page { size: A4;"));
+    assert!(html.contains("吹田市デジタル政策 市民アンケート 中間評価（令和8年度）"));
+    assert!(html.contains("2027年1月31日"));
+    assert!(html.contains("吹田市 デジタル政策課 電話 06-0000-0000"));
+    assert!(html.contains("Suita City, Digital Policy Division"));
+    assert!(html.contains("http://127.0.0.1:8080/c"));
+    let text = std::fs::read_to_string(&csv).unwrap();
+    for line in text.lines().skip(1) {
+        let code = line.split(',').next().unwrap();
+        assert!(
+            html.contains(&format!("<span class=\"code\">{code}</span>")),
+            "{code}"
+        );
+    }
+    assert_eq!(html.matches("<svg").count(), 3);
+
+    let postcard = stdout(&app.cli(&["codes", "postcard", "--wave", "2026-midterm"]));
+    assert!(postcard.contains("@page { size: 100mm 148mm;"));
+    assert!(postcard.contains("お礼とお願い"));
+    for line in text.lines().skip(1) {
+        assert!(!postcard.contains(line.split(',').next().unwrap()));
+    }
+    let _ = Path::new(&csv);
+}
+
+#[test]
+fn a_copy_of_the_database_pairs_no_code_with_a_response() {
+    let app = spawn_code_app(true);
+    let mut codes = generate(&app, "2026-midterm", 12);
+    // Answer in an order unrelated to the order of generation.
+    codes.reverse();
+    codes.swap(2, 9);
+    let hashes: Vec<String> = codes
+        .iter()
+        .map(|c| citizen_survey::domain::AccessCode::parse(c).unwrap().hash())
+        .collect();
+    for (i, code) in codes.iter().enumerate() {
+        let value = ((i % 5) + 1).to_string();
+        let answers: Vec<(&str, &str)> = REQUIRED
+            .iter()
+            .copied()
+            .chain([(V1[0], value.as_str())])
+            .collect();
+        assert_eq!(answer_by_link(&app, code, &answers).status, 303);
+    }
+    let mut conn = app.db();
+    // No column of a response refers to a code, and the code table has no time or order.
+    for table in ["responses", "answers", "response_scores", "submission_keys"] {
+        let cols = crate::helpers::columns(&mut conn, table);
+        assert!(
+            !cols
+                .iter()
+                .any(|c| c.contains("code") || c.contains("token") || c.contains("_at")),
+            "{table}: {cols:?}"
+        );
+    }
+    assert_eq!(
+        crate::helpers::columns(&mut conn, "access_codes"),
+        ["code_hash", "wave_id", "used"]
+    );
+    // No value crosses between the two sides: no code or hash in any response row.
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        v: String,
+    }
+    let response_side: Vec<String> = [
+        "SELECT id AS v FROM responses",
+        "SELECT value AS v FROM answers",
+        "SELECT response_id AS v FROM answers",
+        "SELECT key AS v FROM submission_keys",
+    ]
+    .iter()
+    .flat_map(|q| diesel::sql_query(*q).load::<Row>(&mut conn).unwrap())
+    .map(|r| r.v)
+    .collect();
+    for (code, hash) in codes.iter().zip(&hashes) {
+        assert!(
+            !response_side
+                .iter()
+                .any(|v| v.contains(&canonical(code)) || v.contains(hash.as_str()))
+        );
+    }
+    // The code rows, as stored (no ORDER BY: key order on SQLite), are in hash order:
+    // neither the order of generation nor that of use. PostgreSQL appends the new version
+    // of an updated row, so its physical order follows use until the table is reordered
+    // as the README says to do after a wave closes.
+    if let citizen_survey::db::DbConnection::Postgresql(_) = &conn {
+        use diesel::connection::SimpleConnection;
+        conn.batch_execute("CLUSTER access_codes USING access_codes_pkey")
+            .unwrap();
+    }
+    let physical: Vec<String> = diesel::sql_query("SELECT code_hash AS v FROM access_codes")
+        .load::<Row>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.v)
+        .collect();
+    let mut sorted = physical.clone();
+    sorted.sort();
+    assert_eq!(physical, sorted);
+    assert_eq!(used_codes(&app), 12);
+}

@@ -443,3 +443,63 @@ fn text_without_max_length() {
     let f = Fixture::valid().edit(MIDTERM, "max_length = 2000\n", "");
     f.assert_error(MIDTERM, "kind = \"text\"", "kind `text` needs `max_length`");
 }
+
+const CODE_WAVE_KEYS: &str = "closes = 2027-01-31\naccess = \"code\"\nopen_answers = true\ncontact.ja = \"吹田市 デジタル政策課\"\ncontact.en = \"Suita City, Digital Policy Division\"";
+
+#[test]
+fn a_postal_code_wave_with_open_answers_and_a_contact_line_passes() {
+    let f = Fixture::valid().edit(MIDTERM, "closes = 2027-01-31", CODE_WAVE_KEYS);
+    assert_ok(f.write().path());
+}
+
+#[test]
+fn unknown_access_names_the_allowed_ones() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "closes = 2027-01-31",
+        "closes = 2027-01-31\naccess = \"postal\"",
+    );
+    f.assert_error(
+        MIDTERM,
+        "access = \"postal\"",
+        "unknown access `postal` (expected open, invitation or code)",
+    );
+}
+
+#[test]
+fn open_answers_only_on_a_code_wave() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "closes = 2027-01-31",
+        "closes = 2027-01-31\nopen_answers = true",
+    );
+    f.assert_error(
+        MIDTERM,
+        "open_answers = true",
+        "`open_answers` applies only to `access = \"code\"`",
+    );
+}
+
+#[test]
+fn a_code_wave_needs_its_contact_line() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "closes = 2027-01-31",
+        "closes = 2027-01-31\naccess = \"code\"",
+    );
+    f.assert_error(
+        MIDTERM,
+        "access = \"code\"",
+        "a code wave needs `contact.ja` and `contact.en`",
+    );
+}
+
+#[test]
+fn a_contact_line_without_english() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "closes = 2027-01-31",
+        "closes = 2027-01-31\naccess = \"code\"\ncontact.ja = \"吹田市\"",
+    );
+    f.assert_error(MIDTERM, "contact.ja = \"吹田市\"", "contact");
+}

@@ -8,16 +8,29 @@ use diesel::prelude::*;
 use super::Conn;
 use super::schema::{answers, responses};
 
-/// `(day, channel, responses)` for the wave, by day then channel.
+/// `(day, channel, in the sample, responses)` for the wave, by day then channel.
 pub fn responses_by_day(
     conn: &mut Conn,
     wave_id: &str,
-) -> QueryResult<Vec<(NaiveDate, String, i64)>> {
+) -> QueryResult<Vec<(NaiveDate, String, bool, i64)>> {
     responses::table
         .filter(responses::wave_id.eq(wave_id))
-        .group_by((responses::submitted_on, responses::channel))
-        .select((responses::submitted_on, responses::channel, count_star()))
-        .order((responses::submitted_on, responses::channel))
+        .group_by((
+            responses::submitted_on,
+            responses::channel,
+            responses::in_sample,
+        ))
+        .select((
+            responses::submitted_on,
+            responses::channel,
+            responses::in_sample,
+            count_star(),
+        ))
+        .order((
+            responses::submitted_on,
+            responses::channel,
+            responses::in_sample,
+        ))
         .load(conn)
 }
 

@@ -19,7 +19,22 @@ pub struct DayRow {
     pub day: String,
     pub web: i64,
     pub paper: i64,
+    pub email: i64,
+    /// Open answers beside a postal sample (not in the sample).
+    pub open: i64,
     pub total: i64,
+}
+
+/// The 回収状況 of a postal (code) wave.
+pub struct RateRow {
+    pub issued: i64,
+    pub answered: i64,
+    pub answered_pct: String,
+    pub web: i64,
+    pub web_pct: String,
+    pub paper: i64,
+    pub paper_pct: String,
+    pub open: i64,
 }
 
 pub struct QuestionRow {
@@ -47,6 +62,8 @@ pub struct WavePanel {
     /// An invitation-only wave still taking answers: reminders can be queued.
     pub can_remind: bool,
     pub responses: i64,
+    /// Response rates, on code waves.
+    pub rates: Option<RateRow>,
     pub days: Vec<DayRow>,
     pub questions: Vec<QuestionRow>,
     pub visions: Vec<VisionRow>,
@@ -116,19 +133,39 @@ fn panel(
 ) -> Result<WavePanel, AppError> {
     let responses = db::responses::count(conn, &wave.id)?;
     let mut days: BTreeMap<chrono::NaiveDate, DayRow> = BTreeMap::new();
-    for (day, channel, n) in db::monitoring::responses_by_day(conn, &wave.id)? {
+    for (day, channel, in_sample, n) in db::monitoring::responses_by_day(conn, &wave.id)? {
         let row = days.entry(day).or_insert_with(|| DayRow {
             day: day.to_string(),
             web: 0,
             paper: 0,
+            email: 0,
+            open: 0,
             total: 0,
         });
-        match channel.as_str() {
-            "paper" => row.paper += n,
-            _ => row.web += n,
+        match (in_sample, crate::domain::Channel::parse(&channel)) {
+            (false, _) => row.open += n,
+            (true, Some(crate::domain::Channel::Paper)) => row.paper += n,
+            (true, Some(crate::domain::Channel::Email)) => row.email += n,
+            (true, _) => row.web += n,
         }
         row.total += n;
     }
+    let rates = if wave.access == crate::definitions::Access::Code {
+        let s = db::access_codes::status(conn, &wave.id)?;
+        let pct = |n: i64| s.rate(n).map_or("—".to_string(), |r| format!("{r:.1}%"));
+        Some(RateRow {
+            issued: s.issued,
+            answered: s.web + s.paper,
+            answered_pct: pct(s.web + s.paper),
+            web: s.web,
+            web_pct: pct(s.web),
+            paper: s.paper,
+            paper_pct: pct(s.paper),
+            open: s.open,
+        })
+    } else {
+        None
+    };
     let answered: HashMap<String, i64> = db::monitoring::answered_per_question(conn, &wave.id)?
         .into_iter()
         .collect();
@@ -194,6 +231,7 @@ fn panel(
         can_remind: wave.access == crate::definitions::Access::Invitation
             && status == WaveStatus::Open,
         responses,
+        rates,
         days: days.into_values().collect(),
         questions,
         visions: vision_rows(defs, &figures),

@@ -134,7 +134,10 @@ fn codes_generate_writes_the_printers_csv_with_qr_files_and_stores_only_hashes()
     for row in &rows {
         let code = row[0];
         assert_eq!(code.len(), 19, "{code}");
-        assert_eq!(row[1], format!("http://127.0.0.1:8080/c/{}", canonical(code)));
+        assert_eq!(
+            row[1],
+            format!("http://127.0.0.1:8080/c/{}", canonical(code))
+        );
         assert_eq!(row[2], format!("mailing-1-qr/{code}.svg"));
         let svg = std::fs::read_to_string(dir.path().join(row[2])).unwrap();
         assert!(svg.contains("<svg"), "{svg}");

@@ -4,6 +4,7 @@ mod answers;
 mod invitees;
 mod lang;
 pub mod password;
+pub mod text;
 mod token;
 
 pub use answers::{

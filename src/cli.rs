@@ -120,6 +120,9 @@ fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyho
         !name.is_empty() && name.chars().count() <= 100,
         "an analyst name must have 1 to 100 characters"
     );
+    if let Some(c) = crate::domain::text::forbidden_char(name) {
+        anyhow::bail!("the analyst name {}", crate::domain::text::forbidden_message(c));
+    }
     // Read (and check) the password before creating anything, so a bad one leaves no account.
     let password_hash = if with_password {
         Some(read_password_hash()?)

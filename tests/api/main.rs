@@ -6,6 +6,7 @@ mod deploy;
 mod exports;
 mod faults;
 mod helpers;
+mod hostile_input;
 mod instances;
 mod invitations;
 mod migrations;

@@ -63,7 +63,11 @@ fn open_database(settings: &Settings) -> anyhow::Result<crate::db::Pool> {
     eprintln!(
         "citizen-survey: database {}{}",
         shown_database(&settings.database_url),
-        if existed { "" } else { " (new: it did not exist and was created now)" }
+        if existed {
+            ""
+        } else {
+            " (new: it did not exist and was created now)"
+        }
     );
     Ok(pool)
 }
@@ -121,7 +125,10 @@ fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyho
         "an analyst name must have 1 to 100 characters"
     );
     if let Some(c) = crate::domain::text::forbidden_char(name) {
-        anyhow::bail!("the analyst name {}", crate::domain::text::forbidden_message(c));
+        anyhow::bail!(
+            "the analyst name {}",
+            crate::domain::text::forbidden_message(c)
+        );
     }
     // Read (and check) the password before creating anything, so a bad one leaves no account.
     let password_hash = if with_password {

@@ -164,7 +164,10 @@ impl ResponseError for AppError {
         // One line, never a backtrace; a 503's cause is logged once per interval by
         // `web::storage::record_unavailable`, which finds it in the response's extensions.
         if let ErrorKind::Internal(cause) = &self.kind {
-            let cause = format!("{cause:#}").split_whitespace().collect::<Vec<_>>().join(" ");
+            let cause = format!("{cause:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             tracing::error!(%cause, "request failed");
         }
         let mut response = HttpResponse::build(status);

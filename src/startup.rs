@@ -63,7 +63,9 @@ impl Application {
         let limits = &settings.limits;
         let server = HttpServer::new(move || {
             App::new()
-                .wrap(actix_web::middleware::from_fn(crate::web::storage::record_unavailable))
+                .wrap(actix_web::middleware::from_fn(
+                    crate::web::storage::record_unavailable,
+                ))
                 .wrap(actix_web::middleware::from_fn(http_rules::body_deadline))
                 .wrap(security_headers())
                 .app_data(web::Data::new(state.clone()))

@@ -30,7 +30,9 @@ impl LockoutPolicy {
         if beyond <= 0 {
             return None;
         }
-        let seconds = 1i64.checked_shl((beyond - 1).min(30) as u32).unwrap_or(i64::MAX);
+        let seconds = 1i64
+            .checked_shl((beyond - 1).min(30) as u32)
+            .unwrap_or(i64::MAX);
         Some(TimeDelta::seconds(seconds).min(self.max_delay))
     }
 }

@@ -256,7 +256,9 @@ mod tests {
 
     #[test]
     fn a_row_with_a_control_character_or_garbled_bytes_is_rejected_with_its_line() {
-        let report = parse_invitee_csv("email\na\0b@example.com\nok@example.com\nx\u{fffd}@example.com\n").unwrap();
+        let report =
+            parse_invitee_csv("email\na\0b@example.com\nok@example.com\nx\u{fffd}@example.com\n")
+                .unwrap();
         assert_eq!(report.valid_rows, 1);
         assert_eq!(
             report.rejected,

@@ -76,7 +76,9 @@ impl ClientLimiter {
             bucket.tokens -= 1.0;
             Ok(())
         } else {
-            Err(Duration::from_secs_f64(((1.0 - bucket.tokens) / per_second).ceil()))
+            Err(Duration::from_secs_f64(
+                ((1.0 - bucket.tokens) / per_second).ceil(),
+            ))
         }
     }
 }

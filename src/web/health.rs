@@ -17,9 +17,7 @@ pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppErro
     .await??;
     let storage = state.storage.clone();
     let not_writable = web::block(move || storage.not_writable()).await?;
-    let body = |status: &'static str, writable: bool| {
-        serde_json::json!({ "status": status, "database": backend, "writable": writable })
-    };
+    let body = |status: &'static str, writable: bool| serde_json::json!({ "status": status, "database": backend, "writable": writable });
     Ok(match not_writable {
         None => HttpResponse::Ok().json(body("ok", true)),
         Some(_) => HttpResponse::ServiceUnavailable()

@@ -15,7 +15,9 @@ use actix_web::error::PayloadError;
 use actix_web::http::{Method, header};
 use actix_web::middleware::Next;
 use actix_web::web::Bytes;
-use actix_web::{HttpMessage, HttpRequest, HttpResponse, Resource, ResponseError, Route, guard, web};
+use actix_web::{
+    HttpMessage, HttpRequest, HttpResponse, Resource, ResponseError, Route, guard, web,
+};
 use futures_util::Stream;
 
 use super::AppState;
@@ -146,8 +148,10 @@ pub async fn body_deadline(
     }
     let response = error_for(res.request(), ErrorKind::RequestTimeout).error_response();
     let mut res = res.into_response(response).map_into_right_body();
-    res.headers_mut()
-        .insert(header::CONNECTION, header::HeaderValue::from_static("close"));
+    res.headers_mut().insert(
+        header::CONNECTION,
+        header::HeaderValue::from_static("close"),
+    );
     Ok(res)
 }
 

@@ -2,8 +2,8 @@
 
 mod analyst;
 mod assets;
-pub mod client_limit;
 pub mod charts;
+pub mod client_limit;
 mod dashboard;
 mod health;
 pub mod http_rules;
@@ -63,9 +63,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(resource("/surveys/{wave}/thanks", GET).route(get().to(resident::thanks)))
         .service(resource("/s/{token}", GET).route(get().to(invitation::personal_link)))
-        .service(
-            resource("/s/{token}/opt-out", GET).route(get().to(invitation::opt_out_page)),
-        )
+        .service(resource("/s/{token}/opt-out", GET).route(get().to(invitation::opt_out_page)))
         .service(resource("/opt-out", POST).route(post_form().to(invitation::opt_out)))
         .service(
             resource("/analyst/waves/{wave}/{kind}.csv", GET).route(get().to(analyst::export_csv)),
@@ -93,8 +91,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/analyst/waves/{wave}/remind", POST).route(post_form().to(publish::remind)),
         )
         .service(
-            resource("/analyst/waves/{wave}/publish", POST)
-                .route(post_form().to(publish::publish)),
+            resource("/analyst/waves/{wave}/publish", POST).route(post_form().to(publish::publish)),
         )
         .service(resource("/results/{wave}", GET).route(get().to(results::results)));
 }

@@ -212,7 +212,9 @@ pub async fn submit(
             kind: ErrorKind::Unavailable(cause),
             ..
         }) => {
-            state.storage.failed(&format!("submission not stored: {cause:#}"));
+            state
+                .storage
+                .failed(&format!("submission not stored: {cause:#}"));
             let page = views::survey(
                 wave,
                 lang,

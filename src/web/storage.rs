@@ -93,9 +93,7 @@ impl StorageHealth {
             if let Ok(st) = rustix::fs::statvfs(&dir) {
                 let free = st.f_bavail.saturating_mul(st.f_frsize);
                 if free < MIN_FREE_BYTES {
-                    return Some(format!(
-                        "{free} bytes free on the database's filesystem"
-                    ));
+                    return Some(format!("{free} bytes free on the database's filesystem"));
                 }
             }
         }

@@ -13,7 +13,9 @@ use std::process::Command;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 
-use crate::helpers::{REQUIRED, ServerProcess, agent, hidden_value, postgres_server, with_database};
+use crate::helpers::{
+    REQUIRED, ServerProcess, agent, hidden_value, postgres_server, with_database,
+};
 
 struct SmallDisk {
     dir: tempfile::TempDir,
@@ -51,7 +53,10 @@ impl SmallDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(self.dir.path()).status();
+        let _ = Command::new("umount")
+            .arg("-l")
+            .arg(self.dir.path())
+            .status();
     }
 }
 
@@ -124,7 +129,11 @@ fn post_form(address: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    (r.status().as_u16(), retry, r.body_mut().read_to_string().unwrap())
+    (
+        r.status().as_u16(),
+        retry,
+        r.body_mut().read_to_string().unwrap(),
+    )
 }
 
 #[test]
@@ -177,7 +186,10 @@ fn a_full_disk_gets_the_503_page_with_answers_kept_and_healthz_says_not_writable
             break;
         }
     }
-    assert!(refused >= 20, "the disk never filled ({acknowledged} stored)");
+    assert!(
+        refused >= 20,
+        "the disk never filled ({acknowledged} stored)"
+    );
     let mut health = client.get(format!("{address}/healthz")).call().unwrap();
     assert_eq!(health.status().as_u16(), 503);
     let body = health.body_mut().read_to_string().unwrap();

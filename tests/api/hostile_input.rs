@@ -3,8 +3,8 @@
 //! can reach is their error page; HTTP methods and content types get their proper answers.
 
 use crate::helpers::{
-    Page, REQUIRED, TestApp, TestDatabase, invitation_definitions, midterm_day,
-    settings, spawn_app, spawn_app_with_settings,
+    Page, REQUIRED, TestApp, TestDatabase, invitation_definitions, midterm_day, settings,
+    spawn_app, spawn_app_with_settings,
 };
 use crate::workspace::{Browser, create_with_password};
 
@@ -53,8 +53,7 @@ fn assert_beside(page: &Page, question: &str, message: &str) {
 }
 
 #[test]
-fn a_nul_or_a_control_character_in_free_text_is_a_422_beside_the_question_and_nothing_is_stored()
-{
+fn a_nul_or_a_control_character_in_free_text_is_a_422_beside_the_question_and_nothing_is_stored() {
     let app = spawn_app();
     for value in ["a%00b", "red%1B%5B31m", "bell%07", "c1%C2%85"] {
         let body = form_body(&app, &format!("opinion_general={value}"));
@@ -182,7 +181,12 @@ fn head_works_on_every_get_route_and_other_methods_get_405_with_allow() {
             .call()
             .unwrap();
         assert_eq!(options.status().as_u16(), 204, "OPTIONS {path}");
-        assert!(options.headers()["allow"].to_str().unwrap().contains("HEAD"));
+        assert!(
+            options.headers()["allow"]
+                .to_str()
+                .unwrap()
+                .contains("HEAD")
+        );
         let mut put = app
             .agent
             .put(format!("{}{path}", app.address))
@@ -223,7 +227,11 @@ fn head_works_on_every_get_route_and_other_methods_get_405_with_allow() {
 fn a_form_post_that_is_not_a_form_gets_415_and_nothing_is_stored() {
     let app = spawn_app();
     let body = form_body(&app, "");
-    for content_type in ["text/plain", "application/json", "multipart/form-data; boundary=x"] {
+    for content_type in [
+        "text/plain",
+        "application/json",
+        "multipart/form-data; boundary=x",
+    ] {
         let page = post_raw(&app, "/surveys/2026-midterm", content_type, &body);
         assert_eq!(page.status, 415, "{content_type}");
         assert!(page.body.contains("cannot be read"), "{}", page.body);

@@ -6,6 +6,7 @@ mod deploy;
 mod exports;
 mod faults;
 mod full_disk;
+mod fuzz;
 mod helpers;
 mod hostile_input;
 mod instances;

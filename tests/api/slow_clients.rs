@@ -77,7 +77,10 @@ fn a_stalled_body_gets_408_and_stalled_headers_are_closed_while_health_keeps_ans
     }
     for s in silent.iter_mut() {
         let (_, took) = read_until_closed(s, Duration::from_secs(5));
-        assert!(took < Duration::from_secs(5), "closed after the header timeout");
+        assert!(
+            took < Duration::from_secs(5),
+            "closed after the header timeout"
+        );
     }
     assert_eq!(app.response_count(), 0);
     assert_eq!(app.get("/healthz").status, 200);
@@ -112,7 +115,11 @@ fn one_client_guessing_across_many_accounts_is_slowed_in_memory_only() {
     create_with_password(&app, "ishii", PASSWORD);
     let guesser = Browser::new(&app);
     let statuses: Vec<u16> = (0..7)
-        .map(|i| guesser.sign_in(&format!("name{i}"), "guess guess guess").status)
+        .map(|i| {
+            guesser
+                .sign_in(&format!("name{i}"), "guess guess guess")
+                .status
+        })
         .collect();
     assert_eq!(statuses, [401, 401, 401, 401, 401, 429, 429]);
     let page = guesser.sign_in("ishii", PASSWORD);

@@ -46,12 +46,45 @@ fn serve(settings: &Settings) -> anyhow::Result<()> {
         println!(
             "citizen-survey: serving http://{} (database {}, definitions {})",
             settings.bind,
-            settings.database_url.split('?').next().unwrap_or_default(),
+            shown_database(&settings.database_url),
             settings.definitions.display()
         );
         app.run_until_stopped().await?;
         Ok(())
     })
+}
+
+/// Opens the database and says on standard error which one (without its password; an
+/// SQLite path made absolute, and marked when the file did not exist before), so that a
+/// relative `DATABASE_URL` run from another folder cannot silently use a new, empty one.
+fn open_database(settings: &Settings) -> anyhow::Result<crate::db::Pool> {
+    let existed = match crate::db::DatabaseUrl::parse(&settings.database_url) {
+        Ok(crate::db::DatabaseUrl::Sqlite(path)) => path.exists(),
+        _ => true,
+    };
+    let pool = crate::db::connect(&settings.database_url)?;
+    eprintln!(
+        "citizen-survey: database {}{}",
+        shown_database(&settings.database_url),
+        if existed {
+            ""
+        } else {
+            " (new: it did not exist and was created now)"
+        }
+    );
+    Ok(pool)
+}
+
+/// The database as shown to the operator: never the password, an SQLite path absolute.
+fn shown_database(url: &str) -> String {
+    match crate::db::DatabaseUrl::parse(url) {
+        Ok(crate::db::DatabaseUrl::Sqlite(path)) => {
+            let absolute = std::path::absolute(&path).unwrap_or(path);
+            crate::db::DatabaseUrl::Sqlite(absolute).to_string()
+        }
+        Ok(other) => other.to_string(),
+        Err(_) => "(not a valid DATABASE_URL)".to_string(),
+    }
 }
 
 fn clock_for(settings: &Settings) -> clock::Clock {
@@ -94,13 +127,19 @@ fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyho
         !name.is_empty() && name.chars().count() <= 100,
         "an analyst name must have 1 to 100 characters"
     );
+    if let Some(c) = crate::domain::text::forbidden_char(name) {
+        anyhow::bail!(
+            "the analyst name {}",
+            crate::domain::text::forbidden_message(c)
+        );
+    }
     // Read (and check) the password before creating anything, so a bad one leaves no account.
     let password_hash = if with_password {
         Some(read_password_hash()?)
     } else {
         None
     };
-    let pool = crate::db::connect(&settings.database_url)?;
+    let pool = open_database(settings)?;
     let token = AnalystToken::generate();
     let created = crate::db::analysts::create(
         &mut *pool.get()?,
@@ -123,7 +162,7 @@ fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyho
 fn set_analyst_password(settings: &Settings, name: &str) -> anyhow::Result<()> {
     let name = name.trim();
     let hash = read_password_hash()?;
-    let pool = crate::db::connect(&settings.database_url)?;
+    let pool = open_database(settings)?;
     let found = crate::db::credentials::set_password(&mut *pool.get()?, name, &hash)?;
     anyhow::ensure!(found, "there is no analyst named `{name}`");
     eprintln!("Password set for `{name}`; any lockout is lifted.");
@@ -177,7 +216,7 @@ fn export(settings: &Settings, command: &ExportCommand) -> anyhow::Result<()> {
         &settings.definitions,
         settings.min_group_size,
     );
-    let pool = crate::db::connect(&settings.database_url)?;
+    let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     tracing::info!(analyst = "command line", %kind, wave = %wave.id, encoding = %options.encoding, "export");
     if let Err(e) = crate::db::audit::record(
@@ -245,7 +284,7 @@ fn invite(settings: &Settings, command: InviteCommand) -> anyhow::Result<()> {
         let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
         format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
     })?;
-    let pool = crate::db::connect(&settings.database_url)?;
+    let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     let today = clock_for(settings)();
     match command {
@@ -374,7 +413,7 @@ fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
                     path.display()
                 );
             }
-            let pool = crate::db::connect(&settings.database_url)?;
+            let pool = open_database(settings)?;
             let codes = postal::generate(&mut *pool.get()?, wave, count)?;
             match &output {
                 Some(path) => {
@@ -430,7 +469,7 @@ fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
             write_output(output.as_deref(), &postal::postcard(wave, base)?)?;
         }
         CodesCommand::Status { .. } => {
-            let pool = crate::db::connect(&settings.database_url)?;
+            let pool = open_database(settings)?;
             let s = crate::db::access_codes::status(&mut *pool.get()?, &wave.id)?;
             println!("{}", status_line(&wave.id, &s));
         }

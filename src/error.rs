@@ -27,6 +27,14 @@ pub enum ErrorKind {
     Conflict(String),
     #[error("the request body is too large")]
     PayloadTooLarge,
+    /// A method the path does not answer; carries the `Allow` header's value.
+    #[error("this method is not allowed here: use {0}")]
+    MethodNotAllowed(&'static str),
+    #[error("send the form as application/x-www-form-urlencoded")]
+    UnsupportedMediaType,
+    /// The request body did not arrive within `SURVEY_BODY_TIMEOUT_SECONDS`.
+    #[error("the request body did not arrive in time")]
+    RequestTimeout,
     #[error("the database is unavailable")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
@@ -76,7 +84,33 @@ impl From<ErrorKind> for AppError {
     }
 }
 
-/// A database that is busy, locked or out of reach is a 503 ("try again"), not a 500.
+/// What SQLite and PostgreSQL say when they cannot store for lack of room or a failing or
+/// read-only disk (SQLITE_FULL, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_READONLY; SQLSTATE
+/// 53100 disk_full, 53200 out_of_memory, 53300 too_many_connections, 58030 io_error, 25006
+/// read_only_sql_transaction, 57P01 admin_shutdown). diesel gives the message, not the code.
+const STORAGE_MESSAGES: [&str; 13] = [
+    "database or disk is full",
+    "disk I/O error",
+    "unable to open database file",
+    "attempt to write a readonly database",
+    "No space left on device",
+    "could not extend file",
+    "could not write",
+    "out of memory",
+    "too many clients",
+    "read-only transaction",
+    "terminating connection",
+    "the database system is",
+    "Disk quota exceeded",
+];
+
+/// Whether a database's message says it could not store for a reason that may pass.
+pub fn is_storage_failure(message: &str) -> bool {
+    STORAGE_MESSAGES.iter().any(|m| message.contains(m))
+}
+
+/// A database that is busy, locked, out of reach or out of room is a 503 ("try again"),
+/// not a 500.
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
@@ -84,7 +118,7 @@ impl From<diesel::result::Error> for AppError {
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
             Error::DatabaseError(_, info) => {
                 let m = info.message();
-                m.contains("locked") || m.contains("busy")
+                m.contains("locked") || m.contains("busy") || is_storage_failure(m)
             }
             _ => false,
         };
@@ -117,6 +151,9 @@ impl ResponseError for AppError {
             ErrorKind::Forbidden(_) => StatusCode::FORBIDDEN,
             ErrorKind::Conflict(_) => StatusCode::CONFLICT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorKind::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -124,21 +161,26 @@ impl ResponseError for AppError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        match &self.kind {
-            ErrorKind::Internal(cause) => tracing::error!(error = ?cause, "request failed"),
-            ErrorKind::Unavailable(cause) => {
-                tracing::warn!(error = %cause, "database unavailable")
-            }
-            _ => {}
+        // One line, never a backtrace; a 503's cause is logged once per interval by
+        // `web::storage::record_unavailable`, which finds it in the response's extensions.
+        if let ErrorKind::Internal(cause) = &self.kind {
+            let cause = format!("{cause:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            tracing::error!(%cause, "request failed");
         }
         let mut response = HttpResponse::build(status);
         if matches!(self.kind, ErrorKind::Unauthorized) {
             response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
+        if let ErrorKind::MethodNotAllowed(allow) = self.kind {
+            response.insert_header((header::ALLOW, HeaderValue::from_static(allow)));
+        }
         if matches!(self.kind, ErrorKind::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
-        match self.audience {
+        let mut response = match self.audience {
             Audience::Resident(lang) => response
                 .content_type("text/html; charset=utf-8")
                 .body(views::error_page(lang, &self.kind)),
@@ -149,7 +191,13 @@ impl ResponseError for AppError {
                 };
                 response.json(serde_json_message(&message))
             }
+        };
+        if let ErrorKind::Unavailable(cause) = &self.kind {
+            response
+                .extensions_mut()
+                .insert(crate::web::storage::UnavailableCause(format!("{cause:#}")));
         }
+        response
     }
 }
 

@@ -123,6 +123,60 @@ pub struct Settings {
 
     #[command(flatten)]
     pub analyst: AnalystSettings,
+
+    #[command(flatten)]
+    pub limits: LimitSettings,
+}
+
+/// How long a client may take, and how many may be connected: so that slow or stalled
+/// clients cannot hold the service (see README, "Hardening").
+#[derive(Debug, Clone, Args)]
+pub struct LimitSettings {
+    /// Seconds a client has to send a request's headers (after connecting, or between
+    /// requests on a kept-alive connection); slower connections are closed.
+    #[arg(
+        long,
+        env = "SURVEY_HEADER_TIMEOUT_SECONDS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout_seconds: u64,
+
+    /// Seconds a client has to send a request's whole body; slower gets a 408 page.
+    #[arg(
+        long,
+        env = "SURVEY_BODY_TIMEOUT_SECONDS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub body_timeout_seconds: u64,
+
+    /// Open connections at most (over all worker threads); more wait until one closes.
+    #[arg(
+        long,
+        env = "SURVEY_MAX_CONNECTIONS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub max_connections: usize,
+
+    /// Take the client's address from the last entry of `X-Forwarded-For` (set it only
+    /// behind a reverse proxy that appends it, as the docker compose one does). Used only
+    /// for the in-memory per-client sign-in limit.
+    #[arg(long, env = "SURVEY_TRUST_PROXY", global = true)]
+    pub trust_proxy: bool,
+}
+
+/// The same values as the flags' defaults.
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            header_timeout_seconds: 10,
+            body_timeout_seconds: 30,
+            max_connections: 1000,
+            trust_proxy: false,
+        }
+    }
 }
 
 /// The analyst workspace: browser sessions and the sign-in lockout.
@@ -137,7 +191,8 @@ pub struct AnalystSettings {
     )]
     pub session_minutes: u32,
 
-    /// Failed sign-ins in a row that lock an analyst's account.
+    /// Failed sign-ins in a row before each further attempt on the account must wait
+    /// (1 s, then doubling).
     #[arg(
         long,
         env = "SURVEY_LOCKOUT_FAILURES",
@@ -146,14 +201,23 @@ pub struct AnalystSettings {
     )]
     pub lockout_failures: u32,
 
-    /// Seconds a locked account stays locked.
+    /// The longest wait between attempts on an account that keeps failing.
     #[arg(
         long,
-        env = "SURVEY_LOCKOUT_SECONDS",
-        default_value_t = 900,
+        env = "SURVEY_LOCKOUT_MAX_DELAY_SECONDS",
+        default_value_t = 60,
         global = true
     )]
-    pub lockout_seconds: u32,
+    pub lockout_max_delay_seconds: u32,
+
+    /// Sign-in attempts per minute from one client (any account), counted in memory only.
+    #[arg(
+        long,
+        env = "SURVEY_SIGN_IN_PER_CLIENT_PER_MINUTE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub sign_in_per_client_per_minute: u32,
 }
 
 /// The same values as the flags' defaults.
@@ -162,7 +226,8 @@ impl Default for AnalystSettings {
         AnalystSettings {
             session_minutes: 480,
             lockout_failures: 5,
-            lockout_seconds: 900,
+            lockout_max_delay_seconds: 60,
+            sign_in_per_client_per_minute: 10,
         }
     }
 }

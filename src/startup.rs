@@ -2,6 +2,7 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
@@ -10,7 +11,7 @@ use anyhow::Context;
 use crate::clock::Clock;
 use crate::definitions;
 use crate::settings::Settings;
-use crate::web::{AppState, not_found, routes, security_headers};
+use crate::web::{AppState, http_rules, not_found, routes, security_headers};
 
 /// A configured server bound to its port, not yet running.
 pub struct Application {
@@ -52,19 +53,34 @@ impl Application {
             clock,
             min_group_size: settings.min_group_size,
             max_body_bytes: settings.max_body_bytes,
+            body_timeout: Duration::from_secs(settings.limits.body_timeout_seconds.max(1)),
             reminder_days: settings.reminder_days,
             workspace: crate::web::session::Workspace::from_settings(settings),
+            storage: crate::web::storage::StorageHealth::new(&settings.database_url),
             code_guesses: Arc::new(crate::web::throttle::Throttle::new(
                 crate::web::throttle::Limits::ACCESS_CODES,
             )),
         };
+        // actix's limits are per worker thread; SURVEY_MAX_CONNECTIONS is for the process.
+        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let limits = &settings.limits;
         let server = HttpServer::new(move || {
             App::new()
+                .wrap(actix_web::middleware::from_fn(
+                    crate::web::storage::record_unavailable,
+                ))
+                .wrap(actix_web::middleware::from_fn(http_rules::body_deadline))
                 .wrap(security_headers())
                 .app_data(web::Data::new(state.clone()))
                 .configure(routes)
                 .default_service(web::to(not_found))
         })
+        .workers(workers)
+        // Headers must arrive in time; so must the next request on a kept-alive connection.
+        .client_request_timeout(Duration::from_secs(limits.header_timeout_seconds.max(1)))
+        .keep_alive(Duration::from_secs(limits.header_timeout_seconds.max(1)))
+        .client_disconnect_timeout(Duration::from_secs(2))
+        .max_connections(limits.max_connections.div_ceil(workers).max(1))
         .listen(listener)?
         .run();
         tracing::info!(port, definitions = %settings.definitions.display(), "citizen-survey listening");

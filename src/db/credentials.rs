@@ -1,5 +1,5 @@
-//! Analysts' passwords (Argon2id PHC strings) and the per-account lockout after repeated
-//! failed sign-ins. The lockout lives in the database so that it holds across instances.
+//! Analysts' passwords (Argon2id PHC strings) and the per-account growing wait after
+//! repeated failed sign-ins. The wait lives in the database so that it holds across instances.
 
 use chrono::{NaiveDateTime, TimeDelta};
 use diesel::prelude::*;
@@ -7,32 +7,33 @@ use diesel::prelude::*;
 use super::Conn;
 use super::schema::{analyst_passwords, analysts};
 
-/// How many failures lock an account, and for how long.
+/// How many failures in a row are free, and the longest wait they can grow to. After
+/// `free_failures` failures each further attempt must wait 1 s, then 2 s, 4 s, … up to
+/// `max_delay`: guessing stays slow, but someone who knows a name can no longer lock its
+/// owner out for long (the owner waits at most `max_delay`, never a fixed 15 minutes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutPolicy {
-    pub max_failures: u32,
-    pub duration: TimeDelta,
+    pub free_failures: u32,
+    pub max_delay: TimeDelta,
 }
 
 impl LockoutPolicy {
-    /// Whether an account locked until `locked_until` is still locked at `now`.
+    /// Whether an account that accepts its next attempt at `locked_until` must still wait
+    /// at `now`.
     pub fn is_locked(locked_until: Option<NaiveDateTime>, now: NaiveDateTime) -> bool {
         locked_until.is_some_and(|until| now < until)
     }
 
-    /// After one more failure, counted from `failures_before`: the new failure count and,
-    /// when the limit is reached, the time the lock lifts (the count then starts again).
-    pub fn after_failure(
-        &self,
-        failures_before: i32,
-        now: NaiveDateTime,
-    ) -> (i32, Option<NaiveDateTime>) {
-        let failures = failures_before.max(0).saturating_add(1);
-        if failures >= self.max_failures.max(1) as i32 {
-            (0, Some(now + self.duration))
-        } else {
-            (failures, None)
+    /// The wait before the next attempt after `failures` failures in a row, if any.
+    pub fn delay_after(&self, failures: i32) -> Option<TimeDelta> {
+        let beyond = i64::from(failures) - i64::from(self.free_failures) + 1;
+        if beyond <= 0 {
+            return None;
         }
+        let seconds = 1i64
+            .checked_shl((beyond - 1).min(30) as u32)
+            .unwrap_or(i64::MAX);
+        Some(TimeDelta::seconds(seconds).min(self.max_delay))
     }
 }
 
@@ -88,8 +89,9 @@ pub fn set_password(conn: &mut Conn, name: &str, password_hash: &str) -> QueryRe
     })
 }
 
-/// Counts one failed sign-in; returns the time the account is locked until, if this
-/// failure locked it. The increment is one UPDATE, so instances do not lose each other's.
+/// Counts one failed sign-in; returns the time the next attempt is accepted from, if the
+/// count has passed the free failures. The increment is one UPDATE, so instances do not
+/// lose each other's.
 pub fn record_failure(
     conn: &mut Conn,
     analyst_id: &str,
@@ -102,16 +104,13 @@ pub fn record_failure(
             .set(analyst_passwords::failed_attempts.eq(analyst_passwords::failed_attempts + 1))
             .execute(conn)?;
         let failures: i32 = row.select(analyst_passwords::failed_attempts).first(conn)?;
-        let (_, locked) = policy.after_failure(failures - 1, now);
-        if let Some(until) = locked {
+        let until = policy.delay_after(failures).map(|d| now + d);
+        if until.is_some() {
             diesel::update(row)
-                .set((
-                    analyst_passwords::failed_attempts.eq(0),
-                    analyst_passwords::locked_until.eq(Some(until)),
-                ))
+                .set(analyst_passwords::locked_until.eq(until))
                 .execute(conn)?;
         }
-        Ok(locked)
+        Ok(until)
     })
 }
 
@@ -139,31 +138,45 @@ mod tests {
     }
 
     #[test]
-    fn the_fifth_failure_locks_for_the_duration_then_it_lifts() {
+    fn after_the_free_failures_the_wait_doubles_up_to_the_cap() {
         let policy = LockoutPolicy {
-            max_failures: 5,
-            duration: TimeDelta::minutes(15),
+            free_failures: 5,
+            max_delay: TimeDelta::seconds(60),
         };
-        let mut failures = 0;
-        for _ in 0..4 {
-            let (n, locked) = policy.after_failure(failures, at(9, 0));
-            assert_eq!(locked, None);
-            failures = n;
-        }
-        assert_eq!(failures, 4);
-        let (n, locked) = policy.after_failure(failures, at(9, 0));
-        assert_eq!((n, locked), (0, Some(at(9, 15))));
-        assert!(LockoutPolicy::is_locked(locked, at(9, 14)));
-        assert!(!LockoutPolicy::is_locked(locked, at(9, 15)));
+        let waits: Vec<Option<i64>> = (1..=13)
+            .map(|n| policy.delay_after(n).map(|d| d.num_seconds()))
+            .collect();
+        assert_eq!(
+            waits,
+            [
+                None,
+                None,
+                None,
+                None,
+                Some(1),
+                Some(2),
+                Some(4),
+                Some(8),
+                Some(16),
+                Some(32),
+                Some(60),
+                Some(60),
+                Some(60)
+            ]
+        );
+        assert_eq!(policy.delay_after(i32::MAX), Some(TimeDelta::seconds(60)));
+        let until = Some(at(9, 0) + TimeDelta::seconds(1));
+        assert!(LockoutPolicy::is_locked(until, at(9, 0)));
+        assert!(!LockoutPolicy::is_locked(until, at(9, 1)));
         assert!(!LockoutPolicy::is_locked(None, at(9, 0)));
     }
 
     #[test]
-    fn a_limit_of_zero_still_means_one_failure() {
+    fn no_free_failures_means_a_wait_after_the_first() {
         let policy = LockoutPolicy {
-            max_failures: 0,
-            duration: TimeDelta::seconds(1),
+            free_failures: 0,
+            max_delay: TimeDelta::seconds(1),
         };
-        assert!(policy.after_failure(0, at(9, 0)).1.is_some());
+        assert_eq!(policy.delay_after(1), Some(TimeDelta::seconds(1)));
     }
 }

@@ -113,6 +113,12 @@ pub enum FieldProblem {
     UnknownField(String),
     /// The one-time key is missing or malformed (a stale or tampered form).
     MissingKey,
+    /// Free text holding a character that cannot be stored: a control character other
+    /// than tab and line breaks (NUL among them), or bytes that were not UTF-8.
+    ForbiddenCharacter {
+        /// True when the bytes were not UTF-8 (decoded as U+FFFD).
+        not_utf8: bool,
+    },
 }
 
 /// A problem with one question (`question_id`), or with the form as a whole (`None`).
@@ -251,6 +257,11 @@ fn parse_answer(kind: &QuestionKind, given: &[&str]) -> Result<AnswerValue, Fiel
         }
         QuestionKind::Text { max_length } => {
             let text = single()?.replace("\r\n", "\n").replace('\r', "\n");
+            if let Some(c) = super::text::forbidden_char(&text) {
+                return Err(FieldProblem::ForbiddenCharacter {
+                    not_utf8: c == '\u{fffd}',
+                });
+            }
             if text.validate_length(None, Some(*max_length as u64), None) {
                 Ok(AnswerValue::Text(text))
             } else {
@@ -492,6 +503,29 @@ mod tests {
         assert_eq!(
             problems(&[("s1", "1"), ("hack", "x")]),
             vec![(None, FieldProblem::UnknownField("hack".into()))]
+        );
+    }
+
+    #[test]
+    fn control_characters_and_garbled_bytes_in_free_text_are_named() {
+        assert_eq!(
+            problems(&[("s1", "1"), ("note", "a\0b")]),
+            vec![(
+                Some("note".into()),
+                FieldProblem::ForbiddenCharacter { not_utf8: false }
+            )]
+        );
+        assert_eq!(
+            problems(&[("s1", "1"), ("note", "caf\u{fffd}")]),
+            vec![(
+                Some("note".into()),
+                FieldProblem::ForbiddenCharacter { not_utf8: true }
+            )]
+        );
+        // A NUL in a choice is simply not one of the options.
+        assert_eq!(
+            problems(&[("s1", "1\0")]),
+            vec![(Some("s1".into()), FieldProblem::NotAnOption)]
         );
     }
 

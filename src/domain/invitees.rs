@@ -125,6 +125,15 @@ pub fn parse_invitee_csv(text: &str) -> Result<InviteeReport, String> {
         if record.iter().all(|f| f.is_empty()) {
             continue;
         }
+        // A NUL would fail on PostgreSQL and not on SQLite; other controls and garbled
+        // bytes are never part of an address or a language code.
+        if let Some(c) = record.iter().find_map(super::text::forbidden_char) {
+            report.rejected.push(RejectedRow {
+                line,
+                reason: format!("the row {}", super::text::forbidden_message(c)),
+            });
+            continue;
+        }
         let raw_email = record.get(email_col).unwrap_or("");
         let Some(email) = Email::parse(raw_email) else {
             let reason = if raw_email.is_empty() {
@@ -242,6 +251,27 @@ mod tests {
                 line: 5,
                 same_as_line: 2
             }]
+        );
+    }
+
+    #[test]
+    fn a_row_with_a_control_character_or_garbled_bytes_is_rejected_with_its_line() {
+        let report =
+            parse_invitee_csv("email\na\0b@example.com\nok@example.com\nx\u{fffd}@example.com\n")
+                .unwrap();
+        assert_eq!(report.valid_rows, 1);
+        assert_eq!(
+            report.rejected,
+            vec![
+                RejectedRow {
+                    line: 2,
+                    reason: "the row contains the control character U+0000 (only tab and line breaks are allowed)".into()
+                },
+                RejectedRow {
+                    line: 4,
+                    reason: "the row contains bytes that are not valid UTF-8 (save the file as UTF-8)".into()
+                },
+            ]
         );
     }
 

@@ -6,6 +6,7 @@ mod channel;
 mod invitees;
 mod lang;
 pub mod password;
+pub mod text;
 mod token;
 
 pub use access_code::{AccessCode, CodeProblem};

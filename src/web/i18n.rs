@@ -40,6 +40,12 @@ pub struct Strings {
     pub unavailable_body: &'static str,
     pub internal_title: &'static str,
     pub internal_body: &'static str,
+    /// A request the service cannot read (bad address, method or form encoding).
+    pub bad_request_title: &'static str,
+    pub bad_request_body: &'static str,
+    /// A body that took too long to arrive (408).
+    pub timeout_title: &'static str,
+    pub timeout_body: &'static str,
     pub invitation_only_title: &'static str,
     pub invitation_only_body: &'static str,
     pub invalid_link_title: &'static str,
@@ -110,6 +116,10 @@ static JA: Strings = Strings {
     unavailable_body: "回答はまだ保存されていません。入力内容はこの画面に残っていますので、少し時間をおいてから、もう一度送信してください。",
     internal_title: "エラーが発生しました",
     internal_body: "申し訳ありません。回答は保存されていません。時間をおいてからもう一度お試しください。",
+    bad_request_title: "このアドレスまたは送信内容は読み取れません",
+    bad_request_body: "何も保存されていません。アドレスに誤りがないか確認するか、トップページから開き直してください。",
+    timeout_title: "送信に時間がかかりすぎました",
+    timeout_body: "回答は保存されていません。ブラウザの「戻る」で回答画面に戻り、通信状態のよいところで、もう一度送信してください。",
     invitation_only_title: "このアンケートは招待制です",
     invitation_only_body: "メールでお送りした、あなた専用のリンクから回答してください。",
     invalid_link_title: "このリンクは使えません",
@@ -180,6 +190,10 @@ static EN: Strings = Strings {
     unavailable_body: "Your answers have not been stored yet. They are still on this page: please wait a moment and submit again.",
     internal_title: "Something went wrong",
     internal_body: "Sorry, your answers were not stored. Please try again later.",
+    bad_request_title: "This address or request cannot be read",
+    bad_request_body: "Nothing was stored. Check the address, or open the page again from the start page.",
+    timeout_title: "Sending took too long",
+    timeout_body: "Your answers were not stored. Use your browser's Back button to return to the form and submit again where the connection is better.",
     invitation_only_title: "This survey is by invitation only",
     invitation_only_body: "Please answer through the personal link in the e-mail you received.",
     invalid_link_title: "This link cannot be used",
@@ -323,6 +337,18 @@ pub fn problem(lang: Lang, problem: &FieldProblem) -> String {
         }
         (Lang::Ja, FieldProblem::MissingKey) => {
             "フォームの有効期限が切れていました。回答はそのまま残っていますので、確認してもう一度送信してください。".into()
+        }
+        (Lang::Ja, FieldProblem::ForbiddenCharacter { not_utf8: false }) => {
+            "使えない制御文字（NUL など）が含まれています。その文字を削除してから、もう一度送信してください。改行とタブは使えます。".into()
+        }
+        (Lang::En, FieldProblem::ForbiddenCharacter { not_utf8: false }) => {
+            "This answer contains a control character (such as NUL) that cannot be stored. Remove it and submit again; line breaks and tabs are fine.".into()
+        }
+        (Lang::Ja, FieldProblem::ForbiddenCharacter { not_utf8: true }) => {
+            "文字化けした文字（�）が含まれています。その部分を入力し直してから、もう一度送信してください。".into()
+        }
+        (Lang::En, FieldProblem::ForbiddenCharacter { not_utf8: true }) => {
+            "This answer contains garbled characters (�), for example text that was not sent as UTF-8. Type that part again and submit again.".into()
         }
         (Lang::En, FieldProblem::MissingKey) => {
             "The form had expired. Your answers are kept below: check them and submit again.".into()

@@ -3,15 +3,18 @@
 mod analyst;
 mod assets;
 pub mod charts;
+pub mod client_limit;
 mod code;
 mod dashboard;
 mod health;
+pub mod http_rules;
 pub mod i18n;
 mod invitation;
 mod publish;
 mod resident;
 mod results;
 pub mod session;
+pub mod storage;
 pub mod throttle;
 pub mod views;
 
@@ -33,59 +36,74 @@ pub struct AppState {
     pub clock: Clock,
     pub min_group_size: u64,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive (`SURVEY_BODY_TIMEOUT_SECONDS`).
+    pub body_timeout: std::time::Duration,
     pub reminder_days: u32,
     /// Population and suppression settings of the CSV exports.
     pub exports: Arc<crate::export::ExportContext>,
     /// Analyst sessions and sign-in lockout.
     pub workspace: session::Workspace,
+    /// Whether the database can store: for `/healthz` and the once-per-interval log line.
+    pub storage: storage::StorageHealth,
     /// Failed access-code lookups, in memory only.
     pub code_guesses: Arc<throttle::Throttle>,
 }
 
+/// Every path with the methods it answers: GET routes answer HEAD too, a form POST wants
+/// a form (else 415), any other method gets 405 with `Allow` (see `http_rules`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(resident::index))
-        .route("/healthz", web::get().to(health::healthz))
-        .route("/static/style.css", web::get().to(assets::stylesheet))
-        .route("/surveys/{wave}", web::get().to(resident::form))
-        .route("/surveys/{wave}", web::post().to(resident::submit))
-        .route("/surveys/{wave}/thanks", web::get().to(resident::thanks))
-        .route("/s/{token}", web::get().to(invitation::personal_link))
-        .route("/c", web::get().to(code::entry))
-        .route("/c", web::post().to(code::enter))
-        .route("/c/{code}", web::get().to(code::link))
-        .route(
-            "/s/{token}/opt-out",
-            web::get().to(invitation::opt_out_page),
-        )
-        .route("/opt-out", web::post().to(invitation::opt_out))
-        .route(
-            "/analyst/waves/{wave}/{kind}.csv",
-            web::get().to(analyst::export_csv),
-        )
+    use http_rules::{get, post_form, resource};
+    const GET: &str = "GET, HEAD";
+    const GET_POST: &str = "GET, HEAD, POST";
+    const POST: &str = "POST";
+    http_rules::extractor_errors(cfg);
+    cfg.service(resource("/", GET).route(get().to(resident::index)))
+        .service(resource("/healthz", GET).route(get().to(health::healthz)))
+        .service(resource("/static/style.css", GET).route(get().to(assets::stylesheet)))
         .service(
-            web::resource("/analyst/waves/{wave}/invitations")
+            resource("/surveys/{wave}", GET_POST)
+                .route(get().to(resident::form))
+                .route(post_form().to(resident::submit)),
+        )
+        .service(resource("/surveys/{wave}/thanks", GET).route(get().to(resident::thanks)))
+        .service(resource("/s/{token}", GET).route(get().to(invitation::personal_link)))
+        .service(
+            resource("/c", GET_POST)
+                .route(get().to(code::entry))
+                .route(post_form().to(code::enter)),
+        )
+        .service(resource("/c/{code}", GET).route(get().to(code::link)))
+        .service(resource("/s/{token}/opt-out", GET).route(get().to(invitation::opt_out_page)))
+        .service(resource("/opt-out", POST).route(post_form().to(invitation::opt_out)))
+        .service(
+            resource("/analyst/waves/{wave}/{kind}.csv", GET).route(get().to(analyst::export_csv)),
+        )
+        // The CSV upload is not a form: any Content-Type (scripts send text/csv or none).
+        .service(
+            resource("/analyst/waves/{wave}/invitations", GET_POST)
                 .app_data(web::PayloadConfig::new(8 * 1024 * 1024))
-                .route(web::get().to(analyst::invitation_status))
+                .route(get().to(analyst::invitation_status))
                 .route(web::post().to(analyst::import_invitations)),
         )
-        .route(
-            "/analyst/waves/{wave}/reminders",
-            web::post().to(analyst::send_reminders),
+        .service(
+            resource("/analyst/waves/{wave}/reminders", POST)
+                .route(web::post().to(analyst::send_reminders)),
         )
         // The analyst workspace (sign-in, dashboard, publication) and the public results.
-        .route("/analyst", web::get().to(dashboard::dashboard))
-        .route("/analyst/sign-in", web::get().to(session::sign_in_form))
-        .route("/analyst/sign-in", web::post().to(session::sign_in))
-        .route("/analyst/sign-out", web::post().to(session::sign_out))
-        .route(
-            "/analyst/waves/{wave}/remind",
-            web::post().to(publish::remind),
+        .service(resource("/analyst", GET).route(get().to(dashboard::dashboard)))
+        .service(
+            resource("/analyst/sign-in", GET_POST)
+                .route(get().to(session::sign_in_form))
+                .route(post_form().to(session::sign_in)),
         )
-        .route(
-            "/analyst/waves/{wave}/publish",
-            web::post().to(publish::publish),
+        .service(resource("/analyst/sign-out", POST).route(post_form().to(session::sign_out)))
+        .service(
+            resource("/analyst/waves/{wave}/remind", POST).route(post_form().to(publish::remind)),
         )
-        .route("/results/{wave}", web::get().to(results::results));
+        .service(
+            resource("/analyst/waves/{wave}/publish", POST).route(post_form().to(publish::publish)),
+        )
+        .service(resource("/results/{wave}", GET).route(get().to(results::results)));
 }
 
 /// The Content-Security-Policy of every page: our own stylesheet, no script at all.

@@ -270,7 +270,9 @@ pub async fn submit(
             kind: ErrorKind::Unavailable(cause),
             ..
         }) => {
-            tracing::warn!(error = %cause, "submission not stored: database unavailable");
+            state
+                .storage
+                .failed(&format!("submission not stored: {cause:#}"));
             let page = views::survey(
                 wave,
                 lang,

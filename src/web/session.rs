@@ -3,9 +3,11 @@
 //! The cookie holds 256 random bits and is only ever stored as a SHA-256 hash; it is
 //! `HttpOnly`, `SameSite=Strict`, limited to `/analyst` (residents' pages never see it) and
 //! `Secure` when `PUBLIC_BASE_URL` is https. Every analyst form carries the session's
-//! synchronizer token, checked on every POST. Repeated failures lock the account in the
-//! database, so the lock holds across instances; an unknown name and a wrong password get
-//! the same message, and take the same time.
+//! synchronizer token, checked on every POST. Repeated failures make each further attempt
+//! on the account wait longer (recorded in the database, so it holds across instances, and
+//! capped, so that knowing a name does not lock its owner out); each client has its own
+//! limit in memory. An unknown name and a wrong password get the same message, and take the
+//! same time.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -32,6 +34,10 @@ pub struct Workspace {
     pub lockout: LockoutPolicy,
     /// `Secure` cookies: true when `PUBLIC_BASE_URL` is https.
     pub secure_cookies: bool,
+    /// Sign-in attempts per client, in memory only.
+    pub clients: super::client_limit::ClientLimiter,
+    /// Whether the client's address comes from `X-Forwarded-For` (`SURVEY_TRUST_PROXY`).
+    pub trust_proxy: bool,
 }
 
 impl Workspace {
@@ -39,10 +45,14 @@ impl Workspace {
         Workspace {
             session_ttl: TimeDelta::minutes(i64::from(s.analyst.session_minutes.max(1))),
             lockout: LockoutPolicy {
-                max_failures: s.analyst.lockout_failures.max(1),
-                duration: TimeDelta::seconds(i64::from(s.analyst.lockout_seconds)),
+                free_failures: s.analyst.lockout_failures,
+                max_delay: TimeDelta::seconds(i64::from(s.analyst.lockout_max_delay_seconds)),
             },
             secure_cookies: s.public_base_url.starts_with("https://"),
+            clients: super::client_limit::ClientLimiter::new(
+                s.analyst.sign_in_per_client_per_minute,
+            ),
+            trust_proxy: s.limits.trust_proxy,
         }
     }
 }
@@ -181,25 +191,43 @@ pub fn to_sign_in() -> HttpResponse {
 struct SignInPage<'a> {
     csrf: &'a str,
     name: &'a str,
-    error: bool,
+    /// Wrong name or password, or the account's wait is not over (one message for all).
+    refused: bool,
+    forbidden_character: bool,
+    /// Seconds to wait when this client made too many attempts.
+    too_many: Option<u64>,
     failures: u32,
-    minutes: i64,
+    max_delay: i64,
+}
+
+/// Why the sign-in page is shown again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SignInError {
+    None,
+    Refused,
+    ForbiddenCharacter,
+    TooMany { wait_seconds: u64 },
 }
 
 fn sign_in_page(
     state: &AppState,
     status: actix_web::http::StatusCode,
     name: &str,
-    error: bool,
+    error: SignInError,
 ) -> HttpResponse {
     let ws = &state.workspace;
     let token = random_hex();
     let body = SignInPage {
         csrf: &token,
         name,
-        error,
-        failures: ws.lockout.max_failures,
-        minutes: (ws.lockout.duration.num_seconds() + 59) / 60,
+        refused: error == SignInError::Refused,
+        forbidden_character: error == SignInError::ForbiddenCharacter,
+        too_many: match error {
+            SignInError::TooMany { wait_seconds } => Some(wait_seconds),
+            _ => None,
+        },
+        failures: ws.lockout.free_failures,
+        max_delay: ws.lockout.max_delay.num_seconds(),
     }
     .render()
     .unwrap_or_default();
@@ -227,7 +255,7 @@ pub async fn sign_in_form(
         &state,
         actix_web::http::StatusCode::OK,
         "",
-        false,
+        SignInError::None,
     ))
 }
 
@@ -252,12 +280,47 @@ pub async fn sign_in(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
+    // Every attempt counts against the client, whichever account it names, so guessing
+    // spread over many accounts is slowed too.
+    if let Some(client) = super::client_limit::client_address(&req, state.workspace.trust_proxy)
+        && let Err(wait) = state
+            .workspace
+            .clients
+            .take(client, std::time::Instant::now())
+    {
+        let mut page = sign_in_page(
+            &state,
+            actix_web::http::StatusCode::TOO_MANY_REQUESTS,
+            "",
+            SignInError::TooMany {
+                wait_seconds: wait.as_secs(),
+            },
+        );
+        page.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(wait.as_secs().max(1)),
+        );
+        return Ok(page);
+    }
     let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let expected = cookie(&req, SIGN_IN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
         return Ok(csrf_refused());
     }
     let name = form.name.trim().to_string();
+    // A NUL fails on PostgreSQL (and no name holds a control character): answer with the
+    // sign-in page and its reason, before any lookup, the same whether the name exists.
+    if [&name, &form.password]
+        .iter()
+        .any(|v| crate::domain::text::forbidden_char(v).is_some())
+    {
+        return Ok(sign_in_page(
+            &state,
+            actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
+            "",
+            SignInError::ForbiddenCharacter,
+        ));
+    }
     let st = state.clone();
     let attempted = name.clone();
     let outcome = web::block(move || -> Result<Outcome, AppError> {
@@ -269,7 +332,7 @@ pub async fn sign_in(
             return Ok(Outcome::Refused);
         };
         if LockoutPolicy::is_locked(account.locked_until, now) {
-            // Same work and the same answer as a wrong password; the lock does not grow.
+            // Same work and the same answer as a wrong password; the wait does not grow.
             password::verify_nothing(&form.password);
             return Ok(Outcome::Refused);
         }
@@ -277,7 +340,7 @@ pub async fn sign_in(
             let locked =
                 db::credentials::record_failure(&mut conn, &account.analyst_id, ws.lockout, now)?;
             let detail = match locked {
-                Some(until) => format!("wrong password; account locked until {until} UTC"),
+                Some(until) => format!("wrong password; next attempt accepted from {until} UTC"),
                 None => "wrong password".to_string(),
             };
             db::audit::record(&mut conn, &account.name, "sign_in_failed", None, &detail)?;
@@ -327,7 +390,7 @@ pub async fn sign_in(
             &state,
             actix_web::http::StatusCode::UNAUTHORIZED,
             &name,
-            true,
+            SignInError::Refused,
         )),
     }
 }

@@ -168,8 +168,11 @@ pub fn error_page(lang: Lang, kind: &ErrorKind) -> String {
         ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => (s.not_found_title, s.not_found_body),
         ErrorKind::PayloadTooLarge => (s.too_large_title, s.too_large_body),
         ErrorKind::Unavailable(_) => (s.unavailable_title, s.unavailable_body),
+        ErrorKind::RequestTimeout => (s.timeout_title, s.timeout_body),
         ErrorKind::BadRequest(_)
-        | ErrorKind::Forbidden(_)
+        | ErrorKind::MethodNotAllowed(_)
+        | ErrorKind::UnsupportedMediaType => (s.bad_request_title, s.bad_request_body),
+        ErrorKind::Forbidden(_)
         | ErrorKind::Conflict(_)
         | ErrorKind::Unauthorized
         | ErrorKind::Internal(_) => (s.internal_title, s.internal_body),

@@ -124,6 +124,7 @@ pub fn settings(database_url: &str) -> Settings {
         today: None,
         max_body_bytes: 256 * 1024,
         analyst: Default::default(),
+        limits: Default::default(),
     }
 }
 

@@ -18,14 +18,14 @@ const PASSWORD: &str = "correct horse battery staple";
 
 /// A browser: keeps cookies (ignoring `Secure`, since tests speak plain HTTP) and never
 /// follows redirects.
-struct Browser<'a> {
+pub(crate) struct Browser<'a> {
     app: &'a TestApp,
     agent: ureq::Agent,
     cookies: Mutex<BTreeMap<String, String>>,
 }
 
 impl<'a> Browser<'a> {
-    fn new(app: &'a TestApp) -> Self {
+    pub(crate) fn new(app: &'a TestApp) -> Self {
         Browser {
             app,
             agent: agent(),
@@ -63,7 +63,7 @@ impl<'a> Browser<'a> {
         }
     }
 
-    fn get(&self, path: &str) -> Page {
+    pub(crate) fn get(&self, path: &str) -> Page {
         let mut request = self.agent.get(format!("{}{path}", self.app.address));
         let cookies = self.cookie_header();
         if !cookies.is_empty() {
@@ -72,7 +72,7 @@ impl<'a> Browser<'a> {
         self.keep(request.call().unwrap())
     }
 
-    fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
+    pub(crate) fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let mut request = self.agent.post(format!("{}{path}", self.app.address));
         let cookies = self.cookie_header();
         if !cookies.is_empty() {
@@ -86,7 +86,7 @@ impl<'a> Browser<'a> {
     }
 
     /// Opens the sign-in form and posts it; returns the answer to the POST.
-    fn sign_in(&self, name: &str, password: &str) -> Page {
+    pub(crate) fn sign_in(&self, name: &str, password: &str) -> Page {
         let form = self.get("/analyst/sign-in");
         assert_eq!(form.status, 200, "{}", form.body);
         let csrf = hidden_value(&form.body, "_csrf").expect("the sign-in form has a token");
@@ -105,7 +105,7 @@ impl<'a> Browser<'a> {
 }
 
 /// `analyst create NAME --password`, the password on standard input; returns the token.
-fn create_with_password(app: &TestApp, name: &str, password: &str) -> String {
+pub(crate) fn create_with_password(app: &TestApp, name: &str, password: &str) -> String {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
         .args(["analyst", "create", name, "--password"])
         .env("DATABASE_URL", &app.database_url)
@@ -232,7 +232,7 @@ fn wrong_passwords_get_the_unknown_name_answer_and_lock_the_account_for_a_while(
     let database = TestDatabase::new();
     let mut s = settings(&database.url);
     s.analyst.lockout_failures = 5;
-    s.analyst.lockout_seconds = 2;
+    s.analyst.lockout_max_delay_seconds = 2;
     s.public_base_url = "https://survey.example".into();
     let app = spawn_app_with_settings(database, s, midterm_day());
     create_with_password(&app, "suzuki", PASSWORD);

@@ -198,6 +198,20 @@ pub fn scale_disclosure(counts: &[u64], min_group_size: u64) -> ScaleDisclosure 
     }
 }
 
+/// Differencing between publications: a figure published with `now` respondents, after
+/// earlier publications of the same figure with `earlier` respondents, lets anyone compute
+/// the figure of the |now − earlier| respondents in between (55·46.25 − 54·45.2546 is the
+/// late respondent's score). Returns how many more respondents the figure needs before it
+/// may be published again (`None` when every difference is 0 or at least the minimum).
+pub fn differencing_shortfall(earlier: &[u64], now: u64, min_group_size: u64) -> Option<u64> {
+    earlier
+        .iter()
+        .map(|&e| now.abs_diff(e))
+        .filter(|&d| d > 0 && d < min_group_size)
+        .map(|d| min_group_size - d)
+        .max()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +339,15 @@ mod tests {
         assert!(d.item_published);
         assert!(d.cells.iter().all(Option::is_none));
         assert!(!scale_disclosure(&[0, 0, 0, 9, 0], 10).item_published);
+    }
+
+    #[test]
+    fn publications_cannot_be_differenced() {
+        assert_eq!(differencing_shortfall(&[54], 55, 10), Some(9));
+        assert_eq!(differencing_shortfall(&[54], 54, 10), None);
+        assert_eq!(differencing_shortfall(&[54], 64, 10), None);
+        assert_eq!(differencing_shortfall(&[40, 54], 60, 10), Some(4));
+        assert_eq!(differencing_shortfall(&[], 60, 10), None);
     }
 
     #[test]

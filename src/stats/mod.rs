@@ -11,7 +11,7 @@ mod weighting;
 
 pub use breakdown::{
     Breakdown, BreakdownRow, DEFAULT_MIN_GROUP_SIZE, GroupFigures, ScaleDisclosure,
-    SuppressionReason, apply, scale_disclosure, suppress, suppress_linked,
+    SuppressionReason, apply, differencing_shortfall, scale_disclosure, suppress, suppress_linked,
 };
 pub use comparison::{
     Comparison, ComparisonRow, SIGNIFICANCE_LEVEL, SampleMoments, Test, compare_summaries,

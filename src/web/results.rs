@@ -324,7 +324,8 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
 /// The published figures as open data: the `vision-scores` columns, UTF-8 with BOM, CRLF.
 pub fn open_data_csv(defs: &Definitions, p: &Publication) -> Result<Vec<u8>, AppError> {
     let mut csv = CsvWriter::new(Vec::new(), Encoding::Utf8Bom, &OPEN_DATA_HEADER)
-        .map_err(AppError::internal)?;
+        .map_err(AppError::internal)?
+        .numeric_columns(&crate::export::NUMERIC_COLUMNS);
     for v in &defs.visions {
         let Some(pv) = p.visions.iter().find(|pv| pv.vision_id == v.id) else {
             continue;

@@ -262,11 +262,10 @@ pub const NUMERIC_COLUMNS: [&str; 33] = [
 /// An estimate with at least four decimals and at least six significant digits (5.12340,
 /// 51.0417, 0.0123457), so that every figure reproduces to six significant digits.
 pub(crate) fn fixed(x: f64) -> String {
-    let magnitude = if x == 0.0 || !x.is_finite() {
-        0
-    } else {
-        x.abs().log10().floor() as i32
-    };
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x:.4}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
     let decimals = (5 - magnitude).clamp(4, 17) as usize;
     format!("{x:.decimals$}")
 }

@@ -3,6 +3,7 @@
 
 mod analyst;
 mod deploy;
+mod disclosure;
 mod exports;
 mod faults;
 mod helpers;

@@ -350,6 +350,62 @@ mod tests {
         assert_eq!(differencing_shortfall(&[], 60, 10), None);
     }
 
+    /// Property: for random linked tables (a question's answer counts, then each vision's
+    /// respondents as subsets, with empty and small groups), the attacker who subtracts the
+    /// published cells from each table's total never gets a single cell or a union below
+    /// the minimum, and no group under the minimum is shown in any table.
+    #[test]
+    fn random_linked_tables_never_give_away_a_small_group() {
+        let mut seed: u64 = 13;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        for _ in 0..5000 {
+            let min = 1 + next(12);
+            let groups = 1 + next(8) as usize;
+            // Mostly small groups, some empty (e.g. "not answered" of a required question).
+            let base: Vec<u64> = (0..groups)
+                .map(|_| match next(4) {
+                    0 => 0,
+                    1 => next(min + 1),
+                    _ => next(4 * min),
+                })
+                .collect();
+            let mut tables = vec![base.clone()];
+            for _ in 0..next(4) {
+                tables.push(base.iter().map(|&n| n - next(n / 3 + 1)).collect());
+            }
+            let reasons = suppress_linked(&tables, min);
+            for t in &tables {
+                if t.iter().sum::<u64>() < min {
+                    continue;
+                }
+                let blanked: u64 = (0..groups).filter(|&g| reasons[g].is_some()).map(|g| t[g]).sum();
+                assert!(
+                    blanked == 0 || blanked >= min,
+                    "{tables:?} min {min}: {reasons:?}"
+                );
+                for g in 0..groups {
+                    if t[g] > 0 && t[g] < min {
+                        assert!(reasons[g].is_some(), "{tables:?} min {min}: {reasons:?}");
+                    }
+                    if t[g] == 0 && tables.iter().all(|t| t[g] == 0) {
+                        assert!(reasons[g].is_none(), "empty groups are shown");
+                    }
+                }
+            }
+            // A scale question: shown item figures mean no blanked count.
+            let d = scale_disclosure(&base, min);
+            if d.item_published {
+                assert!(d.cells.iter().all(Option::is_none));
+                assert!(base.iter().all(|&c| c == 0 || c >= min));
+            }
+        }
+    }
+
     #[test]
     fn minimum_zero_disables_and_codes_read_well() {
         let b = suppress(groups(&[0, 1]), 0);

@@ -126,7 +126,10 @@ pub fn published_waves(conn: &mut Conn) -> QueryResult<Vec<String>> {
 pub fn published_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<(String, i32)>> {
     let mut counts: Vec<(String, i32)> = publication_history::table
         .filter(publication_history::wave_id.eq(wave_id))
-        .select((publication_history::vision_id, publication_history::respondents))
+        .select((
+            publication_history::vision_id,
+            publication_history::respondents,
+        ))
         .load(conn)?;
     // Snapshots taken before the history existed.
     let current: Vec<(String, Option<i32>)> = published_vision_scores::table

@@ -14,11 +14,11 @@
 
 use std::io::Write;
 
+use super::vision_scores::{Weighted, weight};
 use super::{CsvWriter, ExportContext, ExportError, fixed, opt, p_value};
 use crate::db;
 use crate::db::scores::{GroupSums, ScorePlan};
 use crate::definitions::{Definitions, Wave};
-use super::vision_scores::{Weighted, weight};
 use crate::stats::{
     Comparison, SampleMoments, WeightedEstimate, item_figures, weighted_difference, welch,
 };

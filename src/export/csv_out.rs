@@ -189,7 +189,11 @@ impl<W: Write> CsvWriter<W> {
     /// as numbers (a negative one too), not guarded like text. A cell there that is not a
     /// plain number is still guarded.
     pub fn numeric_columns(mut self, names: &[&str]) -> Self {
-        self.numeric = self.header.iter().map(|h| names.contains(&h.as_str())).collect();
+        self.numeric = self
+            .header
+            .iter()
+            .map(|h| names.contains(&h.as_str()))
+            .collect();
         self
     }
 

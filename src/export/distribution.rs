@@ -89,7 +89,7 @@ pub(super) fn write<W: Write>(
         } else if matches!(q.kind, QuestionKind::Scale { .. }) {
             scale_disclosure(&ns, min).cells
         } else {
-            suppress_linked(&[ns.clone()], min)
+            suppress_linked(std::slice::from_ref(&ns), min)
         };
         let reasons: Vec<(Option<u64>, Option<SuppressionReason>)> = ns
             .iter()

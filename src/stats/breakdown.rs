@@ -138,7 +138,10 @@ pub fn apply<T>(
 /// When the tables do not all have the same number of groups.
 pub fn suppress_linked(tables: &[Vec<u64>], min_group_size: u64) -> Vec<Option<SuppressionReason>> {
     let groups = tables.first().map_or(0, Vec::len);
-    assert!(tables.iter().all(|t| t.len() == groups), "same groups in every table");
+    assert!(
+        tables.iter().all(|t| t.len() == groups),
+        "same groups in every table"
+    );
     let published: Vec<&Vec<u64>> = tables
         .iter()
         .filter(|t| t.iter().sum::<u64>() >= min_group_size.max(1))
@@ -153,7 +156,10 @@ pub fn suppress_linked(tables: &[Vec<u64>], min_group_size: u64) -> Vec<Option<S
         .collect();
     // Each step blanks one more non-empty group of a table, so this ends.
     while let Some(table) = published.iter().find(|t| {
-        let blanked: u64 = (0..groups).filter(|&g| reasons[g].is_some()).map(|g| t[g]).sum();
+        let blanked: u64 = (0..groups)
+            .filter(|&g| reasons[g].is_some())
+            .map(|g| t[g])
+            .sum();
         blanked > 0 && blanked < min_group_size
     }) {
         let next = (0..groups)
@@ -186,8 +192,8 @@ pub struct ScaleDisclosure {
 /// counts follow the breakdown rule ([`suppress_linked`]).
 pub fn scale_disclosure(counts: &[u64], min_group_size: u64) -> ScaleDisclosure {
     let answered: u64 = counts.iter().take(5).sum();
-    let item_published = answered >= min_group_size.max(1)
-        && counts.iter().all(|&c| c == 0 || c >= min_group_size);
+    let item_published =
+        answered >= min_group_size.max(1) && counts.iter().all(|&c| c == 0 || c >= min_group_size);
     ScaleDisclosure {
         item_published,
         cells: if item_published {
@@ -291,7 +297,13 @@ mod tests {
         let b = suppress(groups(&[100, 4, 4, 30, 20]), 10);
         assert_eq!(
             reasons(&b),
-            [None, Some(Primary), Some(Primary), None, Some(Complementary)]
+            [
+                None,
+                Some(Primary),
+                Some(Primary),
+                None,
+                Some(Complementary)
+            ]
         );
         // 2 + 9 = 11: enough.
         let b = suppress(groups(&[2, 30, 9, 12]), 10);
@@ -300,7 +312,13 @@ mod tests {
         let b = suppress(groups(&[1, 1, 1, 12, 40]), 10);
         assert_eq!(
             reasons(&b),
-            [Some(Primary), Some(Primary), Some(Primary), Some(Complementary), None]
+            [
+                Some(Primary),
+                Some(Primary),
+                Some(Primary),
+                Some(Complementary),
+                None
+            ]
         );
     }
 
@@ -334,7 +352,10 @@ mod tests {
         // The case: option 1 answered by 9, 「わからない」 by 26.
         let d = scale_disclosure(&[9, 40, 80, 100, 67, 26], 10);
         assert!(!d.item_published);
-        assert_eq!(d.cells, [Some(Primary), None, None, None, None, Some(Complementary)]);
+        assert_eq!(
+            d.cells,
+            [Some(Primary), None, None, None, None, Some(Complementary)]
+        );
         let d = scale_disclosure(&[0, 40, 80, 100, 67, 26], 10);
         assert!(d.item_published);
         assert!(d.cells.iter().all(Option::is_none));
@@ -383,7 +404,10 @@ mod tests {
                 if t.iter().sum::<u64>() < min {
                     continue;
                 }
-                let blanked: u64 = (0..groups).filter(|&g| reasons[g].is_some()).map(|g| t[g]).sum();
+                let blanked: u64 = (0..groups)
+                    .filter(|&g| reasons[g].is_some())
+                    .map(|g| t[g])
+                    .sum();
                 assert!(
                     blanked == 0 || blanked >= min,
                     "{tables:?} min {min}: {reasons:?}"

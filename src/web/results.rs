@@ -166,7 +166,12 @@ fn moments(p: &Publication, vision_id: &str) -> Option<SampleMoments> {
 
 /// The change of a vision between two publications with its 95% CI (Welch), marked ↑/↓
 /// only when significant at 5%.
-pub fn change(earlier: &Publication, later: &Publication, vision_id: &str, t: &Texts) -> Option<String> {
+pub fn change(
+    earlier: &Publication,
+    later: &Publication,
+    vision_id: &str,
+    t: &Texts,
+) -> Option<String> {
     let c = welch(&moments(earlier, vision_id)?, &moments(later, vision_id)?)?;
     let (lo, hi) = c.ci95?;
     let mark = match c.significant {

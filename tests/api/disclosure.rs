@@ -21,7 +21,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         ((self.0 >> 33) % n as u64) as usize
     }
 }
@@ -35,15 +38,27 @@ fn store_data_set(app: &TestApp) {
     let plan = ScorePlan::new(wave, &defs.visions);
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
     let mut rng = Lcg(20261101);
-    let ages = [(8, "age_18_29"), (20, "age_40_49"), (25, "age_50_59"), (27, "age_60_69")];
+    let ages = [
+        (8, "age_18_29"),
+        (20, "age_40_49"),
+        (25, "age_50_59"),
+        (27, "age_60_69"),
+    ];
     let ages: Vec<&str> = ages
         .iter()
         .flat_map(|(n, a)| std::iter::repeat_n(*a, *n))
         .collect();
-    let fewer_visits: Vec<&str> = [(9, "1"), (10, "2"), (12, "3"), (12, "4"), (11, "5"), (26, "dk")]
-        .iter()
-        .flat_map(|(n, v)| std::iter::repeat_n(*v, *n))
-        .collect();
+    let fewer_visits: Vec<&str> = [
+        (9, "1"),
+        (10, "2"),
+        (12, "3"),
+        (12, "4"),
+        (11, "5"),
+        (26, "dk"),
+    ]
+    .iter()
+    .flat_map(|(n, v)| std::iter::repeat_n(*v, *n))
+    .collect();
     for i in 0..80usize {
         let gender = match i % 20 {
             0 => "other",
@@ -70,7 +85,10 @@ fn store_data_set(app: &TestApp) {
                 },
             ));
         }
-        values.push(("v2_any_age".into(), AnswerValue::Scale(1 + rng.next(5) as u8)));
+        values.push((
+            "v2_any_age".into(),
+            AnswerValue::Scale(1 + rng.next(5) as u8),
+        ));
         let answers = Answers {
             key: SubmissionKey::generate(),
             lang: Lang::Ja,
@@ -84,7 +102,10 @@ fn store_data_set(app: &TestApp) {
 fn table(app: &TestApp, token: &str, kind: &str) -> Vec<HashMap<String, String>> {
     let mut response = app
         .agent
-        .get(format!("{}/analyst/waves/2026-midterm/{kind}.csv", app.address))
+        .get(format!(
+            "{}/analyst/waves/2026-midterm/{kind}.csv",
+            app.address
+        ))
         .header("Authorization", format!("Bearer {token}"))
         .call()
         .unwrap();
@@ -117,7 +138,13 @@ struct Cell {
 }
 
 /// Total minus the published cells: what comes out exactly, below the minimum.
-fn subtract(what: &str, total: f64, total_sum: Option<f64>, cells: &[Cell], found: &mut Vec<String>) {
+fn subtract(
+    what: &str,
+    total: f64,
+    total_sum: Option<f64>,
+    cells: &[Cell],
+    found: &mut Vec<String>,
+) {
     let blank: Vec<&Cell> = cells.iter().filter(|c| c.n.is_none()).collect();
     if blank.is_empty() {
         return;
@@ -158,9 +185,8 @@ fn attack(app: &TestApp, token: &str) -> Vec<String> {
                 .filter(|g| g["vision_id"] == t["vision_id"] && g["group_by"] == by)
                 .map(|g| {
                     // The codebook proves "not answered" empty for a required question.
-                    let n = number(g, "respondents").or(
-                        (g["group_code"].is_empty() && required(by)).then_some(0.0),
-                    );
+                    let n = number(g, "respondents")
+                        .or((g["group_code"].is_empty() && required(by)).then_some(0.0));
                     Cell {
                         name: format!("{by}={}", g["group_code"]),
                         n,
@@ -169,7 +195,13 @@ fn attack(app: &TestApp, token: &str) -> Vec<String> {
                 })
                 .collect();
             if !cells.is_empty() {
-                subtract(&format!("by-group {}", t["vision_id"]), n, Some(n * mean), &cells, &mut found);
+                subtract(
+                    &format!("by-group {}", t["vision_id"]),
+                    n,
+                    Some(n * mean),
+                    &cells,
+                    &mut found,
+                );
             }
         }
     }
@@ -200,12 +232,28 @@ fn attack(app: &TestApp, token: &str) -> Vec<String> {
                 && let Some(c) = cells.iter_mut().find(|c| c.name.ends_with("=dk"))
                 && c.n.is_none()
             {
-                found.push(format!("distribution {}: n {dk:.0} (item-scores dont_know)", c.name));
+                // Recovering an empty cell discloses nobody.
+                if dk > 0.0 && dk < MIN as f64 {
+                    found.push(format!(
+                        "distribution {}: n {dk:.0} (item-scores dont_know)",
+                        c.name
+                    ));
+                }
                 c.n = Some(dk);
             }
             if let Some(n) = number(item, "respondents") {
-                let scale: Vec<Cell> = cells.iter().filter(|c| !c.name.ends_with("=dk")).cloned().collect();
-                subtract("distribution within item-scores n", n, None, &scale, &mut found);
+                let scale: Vec<Cell> = cells
+                    .iter()
+                    .filter(|c| !c.name.ends_with("=dk"))
+                    .cloned()
+                    .collect();
+                subtract(
+                    "distribution within item-scores n",
+                    n,
+                    None,
+                    &scale,
+                    &mut found,
+                );
                 solve_scale(q, item, &scale, &mut found);
             }
         }
@@ -225,12 +273,18 @@ fn solve_scale(q: &str, item: &HashMap<String, String>, cells: &[Cell], found: &
     ) else {
         return;
     };
-    let blank: Vec<usize> = (0..cells.len().min(5)).filter(|&i| cells[i].n.is_none()).collect();
+    let blank: Vec<usize> = (0..cells.len().min(5))
+        .filter(|&i| cells[i].n.is_none())
+        .collect();
     if blank.is_empty() || blank.len() > 3 {
         return;
     }
     let n = n.round() as i64;
-    let known: Vec<i64> = cells.iter().take(5).map(|c| c.n.map_or(0, |x| x.round() as i64)).collect();
+    let known: Vec<i64> = cells
+        .iter()
+        .take(5)
+        .map(|c| c.n.map_or(0, |x| x.round() as i64))
+        .collect();
     let rest = n - known.iter().sum::<i64>();
     let mut fits: Vec<Vec<i64>> = Vec::new();
     let mut counts = known.clone();
@@ -269,7 +323,11 @@ fn solve_scale(q: &str, item: &HashMap<String, String>, cells: &[Cell], found: &
     if let [only] = &fits[..] {
         for (k, &i) in blank.iter().enumerate() {
             if only[k] > 0 && only[k] < MIN as i64 {
-                found.push(format!("item-scores n, mean, top-2 of {q}: answer {} = n {}", i + 1, only[k]));
+                found.push(format!(
+                    "item-scores n, mean, top-2 of {q}: answer {} = n {}",
+                    i + 1,
+                    only[k]
+                ));
             }
         }
     }

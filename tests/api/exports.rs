@@ -187,7 +187,10 @@ fn figures_are_suppressed_where_groups_are_small() {
         .filter(|l| l.starts_with("2026-midterm,v1,") && l.contains(",gender,"))
         .collect();
     assert_eq!(
-        gender.iter().filter(|l| l.ends_with(",true,primary")).count(),
+        gender
+            .iter()
+            .filter(|l| l.ends_with(",true,primary"))
+            .count(),
         2,
         "{gender:?}"
     );
@@ -567,10 +570,7 @@ fn waves_are_compared_item_by_item() {
     assert!(v1.contains(",welch,false,"), "{v1}");
     // The weighted comparison beside it (one age band and area: weights equal, the same
     // means).
-    assert!(
-        v1.contains(",welch,false,43.7500,64.5833,20.8333,"),
-        "{v1}"
-    );
+    assert!(v1.contains(",welch,false,43.7500,64.5833,20.8333,"), "{v1}");
     // Items with fewer than ten of some answer are blanked as in item-scores.
     let item = lines
         .iter()

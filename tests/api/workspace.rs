@@ -652,8 +652,11 @@ fn a_second_publication_cannot_be_differenced_against_the_first() {
     let mut found = Vec::new();
     for ((v, n1, m1), (_, n2, m2)) in first.iter().zip(&second) {
         let d = n2 - n1;
-        if d >= 1.0 && d < 10.0 {
-            found.push(format!("{v}: {d} late respondent(s), mean {:.2}", (n2 * m2 - n1 * m1) / d));
+        if (1.0..10.0).contains(&d) {
+            found.push(format!(
+                "{v}: {d} late respondent(s), mean {:.2}",
+                (n2 * m2 - n1 * m1) / d
+            ));
         }
     }
     eprintln!("differenced below the minimum: {found:?}");

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::Conn;
-use super::schema::{publications, published_vision_scores};
+use super::schema::{publication_history, publications, published_vision_scores};
 
 /// One vision's figures as published: four-decimal strings, all `None` when suppressed.
 #[derive(Debug, Clone, PartialEq, Queryable, Insertable)]
@@ -55,6 +55,17 @@ pub fn replace(conn: &mut Conn, p: &Publication) -> QueryResult<()> {
             diesel::insert_into(published_vision_scores::table)
                 .values(v)
                 .execute(conn)?;
+            if let (false, Some(n)) = (v.suppressed, v.respondents) {
+                diesel::insert_into(publication_history::table)
+                    .values((
+                        publication_history::id.eq(uuid::Uuid::new_v4().to_string()),
+                        publication_history::wave_id.eq(&p.wave_id),
+                        publication_history::vision_id.eq(&v.vision_id),
+                        publication_history::published_at.eq(p.published_at),
+                        publication_history::respondents.eq(n),
+                    ))
+                    .execute(conn)?;
+            }
         }
         Ok(())
     })
@@ -108,4 +119,27 @@ pub fn published_waves(conn: &mut Conn) -> QueryResult<Vec<String>> {
         .select(publications::wave_id)
         .order(publications::wave_id)
         .load(conn)
+}
+
+/// `(vision id, respondents)` of every figure published so far for the wave: the current
+/// snapshot and every earlier one (suppressed figures published no count).
+pub fn published_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<(String, i32)>> {
+    let mut counts: Vec<(String, i32)> = publication_history::table
+        .filter(publication_history::wave_id.eq(wave_id))
+        .select((
+            publication_history::vision_id,
+            publication_history::respondents,
+        ))
+        .load(conn)?;
+    // Snapshots taken before the history existed.
+    let current: Vec<(String, Option<i32>)> = published_vision_scores::table
+        .filter(published_vision_scores::wave_id.eq(wave_id))
+        .filter(published_vision_scores::suppressed.eq(false))
+        .select((
+            published_vision_scores::vision_id,
+            published_vision_scores::respondents,
+        ))
+        .load(conn)?;
+    counts.extend(current.into_iter().filter_map(|(v, n)| Some((v, n?))));
+    Ok(counts)
 }

@@ -116,6 +116,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    publication_history (id) {
+        id -> Text,
+        wave_id -> Text,
+        vision_id -> Text,
+        published_at -> Timestamp,
+        respondents -> Integer,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Text,
         analyst -> Text,
@@ -158,6 +168,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     analyst_passwords,
     analyst_sessions,
     audit_log,
+    publication_history,
     publications,
     published_vision_scores,
 );

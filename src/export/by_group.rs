@@ -1,17 +1,20 @@
 //! `vision-scores-by-group`: each vision's unweighted figures by age band, area, gender and
-//! channel, with small-cell suppression ([`crate::stats::suppress`]): a group below the
-//! minimum is blanked (`primary`), and when it is the only one blanked, the next smallest
-//! group too (`complementary`), so it cannot be recovered from the vision's total.
-//! Respondents who did not answer the question form their own group (code empty).
+//! channel, with small-cell suppression decided once per grouping for every vision and for
+//! the question's answer counts in `question-distribution` ([`super::disclosure`]): a group
+//! below the minimum is blanked (`primary`), and while the blanked groups of a table hold
+//! fewer than the minimum together, the next smallest too (`complementary`), so that
+//! nothing below the minimum can be recovered from the vision's total. An empty group is
+//! shown as 0. Respondents who did not answer the question form their own group (code
+//! empty).
 
 use std::io::Write;
 
-use super::{CsvWriter, ExportContext, ExportError, NOT_ANSWERED, answer_codes, fixed, opt};
+use super::disclosure::{self, DIMENSIONS};
+use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
-use crate::db::scores::{GENDER_QUESTION, GroupBy, GroupSums, ScorePlan};
 use crate::definitions::Wave;
 use crate::domain::Scope;
-use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, GroupFigures, Summary, suppress};
+use crate::stats::{GroupFigures, Summary, apply};
 
 pub const HEADER: [&str; 16] = [
     "wave_id",
@@ -32,8 +35,6 @@ pub const HEADER: [&str; 16] = [
     "suppression",
 ];
 
-const CHANNELS: [(&str, &str, &str); 2] = [("web", "ウェブ", "web"), ("paper", "紙", "paper")];
-
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     ctx: &ExportContext,
@@ -41,48 +42,17 @@ pub(super) fn write<W: Write>(
     scope: Scope,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
-    let plan = ScorePlan::new(wave, &ctx.definitions.visions);
-    db::scores::ensure_current(conn, &plan)?;
-    let dimensions = [
-        (GroupBy::AgeBand, AGE_BAND_QUESTION),
-        (GroupBy::Area, AREA_QUESTION),
-        (GroupBy::Gender, GENDER_QUESTION),
-        (GroupBy::Channel, "channel"),
-    ];
-    for (by, name) in dimensions {
-        let mut groups: Vec<(Option<String>, String, String)> = match by {
-            GroupBy::Channel => CHANNELS
-                .iter()
-                .map(|(c, ja, en)| (Some(c.to_string()), ja.to_string(), en.to_string()))
-                .collect(),
-            _ => match wave.question(name) {
-                Some(q) => answer_codes(q)
-                    .into_iter()
-                    .map(|(c, ja, en)| (Some(c), ja, en))
-                    .collect(),
-                // The wave does not ask it: no breakdown.
-                None => continue,
-            },
+    for (by, name) in DIMENSIONS {
+        // The wave does not ask it: no breakdown.
+        let Some(grouping) = disclosure::grouping(conn, ctx, wave, by, name, scope)? else {
+            continue;
         };
-        if by != GroupBy::Channel {
-            groups.push((None, NOT_ANSWERED.0.into(), NOT_ANSWERED.1.into()));
-        }
-        let sums = db::scores::by_group(conn, &wave.id, by, scope)?;
-        // A code stored but no longer defined still counts: it gets its own group.
-        for s in &sums {
-            if !groups.iter().any(|g| g.0 == s.key.0) {
-                let code = s.key.0.clone().unwrap_or_default();
-                groups.push((s.key.0.clone(), code.clone(), code));
-            }
-        }
         for vision in &ctx.definitions.visions {
-            let mine: Vec<&GroupSums> = sums.iter().filter(|s| s.vision_id == vision.id).collect();
-            let figures: Vec<GroupFigures<Option<Summary>>> = groups
+            let figures: Vec<GroupFigures<Option<Summary>>> = grouping
+                .groups
                 .iter()
                 .map(|(code, _, _)| {
-                    let group: Vec<&GroupSums> =
-                        mine.iter().copied().filter(|s| &s.key.0 == code).collect();
-                    let summary = super::vision_scores::summary_of(&group);
+                    let summary = super::vision_scores::summary_of(&grouping.of(&vision.id, code));
                     GroupFigures {
                         group: code.clone().unwrap_or_default(),
                         n: summary.map_or(0, |s| s.n),
@@ -90,8 +60,9 @@ pub(super) fn write<W: Write>(
                     }
                 })
                 .collect();
-            let breakdown = suppress(figures, ctx.min_group_size.max(1));
-            for (row, (_, ja, en)) in breakdown.rows.into_iter().zip(&groups) {
+            let breakdown = apply(figures, &grouping.reasons, ctx.min_group_size.max(1));
+            let groups = &grouping.groups;
+            for (row, (_, ja, en)) in breakdown.rows.into_iter().zip(groups) {
                 let mut cells = vec![
                     wave.id.clone(),
                     vision.id.clone(),
@@ -111,7 +82,7 @@ pub(super) fn write<W: Write>(
                         opt(s.ci95.map(|c| c.1)),
                         fixed(s.top2_pct),
                     ]),
-                    // Not suppressed but empty cannot happen (0 < minimum ≥ 1).
+                    // An empty group (0) or a blanked one.
                     (n, _) => {
                         cells.push(n.map(|n| n.to_string()).unwrap_or_default());
                         cells.extend(std::iter::repeat_n(String::new(), 5));

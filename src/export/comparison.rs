@@ -6,17 +6,25 @@
 //!
 //! The route's wave is one of the pair; the other is the wave before it (or, for the first
 //! wave, the one after it) by opening date.
+//!
+//! The `weighted_*` columns compare the post-stratified means of `vision-scores` (vision
+//! rows only; blank for items and when a wave cannot be weighted): SE = √(SE₁² + SE₂²), a
+//! normal test ([`crate::stats::weighted_difference`]). They can differ in sign from the
+//! unweighted difference, which is why both are shown.
 
 use std::io::Write;
 
-use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
+use super::vision_scores::{Weighted, weight};
+use super::{CsvWriter, ExportContext, ExportError, fixed, opt, p_value};
 use crate::db;
 use crate::db::scores::{GroupSums, ScorePlan};
 use crate::definitions::{Definitions, Wave};
 use crate::domain::Scope;
-use crate::stats::{Comparison, SampleMoments, item_figures, welch};
+use crate::stats::{
+    Comparison, SampleMoments, WeightedEstimate, item_figures, weighted_difference, welch,
+};
 
-pub const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 26] = [
     "level",
     "id",
     "vision_id",
@@ -35,6 +43,14 @@ pub const HEADER: [&str; 18] = [
     "significant",
     "test",
     "suppressed",
+    "weighted_earlier_mean",
+    "weighted_later_mean",
+    "weighted_difference",
+    "weighted_difference_se",
+    "weighted_difference_ci95_lower",
+    "weighted_difference_ci95_upper",
+    "weighted_p_value",
+    "weighted_significant",
 ];
 
 /// The (earlier, later) pair the wave belongs to.
@@ -70,9 +86,18 @@ pub(super) fn write<W: Write>(
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
     let mut sums = Vec::new();
+    let mut weighted: Vec<Vec<(String, Option<Weighted>)>> = Vec::new();
     for wave in [earlier, later] {
-        db::scores::ensure_current(conn, &ScorePlan::new(wave, &ctx.definitions.visions))?;
-        sums.push(db::scores::by_stratum(conn, &wave.id, scope)?);
+        let plan = ScorePlan::new(wave, &ctx.definitions.visions);
+        db::scores::ensure_current(conn, &plan)?;
+        let s = db::scores::by_stratum(conn, &wave.id, scope)?;
+        weighted.push(
+            weight(ctx, wave, &plan, &s)
+                .into_iter()
+                .map(|(id, w)| (id.to_string(), w))
+                .collect(),
+        );
+        sums.push(s);
     }
     let min = ctx.min_group_size.max(1);
     for vision in &ctx.definitions.visions {
@@ -88,13 +113,20 @@ pub(super) fn write<W: Write>(
             vision.name.ja.clone(),
             vision.name.en.clone(),
         ];
+        let w = |i: usize| {
+            weighted[i]
+                .iter()
+                .find(|(id, _)| *id == vision.id)
+                .and_then(|(_, w)| w.map(|w| w.0))
+        };
+        let weighted = w(0).zip(w(1));
         write_row(
             csv,
             &row,
             earlier,
             later,
-            side(&sums[0]),
-            side(&sums[1]),
+            (side(&sums[0]), side(&sums[1])),
+            weighted,
             min,
         )?;
     }
@@ -107,8 +139,12 @@ pub(super) fn write<W: Write>(
             continue;
         }
         let side = |counts: &std::collections::HashMap<String, crate::stats::ItemCounts>| -> Side {
-            let f = item_figures(&counts.get(&q.id).copied().unwrap_or_default());
-            f.mean.map(|m| (f.n, m, SampleMoments::from_item(&f)))
+            let c = counts.get(&q.id).copied().unwrap_or_default();
+            let f = item_figures(&c);
+            // Blanked as in item-scores, whose figures these are.
+            f.mean
+                .filter(|_| super::items::publishable(&c, min))
+                .map(|m| (f.n, m, SampleMoments::from_item(&f)))
         };
         let row = [
             "item".to_string(),
@@ -122,8 +158,8 @@ pub(super) fn write<W: Write>(
             &row,
             earlier,
             later,
-            side(&e_counts),
-            side(&l_counts),
+            (side(&e_counts), side(&l_counts)),
+            None,
             min,
         )?;
     }
@@ -135,8 +171,8 @@ fn write_row<W: Write>(
     first: &[String; 5],
     earlier: &Wave,
     later: &Wave,
-    e: Side,
-    l: Side,
+    (e, l): (Side, Side),
+    weighted: Option<(WeightedEstimate, WeightedEstimate)>,
     min: u64,
 ) -> Result<(), ExportError> {
     let mut row = first.to_vec();
@@ -153,17 +189,34 @@ fn write_row<W: Write>(
                 fixed(lm - em),
                 opt(c.and_then(|c| c.ci95).map(|c| c.0)),
                 opt(c.and_then(|c| c.ci95).map(|c| c.1)),
-                c.and_then(|c| c.p_value)
-                    .map_or(String::new(), |p| format!("{p:.6}")),
+                c.and_then(|c| c.p_value).map_or(String::new(), p_value),
                 c.and_then(|c| c.significant)
                     .map_or(String::new(), |s| s.to_string()),
                 if c.is_some() { "welch" } else { "" }.to_string(),
                 "false".into(),
             ]);
+            match weighted {
+                Some((a, b)) => {
+                    let d = weighted_difference(&a, &b);
+                    row.extend([
+                        fixed(a.mean),
+                        fixed(b.mean),
+                        fixed(b.mean - a.mean),
+                        opt(d.map(|d| d.se)),
+                        opt(d.and_then(|d| d.ci95).map(|c| c.0)),
+                        opt(d.and_then(|d| d.ci95).map(|c| c.1)),
+                        d.and_then(|d| d.p_value).map_or(String::new(), p_value),
+                        d.and_then(|d| d.significant)
+                            .map_or(String::new(), |s| s.to_string()),
+                    ]);
+                }
+                None => row.extend(std::iter::repeat_n(String::new(), 8)),
+            }
         }
         _ => {
             row.extend(std::iter::repeat_n(String::new(), 10));
             row.push("true".into());
+            row.extend(std::iter::repeat_n(String::new(), 8));
         }
     }
     csv.write(&row)

@@ -110,12 +110,36 @@ pub struct EncodingError {
     pub encoding: Encoding,
 }
 
-/// A cell that a spreadsheet would read as a formula gets a leading apostrophe.
+/// A text cell that a spreadsheet would read as a formula gets a leading apostrophe: one
+/// that starts with `=`, `+`, `-`, `@`, a tab, CR or LF, or with `=`, `+`, `-`, `@` after
+/// leading spaces, line breaks or ideographic spaces (U+3000), in ASCII or full-width
+/// (＝＋－＠, which Japanese Excel turns into their ASCII forms as it reads a cell).
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
-    match cell.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{cell}")),
-        _ => Cow::Borrowed(cell),
+    const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    let starts_badly = match cell.chars().next() {
+        Some('\t' | '\r' | '\n') => true,
+        _ => cell
+            .trim_start_matches([' ', '\u{3000}', '\n', '\r', '\t'])
+            .starts_with(FORMULA),
+    };
+    if starts_badly {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
     }
+}
+
+/// Whether a cell of a numeric column is a plain number (or blank) that can be written as
+/// it is: digits with an optional leading `-`, a decimal point and an exponent, as the
+/// exporters format them and as Excel and R read them as numbers.
+fn plain_number(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    cell.is_empty()
+        || (digits.starts_with(|c: char| c.is_ascii_digit())
+            && digits
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | 'E' | '-'))
+            && cell.parse::<f64>().is_ok_and(f64::is_finite))
 }
 
 /// Writes records one at a time to `out`, so large exports stream.
@@ -127,6 +151,8 @@ pub struct CsvWriter<W: Write> {
     line: Vec<u8>,
     unencodable: Unencodable,
     replaced: u64,
+    /// Per column: whether it holds numbers the exporter computed (written as numbers).
+    numeric: Vec<bool>,
 }
 
 impl<W: Write> CsvWriter<W> {
@@ -153,14 +179,38 @@ impl<W: Write> CsvWriter<W> {
             line: Vec::new(),
             unencodable,
             replaced: 0,
+            numeric: Vec::new(),
         };
         w.write(header)?;
         Ok(w)
     }
 
+    /// Marks the columns that hold numbers the exporter computed: their cells are written
+    /// as numbers (a negative one too), not guarded like text. A cell there that is not a
+    /// plain number is still guarded.
+    pub fn numeric_columns(mut self, names: &[&str]) -> Self {
+        self.numeric = self
+            .header
+            .iter()
+            .map(|h| names.contains(&h.as_str()))
+            .collect();
+        self
+    }
+
     pub fn write<S: AsRef<str>>(&mut self, record: &[S]) -> Result<(), super::ExportError> {
         self.row += 1;
-        let cells: Vec<Cow<'_, str>> = record.iter().map(|c| neutralise(c.as_ref())).collect();
+        let cells: Vec<Cow<'_, str>> = record
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let c = c.as_ref();
+                if self.numeric.get(i).copied().unwrap_or(false) && plain_number(c) {
+                    Cow::Borrowed(c)
+                } else {
+                    neutralise(c)
+                }
+            })
+            .collect();
         if self.encoding == Encoding::ShiftJis {
             let cells: Vec<Cow<'_, str>> = cells.into_iter().map(to_windows_31j_forms).collect();
             return self.write_cells(cells);
@@ -298,13 +348,49 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised() {
-        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"] {
-            assert_eq!(neutralise(bad), format!("'{bad}"));
+        for bad in [
+            "=1+1",
+            "+1",
+            "-1",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "\nx",
+            " =1+1",
+            "\n=1+1",
+            "\u{3000}=1+1",
+            " \u{3000} @x",
+            "＝HYPERLINK(\"x\")",
+            "＋1",
+            "－1",
+            "＠SUM(A1)",
+            "\u{3000}＝1",
+        ] {
+            assert_eq!(neutralise(bad), format!("'{bad}"), "{bad:?}");
         }
         assert_eq!(neutralise("1-1"), "1-1");
+        assert_eq!(neutralise(" 1"), " 1");
+        assert_eq!(neutralise("吹田＝すいた"), "吹田＝すいた");
         assert_eq!(neutralise(""), "");
         let bytes = write(Encoding::Utf8, &[&["=HYPERLINK(\"x\")", "ok"]]).unwrap();
         assert_eq!(bytes, b"id,label\r\n\"'=HYPERLINK(\"\"x\"\")\",ok\r\n");
+    }
+
+    #[test]
+    fn computed_numbers_stay_numbers_and_text_in_their_columns_is_still_guarded() {
+        let mut w = CsvWriter::new(Vec::new(), Encoding::Utf8, &["label", "difference"])
+            .unwrap()
+            .numeric_columns(&["difference"]);
+        w.write(&["-1", "-1.25000"]).unwrap();
+        w.write(&["x", "4.30000e-11"]).unwrap();
+        w.write(&["x", "-2.1e-5"]).unwrap();
+        w.write(&["x", ""]).unwrap();
+        w.write(&["x", "-1+A1"]).unwrap();
+        w.write(&["x", "=1"]).unwrap();
+        assert_eq!(
+            String::from_utf8(w.finish().unwrap()).unwrap(),
+            "label,difference\r\n'-1,-1.25000\r\nx,4.30000e-11\r\nx,-2.1e-5\r\nx,\r\nx,'-1+A1\r\nx,'=1\r\n"
+        );
     }
 
     #[test]

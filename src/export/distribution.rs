@@ -4,18 +4,20 @@
 //! Suppression: a question answered by fewer respondents than the minimum is blanked
 //! entirely. Otherwise, for single-choice and scale questions (whose answers partition the
 //! respondents) the breakdown rule applies ([`crate::stats::suppress`]: counts below the
-//! minimum blanked, plus a complementary one when a single count is blanked); for
-//! multiple-choice questions (answers do not add up to the respondents) each count below
-//! the minimum is blanked.
+//! minimum blanked, then more until the blanked counts hold at least the minimum together;
+//! a count of 0 is shown), decided together with the exports that show the same counts
+//! ([`super::disclosure`]): age band, area and gender with `vision-scores-by-group`, a
+//! scale question with `item-scores` and `wave-comparison`. For multiple-choice questions
+//! (answers do not add up to the respondents) each count below the minimum is blanked.
 
 use std::collections::HashMap;
 use std::io::Write;
 
-use super::{CsvWriter, ExportContext, ExportError, answer_codes, fixed};
+use super::{CsvWriter, ExportContext, ExportError, answer_codes, disclosure, fixed};
 use crate::db;
 use crate::definitions::{QuestionKind, Wave};
 use crate::domain::Scope;
-use crate::stats::{GroupFigures, SuppressionReason, suppress};
+use crate::stats::{SuppressionReason, scale_disclosure, suppress_linked};
 
 pub const HEADER: [&str; 13] = [
     "wave_id",
@@ -63,40 +65,40 @@ pub(super) fn write<W: Write>(
             .map(|(q, n)| (q, n as u64))
             .collect();
     let min = ctx.min_group_size.max(1);
+    let groupings = disclosure::groupings_by_question(conn, ctx, wave, scope)?;
     for q in questions {
         let total = respondents.get(&q.id).copied().unwrap_or(0);
         let codes = answer_codes(q);
-        let groups: Vec<GroupFigures<()>> = codes
+        let ns: Vec<u64> = codes
             .iter()
-            .map(|(code, _, _)| GroupFigures {
-                group: code.clone(),
-                n: counts
+            .map(|(code, _, _)| {
+                counts
                     .get(&(q.id.clone(), code.clone()))
                     .copied()
-                    .unwrap_or(0),
-                figures: (),
+                    .unwrap_or(0)
             })
             .collect();
-        let reasons: Vec<(Option<u64>, Option<SuppressionReason>)> = if total < min {
-            vec![(None, Some(SuppressionReason::Primary)); groups.len()]
+        let decided: Vec<Option<SuppressionReason>> = if total < min {
+            vec![Some(SuppressionReason::Primary); ns.len()]
         } else if matches!(q.kind, QuestionKind::Multiple { .. }) {
-            groups
+            ns.iter()
+                .map(|&n| (n < min).then_some(SuppressionReason::Primary))
+                .collect()
+        } else if let Some(grouping) = groupings.get(&q.id) {
+            codes
                 .iter()
-                .map(|g| {
-                    if g.n < min {
-                        (None, Some(SuppressionReason::Primary))
-                    } else {
-                        (Some(g.n), None)
-                    }
-                })
+                .map(|(code, _, _)| grouping.reason(Some(code)))
                 .collect()
+        } else if matches!(q.kind, QuestionKind::Scale { .. }) {
+            scale_disclosure(&ns, min).cells
         } else {
-            suppress(groups, min)
-                .rows
-                .into_iter()
-                .map(|r| (r.n, r.suppressed))
-                .collect()
+            suppress_linked(std::slice::from_ref(&ns), min)
         };
+        let reasons: Vec<(Option<u64>, Option<SuppressionReason>)> = ns
+            .iter()
+            .zip(decided)
+            .map(|(&n, reason)| (reason.is_none().then_some(n), reason))
+            .collect();
         for ((code, ja, en), (n, reason)) in codes.iter().zip(reasons) {
             csv.write(&[
                 wave.id.clone(),

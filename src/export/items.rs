@@ -1,6 +1,8 @@
 //! `item-scores`: one row per scored item (5-point scale) with its unweighted figures
 //! ([`crate::stats::item_figures`]); an item answered 1–5 by fewer respondents than the
-//! minimum group size is blanked and flagged.
+//! minimum group size, or with an answer count (「わからない」 included) between 1 and the
+//! minimum, is blanked and flagged: its figures would give that count away
+//! ([`crate::stats::scale_disclosure`], shared with `question-distribution`).
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -9,7 +11,7 @@ use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
 use crate::definitions::Wave;
 use crate::domain::{DONT_KNOW, Scope};
-use crate::stats::{ItemCounts, ItemFigures, item_figures};
+use crate::stats::{ItemCounts, ItemFigures, item_figures, scale_disclosure};
 
 pub const HEADER: [&str; 17] = [
     "wave_id",
@@ -60,7 +62,8 @@ pub(super) fn write<W: Write>(
 ) -> Result<(), ExportError> {
     let counts = counts(conn, wave, scope)?;
     for (vision, q) in wave.scored_items() {
-        let f = item_figures(&counts.get(&q.id).copied().unwrap_or_default());
+        let c = counts.get(&q.id).copied().unwrap_or_default();
+        let f = item_figures(&c);
         let mut row = vec![
             wave.id.clone(),
             vision.to_string(),
@@ -68,14 +71,21 @@ pub(super) fn write<W: Write>(
             q.text.ja.clone(),
             q.text.en.clone(),
         ];
-        row.extend(figures(&f, ctx.min_group_size));
+        row.extend(figures(&f, publishable(&c, ctx.min_group_size)));
         csv.write(&row)?;
     }
     Ok(())
 }
 
-fn figures(f: &ItemFigures, min_group_size: u64) -> Vec<String> {
-    if f.n < min_group_size.max(1) {
+/// Whether an item's figures may be shown, by the rule shared with `question-distribution`.
+pub(super) fn publishable(c: &ItemCounts, min_group_size: u64) -> bool {
+    let mut cells = c.answers.to_vec();
+    cells.push(c.dont_know);
+    scale_disclosure(&cells, min_group_size).item_published
+}
+
+fn figures(f: &ItemFigures, publishable: bool) -> Vec<String> {
+    if !publishable {
         let mut blank = vec![String::new(); 11];
         blank.push("true".into());
         return blank;
@@ -108,9 +118,12 @@ mod tests {
             c.add(v);
         }
         let f = item_figures(&c);
-        assert_eq!(figures(&f, 4).last().unwrap(), "true");
-        assert!(figures(&f, 4)[..11].iter().all(String::is_empty));
-        let shown = figures(&f, 3);
+        assert!(!publishable(&c, 4));
+        assert!(!publishable(&c, 2), "one answer of 5 would be given away");
+        assert!(publishable(&c, 1));
+        assert_eq!(figures(&f, false).last().unwrap(), "true");
+        assert!(figures(&f, false)[..11].iter().all(String::is_empty));
+        let shown = figures(&f, true);
         assert_eq!(shown[0], "3");
         assert_eq!(shown[1], "75.0000");
         assert_eq!(shown[6], "66.6667");

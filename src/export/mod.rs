@@ -8,6 +8,7 @@ mod codebook;
 mod comments;
 mod comparison;
 mod csv_out;
+mod disclosure;
 mod distribution;
 mod items;
 mod masking;
@@ -201,7 +202,8 @@ pub fn export<W: Write>(
         _ => None,
     };
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
-    let mut csv = CsvWriter::with_policy(out, options.encoding, options.unencodable, &header)?;
+    let mut csv = CsvWriter::with_policy(out, options.encoding, options.unencodable, &header)?
+        .numeric_columns(&NUMERIC_COLUMNS);
     let scope = options.scope;
     match kind {
         ExportKind::VisionScores => vision_scores::write(conn, ctx, wave, scope, &mut csv)?,
@@ -223,9 +225,63 @@ pub fn export<W: Write>(
     })
 }
 
-/// Four decimals: enough to reproduce a figure to six significant digits on a 0–100 scale.
+/// The columns of the aggregate exports that hold computed numbers: written as numbers
+/// (negative ones too), never guarded like text (README, "Exports").
+pub const NUMERIC_COLUMNS: [&str; 33] = [
+    "respondents",
+    "mean_score",
+    "sd",
+    "se",
+    "ci95_lower",
+    "ci95_upper",
+    "top2_box_pct",
+    "top2_ci95_lower",
+    "top2_ci95_upper",
+    "dont_know",
+    "dont_know_pct",
+    "count",
+    "share_pct",
+    "earlier_n",
+    "earlier_mean",
+    "later_n",
+    "later_mean",
+    "difference",
+    "p_value",
+    "weighted_mean",
+    "weighted_se",
+    "weighted_ci95_lower",
+    "weighted_ci95_upper",
+    "weighted_top2_box_pct",
+    "weighted_kish_deff",
+    "weighted_effective_n",
+    "weighted_earlier_mean",
+    "weighted_later_mean",
+    "weighted_difference",
+    "weighted_difference_se",
+    "weighted_difference_ci95_lower",
+    "weighted_difference_ci95_upper",
+    "weighted_p_value",
+];
+
+/// An estimate with at least four decimals and at least six significant digits (5.12340,
+/// 51.0417, 0.0123457), so that every figure reproduces to six significant digits.
 pub(crate) fn fixed(x: f64) -> String {
-    format!("{x:.4}")
+    if x == 0.0 || !x.is_finite() {
+        return format!("{x:.4}");
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (5 - magnitude).clamp(4, 17) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// A p-value with six significant digits that keeps its magnitude: `0.0123457` down to
+/// 0.0001, below that `4.30000e-11` (read as a number by Excel and R).
+pub(crate) fn p_value(p: f64) -> String {
+    if p == 0.0 || p >= 1e-4 {
+        fixed(p)
+    } else {
+        format!("{p:.5e}")
+    }
 }
 
 pub(crate) fn opt(x: Option<f64>) -> String {
@@ -273,6 +329,20 @@ pub(crate) const NOT_ANSWERED: (&str, &str) = ("無回答", "not answered");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_keep_six_significant_digits() {
+        assert_eq!(fixed(51.041666), "51.0417");
+        assert_eq!(fixed(100.0), "100.0000");
+        assert_eq!(fixed(1.0124226), "1.01242");
+        assert_eq!(fixed(-0.51234567), "-0.512346");
+        assert_eq!(fixed(0.012345678), "0.0123457");
+        assert_eq!(fixed(0.0), "0.0000");
+        assert_eq!(p_value(4.3e-11), "4.30000e-11");
+        assert_eq!(p_value(0.0123456789), "0.0123457");
+        assert_eq!(p_value(0.5), "0.500000");
+        assert_eq!("4.30000e-11".parse::<f64>(), Ok(4.3e-11));
+    }
 
     #[test]
     fn kinds_parse_and_list_the_allowed_names() {

@@ -33,16 +33,18 @@ pub const VISION_SCORES_HEADER: [&str; 11] = [
 ];
 
 /// The weighted columns the export adds after [`VISION_SCORES_HEADER`].
-pub const WEIGHTED_HEADER: [&str; 5] = [
+pub const WEIGHTED_HEADER: [&str; 7] = [
     "weighted_mean",
     "weighted_se",
     "weighted_ci95_lower",
     "weighted_ci95_upper",
     "weighted_top2_box_pct",
+    "weighted_kish_deff",
+    "weighted_effective_n",
 ];
 
 /// A vision's weighted score and top-2 share (0–1).
-type Weighted = (WeightedEstimate, WeightedEstimate);
+pub(super) type Weighted = (WeightedEstimate, WeightedEstimate);
 
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
@@ -87,7 +89,7 @@ pub fn summary_of(groups: &[&GroupSums]) -> Option<Summary> {
 
 /// Each vision's weighted figures, `None` when the wave cannot be weighted (the reason is
 /// logged).
-fn weight<'a>(
+pub(super) fn weight<'a>(
     ctx: &ExportContext,
     wave: &Wave,
     plan: &'a ScorePlan,
@@ -176,7 +178,7 @@ pub(super) fn figures(summary: Option<Summary>, min_group_size: u64) -> Vec<Stri
     }
 }
 
-/// The five weighted columns; blank without weights.
+/// The weighted columns; blank without weights.
 fn weighted_figures(w: Option<Weighted>) -> Vec<String> {
     match w {
         Some((score, top2)) => vec![
@@ -185,8 +187,10 @@ fn weighted_figures(w: Option<Weighted>) -> Vec<String> {
             opt(score.ci95.map(|c| c.0)),
             opt(score.ci95.map(|c| c.1)),
             fixed(top2.mean * 100.0),
+            fixed(score.kish_deff),
+            fixed(score.effective_n()),
         ],
-        None => vec![String::new(); 5],
+        None => vec![String::new(); WEIGHTED_HEADER.len()],
     }
 }
 
@@ -211,6 +215,6 @@ mod tests {
             ]
         );
         assert_eq!(figures(None, 0), vec!["", "", "", "", "", "", "true"]);
-        assert_eq!(weighted_figures(None), vec![""; 5]);
+        assert_eq!(weighted_figures(None), vec![""; 7]);
     }
 }

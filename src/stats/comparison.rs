@@ -278,6 +278,7 @@ mod tests {
             se: Some(se),
             ci95: None,
             deff: None,
+            kish_deff: 1.0,
         };
         // SE = √(3² + 4²) = 5; z = (58 − 50) / 5 = 1.6; p = 2 Φ(−1.6) = 0.1095986.
         let c = weighted_difference(&e(50.0, 3.0), &e(58.0, 4.0)).unwrap();

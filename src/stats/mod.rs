@@ -10,7 +10,8 @@ mod scores;
 mod weighting;
 
 pub use breakdown::{
-    Breakdown, BreakdownRow, DEFAULT_MIN_GROUP_SIZE, GroupFigures, SuppressionReason, suppress,
+    Breakdown, BreakdownRow, DEFAULT_MIN_GROUP_SIZE, GroupFigures, ScaleDisclosure,
+    SuppressionReason, apply, differencing_shortfall, scale_disclosure, suppress, suppress_linked,
 };
 pub use comparison::{
     Comparison, ComparisonRow, SIGNIFICANCE_LEVEL, SampleMoments, Test, compare_summaries,

@@ -416,6 +416,7 @@ impl PostStratification {
         // Shifted by the first value, so that equal values give their value exactly.
         let shift = values.iter().flatten().next().copied()?;
         let mut w_d = 0.0;
+        let mut w_sq = 0.0;
         let mut wy = 0.0;
         let mut n_d = 0usize;
         for (i, y) in values.iter().enumerate() {
@@ -423,6 +424,7 @@ impl PostStratification {
                 debug_assert!(y.is_finite(), "values must be finite");
                 let w = self.weight(i);
                 w_d += w;
+                w_sq += w * w;
                 wy += w * (y - shift);
                 n_d += 1;
             }
@@ -458,7 +460,13 @@ impl PostStratification {
                     .map(|(ss, h)| (h.weight / w_d).powi(2) * ss)
                     .sum::<f64>()
         });
-        Some(WeightedEstimate::new(mean, variance, n_d, w_d, weighted_ss))
+        Some(WeightedEstimate::new(
+            mean,
+            variance,
+            n_d,
+            (w_d, w_sq),
+            weighted_ss,
+        ))
     }
 }
 
@@ -517,6 +525,11 @@ impl GroupedPostStratification {
             .zip(&self.strata)
             .map(|(s, h)| h.weight * s.n as f64)
             .sum();
+        let w_sq: f64 = per_h
+            .iter()
+            .zip(&self.strata)
+            .map(|(s, h)| h.weight * h.weight * s.n as f64)
+            .sum();
         let wy: f64 = per_h
             .iter()
             .zip(&self.strata)
@@ -542,7 +555,7 @@ impl GroupedPostStratification {
             mean,
             variance,
             n_d as usize,
-            w_d,
+            (w_d, w_sq),
             weighted_ss,
         ))
     }
@@ -593,12 +606,21 @@ pub struct WeightedEstimate {
     /// Design effect against simple random sampling without replacement, as R's
     /// `deff = TRUE`.
     pub deff: Option<f64>,
+    /// Kish's design effect due to unequal weights over the respondents with a value,
+    /// n_d Σw² / (Σw)²; the effective sample size is n_d divided by it.
+    pub kish_deff: f64,
 }
 
 impl WeightedEstimate {
     /// The estimate from its mean, linearisation variance, respondents with a value n_d,
     /// their weight W_d and Σ w (y − ȳ)² over them (for the design effect).
-    fn new(mean: f64, variance: Option<f64>, n_d: usize, w_d: f64, weighted_ss: f64) -> Self {
+    fn new(
+        mean: f64,
+        variance: Option<f64>,
+        n_d: usize,
+        (w_d, w_sq): (f64, f64),
+        weighted_ss: f64,
+    ) -> Self {
         let se = variance.map(f64::sqrt);
         let ci95 = se.map(|se| {
             let half = z975() * se;
@@ -620,7 +642,14 @@ impl WeightedEstimate {
             se,
             ci95,
             deff,
+            kish_deff: n_d as f64 * w_sq / (w_d * w_d),
         }
+    }
+
+    /// n_d ÷ Kish's design effect: the sample size with equal weights that would give the
+    /// same precision.
+    pub fn effective_n(&self) -> f64 {
+        self.n as f64 / self.kish_deff
     }
 }
 

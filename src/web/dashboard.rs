@@ -88,6 +88,9 @@ pub struct DashboardPage {
     pub min_group_size: u64,
     pub waves: Vec<WavePanel>,
     pub audit: Vec<AuditRow>,
+    /// Every export kind, linked per wave with each encoding.
+    pub export_kinds: Vec<&'static str>,
+    pub encodings: [&'static str; 3],
 }
 
 fn four(s: &Option<String>) -> Option<f64> {
@@ -272,6 +275,8 @@ pub async fn dashboard(
     })
     .await??;
     let body = DashboardPage {
+        export_kinds: crate::export::ExportKind::ALL.map(|k| k.name()).to_vec(),
+        encodings: crate::export::Encoding::NAMES,
         analyst: signed_in.analyst.clone(),
         csrf: signed_in.csrf_token.clone(),
         min_group_size: state.min_group_size,

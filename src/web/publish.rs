@@ -1,10 +1,13 @@
 //! Publication of a wave's results: a snapshot of the suppressed per-vision figures, taken
 //! once the wave has closed. The public pages read only the snapshot, so they do not change
-//! when paper responses arrive later; publishing again replaces it (and is logged).
+//! when paper responses arrive later; publishing again replaces it (and is logged), unless a
+//! figure could then be differenced against an earlier publication down to fewer than the
+//! minimum group size ([`crate::stats::differencing_shortfall`]): that is refused, saying
+//! how many more respondents are needed.
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::Utc;
+use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use diesel::Connection;
 
 use super::AppState;
@@ -13,9 +16,40 @@ use crate::db;
 use crate::db::publications::{Publication, PublishedVision};
 use crate::definitions::{Definitions, Wave, WaveStatus};
 use crate::error::AppError;
-use crate::stats::Summary;
+use crate::stats::{Summary, differencing_shortfall};
 
-/// Four decimals, as in the CSV exports.
+/// When a publication happens: today by the service's calendar (the injected clock,
+/// `SURVEY_TODAY` in rehearsals) at the current time of day in Japan, stored in UTC.
+pub fn published_at(today: NaiveDate) -> NaiveDateTime {
+    let jst = TimeDelta::hours(9);
+    let time_of_day = (Utc::now().naive_utc() + jst).time();
+    today.and_time(time_of_day) - jst
+}
+
+/// Why a publication would let a figure be differenced: per vision, the respondents it
+/// has and how many more it needs. Empty when it may be published.
+pub fn differencing_refusals(
+    earlier: &[(String, i32)],
+    visions: &[PublishedVision],
+    min_group_size: u64,
+) -> Vec<(String, u64, u64)> {
+    visions
+        .iter()
+        .filter(|v| !v.suppressed)
+        .filter_map(|v| {
+            let now = u64::try_from(v.respondents?).ok()?;
+            let before: Vec<u64> = earlier
+                .iter()
+                .filter(|(id, _)| *id == v.vision_id)
+                .filter_map(|(_, n)| u64::try_from(*n).ok())
+                .collect();
+            let more = differencing_shortfall(&before, now, min_group_size)?;
+            Some((v.vision_id.clone(), now, more))
+        })
+        .collect()
+}
+
+/// Figures as in the CSV exports (six significant digits).
 use crate::export::fixed;
 
 /// One vision's published row: figures when at least `min_group_size` respondents have a
@@ -136,13 +170,18 @@ pub async fn publish(
     let st = state.clone();
     let analyst = signed_in.analyst.clone();
     let wave_id = wave.id.clone();
-    let published = web::block(move || -> Result<Publication, AppError> {
+    let outcome = web::block(move || -> Result<Result<Publication, Vec<_>>, AppError> {
         let mut conn = st.pool.get()?;
         let visions = current_figures(&mut conn, &st.definitions, &wave, st.min_group_size)?;
+        let earlier = db::publications::published_counts(&mut conn, &wave.id)?;
+        let refusals = differencing_refusals(&earlier, &visions, st.min_group_size);
+        if !refusals.is_empty() {
+            return Ok(Err(refusals));
+        }
         let responses = db::responses::count(&mut conn, &wave.id)?;
         let publication = Publication {
             wave_id: wave.id.clone(),
-            published_at: Utc::now().naive_utc(),
+            published_at: published_at((st.clock)()),
             published_by: analyst.clone(),
             responses: i32::try_from(responses).unwrap_or(i32::MAX),
             min_group_size: i32::try_from(st.min_group_size).unwrap_or(i32::MAX),
@@ -164,9 +203,29 @@ pub async fn publish(
                 ),
             )
         })?;
-        Ok(publication)
+        Ok(Ok(publication))
     })
     .await??;
+    let published = match outcome {
+        Ok(p) => p,
+        Err(refusals) => {
+            let mut lines = vec![
+                "前回の公表との差から、少数の回答者の結果が計算できてしまうため、公表しませんでした。 / Not published: the difference from an earlier publication would give away the figures of fewer respondents than the minimum.".to_string(),
+            ];
+            for (vision, n, more) in refusals {
+                lines.push(format!(
+                    "{vision}: 回答者 {n} 人。あと {more} 人以上の回答者が必要です（前回との差は0人か{min}人以上）。 / {vision}: {n} respondents; at least {more} more are needed (a publication must differ from every earlier one by 0 or at least {min} respondents).",
+                    min = state.min_group_size
+                ));
+            }
+            return Ok(session::message_page(
+                StatusCode::CONFLICT,
+                "公表できません / Not possible to publish",
+                lines,
+                Some(BACK),
+            ));
+        }
+    };
     tracing::info!(analyst = %signed_in.analyst, wave = %wave_id, responses = published.responses, "results published");
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("/analyst#wave-{wave_id}")))
@@ -247,5 +306,30 @@ mod tests {
         assert_eq!(p.mean_score.as_deref(), Some("50.0000"));
         assert_eq!(p.ci95_upper.as_deref(), Some("60.0000"));
         assert!(published_vision("w", "v1", None, 0).suppressed);
+    }
+
+    #[test]
+    fn a_publication_one_respondent_later_is_refused() {
+        let s = |n| Summary {
+            n,
+            mean: 50.0,
+            sd: Some(10.0),
+            ci95: Some((40.0, 60.0)),
+            top2_pct: 30.0,
+        };
+        let now = [published_vision("w", "v1", Some(s(55)), 10)];
+        assert_eq!(
+            differencing_refusals(&[("v1".into(), 54)], &now, 10),
+            [("v1".to_string(), 55, 9)]
+        );
+        assert!(differencing_refusals(&[("v2".into(), 54)], &now, 10).is_empty());
+        assert!(differencing_refusals(&[("v1".into(), 45)], &now, 10).is_empty());
+    }
+
+    #[test]
+    fn the_publication_date_is_the_clock_s() {
+        let day = NaiveDate::from_ymd_opt(2027, 2, 3).unwrap();
+        // Stored in UTC; Japan's calendar day is the clock's.
+        assert_eq!((published_at(day) + TimeDelta::hours(9)).date(), day);
     }
 }

@@ -17,6 +17,7 @@ use crate::definitions::{Definitions, Vision};
 use crate::domain::Lang;
 use crate::error::AppError;
 use crate::export::{CsvWriter, Encoding};
+use crate::stats::{SampleMoments, welch};
 
 /// The open data's columns: the first columns of the analysts' `vision-scores.csv`, with the
 /// figures as published (unweighted, suppressed).
@@ -45,6 +46,9 @@ pub struct Texts {
     pub method: [&'static str; 5],
     pub download_title: &'static str,
     pub download: &'static str,
+    pub change: &'static str,
+    pub change_note: &'static str,
+    pub not_significant: &'static str,
 }
 
 static JA: Texts = Texts {
@@ -70,6 +74,9 @@ static JA: Texts = Texts {
     ],
     download_title: "オープンデータ",
     download: "ビジョン別の点数（CSV、UTF-8）",
+    change: "変化（後 − 前）と95%信頼区間",
+    change_note: "変化は後の調査の点数から前の調査の点数を引いたものです。↑（上昇）・↓（低下）は、Welchのt検定で5%水準で統計的に有意な変化（95%信頼区間が0を含まない）にだけ付けています。それ以外の差は、調査の誤差の範囲内です。",
+    not_significant: "有意差なし",
 };
 
 static EN: Texts = Texts {
@@ -95,6 +102,9 @@ static EN: Texts = Texts {
     ],
     download_title: "Open data",
     download: "Scores per vision (CSV, UTF-8)",
+    change: "Change (later − earlier) and 95% CI",
+    change_note: "The change is the later survey's score minus the earlier one's. ↑ (up) and ↓ (down) mark only changes that are statistically significant at the 5% level by Welch's t-test (the 95% confidence interval does not include 0); other differences are within the survey's margin of error.",
+    not_significant: "not significant",
 };
 
 pub fn texts(lang: Lang) -> &'static Texts {
@@ -123,6 +133,8 @@ pub struct Row {
     pub vision_id: String,
     pub name: String,
     pub cells: Vec<Cell>,
+    /// The change between the first two published waves, when both figures are published.
+    pub change: Option<String>,
 }
 
 #[derive(Template)]
@@ -135,6 +147,47 @@ pub struct ResultsPage {
     pub rows: Vec<Row>,
     pub chart: String,
     pub method: Vec<String>,
+    /// Whether the table has a change column (two waves published).
+    pub compared: bool,
+}
+
+/// A published vision's n, mean and sd, as the test needs them.
+fn moments(p: &Publication, vision_id: &str) -> Option<SampleMoments> {
+    let pv = p
+        .visions
+        .iter()
+        .find(|pv| pv.vision_id == vision_id && !pv.suppressed)?;
+    Some(SampleMoments {
+        n: u64::try_from(pv.respondents?).ok()?,
+        mean: one_decimal(pv.mean_score.as_deref())?,
+        sd: one_decimal(pv.sd.as_deref())?,
+    })
+}
+
+/// The change of a vision between two publications with its 95% CI (Welch), marked ↑/↓
+/// only when significant at 5%.
+pub fn change(
+    earlier: &Publication,
+    later: &Publication,
+    vision_id: &str,
+    t: &Texts,
+) -> Option<String> {
+    let c = welch(&moments(earlier, vision_id)?, &moments(later, vision_id)?)?;
+    let (lo, hi) = c.ci95?;
+    let mark = match c.significant {
+        Some(true) if c.difference > 0.0 => "↑ ",
+        Some(true) => "↓ ",
+        _ => "",
+    };
+    let verdict = if c.significant == Some(true) {
+        String::new()
+    } else {
+        format!(" {}", t.not_significant)
+    };
+    Some(format!(
+        "{mark}{:+.1} ({lo:.1}–{hi:.1}){verdict}",
+        c.difference
+    ))
 }
 
 /// A figure string as published (four decimals) shown with one.
@@ -283,6 +336,10 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
                     },
                 })
                 .collect(),
+            change: match shown[..] {
+                [a, b, ..] => change(a, b, &v.id, t),
+                _ => None,
+            },
         })
         .collect();
     let min = shown.first().map_or(10, |p| p.min_group_size);
@@ -314,6 +371,7 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
             .iter()
             .map(|m| m.replace("{min}", &min.to_string()))
             .collect(),
+        compared: shown.len() >= 2,
     };
     page.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "template rendering failed");
@@ -324,7 +382,8 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
 /// The published figures as open data: the `vision-scores` columns, UTF-8 with BOM, CRLF.
 pub fn open_data_csv(defs: &Definitions, p: &Publication) -> Result<Vec<u8>, AppError> {
     let mut csv = CsvWriter::new(Vec::new(), Encoding::Utf8Bom, &OPEN_DATA_HEADER)
-        .map_err(AppError::internal)?;
+        .map_err(AppError::internal)?
+        .numeric_columns(&crate::export::NUMERIC_COLUMNS);
     for v in &defs.visions {
         let Some(pv) = p.visions.iter().find(|pv| pv.vision_id == v.id) else {
             continue;

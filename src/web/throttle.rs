@@ -8,7 +8,7 @@
 //! who types their code right is never slowed.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -78,9 +78,7 @@ impl Throttle {
     }
 
     fn key(&self, client: Option<IpAddr>) -> u64 {
-        let mut h = self.hasher.build_hasher();
-        client.hash(&mut h);
-        h.finish()
+        self.hasher.hash_one(client)
     }
 
     /// Whether the client may try now (it has a failure left, and so has everyone).

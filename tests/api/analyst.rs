@@ -72,7 +72,7 @@ fn vision_scores_equal_hand_computed_figures() {
     assert_eq!(lines.len(), 7, "header, five visions, final CRLF: {text:?}");
     assert_eq!(
         lines[0],
-        "wave_id,vision_id,vision_name_ja,vision_name_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,weighted_mean,weighted_se,weighted_ci95_lower,weighted_ci95_upper,weighted_top2_box_pct"
+        "wave_id,vision_id,vision_name_ja,vision_name_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,weighted_mean,weighted_se,weighted_ci95_lower,weighted_ci95_upper,weighted_top2_box_pct,weighted_kish_deff,weighted_effective_n"
     );
     // v1: respondent scores 100, 75, 50, 25, 0, 87.5, 25, 75, (none), 50, 50, 62.5, 12.5
     // → n = 12, mean 612.5 / 12 = 51.0417, sd 30.8305, t(0.975, 11) = 2.200985 → CI
@@ -88,10 +88,10 @@ fn vision_scores_equal_hand_computed_figures() {
     );
     // v2 has three respondents: below the minimum of 10, so blanked and flagged.
     assert!(lines[2].starts_with("2026-midterm,v2,"));
-    assert!(lines[2].ends_with(",,,,,,,true,,,,,"), "{}", lines[2]);
+    assert!(lines[2].ends_with(",,,,,,,true,,,,,,,"), "{}", lines[2]);
     for (line, vision) in lines[3..6].iter().zip(["v3", "v4", "v5"]) {
         assert!(line.starts_with(&format!("2026-midterm,{vision},")));
-        assert!(line.ends_with(",,,,,,,true,,,,,"));
+        assert!(line.ends_with(",,,,,,,true,,,,,,,"));
     }
     assert_eq!(lines[6], "");
 }

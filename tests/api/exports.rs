@@ -104,11 +104,11 @@ fn every_kind_has_its_header_and_the_cli_writes_the_same_bytes() {
     submit_data_set(&app);
     let token = app.create_analyst("export tester");
     let headers = [
-        "wave_id,vision_id,vision_name_ja,vision_name_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,weighted_mean,weighted_se,weighted_ci95_lower,weighted_ci95_upper,weighted_top2_box_pct",
+        "wave_id,vision_id,vision_name_ja,vision_name_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,weighted_mean,weighted_se,weighted_ci95_lower,weighted_ci95_upper,weighted_top2_box_pct,weighted_kish_deff,weighted_effective_n",
         "wave_id,vision_id,vision_name_ja,vision_name_en,group_by,group_code,group_label_ja,group_label_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,suppression",
         "wave_id,vision_id,question_id,question_ja,question_en,respondents,mean_score,sd,se,ci95_lower,ci95_upper,top2_box_pct,top2_ci95_lower,top2_ci95_upper,dont_know,dont_know_pct,suppressed",
         "wave_id,question_id,question_kind,question_ja,question_en,respondents,option_code,option_label_ja,option_label_en,count,share_pct,suppressed,suppression",
-        "level,id,vision_id,name_ja,name_en,earlier_wave,later_wave,earlier_n,earlier_mean,later_n,later_mean,difference,ci95_lower,ci95_upper,p_value,significant,test,suppressed",
+        "level,id,vision_id,name_ja,name_en,earlier_wave,later_wave,earlier_n,earlier_mean,later_n,later_mean,difference,ci95_lower,ci95_upper,p_value,significant,test,suppressed,weighted_earlier_mean,weighted_later_mean,weighted_difference,weighted_difference_se,weighted_difference_ci95_lower,weighted_difference_ci95_upper,weighted_p_value,weighted_significant",
         "",
         "wave_id,section_id,vision_id,question_id,question_kind,required,question_ja,question_en,option_code,option_label_ja,option_label_en,responses_column",
         "wave_id,question_id,question_ja,question_en,comment",
@@ -152,7 +152,8 @@ fn figures_are_suppressed_where_groups_are_small() {
     submit_data_set(&app);
     let token = app.create_analyst("a");
 
-    // By group: ten aged 30–39 are shown, the two aged 70–79 and the empty bands are not.
+    // By group: ten aged 30–39 and two aged 70–79: the 2 is blanked and, since the 10 would
+    // give it away as 12 − 10, the 10 too; the empty bands are shown as 0.
     let by_group = lines(&download(&app, &token, "vision-scores-by-group", ""));
     let v1_age: Vec<&String> = by_group
         .iter()
@@ -165,11 +166,15 @@ fn figures_are_suppressed_where_groups_are_small() {
             .unwrap()
             .to_string()
     };
-    assert!(row("age_30_39").contains(",10,"), "{}", row("age_30_39"));
     assert!(
-        row("age_30_39").ends_with(",false,"),
+        row("age_30_39").ends_with(",,,,,,,true,complementary"),
         "{}",
         row("age_30_39")
+    );
+    assert!(
+        row("age_18_29").ends_with(",0,,,,,,false,"),
+        "{}",
+        row("age_18_29")
     );
     assert!(
         row("age_70_79").ends_with(",,,,,,,true,primary"),
@@ -181,12 +186,22 @@ fn figures_are_suppressed_where_groups_are_small() {
         .iter()
         .filter(|l| l.starts_with("2026-midterm,v1,") && l.contains(",gender,"))
         .collect();
+    assert_eq!(
+        gender
+            .iter()
+            .filter(|l| l.ends_with(",true,primary"))
+            .count(),
+        2,
+        "{gender:?}"
+    );
     assert!(
-        gender.iter().all(|l| l.ends_with(",true,primary")),
+        gender
+            .iter()
+            .all(|l| l.ends_with(",true,primary") || l.ends_with(",0,,,,,,false,")),
         "{gender:?}"
     );
 
-    // Distribution: 11 "yes" shown, the one "no" blanked; 3 PCs blanked, 12 smartphones shown.
+    // Distribution: the one "no" blanked, and "yes" with it; 3 PCs blanked, 12 smartphones shown.
     let dist = lines(&download(&app, &token, "question-distribution", ""));
     let find = |q: &str, code: &str| {
         dist.iter()
@@ -195,7 +210,8 @@ fn figures_are_suppressed_where_groups_are_small() {
             .to_string()
     };
     assert!(find("used_online_services", "yes").contains(",12,yes,"));
-    assert!(find("used_online_services", "yes").contains(",11,91.6667,false,"));
+    // 11 "yes" would give away the one "no" (12 − 11; the other answers are empty, shown as 0).
+    assert!(find("used_online_services", "yes").ends_with(",,,true,complementary"));
     assert!(find("used_online_services", "no").ends_with(",,,true,primary"));
     assert!(find("devices_used", "smartphone").contains(",12,100.0000,false,"));
     assert!(find("devices_used", "pc").ends_with(",,,true,primary"));
@@ -209,7 +225,8 @@ fn figures_are_suppressed_where_groups_are_small() {
         .find(|l| l.contains(",v1_fewer_visits,"))
         .unwrap();
     // Values 1,2,3,4,5,1,2,3,4,5,1,2 → 0–100: mean 525/12 = 43.75.
-    assert!(v1.contains(",12,43.7500,"), "{v1}");
+    // Two or three of each answer: the item's figures would give those counts away.
+    assert!(v1.ends_with(",,,,,,,,,,,true"), "{v1}");
     let v3 = items
         .iter()
         .find(|l| l.contains(",v3_staff_skills,"))
@@ -220,7 +237,11 @@ fn figures_are_suppressed_where_groups_are_small() {
     let cmp = lines(&download(&app, &token, "wave-comparison", ""));
     assert!(cmp[1].starts_with("vision,v1,v1,"), "{}", cmp[1]);
     assert!(cmp[1].contains(",2026-midterm,2028-final,"));
-    assert!(cmp[1..cmp.len() - 1].iter().all(|l| l.ends_with(",true")));
+    assert!(
+        cmp[1..cmp.len() - 1]
+            .iter()
+            .all(|l| l.ends_with(",true,,,,,,,,"))
+    );
 }
 
 #[test]
@@ -547,15 +568,19 @@ fn waves_are_compared_item_by_item() {
     // 2026 scores 0,25,50,75,100,… (mean 525/12 = 43.75); 2028 25,50,75,100,100,…
     // (mean 775/12 = 64.5833).
     assert!(v1.contains(",12,43.7500,12,64.5833,20.8333,"), "{v1}");
-    assert!(v1.ends_with(",welch,false"), "{v1}");
+    assert!(v1.contains(",welch,false,"), "{v1}");
+    // The weighted comparison beside it (one age band and area: weights equal, the same
+    // means).
+    assert!(v1.contains(",welch,false,43.7500,64.5833,20.8333,"), "{v1}");
+    // Items with fewer than ten of some answer are blanked as in item-scores.
     let item = lines
         .iter()
         .find(|l| l.starts_with("item,v1_fewer_visits,v1,"))
         .unwrap();
-    assert!(item.contains(",12,43.7500,12,64.5833,20.8333,"), "{item}");
+    assert!(item.contains(",true,"), "{item}");
     // v2 has 2026 answers only.
     let v2 = lines.iter().find(|l| l.starts_with("vision,v2,")).unwrap();
-    assert!(v2.ends_with(",true"), "{v2}");
+    assert!(v2.ends_with(",true,,,,,,,,"), "{v2}");
 }
 
 #[test]
@@ -579,7 +604,7 @@ fn without_a_population_file_the_weighted_columns_are_blank() {
     let lines = lines(&download(&app, &token, "vision-scores", ""));
     // v1 is shown (12 respondents) with its unweighted figures only.
     assert!(lines[1].contains(",12,43.7500,"), "{}", lines[1]);
-    assert!(lines[1].ends_with(",false,,,,,"), "{}", lines[1]);
+    assert!(lines[1].ends_with(",false,,,,,,,"), "{}", lines[1]);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 mod analyst;
 mod codes;
 mod deploy;
+mod disclosure;
 mod exports;
 mod faults;
 mod full_disk;

@@ -600,3 +600,67 @@ fn the_dashboard_reminder_button_queues_reminders_on_an_invitation_wave() {
             .any(|(who, action)| who == "reminder" && action == "remind")
     );
 }
+
+/// The open data as (vision, respondents, mean) for the published visions.
+fn open_data(app: &TestApp) -> Vec<(String, f64, f64)> {
+    let csv = app.get("/results/2026-midterm.csv");
+    assert_eq!(csv.status, 200);
+    let text = csv.body.trim_start_matches('\u{feff}');
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    reader
+        .records()
+        .filter_map(|r| {
+            let r = r.unwrap();
+            Some((r[1].to_string(), r[4].parse().ok()?, r[5].parse().ok()?))
+        })
+        .collect()
+}
+
+/// Attack: publish, add one late response, publish again; the attacker differences the two
+/// open-data files (n₂·mean₂ − n₁·mean₁) and gets the late respondent's exact score. A
+/// publication that would allow this is refused, saying how many more are needed; the date
+/// shown is the service's calendar day (SURVEY_TODAY), not the machine's.
+#[test]
+fn a_second_publication_cannot_be_differenced_against_the_first() {
+    let open = spawn_app_on(midterm_day());
+    submit_known_set(&open);
+    create_with_password(&open, "kato", PASSWORD);
+    let closed = spawn_app_with_settings(
+        TestDatabase::new(),
+        settings(&open.database_url),
+        NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
+    );
+    let browser = Browser::new(&closed);
+    assert_eq!(browser.sign_in("kato", PASSWORD).status, 303);
+    let publish = || {
+        let csrf = browser.csrf();
+        browser.post("/analyst/waves/2026-midterm/publish", &[("_csrf", &csrf)])
+    };
+    assert_eq!(publish().status, 303);
+    let first = open_data(&closed);
+    let page = closed.get("/results/2026-midterm?lang=en");
+    assert!(page.body.contains("10 February 2027"), "{}", page.body);
+
+    // One late paper response (all 5s on v1, i.e. a score of 100).
+    open.submit("2026-midterm", &{
+        let mut a: Vec<(&str, &str)> = crate::helpers::REQUIRED.to_vec();
+        a.extend(V1.iter().map(|q| (*q, "5")));
+        a
+    });
+    let refused = publish();
+    let second = open_data(&closed);
+    let mut found = Vec::new();
+    for ((v, n1, m1), (_, n2, m2)) in first.iter().zip(&second) {
+        let d = n2 - n1;
+        if (1.0..10.0).contains(&d) {
+            found.push(format!(
+                "{v}: {d} late respondent(s), mean {:.2}",
+                (n2 * m2 - n1 * m1) / d
+            ));
+        }
+    }
+    eprintln!("differenced below the minimum: {found:?}");
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("at least 9 more"), "{}", refused.body);
+}

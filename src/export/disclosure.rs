@@ -1,0 +1,148 @@
+//! The suppression decisions that several exports share, taken once from the database's
+//! counts by the pure rules of [`crate::stats`], so that no export undoes another:
+//!
+//! - a **grouping** (age band, area, gender, channel) is shown by `vision-scores-by-group`
+//!   (each vision's respondents per group) and, for a question, by `question-distribution`
+//!   (its answer counts): the same groups are blanked in all of them
+//!   ([`crate::stats::suppress_linked`]);
+//! - a **scale question** is shown by `question-distribution`, `item-scores` and
+//!   `wave-comparison` ([`crate::stats::scale_disclosure`]).
+
+use std::collections::HashMap;
+
+use super::{ExportContext, ExportError, NOT_ANSWERED, answer_codes};
+use crate::db;
+use crate::db::scores::{GENDER_QUESTION, GroupBy, GroupSums, ScorePlan};
+use crate::definitions::Wave;
+use crate::domain::Scope;
+use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, SuppressionReason, suppress_linked};
+
+/// Channels in the by-group export, with their labels.
+const CHANNELS: [(&str, &str, &str); 2] = [("web", "ウェブ", "web"), ("paper", "紙", "paper")];
+
+/// The dimensions of `vision-scores-by-group`, with the question (or `channel`) each reads.
+pub(super) const DIMENSIONS: [(GroupBy, &str); 4] = [
+    (GroupBy::AgeBand, AGE_BAND_QUESTION),
+    (GroupBy::Area, AREA_QUESTION),
+    (GroupBy::Gender, GENDER_QUESTION),
+    (GroupBy::Channel, "channel"),
+];
+
+/// One group of a grouping: its code (`None` = not answered) and labels.
+pub(super) type Group = (Option<String>, String, String);
+
+/// A grouping of one wave with the groups every table of it blanks.
+pub(super) struct Grouping {
+    pub groups: Vec<Group>,
+    /// Per vision and group.
+    pub sums: Vec<GroupSums>,
+    /// Per group, as [`suppress_linked`] decided over the answer counts and every vision.
+    pub reasons: Vec<Option<SuppressionReason>>,
+}
+
+impl Grouping {
+    /// The reason a group (by code) is blanked, if it is.
+    pub fn reason(&self, code: Option<&str>) -> Option<SuppressionReason> {
+        self.groups
+            .iter()
+            .position(|g| g.0.as_deref() == code)
+            .and_then(|i| self.reasons[i])
+    }
+
+    /// The sums of one vision's group.
+    pub fn of<'a>(&'a self, vision_id: &str, code: &Option<String>) -> Vec<&'a GroupSums> {
+        self.sums
+            .iter()
+            .filter(|s| s.vision_id == vision_id && &s.key.0 == code)
+            .collect()
+    }
+}
+
+/// The grouping `by` of `wave`, `None` when the wave does not ask its question.
+pub(super) fn grouping(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    wave: &Wave,
+    by: GroupBy,
+    question: &str,
+    scope: Scope,
+) -> Result<Option<Grouping>, ExportError> {
+    let plan = ScorePlan::new(wave, &ctx.definitions.visions);
+    db::scores::ensure_current(conn, &plan)?;
+    let mut groups: Vec<Group> = match by {
+        GroupBy::Channel => CHANNELS
+            .iter()
+            .map(|(c, ja, en)| (Some(c.to_string()), ja.to_string(), en.to_string()))
+            .collect(),
+        _ => match wave.question(question) {
+            Some(q) => answer_codes(q)
+                .into_iter()
+                .map(|(c, ja, en)| (Some(c), ja, en))
+                .collect(),
+            None => return Ok(None),
+        },
+    };
+    if by != GroupBy::Channel {
+        groups.push((None, NOT_ANSWERED.0.into(), NOT_ANSWERED.1.into()));
+    }
+    let sums = db::scores::by_group(conn, &wave.id, by, scope)?;
+    // A code stored but no longer defined still counts: it gets its own group.
+    for s in &sums {
+        if !groups.iter().any(|g| g.0 == s.key.0) {
+            let code = s.key.0.clone().unwrap_or_default();
+            groups.push((s.key.0.clone(), code.clone(), code));
+        }
+    }
+    let count = |vision: Option<&str>, code: &Option<String>| -> u64 {
+        let first = ctx.definitions.visions.first().map(|v| v.id.as_str());
+        sums.iter()
+            .filter(|s| Some(s.vision_id.as_str()) == vision.or(first) && &s.key.0 == code)
+            .map(|s| if vision.is_some() { s.n } else { s.respondents })
+            .sum()
+    };
+    // The question's answer counts (every response has a row per vision, so the first
+    // vision's respondents are everyone's; not answered is not a cell of that table),
+    // then each vision's respondents with a score.
+    let mut tables: Vec<Vec<u64>> = Vec::new();
+    if by != GroupBy::Channel {
+        tables.push(
+            groups
+                .iter()
+                .map(|(code, _, _)| code.as_ref().map_or(0, |_| count(None, code)))
+                .collect(),
+        );
+    }
+    for vision in &ctx.definitions.visions {
+        tables.push(
+            groups
+                .iter()
+                .map(|(code, _, _)| count(Some(&vision.id), code))
+                .collect(),
+        );
+    }
+    let reasons = suppress_linked(&tables, ctx.min_group_size.max(1));
+    Ok(Some(Grouping {
+        groups,
+        sums,
+        reasons,
+    }))
+}
+
+/// The groupings whose question `question-distribution` shows, by question id.
+pub(super) fn groupings_by_question(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    wave: &Wave,
+    scope: Scope,
+) -> Result<HashMap<String, Grouping>, ExportError> {
+    let mut out = HashMap::new();
+    for (by, question) in DIMENSIONS {
+        if by == GroupBy::Channel {
+            continue;
+        }
+        if let Some(g) = grouping(conn, ctx, wave, by, question, scope)? {
+            out.insert(question.to_string(), g);
+        }
+    }
+    Ok(out)
+}

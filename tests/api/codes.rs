@@ -193,7 +193,7 @@ fn codes_generate_writes_the_printers_csv_with_qr_files_and_stores_only_hashes()
     generate(&app, "2026-midterm", 3);
     assert_eq!(stored().len(), 8);
 
-    // Open waves take no codes.
+    // A count of 0 is refused with the allowed range.
     let out = app.cli(&[
         "codes",
         "generate",

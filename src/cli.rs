@@ -267,23 +267,35 @@ fn export(settings: &Settings, command: &ExportCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn invite(settings: &Settings, command: InviteCommand) -> anyhow::Result<()> {
-    let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
+fn load_definitions(settings: &Settings) -> anyhow::Result<definitions::Definitions> {
+    definitions::load_dir(&settings.definitions).map_err(|e| {
         anyhow::anyhow!(
             "the survey definitions in {} are invalid:\n{e}",
             settings.definitions.display()
         )
-    })?;
+    })
+}
+
+/// The wave named on the command line, or the list of known ones.
+fn find_wave<'a>(
+    defs: &'a definitions::Definitions,
+    wave_id: &str,
+) -> anyhow::Result<&'a definitions::Wave> {
+    defs.wave(wave_id).with_context(|| {
+        let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
+        format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
+    })
+}
+
+fn invite(settings: &Settings, command: InviteCommand) -> anyhow::Result<()> {
     let wave_id = match &command {
         InviteCommand::Import { wave, .. }
         | InviteCommand::Remind { wave }
         | InviteCommand::Status { wave, .. }
         | InviteCommand::Purge { wave } => wave.clone(),
     };
-    let wave = defs.wave(&wave_id).with_context(|| {
-        let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
-        format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
-    })?;
+    let defs = load_definitions(settings)?;
+    let wave = find_wave(&defs, &wave_id)?;
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     let today = clock_for(settings)();
@@ -385,22 +397,14 @@ fn write_output(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
 
 fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
     use crate::postal;
-    let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
-        anyhow::anyhow!(
-            "the survey definitions in {} are invalid:\n{e}",
-            settings.definitions.display()
-        )
-    })?;
     let wave_id = match &command {
         CodesCommand::Generate { wave, .. }
         | CodesCommand::Sheet { wave, .. }
         | CodesCommand::Postcard { wave, .. }
         | CodesCommand::Status { wave } => wave.clone(),
     };
-    let wave = defs.wave(&wave_id).with_context(|| {
-        let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
-        format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
-    })?;
+    let defs = load_definitions(settings)?;
+    let wave = find_wave(&defs, &wave_id)?;
     postal::require_code_wave(wave)?;
     let base = &settings.public_base_url;
     match command {

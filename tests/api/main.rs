@@ -15,6 +15,7 @@ mod instances;
 mod invitations;
 mod migrations;
 mod persistence;
+mod r_exports;
 mod resident;
 mod slow_clients;
 mod smtp;

@@ -80,6 +80,11 @@ fn definitions() -> PathBuf {
 /// item5..item8 as the four v2 items (1–5, `dk` = 「わからない」, blank = not answered),
 /// used_online as used_online_services.
 fn store_fixture(app: &TestApp) -> usize {
+    store_fixture_with(app, &[])
+}
+
+/// As [`store_fixture`], each (item column, question) of `also` answered too.
+fn store_fixture_with(app: &TestApp, also: &[(&str, &str)]) -> usize {
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
     let text = std::fs::read_to_string(fixtures().join("respondents.csv")).unwrap();
     let (_, rows) = parse(&text);
@@ -112,6 +117,13 @@ fn store_fixture(app: &TestApp) -> usize {
                     n => AnswerValue::Scale(n.parse().unwrap()),
                 };
                 values.push((q.to_string(), value));
+            }
+            for (column, q) in also {
+                match r[*column].as_str() {
+                    "" => {}
+                    "dk" => values.push((q.to_string(), AnswerValue::DontKnow)),
+                    n => values.push((q.to_string(), AnswerValue::Scale(n.parse().unwrap()))),
+                }
             }
             let answers = Answers {
                 key: SubmissionKey::generate(),
@@ -406,4 +418,92 @@ fn every_exported_figure_equals_r_to_six_significant_digits() {
         cells,
         "every cell R gives is compared"
     );
+}
+
+/// The public results page once both waves are published: a change is marked ↑ or ↓ only
+/// where R's Welch test finds it significant at 5%, with R's 95% CI (to one decimal) and
+/// the test named. v1 rose (p = 0.030), v2 fell (p = 1.6e-11); v3 is answered here with
+/// item1's answers, so its change is item1's (p = 0.39, not significant).
+#[test]
+fn the_results_page_marks_only_significant_changes_with_r_s_interval() {
+    use crate::helpers::spawn_app_on;
+    use crate::workspace::{Browser, create_with_password};
+    let app = spawn_app_on(crate::helpers::midterm_day());
+    store_fixture_with(&app, &[("item1", "v3_efficient_work")]);
+    let password = "correct horse battery staple";
+    create_with_password(&app, "kato", password);
+    // After both waves have closed (an instance on the same database in January 2029).
+    let after = spawn_app_with_settings(
+        TestDatabase::new(),
+        settings(&app.database_url),
+        chrono::NaiveDate::from_ymd_opt(2029, 1, 10).unwrap(),
+    );
+    let browser = Browser::new(&after);
+    assert_eq!(browser.sign_in("kato", password).status, 303);
+    for wave in ["2026-midterm", "2028-final"] {
+        let csrf = browser.csrf();
+        let done = browser.post(
+            &format!("/analyst/waves/{wave}/publish"),
+            &[("_csrf", &csrf)],
+        );
+        assert_eq!(done.status, 303, "{wave}: {}", done.body);
+    }
+    let e = expected();
+    let r = |row: &str, column: &str| -> f64 {
+        let key = (
+            "wave-comparison".into(),
+            "2026-midterm".into(),
+            row.to_string(),
+        );
+        e[&key][column].parse().unwrap()
+    };
+    for (lang, path, note, not_significant) in [
+        ("ja", "/results/2028-final", "Welchのt検定", "有意差なし"),
+        (
+            "en",
+            "/results/2028-final?lang=en",
+            "Welch's t-test",
+            "not significant",
+        ),
+    ] {
+        let page = after.get(path);
+        assert_eq!(page.status, 200, "{lang}: {}", page.body);
+        let body = page.body.replace("&#x27;", "'").replace("&#39;", "'");
+        assert!(body.contains(note), "{lang}: the page names the test");
+        for (vision, row) in [
+            ("v1", "vision/v1"),
+            ("v2", "vision/v2"),
+            ("v3", "item/v1_online_procedures"),
+        ] {
+            let start = body
+                .find(&format!("<tr id=\"vision-{vision}\">"))
+                .unwrap_or_else(|| panic!("{lang}: no row for {vision}"));
+            let tr = &body[start..start + body[start..].find("</tr>").unwrap()];
+            let change = tr.rsplit("<td>").next().unwrap().trim_end_matches("</td>");
+            let p = r(row, "p_value");
+            let difference = r(row, "difference");
+            let mark = match (p < 0.05, difference > 0.0) {
+                (true, true) => "↑ ",
+                (true, false) => "↓ ",
+                (false, _) => "",
+            };
+            let verdict = if p < 0.05 {
+                String::new()
+            } else {
+                format!(" {not_significant}")
+            };
+            let want = format!(
+                "{mark}{difference:+.1} ({:.1}–{:.1}){verdict}",
+                r(row, "ci95_lower"),
+                r(row, "ci95_upper")
+            );
+            assert_eq!(change, want, "{lang} {vision} (R: p = {p})");
+        }
+        // Visions nobody answered have no change.
+        for vision in ["v4", "v5"] {
+            let start = body.find(&format!("<tr id=\"vision-{vision}\">")).unwrap();
+            let tr = &body[start..start + body[start..].find("</tr>").unwrap()];
+            assert!(tr.ends_with("<td>—</td>"), "{lang} {vision}: {tr}");
+        }
+    }
 }

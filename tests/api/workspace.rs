@@ -97,7 +97,7 @@ impl<'a> Browser<'a> {
     }
 
     /// The dashboard's CSRF token.
-    fn csrf(&self) -> String {
+    pub(crate) fn csrf(&self) -> String {
         let page = self.get("/analyst");
         assert_eq!(page.status, 200, "{}", page.body);
         hidden_value(&page.body, "_csrf").expect("the dashboard's forms carry a token")

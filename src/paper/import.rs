@@ -246,7 +246,8 @@ pub fn import(
         let record = match record {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                // The csv crate counts lines from 0 past the header here: +1 for the file's.
+                let line = e.position().map_or(0, |p| p.line() + 1);
                 rejected.push(CellError {
                     line,
                     column: String::new(),
@@ -255,7 +256,7 @@ pub fn import(
                 continue;
             }
         };
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| p.line() + 1);
         let mut errors = Vec::new();
         if record.len() != header.len() {
             errors.push(CellError {

@@ -184,7 +184,10 @@ pub async fn publish(
             return Ok(Err(refusals));
         }
         let responses = db::responses::count(&mut conn, &wave.id)?;
+        let (paper, online) = db::responses::count_by_channel(&mut conn, &wave.id)?;
+        let as_i32 = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
         let publication = Publication {
+            by_channel: Some((as_i32(paper), as_i32(online))),
             wave_id: wave.id.clone(),
             published_at: published_at((st.clock)()),
             published_by: analyst.clone(),

@@ -14,6 +14,7 @@ mod hostile_input;
 mod instances;
 mod invitations;
 mod migrations;
+mod paper;
 mod persistence;
 mod resident;
 mod slow_clients;

@@ -139,7 +139,7 @@ fn paper_questionnaire_renders_every_question_kind_in_both_languages() {
     let n = w.questions().count();
     for (lang, number, go_to, dont_know) in [
         ("ja", "問", "→ 問23へ", "わからない"),
-        ("en", "Question ", "→ Go to question 23", "Don&#x27;t know"),
+        ("en", "Question ", "→ Go to question 23", "Don&#39;t know"),
     ] {
         let page = get(lang);
         assert_eq!(page.status, 200, "{}", page.body);

@@ -552,29 +552,23 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
     let mut conn = pool.get()?;
     let plan = crate::db::scores::ScorePlan::new(wave, &defs.visions);
     let today = clock_for(settings)();
-    let report = match crate::paper::import::import(
-        &mut conn,
-        &plan,
-        wave,
-        &bytes,
-        accept_valid,
-        today,
-    ) {
-        Ok(r) => r,
-        Err(crate::paper::import::ImportError::Header(errors)) => {
-            for e in &errors {
-                eprintln!(
-                    "{}:{}: column {}: {}",
-                    file.display(),
-                    e.line,
-                    e.column,
-                    e.message
-                );
+    let report =
+        match crate::paper::import::import(&mut conn, &plan, wave, &bytes, accept_valid, today) {
+            Ok(r) => r,
+            Err(crate::paper::import::ImportError::Header(errors)) => {
+                for e in &errors {
+                    eprintln!(
+                        "{}:{}: column {}: {}",
+                        file.display(),
+                        e.line,
+                        e.column,
+                        e.message
+                    );
+                }
+                anyhow::bail!("the header is not the expected one: nothing imported");
             }
-            anyhow::bail!("the header is not the expected one: nothing imported");
-        }
-        Err(e) => return Err(e.into()),
-    };
+            Err(e) => return Err(e.into()),
+        };
     for e in &report.rejected {
         eprintln!(
             "{}:{}: column {}: {}",
@@ -624,7 +618,11 @@ pub fn record_paper_import(
         report.already_used.len(),
         report.rejected.len(),
         report.rows,
-        if report.imported { "" } else { " (nothing imported)" }
+        if report.imported {
+            ""
+        } else {
+            " (nothing imported)"
+        }
     );
     if let Err(e) = crate::db::audit::record(conn, analyst, "paper_import", Some(wave_id), &detail)
     {

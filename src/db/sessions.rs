@@ -46,11 +46,7 @@ pub fn find(conn: &mut Conn, id_hash: &str, now: NaiveDateTime) -> QueryResult<O
         .inner_join(analysts::table)
         .filter(analyst_sessions::id_hash.eq(id_hash))
         .filter(analyst_sessions::expires_at.gt(now))
-        .select((
-            analysts::name,
-            analyst_sessions::csrf_token,
-            analysts::role,
-        ))
+        .select((analysts::name, analyst_sessions::csrf_token, analysts::role))
         .first(conn)
         .optional()
 }

@@ -5,8 +5,8 @@ mod answers;
 mod channel;
 mod invitees;
 mod lang;
-mod role;
 pub mod password;
+mod role;
 pub mod text;
 mod token;
 

@@ -90,7 +90,9 @@ enum Column {
 
 fn allowed(q: &Question) -> String {
     match &q.kind {
-        QuestionKind::Scale { dont_know: true, .. } => {
+        QuestionKind::Scale {
+            dont_know: true, ..
+        } => {
             format!("allowed: 1, 2, 3, 4, 5, {DONT_KNOW} (わからない) or blank")
         }
         QuestionKind::Scale { .. } => "allowed: 1, 2, 3, 4, 5 or blank".into(),
@@ -220,7 +222,8 @@ pub fn import(
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
                 .join(", "),
-            message: "missing: the file needs `code` and every column of the responses export".into(),
+            message: "missing: the file needs `code` and every column of the responses export"
+                .into(),
         });
     }
     let mut seen_header = std::collections::HashSet::new();
@@ -262,11 +265,7 @@ pub fn import(
             errors.push(CellError {
                 line,
                 column: String::new(),
-                message: format!(
-                    "{} cells, the header has {}",
-                    record.len(),
-                    header.len()
-                ),
+                message: format!("{} cells, the header has {}", record.len(), header.len()),
             });
         }
         let mut code = None;
@@ -326,8 +325,7 @@ pub fn import(
         match parsed {
             Err(field_errors) => {
                 for e in field_errors {
-                    let Some(q) = e.question_id.as_deref().and_then(|id| wave.question(id))
-                    else {
+                    let Some(q) = e.question_id.as_deref().and_then(|id| wave.question(id)) else {
                         continue;
                     };
                     let column = match &q.kind {
@@ -436,7 +434,10 @@ mod tests {
     #[test]
     fn utf8_with_or_without_bom_and_shift_jis_are_read() {
         let text = "code,opinion\r\nA,吹田市①です\r\n";
-        assert_eq!(decode(text.as_bytes()).unwrap(), (text.into(), Detected::Utf8));
+        assert_eq!(
+            decode(text.as_bytes()).unwrap(),
+            (text.into(), Detected::Utf8)
+        );
         let bom = [b"\xef\xbb\xbf".as_slice(), text.as_bytes()].concat();
         assert_eq!(decode(&bom).unwrap(), (text.into(), Detected::Utf8Bom));
         let (sjis, _, unmappable) = encoding_rs::SHIFT_JIS.encode(text);

@@ -180,7 +180,12 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
     let s = i18n::strings(lang);
     let t = texts(lang);
     let questions: Vec<&Question> = wave.questions().collect();
-    let number_of = |id: &str| questions.iter().position(|q| q.id == id).map_or(0, |i| i + 1);
+    let number_of = |id: &str| {
+        questions
+            .iter()
+            .position(|q| q.id == id)
+            .map_or(0, |i| i + 1)
+    };
     let go = |template: &str, n: usize| template.replace("{n}", &n.to_string());
     let sections = wave
         .sections
@@ -297,7 +302,9 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
         title: wave.title.get(lang),
         period: i18n::period(lang, wave.opens, wave.closes),
         intro: wave.intro.as_ref().map(|i| i.get(lang)),
-        return_by: t.return_by.replace("{date}", &i18n::date(lang, wave.closes)),
+        return_by: t
+            .return_by
+            .replace("{date}", &i18n::date(lang, wave.closes)),
         contact: wave.contact.as_ref().map(|c| c.get(lang)),
         code: code.map(|c| c.grouped()),
         scale_labels: s.scale_labels,
@@ -328,7 +335,10 @@ mod tests {
             crate::definitions::load_dir(std::path::Path::new("survey-definitions")).unwrap();
         let wave = defs.wave("2026-midterm").unwrap();
         let qs: Vec<&Question> = wave.questions().collect();
-        let used = qs.iter().position(|q| q.id == "used_online_services").unwrap();
+        let used = qs
+            .iter()
+            .position(|q| q.id == "used_online_services")
+            .unwrap();
         // yes → the next question (its follow-up); no → skip the yes follow-up; don't
         // know → skip both.
         assert_eq!(next_asked(&qs, used, Some((&qs[used].id, "yes"))), None);

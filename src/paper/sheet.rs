@@ -96,7 +96,11 @@ pub fn form_values(q: &Question, typed: &str) -> Vec<String> {
                 .collect();
             // "135" is 1, 3 and 5 when no option has a two-digit position.
             let split: Vec<String> = match tokens[..] {
-                [one] if options.len() <= 9 && one.len() > 1 && one.bytes().all(|b| b.is_ascii_digit()) => {
+                [one]
+                    if options.len() <= 9
+                        && one.len() > 1
+                        && one.bytes().all(|b| b.is_ascii_digit()) =>
+                {
                     one.chars().map(String::from).collect()
                 }
                 _ => tokens.iter().map(|t| t.to_string()).collect(),
@@ -223,7 +227,10 @@ pub fn read_sheet(
 fn order(wave: &Wave, mut errors: Vec<SheetError>) -> Vec<SheetError> {
     let rank = |e: &SheetError| match &e.question_id {
         None => 0,
-        Some(id) => wave.questions().position(|q| q.id == *id).map_or(0, |i| i + 1),
+        Some(id) => wave
+            .questions()
+            .position(|q| q.id == *id)
+            .map_or(0, |i| i + 1),
     };
     errors.sort_by_key(rank);
     errors
@@ -284,17 +291,29 @@ mod tests {
             ]),
         )
         .unwrap();
-        let value = |id: &str| answers.values.iter().find(|(q, _)| q == id).map(|(_, v)| v.clone());
+        let value = |id: &str| {
+            answers
+                .values
+                .iter()
+                .find(|(q, _)| q == id)
+                .map(|(_, v)| v.clone())
+        };
         assert_eq!(value("v1_online_procedures"), Some(AnswerValue::Scale(4)));
         assert_eq!(value("v1_fewer_visits"), Some(AnswerValue::DontKnow));
         assert_eq!(
             value("used_online_services"),
             Some(AnswerValue::Choice("yes".into()))
         );
-        assert_eq!(value("online_procedures_count"), Some(AnswerValue::Number(12)));
+        assert_eq!(
+            value("online_procedures_count"),
+            Some(AnswerValue::Number(12))
+        );
         assert_eq!(
             value("info_channels"),
-            Some(AnswerValue::Choices(vec!["shiho_suita".into(), "none".into()]))
+            Some(AnswerValue::Choices(vec![
+                "shiho_suita".into(),
+                "none".into()
+            ]))
         );
         assert_eq!(
             value("devices_used"),

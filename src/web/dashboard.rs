@@ -313,7 +313,10 @@ struct OperatorHome {
     waves: Vec<(String, String, bool)>,
 }
 
-fn operator_home(state: &AppState, signed_in: &session::SignedIn) -> Result<HttpResponse, AppError> {
+fn operator_home(
+    state: &AppState,
+    signed_in: &session::SignedIn,
+) -> Result<HttpResponse, AppError> {
     let body = OperatorHome {
         analyst: signed_in.analyst.clone(),
         csrf: signed_in.csrf_token.clone(),

@@ -73,9 +73,10 @@ pub async fn questionnaire(
         return Ok(session::to_sign_in());
     }
     super::analyst::authorise_with_role(&state, &req).await?;
-    let wave = state.definitions.wave(&path).ok_or_else(|| {
-        AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
-    })?;
+    let wave = state
+        .definitions
+        .wave(&path)
+        .ok_or_else(|| AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`"))))?;
     let lang = match query.lang.as_deref() {
         None => Lang::Ja,
         Some(l) => Lang::parse(l).ok_or_else(|| {
@@ -300,7 +301,8 @@ fn problem_message(p: &SheetProblem) -> String {
         ),
         SheetProblem::Language => "言語は ja か en です。 / The language is ja or en.".into(),
         SheetProblem::Field(crate::domain::FieldProblem::NotAnOption) => {
-            "このコードはありません（右の一覧を参照）。 / Not an allowed code (see the list).".into()
+            "このコードはありません（右の一覧を参照）。 / Not an allowed code (see the list)."
+                .into()
         }
         SheetProblem::Field(f) => format!(
             "{} / {}",
@@ -321,7 +323,12 @@ fn sections(
     entries: Option<(&Sheet, &Sheet)>,
 ) -> Vec<EntrySection> {
     let questions: Vec<&Question> = wave.questions().collect();
-    let number_of = |id: &str| questions.iter().position(|q| q.id == id).map_or(0, |i| i + 1);
+    let number_of = |id: &str| {
+        questions
+            .iter()
+            .position(|q| q.id == id)
+            .map_or(0, |i| i + 1)
+    };
     let first_error = errors.iter().find_map(|e| e.question_id.clone());
     let mut focus_taken = false;
     let mut out = Vec::new();
@@ -396,7 +403,9 @@ fn sheet_page(
             let at = e.question_id.as_deref().map_or(String::new(), |id| {
                 format!(
                     "問{}: ",
-                    wave.questions().position(|q| q.id == id).map_or(0, |i| i + 1)
+                    wave.questions()
+                        .position(|q| q.id == id)
+                        .map_or(0, |i| i + 1)
                 )
             });
             format!("{at}{}", problem_message(&e.problem))
@@ -408,7 +417,10 @@ fn sheet_page(
         if only.is_some_and(|keys| !keys.iter().any(|k| k == id)) {
             return None;
         }
-        let n = wave.questions().position(|q| q.id == id).map_or(0, |i| i + 1);
+        let n = wave
+            .questions()
+            .position(|q| q.id == id)
+            .map_or(0, |i| i + 1);
         Some(format!("問{n}: {}", problem_message(&e.problem)))
     }));
     SheetPage {
@@ -481,7 +493,9 @@ pub async fn open_sheet(
         return Ok(not_a_code_wave(&wave));
     }
     let fields = session::form_fields(&body);
-    let typed = session::field(&fields, "code").unwrap_or_default().to_string();
+    let typed = session::field(&fields, "code")
+        .unwrap_or_default()
+        .to_string();
     let lang = sheet_lang(&fields);
     let code = match AccessCode::parse(&typed) {
         Ok(c) => c,
@@ -682,11 +696,23 @@ pub async fn enter_sheet(
     };
     Ok(match outcome {
         EntryOutcome::FirstKept => {
-            record(&state, analyst, "paper_entry", &wave.id, "1 sheet: first entry".into());
+            record(
+                &state,
+                analyst,
+                "paper_entry",
+                &wave.id,
+                "1 sheet: first entry".into(),
+            );
             done("first", 0)
         }
         EntryOutcome::Stored => {
-            record(&state, analyst, "paper_verify", &wave.id, "1 sheet: second entry agreed, stored".into());
+            record(
+                &state,
+                analyst,
+                "paper_verify",
+                &wave.id,
+                "1 sheet: second entry agreed, stored".into(),
+            );
             done("stored", 0)
         }
         EntryOutcome::Disagreed(keys) => {
@@ -699,10 +725,18 @@ pub async fn enter_sheet(
             );
             done("disagreed", keys.len())
         }
-        EntryOutcome::Duplicate => refuse("重複：このコードの回答はすでに登録されています。 / Duplicate: this code has already been answered."),
-        EntryOutcome::Unknown => refuse("この調査で発行したコードではありません。 / Not a code issued for this wave."),
-        EntryOutcome::KeyedByYou => refuse("この調査票の1回目はあなたが入力しました。2回目は別の担当者が入力してください。 / You keyed the first entry: the second must be keyed by another operator."),
-        EntryOutcome::AwaitingResolution => refuse("この調査票は照合待ちです。 / This sheet awaits resolution."),
+        EntryOutcome::Duplicate => refuse(
+            "重複：このコードの回答はすでに登録されています。 / Duplicate: this code has already been answered.",
+        ),
+        EntryOutcome::Unknown => {
+            refuse("この調査で発行したコードではありません。 / Not a code issued for this wave.")
+        }
+        EntryOutcome::KeyedByYou => refuse(
+            "この調査票の1回目はあなたが入力しました。2回目は別の担当者が入力してください。 / You keyed the first entry: the second must be keyed by another operator.",
+        ),
+        EntryOutcome::AwaitingResolution => {
+            refuse("この調査票は照合待ちです。 / This sheet awaits resolution.")
+        }
     })
 }
 
@@ -765,7 +799,9 @@ pub async fn resolve_sheet(
     let outcome = web::block(move || -> Result<_, AppError> {
         let mut conn = st.pool.get()?;
         let plan = db::scores::ScorePlan::new(&w, &st.definitions.visions);
-        Ok(paper::resolve(&mut conn, &plan, &w, &code, &answers, today)?)
+        Ok(paper::resolve(
+            &mut conn, &plan, &w, &code, &answers, today,
+        )?)
     })
     .await??;
     Ok(match outcome {
@@ -807,9 +843,10 @@ pub async fn import(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (analyst, _) = super::analyst::authorise_with_role(&state, &req).await?;
-    let wave = state.definitions.wave(&path).cloned().ok_or_else(|| {
-        AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
-    })?;
+    let wave =
+        state.definitions.wave(&path).cloned().ok_or_else(|| {
+            AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
+        })?;
     paper::require_code_wave(&wave).map_err(|m| AppError::new(ErrorKind::Conflict(m)))?;
     let accept = query.accept.as_deref() == Some("valid");
     let st = state.clone();

@@ -84,7 +84,11 @@ fn canonical(code: &str) -> String {
 }
 
 /// Opens the form through the QR link and submits `answers` with the code it carries.
-pub(crate) fn answer_by_link(app: &TestApp, code: &str, answers: &[(&str, &str)]) -> crate::helpers::Page {
+pub(crate) fn answer_by_link(
+    app: &TestApp,
+    code: &str,
+    answers: &[(&str, &str)],
+) -> crate::helpers::Page {
     let page = app.get(&format!("/c/{}", canonical(code)));
     assert_eq!(page.status, 200, "{}", page.body);
     post_form_page(app, &page.body, answers)

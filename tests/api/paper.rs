@@ -38,7 +38,11 @@ fn account(app: &TestApp, name: &str, role: &str) -> String {
         .unwrap();
     writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
@@ -167,22 +171,44 @@ fn paper_questionnaire_renders_every_question_kind_in_both_languages() {
         assert_eq!(body.matches("<table class=\"grid\">").count(), 5);
         assert!(body.contains(&format!("<th scope=\"col\">{dont_know}</th>")));
         assert!(body.contains("<span class=\"opcode\">9</span>"));
-        assert!(body.contains("<span class=\"opcode\">10</span>"), "info_channels' 10th option");
+        assert!(
+            body.contains("<span class=\"opcode\">10</span>"),
+            "info_channels' 10th option"
+        );
         assert!(body.contains(go_to));
         assert!(body.contains("class=\"digits\""));
         assert_eq!(body.matches("<div class=\"lines\">").count(), 2);
-        assert_eq!(body.matches("<span class=\"cell\"></span>").count() >= 16, true);
+        assert!(body.matches("<span class=\"cell\"></span>").count() >= 16);
         assert!(body.contains("class=\"code-box\""));
         assert!(body.contains("class=\"legend\""));
-        assert!(body.contains(w.contact.as_ref().unwrap().get(citizen_survey::domain::Lang::parse(lang).unwrap())));
+        assert!(
+            body.contains(
+                w.contact
+                    .as_ref()
+                    .unwrap()
+                    .get(citizen_survey::domain::Lang::parse(lang).unwrap())
+            )
+        );
         assert!(body.contains("2027"));
     }
     assert_eq!(get("fr").status, 400);
     // The CLI writes the same booklet.
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("q.html");
-    let out = app.cli(&["questionnaire", "--wave", WAVE, "--lang", "en", "--output", file.to_str().unwrap()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = app.cli(&[
+        "questionnaire",
+        "--wave",
+        WAVE,
+        "--lang",
+        "en",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), get("en").body);
 }
 
@@ -208,7 +234,10 @@ fn paper_double_entry_with_agreeing_entries_stores_one_response() {
     assert_eq!(app.response_count(), 0);
     let rows = pending(&app);
     assert_eq!(rows.len(), 1);
-    assert!(rows[0].0.is_some(), "who keyed the first entry, until the second");
+    assert!(
+        rows[0].0.is_some(),
+        "who keyed the first entry, until the second"
+    );
 
     // The same operator cannot key the second entry.
     let again = open_sheet(&first, &code);
@@ -234,7 +263,11 @@ fn paper_double_entry_with_agreeing_entries_stores_one_response() {
         .unwrap();
     assert!(used);
     let (day, in_sample, language): (NaiveDate, bool, String) = responses::table
-        .select((responses::submitted_on, responses::in_sample, responses::language))
+        .select((
+            responses::submitted_on,
+            responses::in_sample,
+            responses::language,
+        ))
         .first(&mut app.db())
         .unwrap();
     assert_eq!(day, crate::helpers::midterm_day());
@@ -256,8 +289,16 @@ fn paper_double_entry_with_agreeing_entries_stores_one_response() {
     assert_eq!(
         audit,
         [
-            ("operator-a".into(), "paper_entry".into(), "1 sheet: first entry".into()),
-            ("operator-b".into(), "paper_verify".into(), "1 sheet: second entry agreed, stored".into()),
+            (
+                "operator-a".into(),
+                "paper_entry".into(),
+                "1 sheet: first entry".into()
+            ),
+            (
+                "operator-b".into(),
+                "paper_verify".into(),
+                "1 sheet: second entry agreed, stored".into()
+            ),
         ]
     );
     // A third entry of the same sheet is a duplicate.
@@ -289,15 +330,34 @@ fn paper_double_entry_with_one_disagreeing_field_waits_for_its_resolution() {
     assert_eq!(form.status, 200, "{}", form.body);
     assert!(form.body.contains("照合"));
     assert!(form.body.contains("name=\"v2_any_age\""));
-    assert!(!form.body.contains("name=\"city_hall_visits\""), "agreed fields are not asked");
-    assert!(form.body.contains("1回目 <span lang=\"en\">first</span>: <code>3</code>"));
-    assert!(form.body.contains("2回目 <span lang=\"en\">second</span>: <code>5</code>"));
+    assert!(
+        !form.body.contains("name=\"city_hall_visits\""),
+        "agreed fields are not asked"
+    );
+    assert!(
+        form.body
+            .contains("1回目 <span lang=\"en\">first</span>: <code>3</code>")
+    );
+    assert!(
+        form.body
+            .contains("2回目 <span lang=\"en\">second</span>: <code>5</code>")
+    );
     // An out-of-range code is an error at its field; nothing stored.
-    let bad = post_sheet(&resolver, &form.body, "resolve", &[("v2_any_age".into(), "7".into())]);
+    let bad = post_sheet(
+        &resolver,
+        &form.body,
+        "resolve",
+        &[("v2_any_age".into(), "7".into())],
+    );
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("このコードはありません"));
     assert_eq!(app.response_count(), 0);
-    let ok = post_sheet(&resolver, &form.body, "resolve", &[("v2_any_age".into(), "5".into())]);
+    let ok = post_sheet(
+        &resolver,
+        &form.body,
+        "resolve",
+        &[("v2_any_age".into(), "5".into())],
+    );
     assert_eq!(ok.status, 303, "{}", ok.body);
     assert_eq!(app.response_count(), 1);
     assert_eq!(answer_of(&app, "v2_any_age"), ["5"]);
@@ -378,7 +438,11 @@ fn operators_cannot_export_publish_or_manage_invitations() {
     let publish = b.post("/analyst/waves/2026-midterm/publish", &[("_csrf", &csrf)]);
     assert_eq!(publish.status, 403);
     // A session GET of an export is refused too.
-    assert_eq!(b.get("/analyst/waves/2026-midterm/vision-scores.csv").status, 403);
+    assert_eq!(
+        b.get("/analyst/waves/2026-midterm/vision-scores.csv")
+            .status,
+        403
+    );
     // An analyst still can.
     let analyst = account(&app, "boss", "analyst");
     let ok = app.get_with(
@@ -450,9 +514,17 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     let csv = vendor_csv(
         &w,
         &[
-            vendor_row(&w, &codes[0], &[("v1_online_procedures", "4"), ("age_band", "age_30_39")]),
+            vendor_row(
+                &w,
+                &codes[0],
+                &[("v1_online_procedures", "4"), ("age_band", "age_30_39")],
+            ),
             vendor_row(&w, &codes[1], &[("v1_online_procedures", "7")]),
-            vendor_row(&w, &codes[2], &[("devices_used__pc", "2"), ("area", "mars")]),
+            vendor_row(
+                &w,
+                &codes[2],
+                &[("devices_used__pc", "2"), ("area", "mars")],
+            ),
         ],
     );
     let dir = tempfile::tempdir().unwrap();
@@ -463,8 +535,12 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     let err = String::from_utf8_lossy(&out.stderr);
     let f = file.display();
     for needle in [
-        format!("{f}:3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない) or blank"),
-        format!("{f}:4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"),
+        format!(
+            "{f}:3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない) or blank"
+        ),
+        format!(
+            "{f}:4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"
+        ),
         format!("{f}:4: column area: `mars` is not allowed; allowed: "),
         "nothing imported".to_string(),
     ] {
@@ -473,12 +549,19 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     assert_eq!(app.response_count(), 0);
     // With --accept-valid, the valid row goes in.
     let out = import(&app, &file, &["--accept-valid"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(paper_responses(&app), 1);
     // An unknown column is a header error at line 1.
     std::fs::write(&file, csv.replacen("code,", "code,shoe_size,", 1)).unwrap();
     let out = import(&app, &file, &[]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains(":1: column shoe_size: not a column of this wave"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(":1: column shoe_size: not a column of this wave")
+    );
 }
 
 #[test]
@@ -490,13 +573,23 @@ fn the_same_vendor_file_imported_twice_stores_nothing_new() {
     assert_eq!(answer_by_link(&app, &codes[0], &REQUIRED).status, 303);
     let rows: Vec<String> = codes
         .iter()
-        .map(|c| vendor_row(&w, c, &[("v4_personal_data", "2"), ("info_channels__line", "1")]))
+        .map(|c| {
+            vendor_row(
+                &w,
+                c,
+                &[("v4_personal_data", "2"), ("info_channels__line", "1")],
+            )
+        })
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("vendor.csv");
     std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
     let out = import(&app, &file, &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("3 paper response(s) stored"));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(":2: code already used"), "{err}");
@@ -504,7 +597,12 @@ fn the_same_vendor_file_imported_twice_stores_nothing_new() {
     let again = import(&app, &file, &[]);
     assert!(again.status.success());
     assert!(String::from_utf8_lossy(&again.stdout).starts_with("0 paper response(s) stored"));
-    assert_eq!(String::from_utf8_lossy(&again.stderr).matches("code already used").count(), 4);
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr)
+            .matches("code already used")
+            .count(),
+        4
+    );
     assert_eq!(app.response_count(), 4);
     assert_eq!(paper_responses(&app), 3);
 }
@@ -532,7 +630,10 @@ fn a_shift_jis_vendor_file_imports_exactly_like_its_utf8_twin() {
             ("info_channels__shiho_suita", "1".into()),
             ("info_channels__none", "0".into()),
             ("age_band", "age_70_79".into()),
-            ("opinion_general", format!("窓口①の対応が丁寧、{i}回目。\"ありがとう\"")),
+            (
+                "opinion_general",
+                format!("窓口①の対応が丁寧、{i}回目。\"ありがとう\""),
+            ),
         ]
     };
     let mut results = Vec::new();
@@ -582,7 +683,14 @@ fn a_shift_jis_vendor_file_imports_exactly_like_its_utf8_twin() {
         ));
     }
     assert_eq!(results[0], results[1]);
-    assert!(results[0].1.iter().any(|r| r.contains("窓口①の対応が丁寧、1回目。")), "{:?}", results[0].1);
+    assert!(
+        results[0]
+            .1
+            .iter()
+            .any(|r| r.contains("窓口①の対応が丁寧、1回目。")),
+        "{:?}",
+        results[0].1
+    );
 }
 
 #[test]
@@ -598,7 +706,12 @@ fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_an
     let mut vendor = Vec::new();
     for (i, (row, code)) in V1_ANSWERS.iter().zip(&codes).enumerate() {
         let mut answers: Vec<(&str, &str)> = REQUIRED.to_vec();
-        answers.extend(V1.iter().zip(row).filter(|(_, v)| !v.is_empty()).map(|(q, v)| (*q, *v)));
+        answers.extend(
+            V1.iter()
+                .zip(row)
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(q, v)| (*q, *v)),
+        );
         if i < 3 {
             answers.push(("v2_any_age", "4"));
         }
@@ -610,10 +723,22 @@ fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_an
                 let keyed: Vec<(&str, String)> = V1
                     .iter()
                     .zip(row)
-                    .map(|(q, v)| (*q, if *v == "dk" { "9".to_string() } else if v.is_empty() { "-".into() } else { v.to_string() }))
+                    .map(|(q, v)| {
+                        (
+                            *q,
+                            if *v == "dk" {
+                                "9".to_string()
+                            } else if v.is_empty() {
+                                "-".into()
+                            } else {
+                                v.to_string()
+                            },
+                        )
+                    })
                     .chain([("age_band", "2".to_string()), ("area", "1".to_string())])
                     .collect();
-                let pairs: Vec<(&str, &str)> = keyed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                let pairs: Vec<(&str, &str)> =
+                    keyed.iter().map(|(k, v)| (*k, v.as_str())).collect();
                 assert_eq!(key_sheet(&first, code, &sheet(&pairs)).status, 303);
                 assert_eq!(key_sheet(&second, code, &sheet(&pairs)).status, 303);
             }
@@ -637,8 +762,18 @@ fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_an
     );
     // The responses export carries the channel of each.
     let rows = export_rows(&app, &token, "responses");
-    assert_eq!(rows.iter().filter(|r| r.starts_with("2026-midterm,paper,")).count(), 7);
-    assert_eq!(rows.iter().filter(|r| r.starts_with("2026-midterm,web,")).count(), 6);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.starts_with("2026-midterm,paper,"))
+            .count(),
+        7
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.starts_with("2026-midterm,web,"))
+            .count(),
+        6
+    );
 
     // Published after the close: the public page says how many answered by post and online.
     let closed = spawn_app_with_settings(
@@ -654,9 +789,18 @@ fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_an
     assert_eq!(b.sign_in("lead", PASSWORD).status, 303);
     let dashboard = b.get("/analyst");
     let csrf = hidden_value(&dashboard.body, "_csrf").unwrap();
-    assert_eq!(b.post("/analyst/waves/2026-midterm/publish", &[("_csrf", &csrf)]).status, 303);
+    assert_eq!(
+        b.post("/analyst/waves/2026-midterm/publish", &[("_csrf", &csrf)])
+            .status,
+        303
+    );
     let ja = closed.get("/results/2026-midterm");
-    assert!(ja.body.contains("回答数: 13（うち郵送 7、インターネット 6）"), "{}", ja.body);
+    assert!(
+        ja.body
+            .contains("回答数: 13（うち郵送 7、インターネット 6）"),
+        "{}",
+        ja.body
+    );
     let en = closed.get("/results/2026-midterm?lang=en");
     assert!(en.body.contains("Responses: 13 (by post 7, online 6)"));
 }

@@ -11,7 +11,8 @@ use crate::definitions;
 use crate::domain::AnalystToken;
 use crate::export::{self, ExportContext, ExportKind, ExportOptions};
 use crate::settings::{
-    AnalystCommand, Cli, CodesCommand, Command, ExportCommand, InviteCommand, Settings,
+    AnalystCommand, Cli, CodesCommand, Command, ExportCommand, InviteCommand, PaperCommand,
+    Settings,
 };
 use crate::startup::Application;
 
@@ -21,15 +22,21 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check { dir } => {
             return check(dir.as_deref().unwrap_or(&cli.settings.definitions));
         }
-        Command::Analyst(AnalystCommand::Create { name, password }) => {
-            create_analyst(&cli.settings, &name, password)
-        }
+        Command::Analyst(AnalystCommand::Create {
+            name,
+            password,
+            role,
+        }) => create_analyst(&cli.settings, &name, password, &role),
         Command::Analyst(AnalystCommand::SetPassword { name }) => {
             set_analyst_password(&cli.settings, &name)
         }
         Command::Export(command) => export(&cli.settings, &command),
         Command::Invite(command) => invite(&cli.settings, command),
         Command::Codes(command) => codes(&cli.settings, command),
+        Command::Questionnaire { wave, lang, output } => {
+            questionnaire(&cli.settings, &wave, &lang, output.as_deref())
+        }
+        Command::Paper(command) => paper(&cli.settings, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,7 +128,13 @@ fn check(dir: &Path) -> ExitCode {
     }
 }
 
-fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyhow::Result<()> {
+fn create_analyst(
+    settings: &Settings,
+    name: &str,
+    with_password: bool,
+    role: &str,
+) -> anyhow::Result<()> {
+    let role: crate::domain::Role = role.parse().map_err(anyhow::Error::msg)?;
     let name = name.trim();
     anyhow::ensure!(
         !name.is_empty() && name.chars().count() <= 100,
@@ -146,6 +159,7 @@ fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyho
         name,
         &token.hash(),
         clock_for(settings)(),
+        role,
     )?;
     anyhow::ensure!(created, "an analyst named `{name}` already exists");
     if let Some(hash) = password_hash {
@@ -153,6 +167,11 @@ fn create_analyst(settings: &Settings, name: &str, with_password: bool) -> anyho
         eprintln!("Password set: `{name}` can sign in at /analyst/sign-in.");
     }
     println!("{}", token.as_str());
+    if role == crate::domain::Role::Operator {
+        eprintln!(
+            "`{name}` is an operator: paper entry, vendor imports and the questionnaire only (no exports, no publication)."
+        );
+    }
     eprintln!(
         "Analyst `{name}` created. The token above is shown only once: store it now. Use it as `Authorization: Bearer TOKEN`."
     );
@@ -496,4 +515,117 @@ pub fn status_line(wave_id: &str, s: &crate::db::access_codes::CodeStatus) -> St
         pct(s.paper),
         s.open
     )
+}
+
+fn questionnaire(
+    settings: &Settings,
+    wave_id: &str,
+    lang: &str,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    let lang = crate::domain::Lang::parse(lang)
+        .with_context(|| format!("unknown language `{lang}`: use ja or en"))?;
+    let defs = load_definitions(settings)?;
+    let wave = find_wave(&defs, wave_id)?;
+    write_output(
+        output,
+        &crate::paper::questionnaire::booklet(wave, lang, None),
+    )?;
+    eprintln!(
+        "questionnaire of wave {} ({lang}): A4, print from a browser at 100% (or chromium --headless --print-to-pdf)",
+        wave.id
+    );
+    Ok(())
+}
+
+fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
+    let PaperCommand::Import {
+        wave,
+        file,
+        accept_valid,
+    } = command;
+    let defs = load_definitions(settings)?;
+    let wave = find_wave(&defs, &wave)?;
+    crate::paper::require_code_wave(wave).map_err(anyhow::Error::msg)?;
+    let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    let plan = crate::db::scores::ScorePlan::new(wave, &defs.visions);
+    let today = clock_for(settings)();
+    let report =
+        match crate::paper::import::import(&mut conn, &plan, wave, &bytes, accept_valid, today) {
+            Ok(r) => r,
+            Err(crate::paper::import::ImportError::Header(errors)) => {
+                for e in &errors {
+                    eprintln!(
+                        "{}:{}: column {}: {}",
+                        file.display(),
+                        e.line,
+                        e.column,
+                        e.message
+                    );
+                }
+                anyhow::bail!("the header is not the expected one: nothing imported");
+            }
+            Err(e) => return Err(e.into()),
+        };
+    for e in &report.rejected {
+        eprintln!(
+            "{}:{}: column {}: {}",
+            file.display(),
+            e.line,
+            e.column,
+            e.message
+        );
+    }
+    for line in &report.already_used {
+        eprintln!(
+            "{}:{}: code already used (answered on the web, or imported before): skipped",
+            file.display(),
+            line
+        );
+    }
+    record_paper_import(&mut conn, "command line", &wave.id, &report);
+    if !report.imported {
+        anyhow::bail!(
+            "{} valid row(s), {} problem(s): nothing imported. Fix the rows, or import the valid ones with --accept-valid",
+            report.valid_rows,
+            report.rejected.len()
+        );
+    }
+    println!(
+        "{} paper response(s) stored for wave {} from {} row(s) ({:?}); {} code(s) already used, {} problem(s)",
+        report.stored,
+        wave.id,
+        report.rows,
+        report.encoding,
+        report.already_used.len(),
+        report.rejected.len()
+    );
+    Ok(())
+}
+
+/// The audit line of a vendor import: counts only.
+pub fn record_paper_import(
+    conn: &mut crate::db::Conn,
+    analyst: &str,
+    wave_id: &str,
+    report: &crate::paper::import::ImportReport,
+) {
+    let detail = format!(
+        "{} sheets stored, {} already used, {} problems, {} rows{}",
+        report.stored,
+        report.already_used.len(),
+        report.rejected.len(),
+        report.rows,
+        if report.imported {
+            ""
+        } else {
+            " (nothing imported)"
+        }
+    );
+    if let Err(e) = crate::db::audit::record(conn, analyst, "paper_import", Some(wave_id), &detail)
+    {
+        tracing::warn!(error = %e, "the paper import could not be recorded in the audit log");
+    }
 }

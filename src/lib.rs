@@ -13,6 +13,7 @@ pub mod error;
 pub mod export;
 pub mod invite;
 pub mod mail;
+pub mod paper;
 pub mod postal;
 pub mod settings;
 pub mod startup;

@@ -252,6 +252,35 @@ pub enum Command {
     /// Access codes and letters for postal random-sample waves (`access = "code"`).
     #[command(subcommand)]
     Codes(CodesCommand),
+    /// The printable paper questionnaire (A4 booklet, HTML with print CSS) of a wave.
+    Questionnaire {
+        #[arg(long)]
+        wave: String,
+        /// ja (default) or en.
+        #[arg(long, default_value = "ja")]
+        lang: String,
+        /// HTML file to write (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Paper questionnaires: a tabulation vendor's CSV.
+    #[command(subcommand)]
+    Paper(PaperCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PaperCommand {
+    /// Import a vendor's CSV of paper sheets (`code` + the responses export's columns,
+    /// UTF-8 or Shift_JIS). Nothing is imported while a row is rejected, unless
+    /// --accept-valid; codes already used are reported and skipped.
+    Import {
+        #[arg(long)]
+        wave: String,
+        file: PathBuf,
+        /// Import the valid rows even if some rows were rejected.
+        #[arg(long)]
+        accept_valid: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -333,6 +362,10 @@ pub enum AnalystCommand {
         /// without echo on a terminal); never give it on the command line.
         #[arg(long)]
         password: bool,
+        /// `analyst` (default: everything) or `operator` (paper entry, vendor imports and
+        /// the printable questionnaire only; no exports, no publication).
+        #[arg(long, default_value = "analyst")]
+        role: String,
     },
     /// Set or replace an analyst's password for browser sign-in (read from standard input,
     /// or asked for without echo on a terminal); also lifts a lockout.

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod credentials;
 pub mod invitations;
 pub mod monitoring;
+pub mod paper;
 pub mod publications;
 pub mod responses;
 pub mod schema;

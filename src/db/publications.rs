@@ -30,6 +30,9 @@ pub struct Publication {
     pub published_by: String,
     pub responses: i32,
     pub min_group_size: i32,
+    /// Of the responses: how many came by post (paper) and online (web and e-mail links);
+    /// None for snapshots taken before these were counted.
+    pub by_channel: Option<(i32, i32)>,
     pub visions: Vec<PublishedVision>,
 }
 
@@ -49,6 +52,8 @@ pub fn replace(conn: &mut Conn, p: &Publication) -> QueryResult<()> {
                 publications::published_by.eq(&p.published_by),
                 publications::responses.eq(p.responses),
                 publications::min_group_size.eq(p.min_group_size),
+                publications::responses_paper.eq(p.by_channel.map(|c| c.0)),
+                publications::responses_online.eq(p.by_channel.map(|c| c.1)),
             ))
             .execute(conn)?;
         for v in &p.visions {
@@ -73,7 +78,16 @@ pub fn replace(conn: &mut Conn, p: &Publication) -> QueryResult<()> {
 
 /// The publication of a wave, if it has been published.
 pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> {
-    let Some((wave_id, published_at, published_by, responses, min_group_size)) =
+    type Row = (
+        String,
+        NaiveDateTime,
+        String,
+        i32,
+        i32,
+        Option<i32>,
+        Option<i32>,
+    );
+    let Some((wave_id, published_at, published_by, responses, min_group_size, paper, online)) =
         publications::table
             .filter(publications::wave_id.eq(wave_id))
             .select((
@@ -82,8 +96,10 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
                 publications::published_by,
                 publications::responses,
                 publications::min_group_size,
+                publications::responses_paper,
+                publications::responses_online,
             ))
-            .first::<(String, NaiveDateTime, String, i32, i32)>(conn)
+            .first::<Row>(conn)
             .optional()?
     else {
         return Ok(None);
@@ -109,6 +125,7 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
         published_by,
         responses,
         min_group_size,
+        by_channel: paper.zip(online),
         visions,
     }))
 }

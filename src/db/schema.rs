@@ -33,6 +33,7 @@ diesel::table! {
         name -> Text,
         token_hash -> Text,
         created_on -> Date,
+        role -> Text,
     }
 }
 
@@ -143,6 +144,8 @@ diesel::table! {
         published_by -> Text,
         responses -> Integer,
         min_group_size -> Integer,
+        responses_paper -> Nullable<Integer>,
+        responses_online -> Nullable<Integer>,
     }
 }
 
@@ -215,5 +218,17 @@ diesel::table! {
         code_hash -> Text,
         wave_id -> Text,
         used -> Bool,
+    }
+}
+
+// Paper questionnaires (migration 2026-12-01-000020_paper_entry).
+
+diesel::table! {
+    paper_sheets (code_hash) {
+        code_hash -> Text,
+        wave_id -> Text,
+        first_entry -> Text,
+        first_operator -> Nullable<Text>,
+        second_entry -> Nullable<Text>,
     }
 }

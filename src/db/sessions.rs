@@ -12,6 +12,8 @@ use super::schema::{analyst_sessions, analysts};
 pub struct Session {
     pub analyst: String,
     pub csrf_token: String,
+    /// The account's role (`analyst` or `operator`).
+    pub role: String,
 }
 
 /// Stores a new session for `analyst_id`, and deletes expired ones on the way.
@@ -44,7 +46,7 @@ pub fn find(conn: &mut Conn, id_hash: &str, now: NaiveDateTime) -> QueryResult<O
         .inner_join(analysts::table)
         .filter(analyst_sessions::id_hash.eq(id_hash))
         .filter(analyst_sessions::expires_at.gt(now))
-        .select((analysts::name, analyst_sessions::csrf_token))
+        .select((analysts::name, analyst_sessions::csrf_token, analysts::role))
         .first(conn)
         .optional()
 }

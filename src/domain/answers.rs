@@ -137,12 +137,34 @@ impl FieldError {
     }
 }
 
+/// Where a submission comes from, for the one rule that differs between them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    /// The web form: a required question left blank is an error to fix.
+    #[default]
+    Web,
+    /// A paper questionnaire keyed in or imported: a paper form cannot refuse to be
+    /// returned, so a required question left blank is recorded as unanswered. Every other
+    /// check is the web form's.
+    Paper,
+}
+
 /// Turns the decoded `application/x-www-form-urlencoded` pairs into typed answers, or every
 /// problem found. The raw form comes back either way so the page can be shown again.
 pub fn parse_submission(
     wave: &Wave,
     fallback_lang: Lang,
     fields: Vec<(String, String)>,
+) -> (RawForm, Result<Answers, Vec<FieldError>>) {
+    parse_submission_as(wave, fallback_lang, fields, Mode::Web)
+}
+
+/// [`parse_submission`] for a given [`Mode`].
+pub fn parse_submission_as(
+    wave: &Wave,
+    fallback_lang: Lang,
+    fields: Vec<(String, String)>,
+    mode: Mode,
 ) -> (RawForm, Result<Answers, Vec<FieldError>>) {
     let mut raw = RawForm {
         lang: fallback_lang,
@@ -194,7 +216,7 @@ pub fn parse_submission(
             .filter(|v| !v.trim().is_empty())
             .collect();
         if given.is_empty() {
-            if q.required {
+            if q.required && mode == Mode::Web {
                 errors.push(FieldError::question(&q.id, FieldProblem::Required));
             }
             continue;
@@ -438,6 +460,26 @@ mod tests {
                 ),
                 ("note".into(), AnswerValue::Text("a\nb".into())),
             ]
+        );
+    }
+
+    #[test]
+    fn on_paper_a_required_question_left_blank_is_unanswered_and_the_rest_is_checked() {
+        let (_, result) = parse_submission_as(&wave(), Lang::Ja, form(&[]), Mode::Paper);
+        assert!(result.unwrap().values.is_empty());
+        let (_, result) = parse_submission_as(
+            &wave(),
+            Lang::Ja,
+            form(&[("used", "yes"), ("s1", "6")]),
+            Mode::Paper,
+        );
+        assert_eq!(
+            result
+                .unwrap_err()
+                .into_iter()
+                .map(|e| (e.question_id, e.problem))
+                .collect::<Vec<_>>(),
+            vec![(Some("s1".into()), FieldProblem::NotAnOption)]
         );
     }
 

@@ -6,15 +6,17 @@ mod channel;
 mod invitees;
 mod lang;
 pub mod password;
+mod role;
 pub mod text;
 mod token;
 
 pub use access_code::{AccessCode, CodeProblem};
 pub use answers::{
     AnswerValue, Answers, CODE_FIELD, DONT_KNOW, FieldError, FieldProblem, KEY_FIELD, LANG_FIELD,
-    RawForm, SubmissionKey, TOKEN_FIELD, parse_submission,
+    Mode, RawForm, SubmissionKey, TOKEN_FIELD, parse_submission, parse_submission_as,
 };
 pub use channel::{Channel, Scope};
 pub use invitees::{Email, Invitee, InviteeReport, mask, parse_invitee_csv};
 pub use lang::Lang;
+pub use role::Role;
 pub use token::{AnalystToken, InvitationToken, hash_token};

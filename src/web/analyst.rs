@@ -17,6 +17,20 @@ use crate::export::{self, Encoding, ExportKind, ExportOptions, Unencodable};
 /// A session authorises reads; a POST on a session must also carry the session's CSRF
 /// token in `X-CSRF-Token` (else 403), so a cookie alone never changes anything.
 pub(super) async fn authorise(state: &AppState, req: &HttpRequest) -> Result<String, AppError> {
+    let (name, role) = authorise_with_role(state, req).await?;
+    if !role.may_export() {
+        return Err(AppError::new(ErrorKind::Forbidden(format!(
+            "`{name}` is an operator: operators key and import paper questionnaires; exports, invitations and publication need an analyst account"
+        ))));
+    }
+    Ok(name)
+}
+
+/// As [`authorise`], for routes every role may use: the analyst's name and role.
+pub(super) async fn authorise_with_role(
+    state: &AppState,
+    req: &HttpRequest,
+) -> Result<(String, crate::domain::Role), AppError> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         let token = value
             .to_str()
@@ -45,7 +59,7 @@ pub(super) async fn authorise(state: &AppState, req: &HttpRequest) -> Result<Str
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok());
     if safe || session.csrf_ok(given) {
-        Ok(session.analyst)
+        Ok((session.analyst, session.role))
     } else {
         Err(AppError::new(ErrorKind::Forbidden(
             "a POST signed in by session needs the session's CSRF token in X-CSRF-Token".into(),

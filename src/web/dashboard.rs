@@ -70,6 +70,8 @@ pub struct WavePanel {
     pub chart: String,
     /// "published on … by …", when published.
     pub published: Option<String>,
+    /// On postal waves: paper sheets waiting for a second entry and for a resolution.
+    pub paper_pending: Option<(i64, i64)>,
 }
 
 pub struct AuditRow {
@@ -195,6 +197,7 @@ fn panel(
         published_by: String::new(),
         responses: 0,
         min_group_size: 0,
+        by_channel: None,
         visions: figures.clone(),
     };
     let chart = super::results::chart(
@@ -221,7 +224,13 @@ fn panel(
         )
     });
     let status = wave.status(today);
+    let paper_pending = if wave.access == crate::definitions::Access::Code {
+        Some(db::paper::counts(conn, &wave.id)?)
+    } else {
+        None
+    };
     Ok(WavePanel {
+        paper_pending,
         id: wave.id.clone(),
         title: wave.title.ja.clone(),
         period: format!("{} – {}", wave.opens, wave.closes),
@@ -251,6 +260,9 @@ pub async fn dashboard(
     let Some(signed_in) = session::current(&state, &req).await? else {
         return Ok(session::to_sign_in());
     };
+    if !signed_in.role.may_export() {
+        return operator_home(&state, &signed_in);
+    }
     let st = state.clone();
     let (waves, audit) = web::block(move || -> Result<_, AppError> {
         let mut conn = st.pool.get()?;
@@ -282,6 +294,44 @@ pub async fn dashboard(
         min_group_size: state.min_group_size,
         waves,
         audit,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(super::no_store())
+        .body(body))
+}
+
+/// An operator's start page: paper entry and the questionnaire of each wave, no figures.
+#[derive(Template)]
+#[template(path = "operator_home.html")]
+struct OperatorHome {
+    analyst: String,
+    csrf: String,
+    /// `(id, title, postal)`.
+    waves: Vec<(String, String, bool)>,
+}
+
+fn operator_home(
+    state: &AppState,
+    signed_in: &session::SignedIn,
+) -> Result<HttpResponse, AppError> {
+    let body = OperatorHome {
+        analyst: signed_in.analyst.clone(),
+        csrf: signed_in.csrf_token.clone(),
+        waves: state
+            .definitions
+            .waves
+            .iter()
+            .map(|w| {
+                (
+                    w.id.clone(),
+                    w.title.ja.clone(),
+                    w.access == crate::definitions::Access::Code,
+                )
+            })
+            .collect(),
     }
     .render()
     .map_err(AppError::internal)?;

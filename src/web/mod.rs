@@ -10,6 +10,7 @@ mod health;
 pub mod http_rules;
 pub mod i18n;
 mod invitation;
+mod paper;
 mod publish;
 mod resident;
 mod results;
@@ -103,7 +104,31 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/analyst/waves/{wave}/publish", POST).route(post_form().to(publish::publish)),
         )
-        .service(resource("/results/{wave}", GET).route(get().to(results::results)));
+        .service(resource("/results/{wave}", GET).route(get().to(results::results)))
+        // Paper questionnaires: the booklet, double entry, the vendor's CSV.
+        .service(resource("/static/paper-entry.js", GET).route(get().to(paper::script)))
+        .service(
+            resource("/analyst/waves/{wave}/questionnaire", GET)
+                .route(get().to(paper::questionnaire)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/paper", GET_POST)
+                .route(get().to(paper::entry))
+                .route(post_form().to(paper::open_sheet)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/paper/sheet", POST)
+                .route(post_form().to(paper::enter_sheet)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/paper/resolve", POST)
+                .route(post_form().to(paper::resolve_sheet)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/paper-import", POST)
+                .app_data(web::PayloadConfig::new(16 * 1024 * 1024))
+                .route(web::post().to(paper::import)),
+        );
 }
 
 /// The Content-Security-Policy of every page: our own stylesheet, no script at all.

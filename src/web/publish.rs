@@ -112,12 +112,14 @@ pub fn current_figures(
 const BACK: (&str, &str) = ("/analyst", "分析者ページへ / To the workspace");
 
 /// What a dashboard POST on a wave needs: a signed-in analyst, the session's CSRF token in
-/// the form, and a known wave; otherwise the page to answer with.
-async fn signed_in_wave(
+/// the form, a role allowed the action (`operators`: whether operators may), and a known
+/// wave; otherwise the page to answer with.
+pub(super) async fn signed_in_wave(
     state: &AppState,
     req: &HttpRequest,
     wave_id: &str,
     body: &[u8],
+    operators: bool,
 ) -> Result<Result<(session::SignedIn, Wave), HttpResponse>, AppError> {
     let Some(signed_in) = session::current(state, req).await? else {
         return Ok(Err(session::to_sign_in()));
@@ -125,6 +127,9 @@ async fn signed_in_wave(
     let fields = session::form_fields(body);
     if !signed_in.csrf_ok(session::field(&fields, CSRF_FIELD)) {
         return Ok(Err(session::csrf_refused()));
+    }
+    if !operators && !signed_in.role.may_export() {
+        return Ok(Err(session::operator_refused()));
     }
     match state.definitions.wave(wave_id) {
         Some(wave) => Ok(Ok((signed_in, wave.clone()))),
@@ -144,7 +149,7 @@ pub async fn publish(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body).await? {
+    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, false).await? {
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
@@ -179,7 +184,10 @@ pub async fn publish(
             return Ok(Err(refusals));
         }
         let responses = db::responses::count(&mut conn, &wave.id)?;
+        let (paper, online) = db::responses::count_by_channel(&mut conn, &wave.id)?;
+        let as_i32 = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
         let publication = Publication {
+            by_channel: Some((as_i32(paper), as_i32(online))),
             wave_id: wave.id.clone(),
             published_at: published_at((st.clock)()),
             published_by: analyst.clone(),
@@ -240,7 +248,7 @@ pub async fn remind(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body).await? {
+    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, false).await? {
         Ok(found) => found,
         Err(page) => return Ok(page),
     };

@@ -41,6 +41,8 @@ pub struct Texts {
     pub top2: &'static str,
     pub suppressed: &'static str,
     pub responses: &'static str,
+    /// `{paper}` and `{online}` are replaced by the counts.
+    pub by_channel: &'static str,
     pub published_on: &'static str,
     pub method_title: &'static str,
     pub method: [&'static str; 5],
@@ -63,6 +65,7 @@ static JA: Texts = Texts {
     top2: "肯定的な回答の割合",
     suppressed: "非公表",
     responses: "回答数",
+    by_channel: "（うち郵送 {paper}、インターネット {online}）",
     published_on: "公表日",
     method_title: "集計の方法",
     method: [
@@ -91,6 +94,7 @@ static EN: Texts = Texts {
     top2: "Share agreeing",
     suppressed: "Not published",
     responses: "Responses",
+    by_channel: " (by post {paper}, online {online})",
     published_on: "Published on",
     method_title: "How the figures are computed",
     method: [
@@ -292,7 +296,14 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
                     Lang::En => format!("fewer than {}", p.min_group_size),
                 }
             } else {
-                p.responses.to_string()
+                // How many answered by post and online: counts of responses, which say
+                // nothing about anyone's answers (shown only beside a published total).
+                let channels = p.by_channel.map_or(String::new(), |(paper, online)| {
+                    t.by_channel
+                        .replace("{paper}", &paper.to_string())
+                        .replace("{online}", &online.to_string())
+                });
+                format!("{}{channels}", p.responses)
             },
             // Stored in UTC; shown as Suita's calendar day (Japan time, UTC+9).
             published_on: super::i18n::date(

@@ -61,6 +61,7 @@ impl Workspace {
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub analyst: String,
+    pub role: crate::domain::Role,
     pub csrf_token: String,
     id_hash: String,
 }
@@ -116,6 +117,7 @@ pub async fn current(state: &AppState, req: &HttpRequest) -> Result<Option<Signe
     let found = web::block(move || -> Result<_, AppError> {
         let session = db::sessions::find(&mut *pool.get()?, &id_hash, now())?;
         Ok(session.map(|s| SignedIn {
+            role: crate::domain::Role::parse(&s.role).unwrap_or(crate::domain::Role::Operator),
             analyst: s.analyst,
             csrf_token: s.csrf_token,
             id_hash,
@@ -173,6 +175,20 @@ pub fn csrf_refused() -> HttpResponse {
         vec![
             "フォームの確認用トークンがないか、正しくありません。何も変更していません。ページを開き直してから、もう一度お試しください。".into(),
             "The form's security token is missing or wrong. Nothing was changed. Reload the page and try again.".into(),
+        ],
+        Some(("/analyst", "分析者ページへ / To the workspace")),
+    )
+}
+
+/// 403 for an operator on an analyst-only page or action (exports, publication,
+/// reminders): nothing was changed.
+pub fn operator_refused() -> HttpResponse {
+    message_page(
+        actix_web::http::StatusCode::FORBIDDEN,
+        "操作できません / Not allowed",
+        vec![
+            "入力担当（operator）のアカウントでは、調査票の入力と印刷だけができます。エクスポート・公表・リマインドは分析者のアカウントで行ってください。何も変更していません。".into(),
+            "Operator accounts key and print paper questionnaires only. Exports, publication and reminders need an analyst account. Nothing was changed.".into(),
         ],
         Some(("/analyst", "分析者ページへ / To the workspace")),
     )

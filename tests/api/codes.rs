@@ -14,7 +14,7 @@ use crate::helpers::{
 
 /// The bundled definitions with both waves made postal (`access = "code"`), the mid-term
 /// wave taking open answers beside the sample when `open_answers`.
-fn code_definitions(open_answers: bool) -> PathBuf {
+pub(crate) fn code_definitions(open_answers: bool) -> PathBuf {
     let dir = tempfile::tempdir().unwrap().keep();
     let bundled = definitions_dir();
     std::fs::create_dir_all(dir.join("waves")).unwrap();
@@ -39,7 +39,7 @@ fn code_definitions(open_answers: bool) -> PathBuf {
     dir
 }
 
-fn spawn_code_app(open_answers: bool) -> TestApp {
+pub(crate) fn spawn_code_app(open_answers: bool) -> TestApp {
     let database = TestDatabase::new();
     let mut settings = settings(&database.url);
     settings.definitions = code_definitions(open_answers);
@@ -63,7 +63,7 @@ fn stdout(out: &std::process::Output) -> String {
 }
 
 /// Codes made with the real CLI, as printed on the letters (`XXXX-XXXX-XXXX-XXXX`).
-fn generate(app: &TestApp, wave: &str, count: usize) -> Vec<String> {
+pub(crate) fn generate(app: &TestApp, wave: &str, count: usize) -> Vec<String> {
     let csv = stdout(&app.cli(&[
         "codes",
         "generate",
@@ -84,7 +84,11 @@ fn canonical(code: &str) -> String {
 }
 
 /// Opens the form through the QR link and submits `answers` with the code it carries.
-fn answer_by_link(app: &TestApp, code: &str, answers: &[(&str, &str)]) -> crate::helpers::Page {
+pub(crate) fn answer_by_link(
+    app: &TestApp,
+    code: &str,
+    answers: &[(&str, &str)],
+) -> crate::helpers::Page {
     let page = app.get(&format!("/c/{}", canonical(code)));
     assert_eq!(page.status, 200, "{}", page.body);
     post_form_page(app, &page.body, answers)

@@ -14,6 +14,7 @@ mod hostile_input;
 mod instances;
 mod invitations;
 mod migrations;
+mod paper;
 mod persistence;
 mod r_exports;
 mod resident;

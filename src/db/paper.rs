@@ -1,0 +1,79 @@
+//! Paper sheets waiting for their second (blind) entry or for a resolution. A row lives only
+//! until its sheet becomes a response: [`crate::paper`] deletes it in the transaction that
+//! stores the response. Keyed by the access code's hash; the first operator's id is kept
+//! only until the second entry arrives.
+
+use diesel::prelude::*;
+
+use super::Conn;
+use super::schema::paper_sheets;
+
+/// A pending sheet: the entries as JSON maps of operator codes (see [`crate::paper::Sheet`]).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct PendingSheet {
+    pub wave_id: String,
+    pub first_entry: String,
+    /// The analyst id of the first entry's operator, until the second entry.
+    pub first_operator: Option<String>,
+    /// Set when the second entry disagreed with the first.
+    pub second_entry: Option<String>,
+}
+
+pub fn find(conn: &mut Conn, code_hash: &str) -> QueryResult<Option<PendingSheet>> {
+    paper_sheets::table
+        .find(code_hash)
+        .select((
+            paper_sheets::wave_id,
+            paper_sheets::first_entry,
+            paper_sheets::first_operator,
+            paper_sheets::second_entry,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Stores a sheet's first entry.
+pub fn insert_first(
+    conn: &mut Conn,
+    code_hash: &str,
+    wave_id: &str,
+    entry: &str,
+    operator_id: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(paper_sheets::table)
+        .values((
+            paper_sheets::code_hash.eq(code_hash),
+            paper_sheets::wave_id.eq(wave_id),
+            paper_sheets::first_entry.eq(entry),
+            paper_sheets::first_operator.eq(Some(operator_id)),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Stores a disagreeing second entry and forgets who keyed the first (no longer needed).
+pub fn set_second(conn: &mut Conn, code_hash: &str, entry: &str) -> QueryResult<()> {
+    diesel::update(paper_sheets::table.find(code_hash))
+        .set((
+            paper_sheets::second_entry.eq(Some(entry)),
+            paper_sheets::first_operator.eq(None::<String>),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+pub fn delete(conn: &mut Conn, code_hash: &str) -> QueryResult<()> {
+    diesel::delete(paper_sheets::table.find(code_hash))
+        .execute(conn)
+        .map(drop)
+}
+
+/// `(waiting for a second entry, waiting for a resolution)` on a wave.
+pub fn counts(conn: &mut Conn, wave_id: &str) -> QueryResult<(i64, i64)> {
+    let rows: Vec<bool> = paper_sheets::table
+        .filter(paper_sheets::wave_id.eq(wave_id))
+        .select(paper_sheets::second_entry.is_not_null())
+        .load(conn)?;
+    let conflicts = rows.iter().filter(|c| **c).count() as i64;
+    Ok((rows.len() as i64 - conflicts, conflicts))
+}

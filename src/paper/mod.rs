@@ -1,0 +1,221 @@
+//! Paper questionnaires of postal waves: the printable booklet ([`questionnaire`]), blind
+//! double data entry of the returned sheets (this module, with [`sheet`] for what an
+//! operator keys) and the vendor's CSV ([`import`]). Shared by the analyst workspace and
+//! the CLI.
+//!
+//! Every paper response is stored by [`db::responses::store`] like a web one (channel
+//! `paper`, in the sample, the access code used up in the same transaction; first answer
+//! wins), dated with the day it was keyed or imported. It holds no operator, no code and no
+//! time. A sheet waiting for its second entry or a resolution lives in `paper_sheets` only
+//! until then: its row is deleted in the transaction that stores the response.
+
+pub mod import;
+pub mod questionnaire;
+pub mod sheet;
+
+use chrono::NaiveDate;
+use diesel::Connection;
+use diesel::prelude::QueryResult;
+
+use crate::db::responses::{Credential, Origin, Stored};
+use crate::db::scores::ScorePlan;
+use crate::db::{self, Conn};
+use crate::definitions::{Access, Wave};
+use crate::domain::{AccessCode, Answers, Channel};
+pub use sheet::{LANG_KEY, NO_ANSWER, Sheet, SheetError, SheetProblem, read_sheet};
+
+/// Paper entry needs the sheet's access code: only postal (`access = "code"`) waves.
+pub fn require_code_wave(wave: &Wave) -> Result<(), String> {
+    if wave.access == Access::Code {
+        Ok(())
+    } else {
+        Err(format!(
+            "wave `{}` is `access = \"{}\"`: paper sheets are keyed by their access code, so paper entry and import need a postal wave (`access = \"code\"`)",
+            wave.id,
+            wave.access.name()
+        ))
+    }
+}
+
+/// Where a typed code stands for the operator about to key its sheet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeState {
+    /// Not a code issued for this wave.
+    Unknown,
+    /// Already answered (on the web, or on paper before): a duplicate, nothing to key.
+    Used,
+    /// Not keyed yet: this is the first entry.
+    Fresh,
+    /// Keyed once, by someone else: this is the blind second entry.
+    AwaitingSecond,
+    /// Keyed once by this operator: someone else must key the second entry.
+    KeyedByYou,
+    /// Keyed twice with disagreements: waiting for a resolution.
+    AwaitingResolution,
+}
+
+pub fn code_state(
+    conn: &mut Conn,
+    wave: &Wave,
+    code: &AccessCode,
+    operator_id: &str,
+) -> QueryResult<CodeState> {
+    let Some(holder) = db::access_codes::find(conn, code)? else {
+        return Ok(CodeState::Unknown);
+    };
+    if holder.wave_id != wave.id {
+        return Ok(CodeState::Unknown);
+    }
+    if holder.used {
+        return Ok(CodeState::Used);
+    }
+    Ok(match db::paper::find(conn, &code.hash())? {
+        None => CodeState::Fresh,
+        Some(p) if p.second_entry.is_some() => CodeState::AwaitingResolution,
+        Some(p) if p.first_operator.as_deref() == Some(operator_id) => CodeState::KeyedByYou,
+        Some(_) => CodeState::AwaitingSecond,
+    })
+}
+
+/// What keying a sheet did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryOutcome {
+    /// The first entry is kept until a second operator keys the sheet.
+    FirstKept,
+    /// The second entry agreed with the first: the sheet is now a response.
+    Stored,
+    /// The second entry disagreed on these keys (question ids, [`LANG_KEY`]): both are
+    /// kept for a resolution, nothing is stored yet.
+    Disagreed(Vec<String>),
+    /// The code was used meanwhile (web or paper): nothing stored.
+    Duplicate,
+    /// Not a code of this wave.
+    Unknown,
+    /// This operator keyed the first entry: the second must be someone else's.
+    KeyedByYou,
+    /// Both entries are in already: resolve the sheet instead.
+    AwaitingResolution,
+}
+
+/// The response stored for a paper sheet: channel `paper`, in the sample, the code used
+/// up in the same transaction.
+fn store_sheet(
+    conn: &mut Conn,
+    plan: &ScorePlan,
+    code: &AccessCode,
+    today: NaiveDate,
+    answers: &Answers,
+) -> QueryResult<Stored> {
+    let origin = Origin {
+        channel: Channel::Paper,
+        in_sample: true,
+        credential: Some(Credential::Code(code)),
+    };
+    db::responses::store(conn, plan, origin, today, answers)
+}
+
+/// Keys one entry of a sheet: the first is kept; the second (by another operator, who has
+/// not seen the first) is compared field by field and, when both agree, the sheet becomes
+/// a response and its pending row is deleted, in one transaction.
+pub fn enter(
+    conn: &mut Conn,
+    plan: &ScorePlan,
+    wave: &Wave,
+    code: &AccessCode,
+    operator_id: &str,
+    entry: (&Sheet, &Answers),
+    today: NaiveDate,
+) -> QueryResult<EntryOutcome> {
+    let hash = code.hash();
+    conn.transaction(|conn| {
+        match code_state(conn, wave, code, operator_id)? {
+            CodeState::Unknown => return Ok(EntryOutcome::Unknown),
+            CodeState::Used => {
+                db::paper::delete(conn, &hash)?;
+                return Ok(EntryOutcome::Duplicate);
+            }
+            CodeState::KeyedByYou => return Ok(EntryOutcome::KeyedByYou),
+            CodeState::AwaitingResolution => return Ok(EntryOutcome::AwaitingResolution),
+            CodeState::Fresh => {
+                db::paper::insert_first(conn, &hash, &wave.id, &entry.0.to_json(), operator_id)?;
+                return Ok(EntryOutcome::FirstKept);
+            }
+            CodeState::AwaitingSecond => {}
+        }
+        let pending = db::paper::find(conn, &hash)?.ok_or(diesel::result::Error::NotFound)?;
+        let first = Sheet::from_json(&pending.first_entry).unwrap_or_default();
+        let differ = sheet::differences(wave, &first, entry.0);
+        if !differ.is_empty() {
+            db::paper::set_second(conn, &hash, &entry.0.to_json())?;
+            return Ok(EntryOutcome::Disagreed(differ));
+        }
+        db::paper::delete(conn, &hash)?;
+        Ok(match store_sheet(conn, plan, code, today, entry.1)? {
+            Stored::New | Stored::Replay => EntryOutcome::Stored,
+            Stored::CredentialRefused => EntryOutcome::Duplicate,
+        })
+    })
+}
+
+/// A sheet waiting for a resolution: both entries and the keys on which they differ.
+#[derive(Debug, Clone)]
+pub struct Conflict {
+    pub first: Sheet,
+    pub second: Sheet,
+    pub differ: Vec<String>,
+}
+
+pub fn conflict(conn: &mut Conn, wave: &Wave, code: &AccessCode) -> QueryResult<Option<Conflict>> {
+    let Some(p) = db::paper::find(conn, &code.hash())? else {
+        return Ok(None);
+    };
+    if p.wave_id != wave.id {
+        return Ok(None);
+    }
+    let (Some(first), Some(second)) = (
+        Sheet::from_json(&p.first_entry),
+        p.second_entry.as_deref().and_then(Sheet::from_json),
+    ) else {
+        return Ok(None);
+    };
+    let differ = sheet::differences(wave, &first, &second);
+    Ok(Some(Conflict {
+        first,
+        second,
+        differ,
+    }))
+}
+
+/// What resolving a sheet did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResolveOutcome {
+    Stored,
+    /// The code was used meanwhile: nothing stored, the pending sheet deleted.
+    Duplicate,
+    /// No sheet of this code waits for a resolution (resolved meanwhile, or never keyed).
+    NotPending,
+}
+
+/// Stores the resolved sheet (the resolver's values where the entries disagreed) and
+/// deletes the pending row, in one transaction.
+pub fn resolve(
+    conn: &mut Conn,
+    plan: &ScorePlan,
+    wave: &Wave,
+    code: &AccessCode,
+    answers: &Answers,
+    today: NaiveDate,
+) -> QueryResult<ResolveOutcome> {
+    let hash = code.hash();
+    conn.transaction(|conn| {
+        match db::paper::find(conn, &hash)? {
+            Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {}
+            _ => return Ok(ResolveOutcome::NotPending),
+        }
+        db::paper::delete(conn, &hash)?;
+        Ok(match store_sheet(conn, plan, code, today, answers)? {
+            Stored::New | Stored::Replay => ResolveOutcome::Stored,
+            Stored::CredentialRefused => ResolveOutcome::Duplicate,
+        })
+    })
+}

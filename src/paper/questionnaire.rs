@@ -1,0 +1,359 @@
+//! The printable questionnaire (調査票): an A4 booklet made from the same definition as the
+//! web form, with the same question numbers. A cover (title, period, purpose, anonymity,
+//! how to return it, the contact line, a box for the access code), then the sections: a
+//! vision's scale items as one grid of check boxes (one vision per page), choices as boxes,
+//! number boxes, ruled free-text areas sized to `max_length`, and `show_if` as "go to
+//! question N" instructions. Each box carries the code an operator keys (1–5, 9 for
+//! わからない, an option's position), explained in a small legend.
+//!
+//! Definition texts are read through `Text::get(lang)` and the scale's labels come from the
+//! resident strings, so the booklet follows the web form's wording in every language.
+
+use askama::Template;
+
+use super::sheet::{DONT_KNOW_CODE, NO_ANSWER};
+use crate::definitions::{Question, QuestionKind, Wave};
+use crate::domain::Lang;
+use crate::web::i18n;
+
+/// The booklet's own words (the rest comes from the definition and the resident strings).
+pub struct Texts {
+    pub booklet: &'static str,
+    pub purpose: &'static str,
+    pub how_to_answer_title: &'static str,
+    pub how_to_answer: &'static str,
+    pub anonymity_title: &'static str,
+    pub anonymity: &'static str,
+    pub return_title: &'static str,
+    /// `{date}` is replaced by the last day.
+    pub return_by: &'static str,
+    pub online: &'static str,
+    pub contact_title: &'static str,
+    pub code_title: &'static str,
+    pub code_note: &'static str,
+    pub go_to: &'static str,
+    pub then_go_to: &'static str,
+    pub write_here: &'static str,
+    pub legend_title: &'static str,
+    pub legend: &'static str,
+    pub end: &'static str,
+}
+
+static JA: Texts = Texts {
+    booklet: "調査票",
+    purpose: "この調査の目的",
+    how_to_answer_title: "ご記入のしかた",
+    how_to_answer: "あてはまる □ に ✓ をつけてください。数字や文章は枠の中にご記入ください。答えにくい質問は空欄のままでもかまいません。「→ 問○へ」とある場合は、その問へお進みください。",
+    anonymity_title: "匿名で回答できます",
+    anonymity: "お名前やご住所を書く欄はありません。表紙のアクセスコードはコンピューターが無作為に作ったもので、どなたに送ったかの記録はどこにも残しません。入力後の回答にはコードも入力した職員も記録しません。結果は統計としてのみ公表し、少人数の集計は公表しません。",
+    return_title: "ご返送について",
+    return_by: "ご記入後、この調査票を同封の返信用封筒（切手不要）に入れて、{date}までにご投函ください。",
+    online: "インターネットで回答された方は、この調査票を返送しないでください（両方届いた場合は、先に届いた回答を集計します）。",
+    contact_title: "お問い合わせ",
+    code_title: "アクセスコード",
+    code_note: "案内状のアクセスコードが印字されています（空欄の場合は案内状のとおりにご記入ください）。",
+    go_to: "→ 問{n}へ",
+    then_go_to: "回答後は 問{n} へお進みください。",
+    write_here: "ご自由にお書きください。",
+    legend_title: "入力用コード（職員用）",
+    legend: "各欄の小さな数字が入力用コードです。5段階：1〜5、「わからない」：9、選択肢：番号（複数はスペース区切り）、数字・文章：記入のとおり、無回答：-。",
+    end: "ご協力ありがとうございました。",
+};
+
+static EN: Texts = Texts {
+    booklet: "Questionnaire",
+    purpose: "Why we ask",
+    how_to_answer_title: "How to answer",
+    how_to_answer: "Tick (✓) the box that applies. Write numbers and text inside the frames. You may leave a question blank. Where it says \"→ Go to question N\", please continue there.",
+    anonymity_title: "Your answers are anonymous",
+    anonymity: "There is no place for your name or address. The access code on the cover was made at random and no record links it to you. Once keyed, your answers are stored without the code and without who keyed them. Results are published only as statistics, never for small groups.",
+    return_title: "Returning the questionnaire",
+    return_by: "Please put this questionnaire in the enclosed reply envelope (no stamp needed) and post it by {date}.",
+    online: "If you answered online, please do not return this questionnaire (if both arrive, the first one received counts).",
+    contact_title: "Contact",
+    code_title: "Access code",
+    code_note: "The access code from your letter is printed here (if the box is empty, copy it from the letter).",
+    go_to: "→ Go to question {n}",
+    then_go_to: "Then go to question {n}.",
+    write_here: "Please write freely.",
+    legend_title: "Entry codes (for staff)",
+    legend: "The small number by each box is its entry code. Scale: 1–5, \"Don't know\": 9; choices: their number (several separated by spaces); numbers and text: as written; left blank: -.",
+    end: "Thank you for taking part.",
+};
+
+pub fn texts(lang: Lang) -> &'static Texts {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+pub struct BoxView {
+    /// The operator code printed beside the box.
+    pub code: String,
+    pub label: String,
+    /// "→ 問N へ" when this answer skips the next question(s).
+    pub go_to: Option<String>,
+}
+
+pub struct QuestionView {
+    pub number: String,
+    pub text: String,
+    pub hints: Vec<String>,
+    /// "問N で「…」と答えた方のみ" for a `show_if` question.
+    pub condition: Option<String>,
+    /// `single`, `multiple`, `number` or `text` (scale items are in their section's grid).
+    pub kind: &'static str,
+    pub boxes: Vec<BoxView>,
+    /// Number boxes: one per digit.
+    pub digits: usize,
+    pub unit: Option<String>,
+    /// Ruled lines of a free-text area.
+    pub lines: usize,
+    /// "回答後は 問N へ" when the following question(s) are for other answers.
+    pub then_go_to: Option<String>,
+}
+
+pub struct ScaleRow {
+    pub number: String,
+    pub text: String,
+    pub hints: Vec<String>,
+    pub dont_know: bool,
+}
+
+pub struct SectionView {
+    pub title: String,
+    pub intro: Option<String>,
+    /// A vision's section starts a page.
+    pub vision: bool,
+    /// The section's scale items, as one grid.
+    pub grid: Vec<ScaleRow>,
+    /// Whether any row of the grid offers わからない (adds its column).
+    pub grid_dont_know: bool,
+    pub questions: Vec<QuestionView>,
+}
+
+#[derive(Template)]
+#[template(path = "questionnaire.html")]
+pub struct Booklet<'a> {
+    pub lang: &'static str,
+    pub t: &'static Texts,
+    pub title: &'a str,
+    pub period: String,
+    pub intro: Option<&'a str>,
+    pub return_by: String,
+    pub contact: Option<&'a str>,
+    /// The code printed in the box, when the booklet is made for one letter.
+    pub code: Option<String>,
+    pub scale_labels: [&'static str; 5],
+    pub dont_know: &'static str,
+    pub dont_know_code: &'static str,
+    pub no_answer: &'static str,
+    pub sections: Vec<SectionView>,
+}
+
+/// Where a resident goes after answering question `i` with `option` (None: after any
+/// answer), when that is not simply the next question: the 1-based number.
+fn next_asked(questions: &[&Question], i: usize, given: Option<(&str, &str)>) -> Option<usize> {
+    // The answer the resident has just given to the question a `show_if` refers to.
+    let known = given.or_else(|| {
+        questions[i]
+            .show_if
+            .as_ref()
+            .map(|c| (c.question.as_str(), c.equals.as_str()))
+    })?;
+    let next = (i + 1..questions.len())
+        .find(|&k| match &questions[k].show_if {
+            None => true,
+            Some(c) => c.question != known.0 || c.equals == known.1,
+        })
+        .unwrap_or(questions.len());
+    (next != i + 1 && next < questions.len()).then_some(next + 1)
+}
+
+/// Ruled lines for a free-text area: about 35 characters a line, 3 to 10 lines.
+fn text_lines(max_length: usize) -> usize {
+    max_length.div_ceil(35).clamp(3, 10)
+}
+
+pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>) -> String {
+    let s = i18n::strings(lang);
+    let t = texts(lang);
+    let questions: Vec<&Question> = wave.questions().collect();
+    let number_of = |id: &str| {
+        questions
+            .iter()
+            .position(|q| q.id == id)
+            .map_or(0, |i| i + 1)
+    };
+    let go = |template: &str, n: usize| template.replace("{n}", &n.to_string());
+    let sections = wave
+        .sections
+        .iter()
+        .map(|section| {
+            let mut grid = Vec::new();
+            let mut views = Vec::new();
+            for q in &section.questions {
+                let i = number_of(&q.id) - 1;
+                let hints: Vec<String> = q.help.iter().map(|h| h.get(lang).to_string()).collect();
+                let condition = q.show_if.as_ref().map(|c| {
+                    let label = wave
+                        .question(&c.question)
+                        .and_then(|t| t.kind.options().iter().find(|o| o.code == c.equals))
+                        .map_or(c.equals.as_str(), |o| o.label.get(lang));
+                    i18n::only_if(lang, number_of(&c.question), label)
+                });
+                let then_go_to = next_asked(&questions, i, None).map(|n| go(t.then_go_to, n));
+                let options = |with_go_to: bool| -> Vec<BoxView> {
+                    q.kind
+                        .options()
+                        .iter()
+                        .enumerate()
+                        .map(|(k, o)| BoxView {
+                            code: (k + 1).to_string(),
+                            label: o.label.get(lang).to_string(),
+                            go_to: with_go_to
+                                .then(|| next_asked(&questions, i, Some((&q.id, &o.code))))
+                                .flatten()
+                                .map(|n| go(t.go_to, n)),
+                        })
+                        .collect()
+                };
+                let mut view = QuestionView {
+                    number: i18n::question_number(lang, i + 1),
+                    text: q.text.get(lang).to_string(),
+                    hints,
+                    condition,
+                    kind: "single",
+                    boxes: Vec::new(),
+                    digits: 0,
+                    unit: None,
+                    lines: 0,
+                    then_go_to,
+                };
+                match &q.kind {
+                    QuestionKind::Scale { dont_know, .. } if condition_free(q) => {
+                        grid.push(ScaleRow {
+                            number: view.number,
+                            text: view.text,
+                            hints: view.hints,
+                            dont_know: *dont_know,
+                        });
+                        continue;
+                    }
+                    QuestionKind::Scale { dont_know, .. } => {
+                        view.boxes = s
+                            .scale_labels
+                            .iter()
+                            .enumerate()
+                            .map(|(k, label)| BoxView {
+                                code: (k + 1).to_string(),
+                                label: label.to_string(),
+                                go_to: None,
+                            })
+                            .collect();
+                        if *dont_know {
+                            view.boxes.push(BoxView {
+                                code: DONT_KNOW_CODE.into(),
+                                label: s.dont_know.into(),
+                                go_to: None,
+                            });
+                        }
+                    }
+                    QuestionKind::Single { .. } => view.boxes = options(true),
+                    QuestionKind::Multiple { max_choices, .. } => {
+                        view.kind = "multiple";
+                        view.hints.push(match max_choices {
+                            Some(max) => i18n::max_choices(lang, *max),
+                            None => s.choose_all.to_string(),
+                        });
+                        view.boxes = options(false);
+                    }
+                    QuestionKind::Number { min, max, unit } => {
+                        view.kind = "number";
+                        let unit = unit.as_ref().map(|u| u.get(lang).to_string());
+                        view.hints
+                            .push(i18n::number_range(lang, *min, *max, unit.as_deref()));
+                        view.digits = min.to_string().len().max(max.to_string().len());
+                        view.unit = unit;
+                    }
+                    QuestionKind::Text { max_length } => {
+                        view.kind = "text";
+                        view.hints.push(t.write_here.to_string());
+                        view.hints.push(i18n::max_length(lang, *max_length));
+                        view.lines = text_lines(*max_length);
+                    }
+                }
+                views.push(view);
+            }
+            SectionView {
+                title: section.title.get(lang).to_string(),
+                intro: section.intro.as_ref().map(|t| t.get(lang).to_string()),
+                vision: section.vision.is_some(),
+                grid_dont_know: grid.iter().any(|r| r.dont_know),
+                grid,
+                questions: views,
+            }
+        })
+        .collect();
+    let page = Booklet {
+        lang: lang.code(),
+        t,
+        title: wave.title.get(lang),
+        period: i18n::period(lang, wave.opens, wave.closes),
+        intro: wave.intro.as_ref().map(|i| i.get(lang)),
+        return_by: t
+            .return_by
+            .replace("{date}", &i18n::date(lang, wave.closes)),
+        contact: wave.contact.as_ref().map(|c| c.get(lang)),
+        code: code.map(|c| c.grouped()),
+        scale_labels: s.scale_labels,
+        dont_know: s.dont_know,
+        dont_know_code: DONT_KNOW_CODE,
+        no_answer: NO_ANSWER,
+        sections,
+    };
+    page.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "questionnaire rendering failed");
+        String::new()
+    })
+}
+
+/// A scale item goes in its section's grid unless it is conditional (then it stands alone,
+/// with its instruction).
+fn condition_free(q: &Question) -> bool {
+    q.show_if.is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_to_instructions_follow_show_if() {
+        let defs =
+            crate::definitions::load_dir(std::path::Path::new("survey-definitions")).unwrap();
+        let wave = defs.wave("2026-midterm").unwrap();
+        let qs: Vec<&Question> = wave.questions().collect();
+        let used = qs
+            .iter()
+            .position(|q| q.id == "used_online_services")
+            .unwrap();
+        // yes → the next question (its follow-up); no → skip the yes follow-up; don't
+        // know → skip both.
+        assert_eq!(next_asked(&qs, used, Some((&qs[used].id, "yes"))), None);
+        assert_eq!(
+            next_asked(&qs, used, Some((&qs[used].id, "no"))),
+            Some(used + 3)
+        );
+        assert_eq!(
+            next_asked(&qs, used, Some((&qs[used].id, "dont_know"))),
+            Some(used + 4)
+        );
+        // After the yes follow-up, skip the no follow-up.
+        assert_eq!(next_asked(&qs, used + 1, None), Some(used + 4));
+        assert_eq!(next_asked(&qs, used + 2, None), None);
+        assert_eq!(text_lines(2000), 10);
+        assert_eq!(text_lines(50), 3);
+    }
+}

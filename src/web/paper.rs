@@ -1,0 +1,884 @@
+//! Paper questionnaires in the analyst workspace: the printable booklet, blind double data
+//! entry (code first, then every answer from the keyboard; a second operator keys the same
+//! sheet without seeing the first entry; disagreements resolved field by field) and the
+//! vendor CSV import over HTTP. The rules live in [`crate::paper`]; here are the pages.
+//!
+//! Pages are Japanese with English, like the rest of the workspace; question texts are the
+//! sheet's language (`Text::get`). The entry page loads one small script of our own, only
+//! so that Enter moves to the next field as Tab does (data-entry habit); without it Enter
+//! submits, and the server refuses a sheet with a question not keyed, so half a sheet is
+//! never stored.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::AppState;
+use super::i18n;
+use super::publish::signed_in_wave;
+use super::session;
+use crate::db;
+use crate::definitions::{Question, QuestionKind, Wave};
+use crate::domain::{AccessCode, CodeProblem, Lang};
+use crate::error::{AppError, ErrorKind};
+use crate::paper::{
+    self, CodeState, EntryOutcome, LANG_KEY, NO_ANSWER, ResolveOutcome, Sheet, SheetError,
+    SheetProblem,
+};
+
+/// The entry pages' policy: ours plus our one script.
+const ENTRY_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+const SCRIPT: &str = include_str!("../../static/paper-entry.js");
+
+/// `GET /static/paper-entry.js`
+pub async fn script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(SCRIPT)
+}
+
+fn page(status: StatusCode, body: String) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(super::no_store())
+        .insert_header((header::CONTENT_SECURITY_POLICY, ENTRY_CSP))
+        .body(body)
+}
+
+fn back(wave: &str) -> String {
+    format!("/analyst/waves/{wave}/paper")
+}
+
+#[derive(Deserialize)]
+pub struct BookletQuery {
+    lang: Option<String>,
+}
+
+/// `GET /analyst/waves/{wave}/questionnaire?lang=ja|en` (signed in, any role; or a bearer
+/// token): the printable booklet.
+pub async fn questionnaire(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<BookletQuery>,
+) -> Result<HttpResponse, AppError> {
+    if req.headers().get(header::AUTHORIZATION).is_none()
+        && session::current(&state, &req).await?.is_none()
+    {
+        return Ok(session::to_sign_in());
+    }
+    super::analyst::authorise_with_role(&state, &req).await?;
+    let wave = state
+        .definitions
+        .wave(&path)
+        .ok_or_else(|| AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`"))))?;
+    let lang = match query.lang.as_deref() {
+        None => Lang::Ja,
+        Some(l) => Lang::parse(l).ok_or_else(|| {
+            AppError::new(ErrorKind::BadRequest(format!(
+                "unknown language `{l}`: use ja or en"
+            )))
+        })?,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(super::no_store())
+        .body(paper::questionnaire::booklet(wave, lang, None)))
+}
+
+#[derive(Template)]
+#[template(path = "paper_code.html")]
+struct CodePage {
+    csrf: String,
+    wave_id: String,
+    title: String,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: String,
+    lang: &'static str,
+    awaiting_second: i64,
+    awaiting_resolution: i64,
+    paper_responses: i64,
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+    n: Option<usize>,
+}
+
+fn done_notice(done: Option<&str>, n: usize) -> Option<String> {
+    Some(match done? {
+        "first" => "1回目の入力を保存しました。別の担当者が同じ調査票を入力すると、一致した場合に回答として登録されます。 / First entry kept: the sheet becomes a response when another operator's entry agrees.".into(),
+        "stored" => "2回目の入力が1回目と一致したため、回答として登録しました。 / The second entry agreed with the first: the sheet is now a response.".into(),
+        "disagreed" => format!("2回目の入力が1回目と {n} か所で一致しません。この調査票は照合待ちとして別にしてください（どちらの値かは表示しません）。 / The second entry disagrees with the first in {n} field(s): put the sheet aside for resolution (the values are not shown)."),
+        "resolved" => "照合した調査票を回答として登録しました。 / The resolved sheet is now a response.".into(),
+        _ => return None,
+    })
+}
+
+async fn counts(state: &AppState, wave_id: &str) -> Result<(i64, i64, i64), AppError> {
+    let pool = state.pool.clone();
+    let wave_id = wave_id.to_string();
+    web::block(move || -> Result<_, AppError> {
+        let mut conn = pool.get()?;
+        let (second, resolution) = db::paper::counts(&mut conn, &wave_id)?;
+        let paper = db::access_codes::status(&mut conn, &wave_id)?.paper;
+        Ok((second, resolution, paper))
+    })
+    .await?
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn code_page(
+    state: &AppState,
+    status: StatusCode,
+    signed_in: &session::SignedIn,
+    wave: &Wave,
+    notice: Option<String>,
+    error: Option<String>,
+    typed: &str,
+    lang: Lang,
+) -> Result<HttpResponse, AppError> {
+    let (awaiting_second, awaiting_resolution, paper_responses) = counts(state, &wave.id).await?;
+    let body = CodePage {
+        csrf: signed_in.csrf_token.clone(),
+        wave_id: wave.id.clone(),
+        title: wave.title.ja.clone(),
+        notice,
+        error,
+        typed: typed.to_string(),
+        lang: lang.code(),
+        awaiting_second,
+        awaiting_resolution,
+        paper_responses,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(page(status, body))
+}
+
+fn wave_or_404(state: &AppState, id: &str) -> Result<Wave, Box<HttpResponse>> {
+    state.definitions.wave(id).cloned().ok_or_else(|| {
+        Box::new(session::message_page(
+            StatusCode::NOT_FOUND,
+            "調査が見つかりません / Unknown wave",
+            vec![format!("`{id}`")],
+            Some(("/analyst", "分析者ページへ / To the workspace")),
+        ))
+    })
+}
+
+fn not_a_code_wave(wave: &Wave) -> HttpResponse {
+    session::message_page(
+        StatusCode::CONFLICT,
+        "紙の入力はできません / No paper entry on this wave",
+        vec![
+            "紙の調査票はアクセスコードで入力します。郵送調査（access = \"code\"）の調査だけが対象です。 / Paper sheets are keyed by their access code: only postal waves (access = \"code\") take paper entry.".into(),
+            paper::require_code_wave(wave).err().unwrap_or_default(),
+        ],
+        Some(("/analyst", "分析者ページへ / To the workspace")),
+    )
+}
+
+/// `GET /analyst/waves/{wave}/paper`: type the sheet's access code.
+pub async fn entry(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Ok(session::to_sign_in());
+    };
+    let wave = match wave_or_404(&state, &path) {
+        Ok(w) => w,
+        Err(page) => return Ok(*page),
+    };
+    if paper::require_code_wave(&wave).is_err() {
+        return Ok(not_a_code_wave(&wave));
+    }
+    let notice = done_notice(query.done.as_deref(), query.n.unwrap_or(0));
+    code_page(
+        &state,
+        StatusCode::OK,
+        &signed_in,
+        &wave,
+        notice,
+        None,
+        "",
+        Lang::Ja,
+    )
+    .await
+}
+
+/// One question's line of the entry (or resolution) form.
+struct EntryRow {
+    id: String,
+    number: String,
+    text: String,
+    allowed: String,
+    condition: Option<String>,
+    value: String,
+    error: Option<String>,
+    textarea: bool,
+    autofocus: bool,
+    /// On the resolution form: what the two entries said.
+    entries: Option<(String, String)>,
+}
+
+struct EntrySection {
+    title: String,
+    rows: Vec<EntryRow>,
+}
+
+#[derive(Template)]
+#[template(path = "paper_sheet.html")]
+struct SheetPage {
+    csrf: String,
+    wave_id: String,
+    title: String,
+    code: String,
+    code_grouped: String,
+    lang: &'static str,
+    /// 1 or 2 (which entry this is), or 0 for the resolution.
+    entry: u8,
+    errors: Vec<String>,
+    sections: Vec<EntrySection>,
+    /// On the resolution: the two entries' languages, when they disagree.
+    lang_row: Option<(String, String)>,
+    action: String,
+}
+
+/// The operator codes a question takes, in words (labels in the sheet's language).
+fn allowed(q: &Question, lang: Lang) -> String {
+    let none = format!("{NO_ANSWER} = 無回答 no answer");
+    let list = |q: &Question| {
+        q.kind
+            .options()
+            .iter()
+            .enumerate()
+            .map(|(i, o)| format!("{} = {}", i + 1, o.label.get(lang)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &q.kind {
+        QuestionKind::Scale { dont_know, .. } => {
+            let s = i18n::strings(lang);
+            format!(
+                "1〜5（1 = {} … 5 = {}）{}; {none}",
+                s.scale_labels[0],
+                s.scale_labels[4],
+                if *dont_know {
+                    format!(", {} = {}", paper::sheet::DONT_KNOW_CODE, s.dont_know)
+                } else {
+                    String::new()
+                }
+            )
+        }
+        QuestionKind::Single { .. } => format!("{}; {none}", list(q)),
+        QuestionKind::Multiple { max_choices, .. } => format!(
+            "{}; 複数はスペース区切り several separated by spaces{}; {none}",
+            list(q),
+            max_choices.map_or(String::new(), |m| format!(" (≤ {m})"))
+        ),
+        QuestionKind::Number { min, max, .. } => format!("{min}〜{max}; {none}"),
+        QuestionKind::Text { max_length } => {
+            format!("記入のとおり as written (≤ {max_length}); {none}")
+        }
+    }
+}
+
+fn problem_message(p: &SheetProblem) -> String {
+    match p {
+        SheetProblem::NotKeyed => format!(
+            "入力されていません。回答を入力するか、空欄なら {NO_ANSWER} を入力してください。 / Not keyed: key the answer, or {NO_ANSWER} if it was left blank."
+        ),
+        SheetProblem::Language => "言語は ja か en です。 / The language is ja or en.".into(),
+        SheetProblem::Field(crate::domain::FieldProblem::NotAnOption) => {
+            "このコードはありません（右の一覧を参照）。 / Not an allowed code (see the list)."
+                .into()
+        }
+        SheetProblem::Field(f) => format!(
+            "{} / {}",
+            i18n::problem(Lang::Ja, f),
+            i18n::problem(Lang::En, f)
+        ),
+    }
+}
+
+/// Builds the rows of the form. `only`: the keys shown (the resolution shows the
+/// disagreeing ones); `entries`: both entries, on the resolution.
+fn sections(
+    wave: &Wave,
+    lang: Lang,
+    typed: &BTreeMap<String, String>,
+    errors: &[SheetError],
+    only: Option<&[String]>,
+    entries: Option<(&Sheet, &Sheet)>,
+) -> Vec<EntrySection> {
+    let questions: Vec<&Question> = wave.questions().collect();
+    let number_of = |id: &str| {
+        questions
+            .iter()
+            .position(|q| q.id == id)
+            .map_or(0, |i| i + 1)
+    };
+    let first_error = errors.iter().find_map(|e| e.question_id.clone());
+    let mut focus_taken = false;
+    let mut out = Vec::new();
+    for section in &wave.sections {
+        let mut rows = Vec::new();
+        for q in &section.questions {
+            if only.is_some_and(|keys| !keys.contains(&q.id)) {
+                continue;
+            }
+            let error = errors
+                .iter()
+                .find(|e| e.question_id.as_deref() == Some(q.id.as_str()))
+                .map(|e| problem_message(&e.problem));
+            let autofocus = !focus_taken
+                && match &first_error {
+                    Some(id) => *id == q.id,
+                    None => true,
+                };
+            focus_taken |= autofocus;
+            let condition = q.show_if.as_ref().map(|c| {
+                let position = wave
+                    .question(&c.question)
+                    .and_then(|t| t.kind.options().iter().position(|o| o.code == c.equals))
+                    .map_or(c.equals.clone(), |i| (i + 1).to_string());
+                let n = number_of(&c.question);
+                format!(
+                    "問{n} が {position} のときだけ（ほかは空欄のまま） / only if question {n} is {position} (else leave empty)"
+                )
+            });
+            rows.push(EntryRow {
+                id: q.id.clone(),
+                number: format!("問{}", number_of(&q.id)),
+                text: q.text.get(lang).to_string(),
+                allowed: allowed(q, lang),
+                condition,
+                value: typed.get(&q.id).cloned().unwrap_or_default(),
+                error,
+                textarea: matches!(q.kind, QuestionKind::Text { .. }),
+                autofocus,
+                entries: entries.map(|(a, b)| (a.get(&q.id).to_string(), b.get(&q.id).to_string())),
+            });
+        }
+        if !rows.is_empty() {
+            out.push(EntrySection {
+                title: section.title.get(lang).to_string(),
+                rows,
+            });
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sheet_page(
+    signed_in: &session::SignedIn,
+    wave: &Wave,
+    code: &AccessCode,
+    lang: Lang,
+    entry: u8,
+    typed: &BTreeMap<String, String>,
+    errors: &[SheetError],
+    only: Option<&[String]>,
+    entries: Option<(&Sheet, &Sheet)>,
+) -> Result<String, AppError> {
+    let general: Vec<String> = errors
+        .iter()
+        .filter(|e| {
+            e.question_id.is_none()
+                || only.is_some_and(|keys| !keys.contains(e.question_id.as_ref().unwrap()))
+        })
+        .map(|e| {
+            let at = e.question_id.as_deref().map_or(String::new(), |id| {
+                format!(
+                    "問{}: ",
+                    wave.questions()
+                        .position(|q| q.id == id)
+                        .map_or(0, |i| i + 1)
+                )
+            });
+            format!("{at}{}", problem_message(&e.problem))
+        })
+        .collect();
+    let mut errors_list = general;
+    errors_list.extend(errors.iter().filter_map(|e| {
+        let id = e.question_id.as_deref()?;
+        if only.is_some_and(|keys| !keys.iter().any(|k| k == id)) {
+            return None;
+        }
+        let n = wave
+            .questions()
+            .position(|q| q.id == id)
+            .map_or(0, |i| i + 1);
+        Some(format!("問{n}: {}", problem_message(&e.problem)))
+    }));
+    SheetPage {
+        csrf: signed_in.csrf_token.clone(),
+        wave_id: wave.id.clone(),
+        title: wave.title.get(lang).to_string(),
+        code: code.as_str().to_string(),
+        code_grouped: code.grouped(),
+        lang: lang.code(),
+        entry,
+        errors: errors_list,
+        sections: sections(wave, lang, typed, errors, only, entries),
+        lang_row: match (only, entries) {
+            (Some(keys), Some((a, b))) if keys.iter().any(|k| k == LANG_KEY) => {
+                Some((a.get(LANG_KEY).to_string(), b.get(LANG_KEY).to_string()))
+            }
+            _ => None,
+        },
+        action: if entry == 0 {
+            format!("/analyst/waves/{}/paper/resolve", wave.id)
+        } else {
+            format!("/analyst/waves/{}/paper/sheet", wave.id)
+        },
+    }
+    .render()
+    .map_err(AppError::internal)
+}
+
+/// The id of the signed-in operator (the pending first entry keeps it until the second).
+async fn analyst_id(state: &AppState, name: &str) -> Result<String, AppError> {
+    let pool = state.pool.clone();
+    let name = name.to_string();
+    web::block(move || -> Result<_, AppError> {
+        Ok(db::analysts::find_by_name(&mut *pool.get()?, &name)?
+            .map(|(id, _)| id)
+            .unwrap_or_default())
+    })
+    .await?
+}
+
+fn code_problem(p: CodeProblem) -> String {
+    match p {
+        CodeProblem::Empty => "アクセスコードを入力してください。 / Type the sheet's access code.".into(),
+        CodeProblem::Length => "アクセスコードは16文字です。 / An access code has 16 characters.".into(),
+        CodeProblem::Character | CodeProblem::Check => {
+            "コードに誤りがあります（どこかの文字が違います）。 / The code has a typo (a character is wrong).".into()
+        }
+    }
+}
+
+fn sheet_lang(fields: &[(String, String)]) -> Lang {
+    session::field(fields, LANG_KEY)
+        .and_then(Lang::parse)
+        .unwrap_or(Lang::Ja)
+}
+
+/// `POST /analyst/waves/{wave}/paper` (code, language): the empty entry form for a fresh or
+/// once-keyed sheet, the resolution form for a disagreeing one, else why not.
+pub async fn open_sheet(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    if paper::require_code_wave(&wave).is_err() {
+        return Ok(not_a_code_wave(&wave));
+    }
+    let fields = session::form_fields(&body);
+    let typed = session::field(&fields, "code")
+        .unwrap_or_default()
+        .to_string();
+    let lang = sheet_lang(&fields);
+    let code = match AccessCode::parse(&typed) {
+        Ok(c) => c,
+        Err(p) => {
+            return code_page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &signed_in,
+                &wave,
+                None,
+                Some(code_problem(p)),
+                &typed,
+                lang,
+            )
+            .await;
+        }
+    };
+    let operator = analyst_id(&state, &signed_in.analyst).await?;
+    let st = state.clone();
+    let (w, c) = (wave.clone(), code.clone());
+    let (state_now, conflict) = web::block(move || -> Result<_, AppError> {
+        let mut conn = st.pool.get()?;
+        let s = paper::code_state(&mut conn, &w, &c, &operator)?;
+        let conflict = match s {
+            CodeState::AwaitingResolution => paper::conflict(&mut conn, &w, &c)?,
+            _ => None,
+        };
+        Ok((s, conflict))
+    })
+    .await??;
+    let refuse = |status, msg: &str| {
+        code_page(
+            &state,
+            status,
+            &signed_in,
+            &wave,
+            None,
+            Some(msg.to_string()),
+            &typed,
+            lang,
+        )
+    };
+    match state_now {
+        CodeState::Unknown => refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "この調査で発行したコードではありません。 / Not a code issued for this wave.",
+        )
+        .await,
+        CodeState::Used => refuse(
+            StatusCode::CONFLICT,
+            "重複：このコードの回答はすでに登録されています（ウェブまたは紙。先に届いた回答が有効）。何も保存していません。 / Duplicate: this code has already been answered (on the web or on paper; the first answer counts). Nothing was stored.",
+        )
+        .await,
+        CodeState::KeyedByYou => refuse(
+            StatusCode::CONFLICT,
+            "この調査票の1回目はあなたが入力しました。2回目は別の担当者が入力してください。 / You keyed this sheet's first entry: the second must be keyed by another operator.",
+        )
+        .await,
+        CodeState::Fresh | CodeState::AwaitingSecond => {
+            let entry = if state_now == CodeState::Fresh { 1 } else { 2 };
+            let body = sheet_page(
+                &signed_in,
+                &wave,
+                &code,
+                lang,
+                entry,
+                &BTreeMap::new(),
+                &[],
+                None,
+                None,
+            )?;
+            Ok(page(StatusCode::OK, body))
+        }
+        CodeState::AwaitingResolution => {
+            let Some(conflict) = conflict else {
+                return refuse(StatusCode::CONFLICT, "照合待ちの調査票が見つかりません。 / No sheet awaits resolution.").await;
+            };
+            let body = resolution_page(&signed_in, &wave, &code, &conflict, &BTreeMap::new(), &[])?;
+            Ok(page(StatusCode::OK, body))
+        }
+    }
+}
+
+fn resolution_page(
+    signed_in: &session::SignedIn,
+    wave: &Wave,
+    code: &AccessCode,
+    conflict: &paper::Conflict,
+    typed: &BTreeMap<String, String>,
+    errors: &[SheetError],
+) -> Result<String, AppError> {
+    let lang = Lang::parse(conflict.first.get(LANG_KEY)).unwrap_or(Lang::Ja);
+    sheet_page(
+        signed_in,
+        wave,
+        code,
+        lang,
+        0,
+        typed,
+        errors,
+        Some(&conflict.differ),
+        Some((&conflict.first, &conflict.second)),
+    )
+}
+
+/// The keyed fields of a form: question ids and the sheet's language.
+fn keyed(wave: &Wave, fields: &[(String, String)]) -> BTreeMap<String, String> {
+    fields
+        .iter()
+        .filter(|(k, _)| k == LANG_KEY || wave.question(k).is_some())
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+fn record(state: &AppState, analyst: &str, action: &'static str, wave: &str, detail: String) {
+    if let Ok(mut conn) = state.pool.get()
+        && let Err(e) = db::audit::record(&mut conn, analyst, action, Some(wave), &detail)
+    {
+        tracing::warn!(error = %e, "paper entry could not be recorded in the audit log");
+    }
+}
+
+/// `POST /analyst/waves/{wave}/paper/sheet`: one entry of a sheet.
+pub async fn enter_sheet(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    if paper::require_code_wave(&wave).is_err() {
+        return Ok(not_a_code_wave(&wave));
+    }
+    let fields = session::form_fields(&body);
+    let Ok(code) = AccessCode::parse(session::field(&fields, "_code").unwrap_or_default()) else {
+        return Err(AppError::new(ErrorKind::BadRequest(
+            "the form carries no valid access code: open the sheet again".into(),
+        )));
+    };
+    let typed = keyed(&wave, &fields);
+    let (sheet, answers) = match paper::read_sheet(&wave, &typed) {
+        Ok(read) => read,
+        Err(errors) => {
+            let entry = session::field(&fields, "_entry")
+                .and_then(|e| e.parse().ok())
+                .unwrap_or(1);
+            let body = sheet_page(
+                &signed_in,
+                &wave,
+                &code,
+                sheet_lang(&fields),
+                entry,
+                &typed,
+                &errors,
+                None,
+                None,
+            )?;
+            return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, body));
+        }
+    };
+    let operator = analyst_id(&state, &signed_in.analyst).await?;
+    let st = state.clone();
+    let w = wave.clone();
+    let today = (state.clock)();
+    let outcome = web::block(move || -> Result<_, AppError> {
+        let mut conn = st.pool.get()?;
+        let plan = db::scores::ScorePlan::new(&w, &st.definitions.visions);
+        Ok(paper::enter(
+            &mut conn,
+            &plan,
+            &w,
+            &code,
+            &operator,
+            (&sheet, &answers),
+            today,
+        )?)
+    })
+    .await??;
+    let analyst = &signed_in.analyst;
+    let done = |done: &str, n: usize| {
+        HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!("{}?done={done}&n={n}", back(&wave.id)),
+            ))
+            .finish()
+    };
+    let refuse = |msg: &str| {
+        session::message_page(
+            StatusCode::CONFLICT,
+            "保存していません / Nothing stored",
+            vec![msg.to_string()],
+            Some((&back(&wave.id), "次の調査票へ / Next sheet")),
+        )
+    };
+    Ok(match outcome {
+        EntryOutcome::FirstKept => {
+            record(
+                &state,
+                analyst,
+                "paper_entry",
+                &wave.id,
+                "1 sheet: first entry".into(),
+            );
+            done("first", 0)
+        }
+        EntryOutcome::Stored => {
+            record(
+                &state,
+                analyst,
+                "paper_verify",
+                &wave.id,
+                "1 sheet: second entry agreed, stored".into(),
+            );
+            done("stored", 0)
+        }
+        EntryOutcome::Disagreed(keys) => {
+            record(
+                &state,
+                analyst,
+                "paper_verify",
+                &wave.id,
+                format!("1 sheet: second entry, {} fields disagree", keys.len()),
+            );
+            done("disagreed", keys.len())
+        }
+        EntryOutcome::Duplicate => refuse(
+            "重複：このコードの回答はすでに登録されています。 / Duplicate: this code has already been answered.",
+        ),
+        EntryOutcome::Unknown => {
+            refuse("この調査で発行したコードではありません。 / Not a code issued for this wave.")
+        }
+        EntryOutcome::KeyedByYou => refuse(
+            "この調査票の1回目はあなたが入力しました。2回目は別の担当者が入力してください。 / You keyed the first entry: the second must be keyed by another operator.",
+        ),
+        EntryOutcome::AwaitingResolution => {
+            refuse("この調査票は照合待ちです。 / This sheet awaits resolution.")
+        }
+    })
+}
+
+/// `POST /analyst/waves/{wave}/paper/resolve`: the resolver's values where the two entries
+/// disagree; the rest is what both entries said.
+pub async fn resolve_sheet(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(page),
+    };
+    let fields = session::form_fields(&body);
+    let Ok(code) = AccessCode::parse(session::field(&fields, "_code").unwrap_or_default()) else {
+        return Err(AppError::new(ErrorKind::BadRequest(
+            "the form carries no valid access code: open the sheet again".into(),
+        )));
+    };
+    let st = state.clone();
+    let (w, c) = (wave.clone(), code.clone());
+    let conflict = web::block(move || -> Result<_, AppError> {
+        Ok(paper::conflict(&mut *st.pool.get()?, &w, &c)?)
+    })
+    .await??;
+    let Some(conflict) = conflict else {
+        return Ok(session::message_page(
+            StatusCode::CONFLICT,
+            "照合待ちではありません / Nothing to resolve",
+            vec!["この調査票は照合待ちではありません（照合済みか、未入力です）。 / This sheet does not await resolution (resolved already, or not keyed).".into()],
+            Some((&back(&wave.id), "次の調査票へ / Next sheet")),
+        ));
+    };
+    let typed = keyed(&wave, &fields);
+    // What both entries said, and the resolver's values where they disagree.
+    let mut resolved: BTreeMap<String, String> = conflict
+        .first
+        .0
+        .iter()
+        .filter(|(k, _)| !conflict.differ.contains(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    for key in &conflict.differ {
+        if let Some(v) = typed.get(key) {
+            resolved.insert(key.clone(), v.clone());
+        }
+    }
+    let (_, answers) = match paper::read_sheet(&wave, &resolved) {
+        Ok(read) => read,
+        Err(errors) => {
+            let body = resolution_page(&signed_in, &wave, &code, &conflict, &typed, &errors)?;
+            return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, body));
+        }
+    };
+    let st = state.clone();
+    let w = wave.clone();
+    let today = (state.clock)();
+    let outcome = web::block(move || -> Result<_, AppError> {
+        let mut conn = st.pool.get()?;
+        let plan = db::scores::ScorePlan::new(&w, &st.definitions.visions);
+        Ok(paper::resolve(
+            &mut conn, &plan, &w, &code, &answers, today,
+        )?)
+    })
+    .await??;
+    Ok(match outcome {
+        ResolveOutcome::Stored => {
+            record(
+                &state,
+                &signed_in.analyst,
+                "paper_resolve",
+                &wave.id,
+                format!("1 sheet resolved ({} fields), stored", conflict.differ.len()),
+            );
+            HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, format!("{}?done=resolved", back(&wave.id))))
+                .finish()
+        }
+        ResolveOutcome::Duplicate | ResolveOutcome::NotPending => session::message_page(
+            StatusCode::CONFLICT,
+            "保存していません / Nothing stored",
+            vec!["このコードの回答はすでに登録されているか、照合済みです。 / This code has been answered already, or the sheet was resolved meanwhile.".into()],
+            Some((&back(&wave.id), "次の調査票へ / Next sheet")),
+        ),
+    })
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    /// `valid`: import the valid rows even if some were rejected.
+    accept: Option<String>,
+}
+
+/// `POST /analyst/waves/{wave}/paper-import[?accept=valid]` with the vendor's CSV as the
+/// body (bearer token, or a session with `X-CSRF-Token`; operators too): the report; 422
+/// when nothing was imported.
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<ImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (analyst, _) = super::analyst::authorise_with_role(&state, &req).await?;
+    let wave =
+        state.definitions.wave(&path).cloned().ok_or_else(|| {
+            AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
+        })?;
+    paper::require_code_wave(&wave).map_err(|m| AppError::new(ErrorKind::Conflict(m)))?;
+    let accept = query.accept.as_deref() == Some("valid");
+    let st = state.clone();
+    let today = (state.clock)();
+    let result = web::block(move || -> Result<_, AppError> {
+        let mut conn = st.pool.get()?;
+        let plan = db::scores::ScorePlan::new(&wave, &st.definitions.visions);
+        match paper::import::import(&mut conn, &plan, &wave, &body, accept, today) {
+            Ok(report) => {
+                crate::cli::record_paper_import(&mut conn, &analyst, &wave.id, &report);
+                Ok(Ok(report))
+            }
+            Err(paper::import::ImportError::Database(e)) => Err(e.into()),
+            Err(paper::import::ImportError::Header(errors)) => Ok(Err(errors)),
+            Err(paper::import::ImportError::File(m)) => {
+                Err(AppError::new(ErrorKind::BadRequest(m)))
+            }
+        }
+    })
+    .await??;
+    Ok(match result {
+        Ok(report) => {
+            let status = if report.imported {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            HttpResponse::build(status).json(report)
+        }
+        Err(header_errors) => HttpResponse::UnprocessableEntity().json(serde_json::json!({
+            "imported": false,
+            "rejected": header_errors,
+        })),
+    })
+}

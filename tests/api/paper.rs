@@ -1,0 +1,806 @@
+//! Paper questionnaires: the printable booklet, blind double data entry in the workspace,
+//! the vendor's CSV (UTF-8 and Shift_JIS), the operator role, and paper responses in the
+//! figures and the public results.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use citizen_survey::db::schema::{access_codes, audit_log, paper_sheets, responses};
+use citizen_survey::definitions::{QuestionKind, Wave};
+use diesel::prelude::*;
+
+use crate::codes::{answer_by_link, code_definitions, generate, spawn_code_app};
+use crate::helpers::{
+    Page, REQUIRED, TestApp, TestDatabase, V1, V1_ANSWERS, hidden_value, settings,
+    spawn_app_with_settings,
+};
+use crate::workspace::Browser;
+
+const PASSWORD: &str = "a long enough password";
+const WAVE: &str = "2026-midterm";
+
+fn wave() -> Wave {
+    let defs = citizen_survey::definitions::load_dir(&code_definitions(false)).unwrap();
+    defs.wave(WAVE).unwrap().clone()
+}
+
+/// `analyst create NAME --password [--role ROLE]`; returns the bearer token.
+fn account(app: &TestApp, name: &str, role: &str) -> String {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+        .args(["analyst", "create", name, "--password", "--role", role])
+        .env("DATABASE_URL", &app.database_url)
+        .env("SURVEY_DEFINITIONS", &app.definitions)
+        .env_remove("RUST_LOG")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    writeln!(child.stdin.take().unwrap(), "{PASSWORD}").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+fn signed_in<'a>(app: &'a TestApp, name: &str, role: &str) -> Browser<'a> {
+    account(app, name, role);
+    let b = Browser::new(app);
+    assert_eq!(b.sign_in(name, PASSWORD).status, 303);
+    b
+}
+
+/// Every question the sheet asks without conditions keyed `-`, then `codes`.
+fn sheet(codes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let w = wave();
+    let mut fields: Vec<(String, String)> = w
+        .questions()
+        .filter(|q| q.show_if.is_none())
+        .map(|q| (q.id.clone(), "-".to_string()))
+        .collect();
+    for (k, v) in codes {
+        match fields.iter_mut().find(|(id, _)| id == k) {
+            Some(f) => f.1 = v.to_string(),
+            None => fields.push((k.to_string(), v.to_string())),
+        }
+    }
+    fields
+}
+
+/// Opens the sheet of `code` (as the operator types it) on the entry page.
+fn open_sheet(b: &Browser, code: &str) -> Page {
+    let page = b.get(&format!("/analyst/waves/{WAVE}/paper"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    let csrf = hidden_value(&page.body, "_csrf").unwrap();
+    b.post(
+        &format!("/analyst/waves/{WAVE}/paper"),
+        &[("_csrf", &csrf), ("code", code), ("_lang", "ja")],
+    )
+}
+
+/// Keys a whole sheet: opens it by its code, then posts every field.
+fn key_sheet(b: &Browser, code: &str, fields: &[(String, String)]) -> Page {
+    let form = open_sheet(b, code);
+    assert_eq!(form.status, 200, "{}", form.body);
+    post_sheet(b, &form.body, "sheet", fields)
+}
+
+fn post_sheet(b: &Browser, form: &str, action: &str, fields: &[(String, String)]) -> Page {
+    let mut all: Vec<(String, String)> = ["_csrf", "_code", "_entry"]
+        .iter()
+        .map(|k| (k.to_string(), hidden_value(form, k).unwrap()))
+        .collect();
+    if let Some(lang) = hidden_value(form, "_lang") {
+        all.push(("_lang".into(), lang));
+    }
+    all.extend(fields.iter().cloned());
+    let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    b.post(&format!("/analyst/waves/{WAVE}/paper/{action}"), &pairs)
+}
+
+fn paper_responses(app: &TestApp) -> i64 {
+    responses::table
+        .filter(responses::channel.eq("paper"))
+        .count()
+        .get_result(&mut app.db())
+        .unwrap()
+}
+
+fn pending(app: &TestApp) -> Vec<(Option<String>, Option<String>)> {
+    paper_sheets::table
+        .select((paper_sheets::first_operator, paper_sheets::second_entry))
+        .load(&mut app.db())
+        .unwrap()
+}
+
+fn answer_of(app: &TestApp, question: &str) -> Vec<String> {
+    use citizen_survey::db::schema::answers;
+    answers::table
+        .filter(answers::question_id.eq(question))
+        .select(answers::value)
+        .load(&mut app.db())
+        .unwrap()
+}
+
+#[test]
+fn paper_questionnaire_renders_every_question_kind_in_both_languages() {
+    let app = spawn_code_app(false);
+    let token = account(&app, "printer", "operator");
+    // Signed in only.
+    let anonymous = app.get(&format!("/analyst/waves/{WAVE}/questionnaire"));
+    assert_eq!(anonymous.status, 303);
+    let bearer = format!("Bearer {token}");
+    let get = |lang: &str| {
+        app.get_with(
+            &format!("/analyst/waves/{WAVE}/questionnaire?lang={lang}"),
+            ("Authorization", &bearer),
+        )
+    };
+    let w = wave();
+    let n = w.questions().count();
+    for (lang, number, go_to, dont_know) in [
+        ("ja", "問", "→ 問23へ", "わからない"),
+        ("en", "Question ", "→ Go to question 23", "Don&#39;t know"),
+    ] {
+        let page = get(lang);
+        assert_eq!(page.status, 200, "{}", page.body);
+        let body = &page.body;
+        assert!(body.contains(&format!("<html lang=\"{lang}\"")));
+        // Print-ready: A4, large type, black on white.
+        for css in [
+            "@page { size: A4",
+            "font-size: 12pt",
+            "color: #000; background: #fff",
+            "section.vision { break-before: page",
+        ] {
+            assert!(body.contains(css), "{css}");
+        }
+        // Every question, numbered as on the web form, in form order.
+        let mut at = 0;
+        for i in 0..n {
+            let label = format!("<span class=\"num\">{number}{}</span>", i + 1);
+            let found = body[at..].find(&label).unwrap_or_else(|| panic!("{label}"));
+            at += found;
+        }
+        assert!(!body.contains(&format!("{number}{}<", n + 1)));
+        // Each kind: the scale grid with わからない = 9, choices with their positions and
+        // go-to instructions, number boxes, ruled text areas, the code box and legend.
+        assert_eq!(body.matches("<table class=\"grid\">").count(), 5);
+        assert!(body.contains(&format!("<th scope=\"col\">{dont_know}</th>")));
+        assert!(body.contains("<span class=\"opcode\">9</span>"));
+        assert!(
+            body.contains("<span class=\"opcode\">10</span>"),
+            "info_channels' 10th option"
+        );
+        assert!(body.contains(go_to));
+        assert!(body.contains("class=\"digits\""));
+        assert_eq!(body.matches("<div class=\"lines\">").count(), 2);
+        assert!(body.matches("<span class=\"cell\"></span>").count() >= 16);
+        assert!(body.contains("class=\"code-box\""));
+        assert!(body.contains("class=\"legend\""));
+        assert!(
+            body.contains(
+                w.contact
+                    .as_ref()
+                    .unwrap()
+                    .get(citizen_survey::domain::Lang::parse(lang).unwrap())
+            )
+        );
+        assert!(body.contains("2027"));
+    }
+    assert_eq!(get("fr").status, 400);
+    // The CLI writes the same booklet.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("q.html");
+    let out = app.cli(&[
+        "questionnaire",
+        "--wave",
+        WAVE,
+        "--lang",
+        "en",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), get("en").body);
+}
+
+#[test]
+fn paper_double_entry_with_agreeing_entries_stores_one_response() {
+    let app = spawn_code_app(false);
+    let code = generate(&app, WAVE, 1).remove(0);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    let typed = sheet(&[
+        ("v1_online_procedures", "4"),
+        ("v1_fewer_visits", "9"),
+        ("used_online_services", "1"),
+        ("online_procedures_count", "3"),
+        ("devices_used", "1 3"),
+        ("opinion_general", "窓口が親切でした"),
+        ("age_band", "2"),
+    ]);
+
+    let form = open_sheet(&first, &code.to_lowercase());
+    assert!(form.body.contains("1回目の入力"), "{}", form.body);
+    assert_eq!(post_sheet(&first, &form.body, "sheet", &typed).status, 303);
+    assert_eq!(app.response_count(), 0);
+    let rows = pending(&app);
+    assert_eq!(rows.len(), 1);
+    assert!(
+        rows[0].0.is_some(),
+        "who keyed the first entry, until the second"
+    );
+
+    // The same operator cannot key the second entry.
+    let again = open_sheet(&first, &code);
+    assert_eq!(again.status, 409);
+    assert!(again.body.contains("別の担当者"), "{}", again.body);
+
+    // The second operator gets an empty form: the first entry is not shown.
+    let form = open_sheet(&second, &code);
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("2回目の入力"));
+    assert!(!form.body.contains("窓口が親切でした"));
+    assert!(!form.body.contains("value=\"4\""));
+    let done = post_sheet(&second, &form.body, "sheet", &typed);
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(done.header("location").contains("done=stored"));
+
+    assert_eq!(app.response_count(), 1);
+    assert_eq!(paper_responses(&app), 1);
+    assert!(pending(&app).is_empty(), "deleted with the response");
+    let used: bool = access_codes::table
+        .select(access_codes::used)
+        .first(&mut app.db())
+        .unwrap();
+    assert!(used);
+    let (day, in_sample, language): (NaiveDate, bool, String) = responses::table
+        .select((
+            responses::submitted_on,
+            responses::in_sample,
+            responses::language,
+        ))
+        .first(&mut app.db())
+        .unwrap();
+    assert_eq!(day, crate::helpers::midterm_day());
+    assert!(in_sample);
+    assert_eq!(language, "ja");
+    assert_eq!(answer_of(&app, "v1_online_procedures"), ["4"]);
+    assert_eq!(answer_of(&app, "v1_fewer_visits"), ["dk"]);
+    assert_eq!(answer_of(&app, "devices_used"), ["smartphone", "pc"]);
+    assert_eq!(answer_of(&app, "age_band"), ["age_30_39"]);
+    // The required area left blank on paper: recorded as unanswered.
+    assert!(answer_of(&app, "area").is_empty());
+    // The audit log says who keyed how many sheets, never what.
+    let audit: Vec<(String, String, String)> = audit_log::table
+        .filter(audit_log::action.like("paper_%"))
+        .order(audit_log::at)
+        .select((audit_log::analyst, audit_log::action, audit_log::detail))
+        .load(&mut app.db())
+        .unwrap();
+    assert_eq!(
+        audit,
+        [
+            (
+                "operator-a".into(),
+                "paper_entry".into(),
+                "1 sheet: first entry".into()
+            ),
+            (
+                "operator-b".into(),
+                "paper_verify".into(),
+                "1 sheet: second entry agreed, stored".into()
+            ),
+        ]
+    );
+    // A third entry of the same sheet is a duplicate.
+    let third = open_sheet(&first, &code);
+    assert_eq!(third.status, 409);
+    assert!(third.body.contains("重複"));
+}
+
+#[test]
+fn paper_double_entry_with_one_disagreeing_field_waits_for_its_resolution() {
+    let app = spawn_code_app(false);
+    let code = generate(&app, WAVE, 1).remove(0);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    let resolver = signed_in(&app, "lead", "analyst");
+    let base = [("v2_any_age", "3"), ("city_hall_visits", "2")];
+    assert_eq!(key_sheet(&first, &code, &sheet(&base)).status, 303);
+    let mut other = base;
+    other[0].1 = "5";
+    let done = key_sheet(&second, &code, &sheet(&other));
+    assert_eq!(done.status, 303);
+    assert!(done.header("location").contains("done=disagreed&n=1"));
+    assert_eq!(app.response_count(), 0, "no response until resolved");
+    assert_eq!(pending(&app), [(None, pending(&app)[0].1.clone())]);
+    assert!(pending(&app)[0].1.is_some());
+
+    // The resolver types the code and sees both values of the one disagreeing field.
+    let form = open_sheet(&resolver, &code);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("照合"));
+    assert!(form.body.contains("name=\"v2_any_age\""));
+    assert!(
+        !form.body.contains("name=\"city_hall_visits\""),
+        "agreed fields are not asked"
+    );
+    assert!(
+        form.body
+            .contains("1回目 <span lang=\"en\">first</span>: <code>3</code>")
+    );
+    assert!(
+        form.body
+            .contains("2回目 <span lang=\"en\">second</span>: <code>5</code>")
+    );
+    // An out-of-range code is an error at its field; nothing stored.
+    let bad = post_sheet(
+        &resolver,
+        &form.body,
+        "resolve",
+        &[("v2_any_age".into(), "7".into())],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("このコードはありません"));
+    assert_eq!(app.response_count(), 0);
+    let ok = post_sheet(
+        &resolver,
+        &form.body,
+        "resolve",
+        &[("v2_any_age".into(), "5".into())],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(app.response_count(), 1);
+    assert_eq!(answer_of(&app, "v2_any_age"), ["5"]);
+    assert_eq!(answer_of(&app, "city_hall_visits"), ["2"]);
+    assert!(pending(&app).is_empty());
+}
+
+#[test]
+fn a_paper_sheet_whose_code_was_used_on_the_web_is_a_duplicate_and_stores_nothing() {
+    let app = spawn_code_app(false);
+    let codes = generate(&app, WAVE, 2);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    assert_eq!(answer_by_link(&app, &codes[0], &REQUIRED).status, 303);
+    let page = open_sheet(&first, &codes[0]);
+    assert_eq!(page.status, 409);
+    assert!(page.body.contains("重複"), "{}", page.body);
+    assert_eq!(app.response_count(), 1);
+    assert!(pending(&app).is_empty());
+
+    // Keyed once, then answered on the web: the second entry finds a duplicate, and the
+    // pending sheet goes.
+    let typed = sheet(&[("v1_waiting_time", "2")]);
+    let form = open_sheet(&second, &codes[1]);
+    assert_eq!(post_sheet(&second, &form.body, "sheet", &typed).status, 303);
+    assert_eq!(answer_by_link(&app, &codes[1], &REQUIRED).status, 303);
+    let form = open_sheet(&first, &codes[1]);
+    assert_eq!(form.status, 409, "{}", form.body);
+    assert_eq!(app.response_count(), 2);
+    assert_eq!(paper_responses(&app), 0);
+}
+
+#[test]
+fn unkeyed_questions_and_unknown_codes_are_named_at_their_field() {
+    let app = spawn_code_app(false);
+    let code = generate(&app, WAVE, 1).remove(0);
+    let op = signed_in(&app, "operator-a", "operator");
+    let mut typed = sheet(&[("v1_online_procedures", "6"), ("used_online_services", "1")]);
+    typed.retain(|(k, _)| k != "v3_staff_skills");
+    let form = open_sheet(&op, &code);
+    let page = post_sheet(&op, &form.body, "sheet", &typed);
+    assert_eq!(page.status, 422);
+    for needle in [
+        "id=\"f-v1_online_procedures-error\"",
+        "id=\"f-v3_staff_skills-error\"",
+        "id=\"f-online_procedures_count-error\"",
+        "value=\"6\"",
+    ] {
+        assert!(page.body.contains(needle), "{needle}");
+    }
+    assert!(pending(&app).is_empty());
+    // A typo in the code is caught before anything is looked up.
+    let typo = open_sheet(&op, "ABCD-EFGH-JKMN-PQRS");
+    assert_eq!(typo.status, 422);
+}
+
+#[test]
+fn operators_cannot_export_publish_or_manage_invitations() {
+    let app = spawn_code_app(false);
+    let token = account(&app, "keyer", "operator");
+    let bearer = format!("Bearer {token}");
+    for path in [
+        "/analyst/waves/2026-midterm/vision-scores.csv",
+        "/analyst/waves/2026-midterm/responses.csv",
+        "/analyst/waves/2026-midterm/invitations",
+    ] {
+        let page = app.get_with(path, ("Authorization", &bearer));
+        assert_eq!(page.status, 403, "{path}: {}", page.body);
+        assert!(page.body.contains("operator"));
+    }
+    let b = Browser::new(&app);
+    assert_eq!(b.sign_in("keyer", PASSWORD).status, 303);
+    let home = b.get("/analyst");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("/analyst/waves/2026-midterm/paper"));
+    assert!(!home.body.contains(".csv"), "no export links");
+    let csrf = hidden_value(&home.body, "_csrf").unwrap();
+    let publish = b.post("/analyst/waves/2026-midterm/publish", &[("_csrf", &csrf)]);
+    assert_eq!(publish.status, 403);
+    // A session GET of an export is refused too.
+    assert_eq!(
+        b.get("/analyst/waves/2026-midterm/vision-scores.csv")
+            .status,
+        403
+    );
+    // An analyst still can.
+    let analyst = account(&app, "boss", "analyst");
+    let ok = app.get_with(
+        "/analyst/waves/2026-midterm/vision-scores.csv",
+        ("Authorization", &format!("Bearer {analyst}")),
+    );
+    assert_eq!(ok.status, 200);
+    let bad_role = app.cli(&["analyst", "create", "x", "--role", "admin"]);
+    assert!(!bad_role.status.success());
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("analyst or operator"));
+}
+
+/// The vendor's header: `code`, the responses export's question columns, then the free
+/// text ones (optional, here included).
+fn vendor_header(w: &Wave) -> Vec<String> {
+    let mut h = vec!["code".to_string()];
+    for q in w.questions() {
+        match &q.kind {
+            QuestionKind::Multiple { options, .. } => {
+                h.extend(options.iter().map(|o| format!("{}__{}", q.id, o.code)))
+            }
+            _ => h.push(q.id.clone()),
+        }
+    }
+    h
+}
+
+/// One vendor row: `values` by column name, blank elsewhere.
+fn vendor_row(w: &Wave, code: &str, values: &[(&str, &str)]) -> String {
+    vendor_header(w)
+        .iter()
+        .map(|c| {
+            if c == "code" {
+                code.to_string()
+            } else {
+                let v = values.iter().find(|(k, _)| k == c).map_or("", |(_, v)| v);
+                if v.contains(',') || v.contains('"') || v.contains('\n') {
+                    format!("\"{}\"", v.replace('"', "\"\""))
+                } else {
+                    v.to_string()
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn vendor_csv(w: &Wave, rows: &[String]) -> String {
+    let mut s = vendor_header(w).join(",");
+    s.push_str("\r\n");
+    for r in rows {
+        s.push_str(r);
+        s.push_str("\r\n");
+    }
+    s
+}
+
+fn import(app: &TestApp, file: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["paper", "import", "--wave", WAVE, file.to_str().unwrap()];
+    args.extend(extra);
+    app.cli(&args)
+}
+
+#[test]
+fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 3);
+    let csv = vendor_csv(
+        &w,
+        &[
+            vendor_row(
+                &w,
+                &codes[0],
+                &[("v1_online_procedures", "4"), ("age_band", "age_30_39")],
+            ),
+            vendor_row(&w, &codes[1], &[("v1_online_procedures", "7")]),
+            vendor_row(
+                &w,
+                &codes[2],
+                &[("devices_used__pc", "2"), ("area", "mars")],
+            ),
+        ],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vendor.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let f = file.display();
+    for needle in [
+        format!(
+            "{f}:3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない) or blank"
+        ),
+        format!(
+            "{f}:4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"
+        ),
+        format!("{f}:4: column area: `mars` is not allowed; allowed: "),
+        "nothing imported".to_string(),
+    ] {
+        assert!(err.contains(&needle), "{needle} IN {err}");
+    }
+    assert_eq!(app.response_count(), 0);
+    // With --accept-valid, the valid row goes in.
+    let out = import(&app, &file, &["--accept-valid"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(paper_responses(&app), 1);
+    // An unknown column is a header error at line 1.
+    std::fs::write(&file, csv.replacen("code,", "code,shoe_size,", 1)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains(":1: column shoe_size: not a column of this wave")
+    );
+}
+
+#[test]
+fn the_same_vendor_file_imported_twice_stores_nothing_new() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 4);
+    // The first code was answered on the web before the vendor's file came.
+    assert_eq!(answer_by_link(&app, &codes[0], &REQUIRED).status, 303);
+    let rows: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            vendor_row(
+                &w,
+                c,
+                &[("v4_personal_data", "2"), ("info_channels__line", "1")],
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vendor.csv");
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("3 paper response(s) stored"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(":2: code already used"), "{err}");
+    assert_eq!(app.response_count(), 4);
+    let again = import(&app, &file, &[]);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).starts_with("0 paper response(s) stored"));
+    assert_eq!(
+        String::from_utf8_lossy(&again.stderr)
+            .matches("code already used")
+            .count(),
+        4
+    );
+    assert_eq!(app.response_count(), 4);
+    assert_eq!(paper_responses(&app), 3);
+}
+
+/// The sorted rows of an export (without the BOM and header).
+fn export_rows(app: &TestApp, token: &str, kind: &str) -> Vec<String> {
+    let page = app.get_with(
+        &format!("/analyst/waves/{WAVE}/{kind}.csv"),
+        ("Authorization", &format!("Bearer {token}")),
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+    let mut rows: Vec<String> = page.body.split("\r\n").skip(1).map(String::from).collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn a_shift_jis_vendor_file_imports_exactly_like_its_utf8_twin() {
+    let w = wave();
+    let answers = |i: usize| -> Vec<(&'static str, String)> {
+        vec![
+            ("v1_online_procedures", ["1", "5", "dk"][i % 3].to_string()),
+            ("used_online_services", "yes".into()),
+            ("online_procedures_count", (i + 1).to_string()),
+            ("info_channels__shiho_suita", "1".into()),
+            ("info_channels__none", "0".into()),
+            ("age_band", "age_70_79".into()),
+            (
+                "opinion_general",
+                format!("窓口①の対応が丁寧、{i}回目。\"ありがとう\""),
+            ),
+        ]
+    };
+    let mut results = Vec::new();
+    for shift_jis in [false, true] {
+        let app = spawn_code_app(false);
+        let codes = generate(&app, WAVE, 3);
+        let rows: Vec<String> = codes
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let a = answers(i);
+                let pairs: Vec<(&str, &str)> = a.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                vendor_row(&w, c, &pairs)
+            })
+            .collect();
+        let text = vendor_csv(&w, &rows);
+        let bytes = if shift_jis {
+            let (b, _, unmappable) = encoding_rs::SHIFT_JIS.encode(&text);
+            assert!(!unmappable);
+            assert!(std::str::from_utf8(&b).is_err(), "really not UTF-8");
+            b.into_owned()
+        } else {
+            format!("\u{feff}{text}").into_bytes()
+        };
+        let token = account(&app, "vendor-upload", "operator");
+        // Through the analyst API, as a script would upload it.
+        let mut response = app
+            .agent
+            .post(format!("{}/analyst/waves/{WAVE}/paper-import", app.address))
+            .header("Authorization", format!("Bearer {token}"))
+            .header("Content-Type", "text/csv")
+            .send(&bytes[..])
+            .unwrap();
+        let status = response.status().as_u16();
+        let report: serde_json::Value =
+            serde_json::from_str(&response.body_mut().read_to_string().unwrap()).unwrap();
+        assert_eq!(status, 200, "{report}");
+        assert_eq!(report["stored"], 3);
+        assert_eq!(
+            report["encoding"],
+            if shift_jis { "shift_jis" } else { "utf8_bom" }
+        );
+        let analyst = account(&app, "reader", "analyst");
+        results.push((
+            export_rows(&app, &analyst, "responses"),
+            export_rows(&app, &analyst, "comments"),
+        ));
+    }
+    assert_eq!(results[0], results[1]);
+    assert!(
+        results[0]
+            .1
+            .iter()
+            .any(|r| r.contains("窓口①の対応が丁寧、1回目。")),
+        "{:?}",
+        results[0].1
+    );
+}
+
+#[test]
+fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_and_web() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 13);
+    let token = account(&app, "lead", "analyst");
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    // The hand-computed known set: six residents on the web, five from the vendor's file
+    // and two keyed twice in the workspace.
+    let mut vendor = Vec::new();
+    for (i, (row, code)) in V1_ANSWERS.iter().zip(&codes).enumerate() {
+        let mut answers: Vec<(&str, &str)> = REQUIRED.to_vec();
+        answers.extend(
+            V1.iter()
+                .zip(row)
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(q, v)| (*q, *v)),
+        );
+        if i < 3 {
+            answers.push(("v2_any_age", "4"));
+        }
+        match i {
+            0..6 => assert_eq!(answer_by_link(&app, code, &answers).status, 303),
+            6..11 => vendor.push(vendor_row(&w, code, &answers)),
+            _ => {
+                // Operator codes: scale 1–5, 9 for dk; the demographics by position.
+                let keyed: Vec<(&str, String)> = V1
+                    .iter()
+                    .zip(row)
+                    .map(|(q, v)| {
+                        (
+                            *q,
+                            if *v == "dk" {
+                                "9".to_string()
+                            } else if v.is_empty() {
+                                "-".into()
+                            } else {
+                                v.to_string()
+                            },
+                        )
+                    })
+                    .chain([("age_band", "2".to_string()), ("area", "1".to_string())])
+                    .collect();
+                let pairs: Vec<(&str, &str)> =
+                    keyed.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                assert_eq!(key_sheet(&first, code, &sheet(&pairs)).status, 303);
+                assert_eq!(key_sheet(&second, code, &sheet(&pairs)).status, 303);
+            }
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vendor.csv");
+    std::fs::write(&file, vendor_csv(&w, &vendor)).unwrap();
+    assert!(import(&app, &file, &[]).status.success());
+    assert_eq!(paper_responses(&app), 7);
+    assert_eq!(app.response_count(), 13);
+    // The same line as `vision_scores_equal_hand_computed_figures` (all on the web there).
+    let page = app.get_with(
+        &format!("/analyst/waves/{WAVE}/vision-scores.csv"),
+        ("Authorization", &format!("Bearer {token}")),
+    );
+    let v1 = page.body.split("\r\n").nth(1).unwrap();
+    assert!(
+        v1.starts_with("2026-midterm,v1,利便性向上 — 行政サービスをもっと便利に,Convenience: more convenient public services,12,51.0417,30.8305,31.4529,70.6304,41.6667,false,51.0417,"),
+        "{v1}"
+    );
+    // The responses export carries the channel of each.
+    let rows = export_rows(&app, &token, "responses");
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.starts_with("2026-midterm,paper,"))
+            .count(),
+        7
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.starts_with("2026-midterm,web,"))
+            .count(),
+        6
+    );
+
+    // Published after the close: the public page says how many answered by post and online.
+    let closed = spawn_app_with_settings(
+        TestDatabase::new(),
+        {
+            let mut s = settings(&app.database_url);
+            s.definitions = app.definitions.clone();
+            s
+        },
+        NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
+    );
+    let b = Browser::new(&closed);
+    assert_eq!(b.sign_in("lead", PASSWORD).status, 303);
+    let dashboard = b.get("/analyst");
+    let csrf = hidden_value(&dashboard.body, "_csrf").unwrap();
+    assert_eq!(
+        b.post("/analyst/waves/2026-midterm/publish", &[("_csrf", &csrf)])
+            .status,
+        303
+    );
+    let ja = closed.get("/results/2026-midterm");
+    assert!(
+        ja.body
+            .contains("回答数: 13（うち郵送 7、インターネット 6）"),
+        "{}",
+        ja.body
+    );
+    let en = closed.get("/results/2026-midterm?lang=en");
+    assert!(en.body.contains("Responses: 13 (by post 7, online 6)"));
+}

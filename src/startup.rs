@@ -46,6 +46,18 @@ impl Application {
             &settings.definitions,
             settings.min_group_size,
         ));
+        let writer = crate::db::writer::Writer::start(pool.clone())
+            .context("cannot start the database writer thread")?;
+        let plans = Arc::new(
+            definitions
+                .waves
+                .iter()
+                .map(|w| {
+                    let plan = crate::db::scores::ScorePlan::new(w, &definitions.visions);
+                    (w.id.clone(), Arc::new(plan))
+                })
+                .collect(),
+        );
         let state = AppState {
             exports,
             definitions,
@@ -60,6 +72,8 @@ impl Application {
             code_guesses: Arc::new(crate::web::throttle::Throttle::new(
                 crate::web::throttle::Limits::ACCESS_CODES,
             )),
+            writer,
+            plans,
         };
         // actix's limits are per worker thread; SURVEY_MAX_CONNECTIONS is for the process.
         let workers = std::thread::available_parallelism().map_or(2, |n| n.get());

@@ -370,32 +370,55 @@ pub fn by_group(
     }))
 }
 
-/// Adds one response's rows to the running totals (in the transaction that stores it).
-pub fn add_to_sums(
+/// Adds a batch of responses' rows, `(response id, tags, rows)`, to the running totals
+/// (in the transaction that stores them): summed in memory first, so each touched totals
+/// row is written once per batch, in key order (concurrent writers on PostgreSQL then
+/// take the row locks in the same order and cannot deadlock).
+pub fn add_batch_to_sums(
     conn: &mut Conn,
     wave_id: &str,
-    tags: Tags<'_>,
-    rows: &[ScoreRow],
+    rows: &[(&str, Tags<'_>, &[ScoreRow])],
 ) -> QueryResult<()> {
     use diesel::upsert::excluded;
     use vision_score_sums::dsl as t;
-    for r in rows {
-        let (score, top2) = (r.score.unwrap_or(0.0), r.top2.unwrap_or(0.0));
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, bool);
+    let mut sums: std::collections::BTreeMap<Key<'_>, [f64; 6]> = Default::default();
+    for (_, tags, rows) in rows {
+        for r in rows.iter() {
+            let key = (
+                r.vision_id.as_str(),
+                r.age_band.as_deref().unwrap_or(""),
+                r.area.as_deref().unwrap_or(""),
+                r.gender.as_deref().unwrap_or(""),
+                tags.channel,
+                tags.in_sample,
+            );
+            let (score, top2) = (r.score.unwrap_or(0.0), r.top2.unwrap_or(0.0));
+            let e = sums.entry(key).or_default();
+            e[0] += 1.0;
+            e[1] += f64::from(u8::from(r.score.is_some()));
+            e[2] += score;
+            e[3] += score * score;
+            e[4] += top2;
+            e[5] += top2 * top2;
+        }
+    }
+    for ((vision_id, age_band, area, gender, channel, in_sample), e) in sums {
         let insert = diesel::insert_into(t::vision_score_sums)
             .values((
                 t::wave_id.eq(wave_id),
-                t::vision_id.eq(&r.vision_id),
-                t::age_band.eq(r.age_band.as_deref().unwrap_or("")),
-                t::area.eq(r.area.as_deref().unwrap_or("")),
-                t::gender.eq(r.gender.as_deref().unwrap_or("")),
-                t::channel.eq(tags.channel),
-                t::in_sample.eq(tags.in_sample),
-                t::respondents.eq(1i64),
-                t::n.eq(i64::from(r.score.is_some())),
-                t::score_sum.eq(score),
-                t::score_sum_sq.eq(score * score),
-                t::top2_sum.eq(top2),
-                t::top2_sum_sq.eq(top2 * top2),
+                t::vision_id.eq(vision_id),
+                t::age_band.eq(age_band),
+                t::area.eq(area),
+                t::gender.eq(gender),
+                t::channel.eq(channel),
+                t::in_sample.eq(in_sample),
+                t::respondents.eq(e[0] as i64),
+                t::n.eq(e[1] as i64),
+                t::score_sum.eq(e[2]),
+                t::score_sum_sq.eq(e[3]),
+                t::top2_sum.eq(e[4]),
+                t::top2_sum_sq.eq(e[5]),
             ))
             .on_conflict((
                 t::wave_id,

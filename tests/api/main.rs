@@ -21,3 +21,4 @@ mod smtp;
 mod startup;
 mod validation;
 mod workspace;
+mod writer;

@@ -5,6 +5,7 @@
 pub mod access_codes;
 pub mod analysts;
 pub mod audit;
+pub mod counts;
 pub mod credentials;
 pub mod invitations;
 pub mod monitoring;

@@ -232,6 +232,17 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
             .collect();
         super::scores::insert(conn, wave_id, &mine)?;
         super::scores::add_batch_to_sums(conn, wave_id, &mine)?;
+        let mut counts = super::counts::BatchCounts::default();
+        for &i in order.iter().filter(|&&i| batch[i].plan.wave_id == wave_id) {
+            let s = &batch[i];
+            counts.add(
+                s.answers,
+                s.submitted_on,
+                s.origin.channel.code(),
+                s.origin.in_sample,
+            );
+        }
+        super::counts::add(conn, wave_id, &counts)?;
     }
     Ok(())
 }
@@ -300,45 +311,29 @@ macro_rules! each_row {
     };
 }
 
-/// `(question id, stored value, how many answers)` over the wave's answers to the questions.
-/// Within `scope`.
+/// `(question id, stored value, how many answers)` over the wave's answers to the
+/// questions, within `scope`: from the counts the writer keeps ([`super::counts`]), a few
+/// rows per question whatever the number of responses.
 pub fn value_counts(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
     scope: Scope,
 ) -> QueryResult<Vec<(String, String, i64)>> {
-    answers::table
-        .inner_join(responses::table)
-        .filter(responses::wave_id.eq(wave_id))
-        .filter(responses::in_sample.eq_any(scope.sample_flags()))
-        .filter(answers::question_id.eq_any(question_ids))
-        .group_by((answers::question_id, answers::value))
-        .select((
-            answers::question_id,
-            answers::value,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)
+    super::counts::ensure_current(conn, wave_id)?;
+    super::counts::value_counts(conn, wave_id, question_ids, scope)
 }
 
-/// `(question id, respondents who answered it)` over the given questions, within `scope`.
+/// `(question id, respondents who answered it)` over the given questions, within `scope`
+/// (from the kept counts, like [`value_counts`]).
 pub fn respondents_per_question(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
     scope: Scope,
 ) -> QueryResult<Vec<(String, i64)>> {
-    // Position 0 exists exactly once per answered question and response.
-    answers::table
-        .inner_join(responses::table)
-        .filter(responses::wave_id.eq(wave_id))
-        .filter(responses::in_sample.eq_any(scope.sample_flags()))
-        .filter(answers::question_id.eq_any(question_ids))
-        .filter(answers::position.eq(0))
-        .group_by(answers::question_id)
-        .select((answers::question_id, diesel::dsl::count_star()))
-        .load(conn)
+    super::counts::ensure_current(conn, wave_id)?;
+    super::counts::respondents_per_question(conn, wave_id, question_ids, scope)
 }
 
 /// One response as the `responses` export sees it.

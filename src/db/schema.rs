@@ -217,3 +217,34 @@ diesel::table! {
         used -> Bool,
     }
 }
+
+// Aggregates kept by the writer (migration 2026-12-01-000040_answer_counts).
+
+diesel::table! {
+    answer_counts (wave_id, question_id, value, in_sample) {
+        wave_id -> Text,
+        question_id -> Text,
+        value -> Text,
+        in_sample -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    question_counts (wave_id, question_id, in_sample) {
+        wave_id -> Text,
+        question_id -> Text,
+        in_sample -> Bool,
+        respondents -> BigInt,
+    }
+}
+
+diesel::table! {
+    day_counts (wave_id, day, channel, in_sample) {
+        wave_id -> Text,
+        day -> Date,
+        channel -> Text,
+        in_sample -> Bool,
+        responses -> BigInt,
+    }
+}

@@ -76,6 +76,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/", GET).route(get().to(resident::index)))
         .service(resource("/healthz", GET).route(get().to(health::healthz)))
         .service(resource("/static/style.css", GET).route(get().to(assets::stylesheet)))
+        .service(resource("/static/favicon.svg", GET).route(get().to(assets::favicon)))
+        .service(resource("/favicon.ico", GET).route(get().to(assets::favicon)))
         .service(
             resource("/surveys/{wave}", GET_POST)
                 .route(get().to(resident::form))

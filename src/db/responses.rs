@@ -230,7 +230,6 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
                 (id.as_str(), tags, rows.as_slice())
             })
             .collect();
-        super::scores::insert(conn, wave_id, &mine)?;
         super::scores::add_batch_to_sums(conn, wave_id, &mine)?;
         let mut counts = super::counts::BatchCounts::default();
         for &i in order.iter().filter(|&&i| batch[i].plan.wave_id == wave_id) {

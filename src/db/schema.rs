@@ -174,25 +174,6 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
-    response_scores (response_id, vision_id) {
-        response_id -> Text,
-        vision_id -> Text,
-        wave_id -> Text,
-        channel -> Text,
-        age_band -> Nullable<Text>,
-        area -> Nullable<Text>,
-        gender -> Nullable<Text>,
-        score -> Nullable<Double>,
-        top2 -> Nullable<Double>,
-        in_sample -> Bool,
-    }
-}
-
-diesel::joinable!(response_scores -> responses (response_id));
-diesel::allow_tables_to_appear_in_same_query!(response_scores, responses);
-diesel::allow_tables_to_appear_in_same_query!(response_scores, answers);
-
-diesel::table! {
     vision_score_sums (wave_id, vision_id, age_band, area, gender, channel, in_sample) {
         wave_id -> Text,
         vision_id -> Text,

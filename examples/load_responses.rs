@@ -233,7 +233,7 @@ fn main() -> anyhow::Result<()> {
             scores::add_batch_to_sums(conn, &wave.id, &derived_refs)?;
             Ok(())
         })?;
-        if batch_no % 50 == 0 {
+        if batch_no.is_multiple_of(50) {
             eprintln!(
                 "{} responses, {} answers, {:.1} s",
                 loaded,

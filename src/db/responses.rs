@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error};
+use diesel::result::Error;
 use uuid::Uuid;
 
 use super::schema::{answers, responses, submission_keys};
@@ -90,47 +90,59 @@ pub fn store(
 ///
 /// So that neither the database's log nor its pages pair a credential with its response
 /// or order the batch's responses, the work is done in two passes in two independent
-/// random orders: first every key and credential (each in a savepoint), then every
-/// accepted response with its answers and derived rows, as multi-row inserts; the running
-/// totals are summed over the batch and each touched row is updated once.
+/// random orders: first every key and credential (a multi-row insert of the keys, one
+/// update per wave for the codes), then every accepted response with its answers, as
+/// multi-row inserts; the running totals and counts are summed over the batch and each
+/// touched row is updated once.
 pub fn store_batch(conn: &mut Conn, batch: &[Submission<'_>]) -> QueryResult<Vec<Stored>> {
     let mut outcomes = vec![Stored::New; batch.len()];
     conn.transaction(|conn| {
-        // Pass 1: keys and credentials. The key goes in first: on PostgreSQL a concurrent
-        // insert of the same key (another instance) waits for that transaction and then
-        // fails as a duplicate, as does a second copy of one form inside this batch.
-        for i in shuffled(batch.len()) {
-            let s = &batch[i];
-            let key = s.answers.key.as_string();
-            let wave_id = s.plan.wave_id.as_str();
-            let claimed = conn.transaction(|conn| {
-                diesel::insert_into(submission_keys::table)
-                    .values((
-                        submission_keys::key.eq(&key),
-                        submission_keys::wave_id.eq(wave_id),
-                    ))
-                    .execute(conn)?;
-                let credential_ok = match s.origin.credential {
-                    None => true,
-                    Some(Credential::Invitation(token)) => {
-                        super::invitations::mark_answered(conn, wave_id, token)?
-                    }
-                    Some(Credential::Code(code)) => {
-                        super::access_codes::mark_used(conn, wave_id, code)?
-                    }
-                };
-                if credential_ok {
-                    Ok(())
+        // Pass 1: keys and credentials, a few statements for the whole batch, in a random
+        // order. The keys go in first: on PostgreSQL a concurrent insert of the same key
+        // (another instance) waits for that transaction and is then skipped as a replay.
+        let order = shuffled(batch.len());
+        let mut seen = std::collections::HashSet::new();
+        let keys: Vec<(usize, String)> = order
+            .iter()
+            .filter_map(|&i| {
+                let key = batch[i].answers.key.as_string();
+                if seen.insert(key.clone()) {
+                    Some((i, key))
                 } else {
-                    Err(Error::RollbackTransaction)
+                    // A second copy of one form inside this batch.
+                    outcomes[i] = Stored::Replay;
+                    None
                 }
-            });
-            outcomes[i] = match claimed {
-                Ok(()) => Stored::New,
-                Err(Error::RollbackTransaction) => Stored::CredentialRefused,
-                Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Stored::Replay,
-                Err(e) => return Err(e),
-            };
+            })
+            .collect();
+        let inserted = insert_keys(conn, batch, &keys)?;
+        for (i, key) in &keys {
+            if !inserted.contains(key) {
+                outcomes[*i] = Stored::Replay;
+            }
+        }
+        let mut refused_keys = Vec::new();
+        claim_codes(conn, batch, &order, &mut outcomes)?;
+        for &i in &order {
+            let s = &batch[i];
+            if outcomes[i] != Stored::New {
+                continue;
+            }
+            if let Some(Credential::Invitation(token)) = s.origin.credential
+                && !super::invitations::mark_answered(conn, &s.plan.wave_id, token)?
+            {
+                outcomes[i] = Stored::CredentialRefused;
+            }
+            if outcomes[i] == Stored::CredentialRefused {
+                refused_keys.push(s.answers.key.as_string());
+            }
+        }
+        // A refused credential stores nothing, its key included: the form can be sent again.
+        if !refused_keys.is_empty() {
+            diesel::delete(
+                submission_keys::table.filter(submission_keys::key.eq_any(&refused_keys)),
+            )
+            .execute(conn)?;
         }
         // Pass 2: the accepted responses, in another random order.
         let accepted: Vec<usize> = shuffled(batch.len())
@@ -242,6 +254,88 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
             );
         }
         super::counts::add(conn, wave_id, &counts)?;
+    }
+    Ok(())
+}
+
+/// Inserts the one-time keys `(submission, key)` that are new and returns them; a key
+/// already stored (a replayed form, or one stored meanwhile by another instance) is
+/// skipped.
+fn insert_keys(
+    conn: &mut Conn,
+    batch: &[Submission<'_>],
+    keys: &[(usize, String)],
+) -> QueryResult<std::collections::HashSet<String>> {
+    let mut inserted = std::collections::HashSet::new();
+    // 2 columns a row.
+    for chunk in keys.chunks(10_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(i, key)| {
+                (
+                    submission_keys::key.eq(key.as_str()),
+                    submission_keys::wave_id.eq(batch[*i].plan.wave_id.as_str()),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(submission_keys::table)
+            .values(&rows)
+            .on_conflict_do_nothing()
+            .returning(submission_keys::key);
+        let got: Vec<String> = match conn {
+            DbConnection::Sqlite(c) => insert.get_results(c)?,
+            DbConnection::Postgresql(c) => insert.get_results(c)?,
+        };
+        inserted.extend(got);
+    }
+    Ok(inserted)
+}
+
+/// Marks the access codes of the batch's still-accepted submissions used, one statement
+/// per wave; a submission whose code is unknown, of another wave, already used, or used
+/// by an earlier submission of this batch is refused.
+fn claim_codes(
+    conn: &mut Conn,
+    batch: &[Submission<'_>],
+    order: &[usize],
+    outcomes: &mut [Stored],
+) -> QueryResult<()> {
+    use super::schema::access_codes;
+    let wanted: Vec<(usize, &str, String)> = order
+        .iter()
+        .filter(|&&i| outcomes[i] == Stored::New)
+        .filter_map(|&i| match batch[i].origin.credential {
+            Some(Credential::Code(code)) => Some((i, batch[i].plan.wave_id.as_str(), code.hash())),
+            _ => None,
+        })
+        .collect();
+    let mut waves: Vec<&str> = wanted.iter().map(|(_, w, _)| *w).collect();
+    waves.sort_unstable();
+    waves.dedup();
+    for wave_id in waves {
+        let hashes: Vec<&str> = wanted
+            .iter()
+            .filter(|(_, w, _)| *w == wave_id)
+            .map(|(_, _, h)| h.as_str())
+            .collect();
+        let update = diesel::update(
+            access_codes::table
+                .filter(access_codes::code_hash.eq_any(&hashes))
+                .filter(access_codes::wave_id.eq(wave_id))
+                .filter(access_codes::used.eq(false)),
+        )
+        .set(access_codes::used.eq(true))
+        .returning(access_codes::code_hash);
+        let claimed: Vec<String> = match conn {
+            DbConnection::Sqlite(c) => update.get_results(c)?,
+            DbConnection::Postgresql(c) => update.get_results(c)?,
+        };
+        let mut claimed: std::collections::HashSet<String> = claimed.into_iter().collect();
+        for (i, w, hash) in &wanted {
+            if *w == wave_id && !claimed.remove(hash) {
+                outcomes[*i] = Stored::CredentialRefused;
+            }
+        }
     }
     Ok(())
 }

@@ -7,9 +7,10 @@
 //! Every question of the wave is answered the way a resident might (scale answers leaning
 //! per vision, some 「わからない」 and skipped items, all demographics, a few comments), with
 //! `show_if` respected. Rows go in through batched multi-row INSERTs, 2,000 responses per
-//! transaction, with the derived `response_scores` rows computed by the same code as a web
-//! submission ([`ScorePlan::rows`]). Ids are random UUID v4 like real ones, inserted in
-//! sorted order so the B-trees grow at their end (a loading trick only).
+//! transaction, with the running vision totals added by the same code as the writer's
+//! ([`ScorePlan::rows`], `add_batch_to_sums`) and the answer counts rebuilt at the end. Ids
+//! look like random UUID v4 and are made in increasing order, one at a time, so the
+//! B-trees grow at their end and memory stays flat (a loading trick only).
 
 use std::time::Instant;
 
@@ -99,14 +100,34 @@ fn answers_for(wave: &Wave, rng: &mut Rng) -> Vec<(String, String)> {
     out
 }
 
-fn uuid_v4(rng: &mut Rng) -> String {
-    let mut b = [0u8; 16];
-    b[..8].copy_from_slice(&rng.next().to_le_bytes());
-    b[8..].copy_from_slice(&rng.next().to_le_bytes());
-    uuid::Builder::from_random_bytes(b)
-        .into_uuid()
-        .hyphenated()
-        .to_string()
+/// Random-looking UUIDs v4 in increasing order, made one at a time (so the loader inserts
+/// in key order without holding a million ids): 122 random bits as a running sum of random
+/// gaps averaging 2¹²²/count, spread over the UUID with the version and variant bits fixed
+/// (which keeps the order).
+struct SortedIds {
+    next: u128,
+    mean_gap: u128,
+}
+
+impl SortedIds {
+    fn new(count: usize) -> Self {
+        SortedIds {
+            next: 0,
+            mean_gap: (1u128 << 122) / (count as u128 + 1),
+        }
+    }
+
+    fn take(&mut self, rng: &mut Rng) -> String {
+        let r = (u128::from(rng.next()) << 64) | u128::from(rng.next());
+        self.next += 1 + r % (2 * self.mean_gap).max(1);
+        let v = self.next;
+        // 122 bits: 48 | 4 version | 12 | 2 variant | 62.
+        let high48 = (v >> 74) & ((1 << 48) - 1);
+        let mid12 = (v >> 62) & 0xfff;
+        let low62 = v & ((1 << 62) - 1);
+        let bits = (high48 << 80) | (0x4 << 76) | (mid12 << 64) | (0b10 << 62) | low62;
+        uuid::Uuid::from_u128(bits).hyphenated().to_string()
+    }
 }
 
 fn main() -> anyhow::Result<()> {
@@ -130,16 +151,22 @@ fn main() -> anyhow::Result<()> {
         // Loading only: a larger page cache and no fsync per transaction.
         diesel::connection::SimpleConnection::batch_execute(
             c,
-            "PRAGMA cache_size = -512000; PRAGMA synchronous = OFF;",
+            "PRAGMA cache_size = -65536; PRAGMA synchronous = OFF;",
         )?;
     }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
-    let mut ids: Vec<String> = (0..count).map(|_| uuid_v4(&mut rng)).collect();
-    ids.sort_unstable();
+    let mut ids = SortedIds::new(count);
     let day = NaiveDate::from_ymd_opt(2026, 11, 15).expect("a date");
     let started = Instant::now();
     let mut answer_rows = 0usize;
-    for (batch_no, batch) in ids.chunks(2_000).enumerate() {
+    let mut loaded = 0usize;
+    let mut batch_no = 0usize;
+    while loaded < count {
+        let batch: Vec<String> = (0..2_000.min(count - loaded))
+            .map(|_| ids.take(&mut rng))
+            .collect();
+        loaded += batch.len();
+        batch_no += 1;
         let generated: Vec<Vec<(String, String)>> =
             batch.iter().map(|_| answers_for(&wave, &mut rng)).collect();
         let response_values: Vec<_> = batch
@@ -203,20 +230,20 @@ fn main() -> anyhow::Result<()> {
             }
             insert_all!(responses::table, response_values, 2_000);
             insert_all!(answers::table, answer_values, 8_000);
-            scores::insert(conn, &wave.id, &derived_refs)?;
+            scores::add_batch_to_sums(conn, &wave.id, &derived_refs)?;
             Ok(())
         })?;
-        if (batch_no + 1) % 50 == 0 {
+        if batch_no.is_multiple_of(50) {
             eprintln!(
                 "{} responses, {} answers, {:.1} s",
-                (batch_no + 1) * 2_000,
+                loaded,
                 answer_rows,
                 started.elapsed().as_secs_f64()
             );
         }
     }
-    // The running totals once at the end (a web submission updates them as it is stored).
-    scores::rebuild_sums(conn, &wave.id)?;
+    // The counts once at the end (the writer keeps them up to date for web submissions).
+    db::counts::rebuild(conn, &wave.id)?;
     if let DbConnection::Sqlite(c) = &mut *conn {
         diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE;")?;
     } else if let DbConnection::Postgresql(c) = &mut *conn {

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Export benchmark: loads COUNT synthetic responses into the 2026-midterm wave of a fresh
 # SQLite database (and of a fresh PostgreSQL database when a server URL is given), then
-# runs `citizen-survey export` (release build) for vision-scores and responses and prints
-# wall time and peak memory (max RSS) of each run.
+# runs `citizen-survey export` (release build) for every kind and times the analyst
+# dashboard (`GET /analyst`, signed in), printing wall time and peak memory (max RSS).
 #
 #   scripts/bench-exports.sh [COUNT] [POSTGRES_SERVER_URL]
 #   scripts/bench-exports.sh 1000000 postgres://postgres@127.0.0.1:5432/postgres
@@ -41,14 +41,38 @@ export_one() {
         $(($(wc -l <"$work/$kind.csv") - 1)) $(($(stat -c %s "$work/$kind.csv") / 1048576))
 }
 
+# dashboard BACKEND URL: starts the server, signs in as an analyst, times GET /analyst.
+dashboard() {
+    local backend=$1 url=$2 port
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    echo "bench-password-1234" | DATABASE_URL="$url" RUST_LOG=warn "$BIN" analyst create "bench $backend" --password >/dev/null 2>&1 || true
+    DATABASE_URL="$url" SURVEY_BIND=127.0.0.1:$port SURVEY_TODAY=2026-12-05 RUST_LOG=warn "$BIN" serve >/dev/null 2>&1 &
+    local pid=$!
+    for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.05; done
+    local jar=$work/jar csrf
+    csrf=$(curl -s -c "$jar" "http://127.0.0.1:$port/analyst/sign-in" | grep -o 'name="_csrf" value="[^"]*"' | cut -d'"' -f4)
+    curl -s -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" \
+        --data-urlencode "name=bench $backend" --data-urlencode "password=bench-password-1234" \
+        "http://127.0.0.1:$port/analyst/sign-in"
+    for run in 1 2 3; do
+        curl -s -b "$jar" -o "$work/dashboard.html" -w "%{http_code} %{time_total}\n" "http://127.0.0.1:$port/analyst" >"$work/dash"
+        read -r code seconds <"$work/dash"
+        printf '%-10s %-22s %8.3f s  (HTTP %s, run %d, %d KiB)\n' "$backend" dashboard "$seconds" "$code" "$run" $(($(stat -c %s "$work/dashboard.html") / 1024))
+    done
+    printf '%-10s %-22s %8d MiB max RSS of the server\n' "$backend" dashboard $(($(awk '/VmHWM/ {print $2}' "/proc/$pid/status") / 1024))
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
 bench() {
     local backend=$1 url=$2
     echo "== $backend: loading $COUNT responses"
     /usr/bin/time -f 'load: %e s, %M KiB max RSS' "$LOAD" "$url" "$WAVE" "$COUNT"
     echo "== $backend: exports (the first vision-scores run also warms the cache)"
-    export_one "$backend" "$url" vision-scores
-    export_one "$backend" "$url" vision-scores
-    export_one "$backend" "$url" responses
+    for kind in vision-scores vision-scores vision-scores-by-group item-scores \
+        question-distribution wave-comparison codebook responses comments; do
+        export_one "$backend" "$url" "$kind"
+    done
+    dashboard "$backend" "$url"
     head -3 "$work/vision-scores.csv"
 }
 

@@ -111,21 +111,44 @@ pub fn is_storage_failure(message: &str) -> bool {
 
 /// A database that is busy, locked, out of reach or out of room is a 503 ("try again"),
 /// not a 500.
+/// Whether a database error may pass (busy, locked, a lost connection, a full or failing
+/// disk): the resident gets "try again" (503) with their answers kept.
+fn is_transient(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
+        Error::DatabaseError(_, info) => {
+            let m = info.message();
+            m.contains("locked") || m.contains("busy") || is_storage_failure(m)
+        }
+        _ => false,
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        let transient = match &e {
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, _) => true,
-            Error::DatabaseError(_, info) => {
-                let m = info.message();
-                m.contains("locked") || m.contains("busy") || is_storage_failure(m)
-            }
-            _ => false,
-        };
-        if transient {
+        if is_transient(&e) {
             AppError::new(ErrorKind::Unavailable(e.into()))
         } else {
             AppError::internal(e)
+        }
+    }
+}
+
+/// A batch of the group-commit writer failed (shared by every submission in it).
+impl From<std::sync::Arc<crate::db::writer::WriteError>> for AppError {
+    fn from(e: std::sync::Arc<crate::db::writer::WriteError>) -> Self {
+        use crate::db::writer::WriteError;
+        let transient = match &*e {
+            WriteError::Pool(_) | WriteError::Busy => true,
+            WriteError::Database(d) => is_transient(d),
+            WriteError::Stopped => false,
+        };
+        let cause = anyhow::anyhow!("{e}");
+        if transient {
+            AppError::new(ErrorKind::Unavailable(cause))
+        } else {
+            AppError::internal(cause)
         }
     }
 }

@@ -165,6 +165,10 @@ pub struct LimitSettings {
     /// for the in-memory per-client sign-in limit.
     #[arg(long, env = "SURVEY_TRUST_PROXY", global = true)]
     pub trust_proxy: bool,
+
+    /// HTTP worker threads (default: one per CPU).
+    #[arg(long, env = "SURVEY_WORKERS", global = true)]
+    pub workers: Option<usize>,
 }
 
 /// The same values as the flags' defaults.
@@ -175,6 +179,7 @@ impl Default for LimitSettings {
             body_timeout_seconds: 30,
             max_connections: 1000,
             trust_proxy: false,
+            workers: None,
         }
     }
 }

@@ -46,6 +46,18 @@ impl Application {
             &settings.definitions,
             settings.min_group_size,
         ));
+        let writer = crate::db::writer::Writer::start(pool.clone())
+            .context("cannot start the database writer thread")?;
+        let plans = Arc::new(
+            definitions
+                .waves
+                .iter()
+                .map(|w| {
+                    let plan = crate::db::scores::ScorePlan::new(w, &definitions.visions);
+                    (w.id.clone(), Arc::new(plan))
+                })
+                .collect(),
+        );
         let state = AppState {
             exports,
             definitions,
@@ -60,10 +72,15 @@ impl Application {
             code_guesses: Arc::new(crate::web::throttle::Throttle::new(
                 crate::web::throttle::Limits::ACCESS_CODES,
             )),
+            writer,
+            plans,
         };
         // actix's limits are per worker thread; SURVEY_MAX_CONNECTIONS is for the process.
-        let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
         let limits = &settings.limits;
+        let workers = limits
+            .workers
+            .filter(|w| *w > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(
@@ -71,6 +88,8 @@ impl Application {
                 ))
                 .wrap(actix_web::middleware::from_fn(http_rules::body_deadline))
                 .wrap(security_headers())
+                // gzip when the client accepts it: the form is ~45 KB of repetitive HTML.
+                .wrap(actix_web::middleware::Compress::default())
                 .app_data(web::Data::new(state.clone()))
                 .configure(routes)
                 .default_service(web::to(not_found))

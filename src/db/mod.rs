@@ -5,6 +5,7 @@
 pub mod access_codes;
 pub mod analysts;
 pub mod audit;
+pub mod counts;
 pub mod credentials;
 pub mod invitations;
 pub mod monitoring;
@@ -14,6 +15,7 @@ pub mod responses;
 pub mod schema;
 pub mod scores;
 pub mod sessions;
+pub mod writer;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -130,12 +132,15 @@ pub fn establish(url: &DatabaseUrl) -> ConnectionResult {
             let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
             // WAL so readers never block the writer; FULL sync so an acknowledged response
             // survives a power cut; a busy timeout so concurrent writers (threads or other
-            // processes) wait instead of failing; enforced foreign keys.
+            // processes) wait instead of failing; enforced foreign keys; secure_delete so
+            // that deleted or overwritten rows (a used code's old cell, a purged address)
+            // are zeroed rather than left in free space for a copy of the file to show.
             conn.batch_execute(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = FULL;
                  PRAGMA busy_timeout = 10000;
-                 PRAGMA foreign_keys = ON;",
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA secure_delete = ON;",
             )
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
             Ok(DbConnection::Sqlite(conn))

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::result::{DatabaseErrorKind, Error};
+use diesel::result::Error;
 use uuid::Uuid;
 
 use super::schema::{answers, responses, submission_keys};
@@ -53,10 +53,20 @@ pub enum Stored {
     CredentialRefused,
 }
 
+/// One submission to store: its wave's score plan, where it comes from, its date and its
+/// answers.
+#[derive(Debug, Clone, Copy)]
+pub struct Submission<'a> {
+    pub plan: &'a ScorePlan,
+    pub origin: Origin<'a>,
+    pub submitted_on: NaiveDate,
+    pub answers: &'a Answers,
+}
+
 /// Stores a response, its answers and its derived vision scores ([`super::scores`]) in one
 /// transaction, together with the form's one-time key and marking the credential
 /// (invitation or access code) used; returns only after commit. A key already used, or a
-/// credential that cannot be used, stores nothing.
+/// credential that cannot be used, stores nothing. One submission of [`store_batch`].
 pub fn store(
     conn: &mut Conn,
     plan: &ScorePlan,
@@ -64,89 +74,283 @@ pub fn store(
     submitted_on: NaiveDate,
     submission: &Answers,
 ) -> QueryResult<Stored> {
-    let channel = origin.channel;
-    let wave_id = plan.wave_id.as_str();
-    let key = submission.key.as_string();
-    // The key goes in first: on SQLite the write lock is taken by the first statement, so
-    // concurrent submissions queue on the busy timeout; on PostgreSQL a concurrent insert
-    // of the same key waits for the first transaction and then fails as a duplicate.
-    let result = conn.transaction(|conn| {
-        diesel::insert_into(submission_keys::table)
-            .values((
-                submission_keys::key.eq(&key),
-                submission_keys::wave_id.eq(wave_id),
-            ))
-            .execute(conn)?;
-        let credential_ok = match origin.credential {
-            None => true,
-            Some(Credential::Invitation(token)) => {
-                super::invitations::mark_answered(conn, wave_id, token)?
+    let one = Submission {
+        plan,
+        origin,
+        submitted_on,
+        answers: submission,
+    };
+    Ok(store_batch(conn, &[one])?[0])
+}
+
+/// Stores submissions in ONE transaction (the group commit of [`super::writer`]) and
+/// returns each one's outcome, in the order given; returns only after commit. A replayed
+/// key or a refused credential changes nothing for that submission and does not fail the
+/// others; any other error fails the whole batch (nothing of it is stored).
+///
+/// So that neither the database's log nor its pages pair a credential with its response
+/// or order the batch's responses, the work is done in two passes in two independent
+/// random orders: first every key and credential (a multi-row insert of the keys, one
+/// update per wave for the codes), then every accepted response with its answers, as
+/// multi-row inserts; the running totals and counts are summed over the batch and each
+/// touched row is updated once.
+pub fn store_batch(conn: &mut Conn, batch: &[Submission<'_>]) -> QueryResult<Vec<Stored>> {
+    let mut outcomes = vec![Stored::New; batch.len()];
+    conn.transaction(|conn| {
+        // Pass 1: keys and credentials, a few statements for the whole batch, in a random
+        // order. The keys go in first: on PostgreSQL a concurrent insert of the same key
+        // (another instance) waits for that transaction and is then skipped as a replay.
+        let order = shuffled(batch.len());
+        let mut seen = std::collections::HashSet::new();
+        let keys: Vec<(usize, String)> = order
+            .iter()
+            .filter_map(|&i| {
+                let key = batch[i].answers.key.as_string();
+                if seen.insert(key.clone()) {
+                    Some((i, key))
+                } else {
+                    // A second copy of one form inside this batch.
+                    outcomes[i] = Stored::Replay;
+                    None
+                }
+            })
+            .collect();
+        let inserted = insert_keys(conn, batch, &keys)?;
+        for (i, key) in &keys {
+            if !inserted.contains(key) {
+                outcomes[*i] = Stored::Replay;
             }
-            Some(Credential::Code(code)) => super::access_codes::mark_used(conn, wave_id, code)?,
-        };
-        if !credential_ok {
-            return Err(Error::RollbackTransaction);
         }
-        let id = Uuid::new_v4().hyphenated().to_string();
-        diesel::insert_into(responses::table)
-            .values((
-                responses::id.eq(&id),
-                responses::wave_id.eq(wave_id),
-                responses::channel.eq(channel.code()),
-                responses::language.eq(submission.lang.code()),
-                responses::submitted_on.eq(submitted_on),
-                responses::in_sample.eq(origin.in_sample),
-            ))
+        let mut refused_keys = Vec::new();
+        claim_codes(conn, batch, &order, &mut outcomes)?;
+        for &i in &order {
+            let s = &batch[i];
+            if outcomes[i] != Stored::New {
+                continue;
+            }
+            if let Some(Credential::Invitation(token)) = s.origin.credential
+                && !super::invitations::mark_answered(conn, &s.plan.wave_id, token)?
+            {
+                outcomes[i] = Stored::CredentialRefused;
+            }
+            if outcomes[i] == Stored::CredentialRefused {
+                refused_keys.push(s.answers.key.as_string());
+            }
+        }
+        // A refused credential stores nothing, its key included: the form can be sent again.
+        if !refused_keys.is_empty() {
+            diesel::delete(
+                submission_keys::table.filter(submission_keys::key.eq_any(&refused_keys)),
+            )
             .execute(conn)?;
-        let rows: Vec<_> = submission
-            .values
-            .iter()
-            .flat_map(|(question, value)| answer_rows(&id, question, value))
-            .collect();
-        let stored: Vec<(&str, String)> = submission
-            .values
-            .iter()
-            .flat_map(|(q, v)| v.stored_values().into_iter().map(move |v| (q.as_str(), v)))
-            .collect();
-        let derived = plan.rows(stored.iter().map(|(q, v)| (*q, v.as_str())));
-        let tags = super::scores::Tags {
-            channel: channel.code(),
-            in_sample: origin.in_sample,
-        };
-        super::scores::insert(conn, wave_id, &[(&id, tags, &derived)])?;
-        super::scores::add_to_sums(conn, wave_id, tags, &derived)?;
-        // One multi-row INSERT; diesel's multi-backend connection does not build batch
-        // inserts, so the statement is run on the concrete connection.
-        if rows.is_empty() {
-            return Ok(());
         }
-        let insert = diesel::insert_into(answers::table).values(&rows);
+        // Pass 2: the accepted responses, in another random order.
+        let accepted: Vec<usize> = shuffled(batch.len())
+            .into_iter()
+            .filter(|&i| outcomes[i] == Stored::New)
+            .collect();
+        insert_responses(conn, batch, &accepted)
+    })?;
+    Ok(outcomes)
+}
+
+/// The response rows, answers, derived scores and running totals of `batch[i]` for each
+/// `i` of `order`, in a few multi-row statements.
+fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) -> QueryResult<()> {
+    if order.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<String> = order
+        .iter()
+        .map(|_| Uuid::new_v4().hyphenated().to_string())
+        .collect();
+    let response_rows: Vec<_> = order
+        .iter()
+        .zip(&ids)
+        .map(|(&i, id)| {
+            let s = &batch[i];
+            (
+                responses::id.eq(id.as_str()),
+                responses::wave_id.eq(s.plan.wave_id.as_str()),
+                responses::channel.eq(s.origin.channel.code()),
+                responses::language.eq(s.answers.lang.code()),
+                responses::submitted_on.eq(s.submitted_on),
+                responses::in_sample.eq(s.origin.in_sample),
+            )
+        })
+        .collect();
+    // 6 columns a row: 5,000 rows stay under SQLite's 32,766 bound variables.
+    for chunk in response_rows.chunks(5_000) {
+        let insert = diesel::insert_into(responses::table).values(chunk);
+        // diesel's multi-backend connection does not build batch inserts, so multi-row
+        // statements run on the concrete connection.
         match conn {
             DbConnection::Sqlite(c) => insert.execute(c)?,
             DbConnection::Postgresql(c) => insert.execute(c)?,
         };
-        Ok(())
-    });
-    match result {
-        Ok(()) => Ok(Stored::New),
-        Err(Error::RollbackTransaction) => Ok(Stored::CredentialRefused),
-        // The transaction rolled back; if the key is there, this form was stored before.
-        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => {
-            let used: i64 = submission_keys::table
-                .filter(submission_keys::key.eq(&key))
-                .count()
-                .get_result(conn)?;
-            if used == 1 {
-                Ok(Stored::Replay)
-            } else {
-                Err(Error::DatabaseError(
-                    DatabaseErrorKind::UniqueViolation,
-                    info,
-                ))
+    }
+    let answer_rows: Vec<AnswerRow<'_>> = order
+        .iter()
+        .zip(&ids)
+        .flat_map(|(&i, id)| {
+            batch[i]
+                .answers
+                .values
+                .iter()
+                .flat_map(move |(question, value)| answer_rows(id, question, value))
+        })
+        .collect();
+    // 4 columns a row.
+    for chunk in answer_rows.chunks(8_000) {
+        let insert = diesel::insert_into(answers::table).values(chunk);
+        match conn {
+            DbConnection::Sqlite(c) => insert.execute(c)?,
+            DbConnection::Postgresql(c) => insert.execute(c)?,
+        };
+    }
+    // Derived rows and running totals, per wave (a batch may mix waves).
+    let derived: Vec<Vec<super::scores::ScoreRow>> = order
+        .iter()
+        .map(|&i| {
+            let s = &batch[i];
+            let stored: Vec<(&str, String)> = s
+                .answers
+                .values
+                .iter()
+                .flat_map(|(q, v)| v.stored_values().into_iter().map(move |v| (q.as_str(), v)))
+                .collect();
+            s.plan.rows(stored.iter().map(|(q, v)| (*q, v.as_str())))
+        })
+        .collect();
+    let mut waves: Vec<&str> = order
+        .iter()
+        .map(|&i| batch[i].plan.wave_id.as_str())
+        .collect();
+    waves.sort_unstable();
+    waves.dedup();
+    for wave_id in waves {
+        let mine: Vec<(&str, super::scores::Tags<'_>, &[super::scores::ScoreRow])> = order
+            .iter()
+            .zip(&ids)
+            .zip(&derived)
+            .filter(|((i, _), _)| batch[**i].plan.wave_id == wave_id)
+            .map(|((&i, id), rows)| {
+                let tags = super::scores::Tags {
+                    channel: batch[i].origin.channel.code(),
+                    in_sample: batch[i].origin.in_sample,
+                };
+                (id.as_str(), tags, rows.as_slice())
+            })
+            .collect();
+        super::scores::add_batch_to_sums(conn, wave_id, &mine)?;
+        let mut counts = super::counts::BatchCounts::default();
+        for &i in order.iter().filter(|&&i| batch[i].plan.wave_id == wave_id) {
+            let s = &batch[i];
+            counts.add(
+                s.answers,
+                s.submitted_on,
+                s.origin.channel.code(),
+                s.origin.in_sample,
+            );
+        }
+        super::counts::add(conn, wave_id, &counts)?;
+    }
+    Ok(())
+}
+
+/// Inserts the one-time keys `(submission, key)` that are new and returns them; a key
+/// already stored (a replayed form, or one stored meanwhile by another instance) is
+/// skipped.
+fn insert_keys(
+    conn: &mut Conn,
+    batch: &[Submission<'_>],
+    keys: &[(usize, String)],
+) -> QueryResult<std::collections::HashSet<String>> {
+    let mut inserted = std::collections::HashSet::new();
+    // 2 columns a row.
+    for chunk in keys.chunks(10_000) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(i, key)| {
+                (
+                    submission_keys::key.eq(key.as_str()),
+                    submission_keys::wave_id.eq(batch[*i].plan.wave_id.as_str()),
+                )
+            })
+            .collect();
+        let insert = diesel::insert_into(submission_keys::table)
+            .values(&rows)
+            .on_conflict_do_nothing()
+            .returning(submission_keys::key);
+        let got: Vec<String> = match conn {
+            DbConnection::Sqlite(c) => insert.get_results(c)?,
+            DbConnection::Postgresql(c) => insert.get_results(c)?,
+        };
+        inserted.extend(got);
+    }
+    Ok(inserted)
+}
+
+/// Marks the access codes of the batch's still-accepted submissions used, one statement
+/// per wave; a submission whose code is unknown, of another wave, already used, or used
+/// by an earlier submission of this batch is refused.
+fn claim_codes(
+    conn: &mut Conn,
+    batch: &[Submission<'_>],
+    order: &[usize],
+    outcomes: &mut [Stored],
+) -> QueryResult<()> {
+    use super::schema::access_codes;
+    let wanted: Vec<(usize, &str, String)> = order
+        .iter()
+        .filter(|&&i| outcomes[i] == Stored::New)
+        .filter_map(|&i| match batch[i].origin.credential {
+            Some(Credential::Code(code)) => Some((i, batch[i].plan.wave_id.as_str(), code.hash())),
+            _ => None,
+        })
+        .collect();
+    let mut waves: Vec<&str> = wanted.iter().map(|(_, w, _)| *w).collect();
+    waves.sort_unstable();
+    waves.dedup();
+    for wave_id in waves {
+        let hashes: Vec<&str> = wanted
+            .iter()
+            .filter(|(_, w, _)| *w == wave_id)
+            .map(|(_, _, h)| h.as_str())
+            .collect();
+        let update = diesel::update(
+            access_codes::table
+                .filter(access_codes::code_hash.eq_any(&hashes))
+                .filter(access_codes::wave_id.eq(wave_id))
+                .filter(access_codes::used.eq(false)),
+        )
+        .set(access_codes::used.eq(true))
+        .returning(access_codes::code_hash);
+        let claimed: Vec<String> = match conn {
+            DbConnection::Sqlite(c) => update.get_results(c)?,
+            DbConnection::Postgresql(c) => update.get_results(c)?,
+        };
+        let mut claimed: std::collections::HashSet<String> = claimed.into_iter().collect();
+        for (i, w, hash) in &wanted {
+            if *w == wave_id && !claimed.remove(hash) {
+                outcomes[*i] = Stored::CredentialRefused;
             }
         }
-        Err(e) => Err(e),
     }
+    Ok(())
+}
+
+/// 0..n in a random order (from the operating system's random source).
+fn shuffled(n: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    // Fisher–Yates with rejection-free 64-bit draws (bias below 2⁻⁵⁰ for any batch size).
+    for i in (1..n).rev() {
+        let mut bytes = [0u8; 8];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        let j = (u64::from_le_bytes(bytes) % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    order
 }
 
 type AnswerRow<'a> = (
@@ -217,45 +421,29 @@ macro_rules! each_row {
     };
 }
 
-/// `(question id, stored value, how many answers)` over the wave's answers to the questions.
-/// Within `scope`.
+/// `(question id, stored value, how many answers)` over the wave's answers to the
+/// questions, within `scope`: from the counts the writer keeps ([`super::counts`]), a few
+/// rows per question whatever the number of responses.
 pub fn value_counts(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
     scope: Scope,
 ) -> QueryResult<Vec<(String, String, i64)>> {
-    answers::table
-        .inner_join(responses::table)
-        .filter(responses::wave_id.eq(wave_id))
-        .filter(responses::in_sample.eq_any(scope.sample_flags()))
-        .filter(answers::question_id.eq_any(question_ids))
-        .group_by((answers::question_id, answers::value))
-        .select((
-            answers::question_id,
-            answers::value,
-            diesel::dsl::count_star(),
-        ))
-        .load(conn)
+    super::counts::ensure_current(conn, wave_id)?;
+    super::counts::value_counts(conn, wave_id, question_ids, scope)
 }
 
-/// `(question id, respondents who answered it)` over the given questions, within `scope`.
+/// `(question id, respondents who answered it)` over the given questions, within `scope`
+/// (from the kept counts, like [`value_counts`]).
 pub fn respondents_per_question(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
     scope: Scope,
 ) -> QueryResult<Vec<(String, i64)>> {
-    // Position 0 exists exactly once per answered question and response.
-    answers::table
-        .inner_join(responses::table)
-        .filter(responses::wave_id.eq(wave_id))
-        .filter(responses::in_sample.eq_any(scope.sample_flags()))
-        .filter(answers::question_id.eq_any(question_ids))
-        .filter(answers::position.eq(0))
-        .group_by(answers::question_id)
-        .select((answers::question_id, diesel::dsl::count_star()))
-        .load(conn)
+    super::counts::ensure_current(conn, wave_id)?;
+    super::counts::respondents_per_question(conn, wave_id, question_ids, scope)
 }
 
 /// One response as the `responses` export sees it.

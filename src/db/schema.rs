@@ -177,25 +177,6 @@ diesel::allow_tables_to_appear_in_same_query!(
 );
 
 diesel::table! {
-    response_scores (response_id, vision_id) {
-        response_id -> Text,
-        vision_id -> Text,
-        wave_id -> Text,
-        channel -> Text,
-        age_band -> Nullable<Text>,
-        area -> Nullable<Text>,
-        gender -> Nullable<Text>,
-        score -> Nullable<Double>,
-        top2 -> Nullable<Double>,
-        in_sample -> Bool,
-    }
-}
-
-diesel::joinable!(response_scores -> responses (response_id));
-diesel::allow_tables_to_appear_in_same_query!(response_scores, responses);
-diesel::allow_tables_to_appear_in_same_query!(response_scores, answers);
-
-diesel::table! {
     vision_score_sums (wave_id, vision_id, age_band, area, gender, channel, in_sample) {
         wave_id -> Text,
         vision_id -> Text,
@@ -230,5 +211,36 @@ diesel::table! {
         first_entry -> Text,
         first_operator -> Nullable<Text>,
         second_entry -> Nullable<Text>,
+    }
+}
+
+// Aggregates kept by the writer (migration 2026-12-01-000040_answer_counts).
+
+diesel::table! {
+    answer_counts (wave_id, question_id, value, in_sample) {
+        wave_id -> Text,
+        question_id -> Text,
+        value -> Text,
+        in_sample -> Bool,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
+    question_counts (wave_id, question_id, in_sample) {
+        wave_id -> Text,
+        question_id -> Text,
+        in_sample -> Bool,
+        respondents -> BigInt,
+    }
+}
+
+diesel::table! {
+    day_counts (wave_id, day, channel, in_sample) {
+        wave_id -> Text,
+        day -> Date,
+        channel -> Text,
+        in_sample -> Bool,
+        responses -> BigInt,
     }
 }

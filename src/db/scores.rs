@@ -1,20 +1,18 @@
-//! `response_scores`: each response's vision scores, derived from its answers and kept
-//! beside them so that per-vision exports read a few sums instead of every answer.
-//!
-//! One row per response and vision of its wave: the respondent's vision score and top-2
-//! share (NULL when they answered none of the vision's scored items) and their age band,
-//! area and gender answers (the strata exports group by). Rows are written in the
-//! transaction that stores the response ([`super::responses::store`]); responses
-//! stored without them (before the table existed, or by another path) get them from
-//! [`catch_up`] before an export reads the table. The rows are a function of the answers
-//! and the wave's definition, which does not change once the wave has opened.
+//! Per-vision scores derived from the answers: [`ScorePlan`] turns one response's stored
+//! answers into its vision scores and top-2 shares (pure), and `vision_score_sums` keeps
+//! running totals per wave, vision, age band, area, gender, channel and sample flag, so
+//! that per-vision exports read a few thousand rows whatever the number of responses.
+//! The writer adds each batch's rows to the totals in the transaction that stores it
+//! ([`add_batch_to_sums`]); responses stored by another path (the benchmark loader, an
+//! older version) are noticed by [`ensure_current`], which rebuilds the wave's totals from
+//! the answers. The rows are a function of the answers and the wave's definition, which
+//! does not change once the wave has opened.
 
 use std::collections::HashMap;
 
-use diesel::dsl::{count, count_star, sum};
 use diesel::prelude::*;
 
-use super::schema::{answers, response_scores, responses, vision_score_sums};
+use super::schema::{answers, responses, vision_score_sums};
 use super::{Conn, DbConnection};
 use crate::definitions::{Vision, Wave};
 use crate::domain::Scope;
@@ -118,106 +116,6 @@ impl ScorePlan {
 pub struct Tags<'a> {
     pub channel: &'a str,
     pub in_sample: bool,
-}
-
-/// Inserts the derived rows of responses, `(response id, tags, rows)`, in a few
-/// statements (a row already there is left as it is).
-pub fn insert(
-    conn: &mut Conn,
-    wave_id: &str,
-    rows: &[(&str, Tags<'_>, &[ScoreRow])],
-) -> QueryResult<()> {
-    let values: Vec<_> = rows
-        .iter()
-        .flat_map(|(response_id, tags, rows)| {
-            rows.iter().map(move |r| {
-                (
-                    response_scores::response_id.eq(*response_id),
-                    response_scores::vision_id.eq(r.vision_id.as_str()),
-                    response_scores::wave_id.eq(wave_id),
-                    response_scores::channel.eq(tags.channel),
-                    response_scores::in_sample.eq(tags.in_sample),
-                    response_scores::age_band.eq(r.age_band.as_deref()),
-                    response_scores::area.eq(r.area.as_deref()),
-                    response_scores::gender.eq(r.gender.as_deref()),
-                    response_scores::score.eq(r.score),
-                    response_scores::top2.eq(r.top2),
-                )
-            })
-        })
-        .collect();
-    if values.is_empty() {
-        return Ok(());
-    }
-    // Batch inserts are built on the concrete connection (see responses::store).
-    // 10 columns a row: 3,000 rows stay under SQLite's 32,766 bound variables.
-    for chunk in values.chunks(2_900) {
-        let insert = diesel::insert_into(response_scores::table)
-            .values(chunk)
-            .on_conflict_do_nothing();
-        match conn {
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-            DbConnection::Postgresql(c) => insert.execute(c)?,
-        };
-    }
-    Ok(())
-}
-
-/// Fills in the rows of the wave's responses that have none; returns how many responses
-/// were filled in.
-pub fn catch_up(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<u64> {
-    let questions = plan.question_ids();
-    let mut filled = 0u64;
-    let mut after = String::new();
-    loop {
-        // Responses without rows, a page at a time in id order (keyset: each page starts
-        // after the last), so memory stays bounded whatever the wave's size.
-        let page: Vec<(String, String, bool)> = responses::table
-            .filter(responses::wave_id.eq(&plan.wave_id))
-            .filter(responses::id.gt(&after))
-            .filter(diesel::dsl::not(diesel::dsl::exists(
-                response_scores::table.filter(response_scores::response_id.eq(responses::id)),
-            )))
-            .order(responses::id)
-            .select((responses::id, responses::channel, responses::in_sample))
-            .limit(1_000)
-            .load(conn)?;
-        let Some((last, _, _)) = page.last() else {
-            break;
-        };
-        after = last.clone();
-        let ids: Vec<&str> = page.iter().map(|(id, _, _)| id.as_str()).collect();
-        let found: Vec<(String, String, String)> = answers::table
-            .filter(answers::response_id.eq_any(&ids))
-            .filter(answers::question_id.eq_any(&questions))
-            .select((answers::response_id, answers::question_id, answers::value))
-            .load(conn)?;
-        let mut by_response: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
-        for (r, q, v) in &found {
-            by_response.entry(r.as_str()).or_default().push((q, v));
-        }
-        let derived: Vec<(&str, Tags<'_>, Vec<ScoreRow>)> = page
-            .iter()
-            .map(|(id, channel, in_sample)| {
-                let answers = by_response.get(id.as_str()).cloned().unwrap_or_default();
-                let tags = Tags {
-                    channel: channel.as_str(),
-                    in_sample: *in_sample,
-                };
-                (id.as_str(), tags, plan.rows(answers))
-            })
-            .collect();
-        let refs: Vec<(&str, Tags<'_>, &[ScoreRow])> = derived
-            .iter()
-            .map(|(id, tags, rows)| (*id, *tags, rows.as_slice()))
-            .collect();
-        conn.transaction(|conn| insert(conn, &plan.wave_id, &refs))?;
-        filled += page.len() as u64;
-    }
-    if filled > 0 {
-        tracing::info!(wave = %plan.wave_id, responses = filled, "vision scores derived for responses that lacked them");
-    }
-    Ok(filled)
 }
 
 /// Sums of one vision's scores over one group of respondents.
@@ -370,32 +268,55 @@ pub fn by_group(
     }))
 }
 
-/// Adds one response's rows to the running totals (in the transaction that stores it).
-pub fn add_to_sums(
+/// Adds a batch of responses' rows, `(response id, tags, rows)`, to the running totals
+/// (in the transaction that stores them): summed in memory first, so each touched totals
+/// row is written once per batch, in key order (concurrent writers on PostgreSQL then
+/// take the row locks in the same order and cannot deadlock).
+pub fn add_batch_to_sums(
     conn: &mut Conn,
     wave_id: &str,
-    tags: Tags<'_>,
-    rows: &[ScoreRow],
+    rows: &[(&str, Tags<'_>, &[ScoreRow])],
 ) -> QueryResult<()> {
     use diesel::upsert::excluded;
     use vision_score_sums::dsl as t;
-    for r in rows {
-        let (score, top2) = (r.score.unwrap_or(0.0), r.top2.unwrap_or(0.0));
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, bool);
+    let mut sums: std::collections::BTreeMap<Key<'_>, [f64; 6]> = Default::default();
+    for (_, tags, rows) in rows {
+        for r in rows.iter() {
+            let key = (
+                r.vision_id.as_str(),
+                r.age_band.as_deref().unwrap_or(""),
+                r.area.as_deref().unwrap_or(""),
+                r.gender.as_deref().unwrap_or(""),
+                tags.channel,
+                tags.in_sample,
+            );
+            let (score, top2) = (r.score.unwrap_or(0.0), r.top2.unwrap_or(0.0));
+            let e = sums.entry(key).or_default();
+            e[0] += 1.0;
+            e[1] += f64::from(u8::from(r.score.is_some()));
+            e[2] += score;
+            e[3] += score * score;
+            e[4] += top2;
+            e[5] += top2 * top2;
+        }
+    }
+    for ((vision_id, age_band, area, gender, channel, in_sample), e) in sums {
         let insert = diesel::insert_into(t::vision_score_sums)
             .values((
                 t::wave_id.eq(wave_id),
-                t::vision_id.eq(&r.vision_id),
-                t::age_band.eq(r.age_band.as_deref().unwrap_or("")),
-                t::area.eq(r.area.as_deref().unwrap_or("")),
-                t::gender.eq(r.gender.as_deref().unwrap_or("")),
-                t::channel.eq(tags.channel),
-                t::in_sample.eq(tags.in_sample),
-                t::respondents.eq(1i64),
-                t::n.eq(i64::from(r.score.is_some())),
-                t::score_sum.eq(score),
-                t::score_sum_sq.eq(score * score),
-                t::top2_sum.eq(top2),
-                t::top2_sum_sq.eq(top2 * top2),
+                t::vision_id.eq(vision_id),
+                t::age_band.eq(age_band),
+                t::area.eq(area),
+                t::gender.eq(gender),
+                t::channel.eq(channel),
+                t::in_sample.eq(in_sample),
+                t::respondents.eq(e[0] as i64),
+                t::n.eq(e[1] as i64),
+                t::score_sum.eq(e[2]),
+                t::score_sum_sq.eq(e[3]),
+                t::top2_sum.eq(e[4]),
+                t::top2_sum_sq.eq(e[5]),
             ))
             .on_conflict((
                 t::wave_id,
@@ -423,89 +344,69 @@ pub fn add_to_sums(
     Ok(())
 }
 
-type RebuildRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    bool,
-    i64,
-    i64,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
-);
-
-/// Recomputes the wave's running totals from `response_scores`, in one transaction.
-pub fn rebuild_sums(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
-    use response_scores::dsl as r;
+/// Recomputes the wave's running totals from its stored answers, in one transaction:
+/// responses a page at a time in id order (so memory stays bounded), their scored answers
+/// through [`ScorePlan::rows`], the sums kept in memory by group (a few thousand at most).
+pub fn rebuild_sums(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<()> {
     use vision_score_sums::dsl as t;
+    let questions = plan.question_ids();
     conn.transaction(|conn| {
-        let groups: Vec<RebuildRow> = r::response_scores
-            .filter(r::wave_id.eq(wave_id))
-            .group_by((
-                r::vision_id,
-                r::age_band,
-                r::area,
-                r::gender,
-                r::channel,
-                r::in_sample,
-            ))
-            .select((
-                r::vision_id,
-                r::age_band,
-                r::area,
-                r::gender,
-                r::channel,
-                r::in_sample,
-                count_star(),
-                count(r::score),
-                sum(r::score),
-                sum(r::score * r::score),
-                sum(r::top2),
-                sum(r::top2 * r::top2),
-            ))
-            .load(conn)?;
-        diesel::delete(t::vision_score_sums.filter(t::wave_id.eq(wave_id))).execute(conn)?;
-        for (vision_id, a, b, g, channel, in_sample, respondents, n, s, ss, tt, ts) in groups {
-            diesel::insert_into(t::vision_score_sums)
-                .values((
-                    t::wave_id.eq(wave_id),
-                    t::vision_id.eq(vision_id),
-                    t::age_band.eq(a.unwrap_or_default()),
-                    t::area.eq(b.unwrap_or_default()),
-                    t::gender.eq(g.unwrap_or_default()),
-                    t::channel.eq(channel),
-                    t::in_sample.eq(in_sample),
-                    t::respondents.eq(respondents),
-                    t::n.eq(n),
-                    t::score_sum.eq(s.unwrap_or(0.0)),
-                    t::score_sum_sq.eq(ss.unwrap_or(0.0)),
-                    t::top2_sum.eq(tt.unwrap_or(0.0)),
-                    t::top2_sum_sq.eq(ts.unwrap_or(0.0)),
-                ))
-                .execute(conn)?;
+        diesel::delete(t::vision_score_sums.filter(t::wave_id.eq(&plan.wave_id))).execute(conn)?;
+        let mut after = String::new();
+        loop {
+            let page: Vec<(String, String, bool)> = responses::table
+                .filter(responses::wave_id.eq(&plan.wave_id))
+                .filter(responses::id.gt(&after))
+                .order(responses::id)
+                .select((responses::id, responses::channel, responses::in_sample))
+                .limit(2_000)
+                .load(conn)?;
+            let Some((last, _, _)) = page.last() else {
+                break;
+            };
+            after = last.clone();
+            let ids: Vec<&str> = page.iter().map(|(id, _, _)| id.as_str()).collect();
+            let found: Vec<(String, String, String)> = answers::table
+                .filter(answers::response_id.eq_any(&ids))
+                .filter(answers::question_id.eq_any(&questions))
+                .select((answers::response_id, answers::question_id, answers::value))
+                .load(conn)?;
+            let mut by_response: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
+            for (r, q, v) in &found {
+                by_response.entry(r.as_str()).or_default().push((q, v));
+            }
+            let derived: Vec<Vec<ScoreRow>> = page
+                .iter()
+                .map(|(id, _, _)| {
+                    plan.rows(by_response.get(id.as_str()).cloned().unwrap_or_default())
+                })
+                .collect();
+            let rows: Vec<(&str, Tags<'_>, &[ScoreRow])> = page
+                .iter()
+                .zip(&derived)
+                .map(|((id, channel, in_sample), rows)| {
+                    let tags = Tags {
+                        channel: channel.as_str(),
+                        in_sample: *in_sample,
+                    };
+                    (id.as_str(), tags, rows.as_slice())
+                })
+                .collect();
+            add_batch_to_sums(conn, &plan.wave_id, &rows)?;
         }
         Ok(())
     })
 }
 
-/// Makes the derived tables agree with the stored responses before an export reads them:
-/// three counts when they do; otherwise fills in missing `response_scores` rows
-/// ([`catch_up`]) and rebuilds the running totals ([`rebuild_sums`]).
+/// Makes the running totals agree with the stored responses before an export reads
+/// them: one comparison (responses against the first vision's respondents) when they do;
+/// a rebuild from the answers ([`rebuild_sums`]) when they do not.
 pub fn ensure_current(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<()> {
     let Some(first_vision) = plan.vision_ids.first() else {
         return Ok(());
     };
     let stored: i64 = responses::table
         .filter(responses::wave_id.eq(&plan.wave_id))
-        .count()
-        .get_result(conn)?;
-    let derived: i64 = response_scores::table
-        .filter(response_scores::wave_id.eq(&plan.wave_id))
-        .filter(response_scores::vision_id.eq(first_vision))
         .count()
         .get_result(conn)?;
     let totalled: i64 = {
@@ -518,14 +419,9 @@ pub fn ensure_current(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<()> {
             .into_iter()
             .sum()
     };
-    let filled = if derived != stored {
-        catch_up(conn, plan)?
-    } else {
-        0
-    };
-    if filled > 0 || totalled != stored {
-        rebuild_sums(conn, &plan.wave_id)?;
-        tracing::info!(wave = %plan.wave_id, "vision score totals rebuilt");
+    if totalled != stored {
+        rebuild_sums(conn, plan)?;
+        tracing::info!(wave = %plan.wave_id, "vision score totals rebuilt from the answers");
     }
     Ok(())
 }

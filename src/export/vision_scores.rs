@@ -1,9 +1,9 @@
 //! `vision-scores`: one row per vision with its score and spread, unweighted and
 //! post-stratified to the population (`population.csv`).
 //!
-//! Read from the derived `response_scores` table ([`db::scores`]): one aggregate query
-//! returns, per vision, age band and area, the number of respondents and the sums of their
-//! scores, so the export costs the same for 100 or 1,000,000 responses.
+//! Read from the running totals `vision_score_sums` ([`db::scores`]): per vision, age band
+//! and area, the number of respondents and the sums of their scores, a few thousand rows
+//! at most, so the export costs the same for 100 or 1,000,000 responses.
 
 use std::io::Write;
 

@@ -48,6 +48,22 @@ pub struct AppState {
     pub storage: storage::StorageHealth,
     /// Failed access-code lookups, in memory only.
     pub code_guesses: Arc<throttle::Throttle>,
+    /// The group-commit writer every submission goes through.
+    pub writer: crate::db::writer::Writer,
+    /// Each wave's score plan, made once at start.
+    pub plans: Arc<std::collections::HashMap<String, Arc<crate::db::scores::ScorePlan>>>,
+}
+
+impl AppState {
+    /// The score plan of a wave of the definitions.
+    pub fn score_plan(&self, wave: &crate::definitions::Wave) -> Arc<crate::db::scores::ScorePlan> {
+        self.plans.get(&wave.id).cloned().unwrap_or_else(|| {
+            Arc::new(crate::db::scores::ScorePlan::new(
+                wave,
+                &self.definitions.visions,
+            ))
+        })
+    }
 }
 
 /// Every path with the methods it answers: GET routes answer HEAD too, a form POST wants
@@ -61,6 +77,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/", GET).route(get().to(resident::index)))
         .service(resource("/healthz", GET).route(get().to(health::healthz)))
         .service(resource("/static/style.css", GET).route(get().to(assets::stylesheet)))
+        .service(resource("/static/favicon.svg", GET).route(get().to(assets::favicon)))
+        .service(resource("/favicon.ico", GET).route(get().to(assets::favicon)))
         .service(
             resource("/surveys/{wave}", GET_POST)
                 .route(get().to(resident::form))

@@ -9,7 +9,8 @@ use serde::Deserialize;
 use super::views::FormCredential;
 use super::{AppState, negotiate_lang, no_store, views};
 use crate::db::invitations;
-use crate::db::responses::{self, Channel, Credential, Origin, Stored};
+use crate::db::responses::{Channel, Stored};
+use crate::db::writer::{HeldCredential, Job};
 use crate::definitions::{Access, Wave, WaveStatus};
 use crate::domain::{AccessCode, Lang, SubmissionKey, parse_submission};
 use crate::error::{AppError, ErrorKind};
@@ -218,38 +219,28 @@ pub async fn submit(
         }
     };
 
-    let pool = state.pool.clone();
-    let plan = crate::db::scores::ScorePlan::new(wave, &state.definitions.visions);
-    let held = credential.clone();
-    let in_sample_without_credential = wave.open_answer_in_sample();
-    let stored = web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let code = match &held {
-            Some(FormCredential::Code { code, .. }) => AccessCode::parse(code).ok(),
-            _ => None,
-        };
-        let origin = match (&held, &code) {
-            (Some(FormCredential::Token(token)), _) => Origin {
-                channel: Channel::Email,
-                in_sample: true,
-                credential: Some(Credential::Invitation(token)),
-            },
-            (_, Some(code)) => Origin {
-                channel: Channel::Web,
-                in_sample: true,
-                credential: Some(Credential::Code(code)),
-            },
-            _ => Origin {
-                channel: Channel::Web,
-                in_sample: in_sample_without_credential,
-                credential: None,
-            },
-        };
-        Ok(responses::store(&mut conn, &plan, origin, today, &answers)?)
-    })
-    .await
-    .map_err(AppError::from)
-    .and_then(|r| r);
+    // The group-commit writer stores it with whatever else is waiting, in one commit.
+    let (channel, in_sample, held) = match &credential {
+        Some(FormCredential::Token(token)) => (
+            Channel::Email,
+            true,
+            Some(HeldCredential::Invitation(token.clone())),
+        ),
+        Some(FormCredential::Code { code, .. }) => match AccessCode::parse(code) {
+            Ok(code) => (Channel::Web, true, Some(HeldCredential::Code(code))),
+            Err(_) => return Ok(super::code::Refusal::Unknown.page(lang)),
+        },
+        None => (Channel::Web, wave.open_answer_in_sample(), None),
+    };
+    let job = Job {
+        plan: state.score_plan(wave),
+        channel,
+        in_sample,
+        credential: held,
+        submitted_on: today,
+        answers,
+    };
+    let stored = state.writer.store(job).await.map_err(AppError::from);
 
     match stored {
         Ok(Stored::CredentialRefused) => Ok(match credential {

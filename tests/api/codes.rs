@@ -598,7 +598,12 @@ fn a_copy_of_the_database_pairs_no_code_with_a_response() {
     }
     let mut conn = app.db();
     // No column of a response refers to a code, and the code table has no time or order.
-    for table in ["responses", "answers", "response_scores", "submission_keys"] {
+    for table in [
+        "responses",
+        "answers",
+        "submission_keys",
+        "vision_score_sums",
+    ] {
         let cols = crate::helpers::columns(&mut conn, table);
         assert!(
             !cols

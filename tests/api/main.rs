@@ -23,3 +23,4 @@ mod smtp;
 mod startup;
 mod validation;
 mod workspace;
+mod writer;

@@ -1,0 +1,3 @@
+DROP TABLE day_counts;
+DROP TABLE question_counts;
+DROP TABLE answer_counts;

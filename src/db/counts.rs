@@ -1,0 +1,239 @@
+//! Counts kept up to date by the writer, so that the dashboard and the item and
+//! distribution exports read a few rows per question instead of every answer:
+//! `answer_counts` (answers per question and stored value), `question_counts` (responses
+//! that answered each question) and `day_counts` (responses per day and channel), each
+//! per wave and sample flag. Written in the transaction that stores the responses, summed
+//! over the batch so that each touched row is written once per batch, in key order.
+//! Responses stored by another path (the benchmark loader, an older version) are noticed
+//! by [`ensure_current`], which rebuilds the wave's counts from `answers`.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+use diesel::sql_types::Text;
+
+use super::schema::{answer_counts, day_counts, question_counts, responses};
+use super::{Conn, DbConnection};
+use crate::domain::{Answers, Scope};
+
+/// One batch's counts for one wave, before they are added to the tables.
+#[derive(Debug, Default)]
+pub struct BatchCounts<'a> {
+    answers: BTreeMap<(&'a str, String, bool), i64>,
+    questions: BTreeMap<(&'a str, bool), i64>,
+    days: BTreeMap<(NaiveDate, &'a str, bool), i64>,
+}
+
+impl<'a> BatchCounts<'a> {
+    pub fn add(&mut self, answers: &'a Answers, day: NaiveDate, channel: &'a str, in_sample: bool) {
+        for (question, value) in &answers.values {
+            let stored = value.stored_values();
+            if stored.is_empty() {
+                continue;
+            }
+            *self
+                .questions
+                .entry((question.as_str(), in_sample))
+                .or_default() += 1;
+            for v in stored {
+                *self
+                    .answers
+                    .entry((question.as_str(), v, in_sample))
+                    .or_default() += 1;
+            }
+        }
+        *self.days.entry((day, channel, in_sample)).or_default() += 1;
+    }
+}
+
+/// Adds a batch's counts to the wave's rows (inside the storing transaction).
+pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    macro_rules! run {
+        ($insert:expr) => {
+            match conn {
+                DbConnection::Sqlite(c) => $insert.execute(c)?,
+                DbConnection::Postgresql(c) => $insert.execute(c)?,
+            }
+        };
+    }
+    for ((question, value, in_sample), n) in &counts.answers {
+        let insert = diesel::insert_into(answer_counts::table)
+            .values((
+                answer_counts::wave_id.eq(wave_id),
+                answer_counts::question_id.eq(*question),
+                answer_counts::value.eq(value),
+                answer_counts::in_sample.eq(*in_sample),
+                answer_counts::n.eq(*n),
+            ))
+            .on_conflict((
+                answer_counts::wave_id,
+                answer_counts::question_id,
+                answer_counts::value,
+                answer_counts::in_sample,
+            ))
+            .do_update()
+            .set(answer_counts::n.eq(answer_counts::n + excluded(answer_counts::n)));
+        run!(insert);
+    }
+    for ((question, in_sample), n) in &counts.questions {
+        let insert = diesel::insert_into(question_counts::table)
+            .values((
+                question_counts::wave_id.eq(wave_id),
+                question_counts::question_id.eq(*question),
+                question_counts::in_sample.eq(*in_sample),
+                question_counts::respondents.eq(*n),
+            ))
+            .on_conflict((
+                question_counts::wave_id,
+                question_counts::question_id,
+                question_counts::in_sample,
+            ))
+            .do_update()
+            .set(
+                question_counts::respondents
+                    .eq(question_counts::respondents + excluded(question_counts::respondents)),
+            );
+        run!(insert);
+    }
+    for ((day, channel, in_sample), n) in &counts.days {
+        let insert = diesel::insert_into(day_counts::table)
+            .values((
+                day_counts::wave_id.eq(wave_id),
+                day_counts::day.eq(*day),
+                day_counts::channel.eq(*channel),
+                day_counts::in_sample.eq(*in_sample),
+                day_counts::responses.eq(*n),
+            ))
+            .on_conflict((
+                day_counts::wave_id,
+                day_counts::day,
+                day_counts::channel,
+                day_counts::in_sample,
+            ))
+            .do_update()
+            .set(day_counts::responses.eq(day_counts::responses + excluded(day_counts::responses)));
+        run!(insert);
+    }
+    Ok(())
+}
+
+/// Makes the wave's counts agree with its stored responses: one comparison when they do,
+/// a rebuild from `answers` and `responses` (in one transaction) when they do not.
+pub fn ensure_current(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
+    let stored: i64 = responses::table
+        .filter(responses::wave_id.eq(wave_id))
+        .count()
+        .get_result(conn)?;
+    // A few rows per day of the wave: summed here rather than by a backend-specific SUM.
+    let counted: i64 = day_counts::table
+        .filter(day_counts::wave_id.eq(wave_id))
+        .select(day_counts::responses)
+        .load::<i64>(conn)?
+        .into_iter()
+        .sum();
+    if counted != stored {
+        rebuild(conn, wave_id)?;
+        tracing::info!(wave = %wave_id, "answer counts rebuilt");
+    }
+    Ok(())
+}
+
+const REBUILD: [&str; 3] = [
+    "INSERT INTO answer_counts (wave_id, question_id, value, in_sample, n)
+     SELECT r.wave_id, a.question_id, a.value, r.in_sample, COUNT(*)
+     FROM answers a JOIN responses r ON r.id = a.response_id
+     WHERE r.wave_id = $1 GROUP BY r.wave_id, a.question_id, a.value, r.in_sample",
+    "INSERT INTO question_counts (wave_id, question_id, in_sample, respondents)
+     SELECT r.wave_id, a.question_id, r.in_sample, COUNT(*)
+     FROM answers a JOIN responses r ON r.id = a.response_id
+     WHERE r.wave_id = $1 AND a.position = 0 GROUP BY r.wave_id, a.question_id, r.in_sample",
+    "INSERT INTO day_counts (wave_id, day, channel, in_sample, responses)
+     SELECT wave_id, submitted_on, channel, in_sample, COUNT(*)
+     FROM responses WHERE wave_id = $1 GROUP BY wave_id, submitted_on, channel, in_sample",
+];
+
+/// Recomputes the wave's counts from the stored answers.
+pub fn rebuild(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::delete(answer_counts::table.filter(answer_counts::wave_id.eq(wave_id)))
+            .execute(conn)?;
+        diesel::delete(question_counts::table.filter(question_counts::wave_id.eq(wave_id)))
+            .execute(conn)?;
+        diesel::delete(day_counts::table.filter(day_counts::wave_id.eq(wave_id))).execute(conn)?;
+        for sql in REBUILD {
+            match conn {
+                DbConnection::Sqlite(c) => diesel::sql_query(sql.replace("$1", "?"))
+                    .bind::<Text, _>(wave_id)
+                    .execute(c)?,
+                DbConnection::Postgresql(c) => {
+                    diesel::sql_query(sql).bind::<Text, _>(wave_id).execute(c)?
+                }
+            };
+        }
+        Ok(())
+    })
+}
+
+/// `(question id, stored value, how many answers)` over the wave's answers to the
+/// questions, within `scope`. Call [`ensure_current`] first.
+pub fn value_counts(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+    scope: Scope,
+) -> QueryResult<Vec<(String, String, i64)>> {
+    let rows: Vec<(String, String, i64)> = answer_counts::table
+        .filter(answer_counts::wave_id.eq(wave_id))
+        .filter(answer_counts::question_id.eq_any(question_ids))
+        .filter(answer_counts::in_sample.eq_any(scope.sample_flags()))
+        .select((
+            answer_counts::question_id,
+            answer_counts::value,
+            answer_counts::n,
+        ))
+        .load(conn)?;
+    // The two sample flags' rows of one value add up.
+    let mut merged: BTreeMap<(String, String), i64> = BTreeMap::new();
+    for (q, v, n) in rows {
+        *merged.entry((q, v)).or_default() += n;
+    }
+    Ok(merged.into_iter().map(|((q, v), n)| (q, v, n)).collect())
+}
+
+/// `(question id, responses that answered it)`, within `scope`. Call [`ensure_current`]
+/// first.
+pub fn respondents_per_question(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+    scope: Scope,
+) -> QueryResult<Vec<(String, i64)>> {
+    let rows: Vec<(String, i64)> = question_counts::table
+        .filter(question_counts::wave_id.eq(wave_id))
+        .filter(question_counts::question_id.eq_any(question_ids))
+        .filter(question_counts::in_sample.eq_any(scope.sample_flags()))
+        .select((question_counts::question_id, question_counts::respondents))
+        .load(conn)?;
+    let mut merged: BTreeMap<String, i64> = BTreeMap::new();
+    for (q, n) in rows {
+        *merged.entry(q).or_default() += n;
+    }
+    Ok(merged.into_iter().collect())
+}
+
+/// `(day, channel, in the sample, responses)`, by day then channel. Call
+/// [`ensure_current`] first.
+pub fn by_day(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<(NaiveDate, String, bool, i64)>> {
+    day_counts::table
+        .filter(day_counts::wave_id.eq(wave_id))
+        .order((day_counts::day, day_counts::channel, day_counts::in_sample))
+        .select((
+            day_counts::day,
+            day_counts::channel,
+            day_counts::in_sample,
+            day_counts::responses,
+        ))
+        .load(conn)
+}

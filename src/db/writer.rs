@@ -1,0 +1,150 @@
+//! The group-commit writer: one thread per process takes the submissions waiting at that
+//! moment and stores them in one transaction ([`super::responses::store_batch`]), then
+//! answers each. A resident is redirected only after the commit that holds their answers,
+//! so "acknowledged" still means "committed"; concurrent submissions no longer wait in
+//! SQLite's busy handler, and each commit's fsync is shared by the whole batch.
+//!
+//! On SQLite the write-ahead log is checkpointed and truncated after every batch
+//! (`wal_checkpoint(TRUNCATE)`): the log then never holds more than the batch being
+//! committed, so a copy of the files cannot put batches in order, and inside a batch the
+//! credentials and responses are written in independent random orders (see
+//! `store_batch`). `secure_delete` (set on every connection, see [`super::establish`])
+//! zeroes what deletes and updates leave behind.
+
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
+
+use chrono::NaiveDate;
+use diesel::connection::SimpleConnection;
+
+use super::responses::{Channel, Credential, Origin, Stored, Submission, store_batch};
+use super::scores::ScorePlan;
+use super::{DbConnection, Pool};
+use crate::domain::{AccessCode, Answers};
+
+/// Submissions waiting beyond this many get "busy, try again" (503) at once.
+const QUEUE: usize = 8_192;
+/// Most submissions in one transaction.
+const MAX_BATCH: usize = 512;
+
+/// A credential owned by a queued submission.
+#[derive(Debug, Clone)]
+pub enum HeldCredential {
+    Invitation(String),
+    Code(AccessCode),
+}
+
+/// A submission as the writer thread receives it.
+#[derive(Debug)]
+pub struct Job {
+    pub plan: Arc<ScorePlan>,
+    pub channel: Channel,
+    pub in_sample: bool,
+    pub credential: Option<HeldCredential>,
+    pub submitted_on: NaiveDate,
+    pub answers: Answers,
+}
+
+/// Why a submission was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("no database connection: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    /// More submissions are waiting than the queue holds.
+    #[error("the writer's queue is full")]
+    Busy,
+    /// The writer thread is gone (it cannot be, short of a bug).
+    #[error("the writer stopped")]
+    Stopped,
+}
+
+/// A failed batch's error is shared by every submission in it.
+type Reply = tokio::sync::oneshot::Sender<Result<Stored, Arc<WriteError>>>;
+
+/// The handle the web layer submits through; cheap to clone.
+#[derive(Clone)]
+pub struct Writer {
+    tx: SyncSender<(Job, Reply)>,
+}
+
+impl Writer {
+    /// Starts the writer thread on `pool`.
+    pub fn start(pool: Pool) -> std::io::Result<Writer> {
+        let (tx, rx) = sync_channel(QUEUE);
+        std::thread::Builder::new()
+            .name("citizen-survey-writer".into())
+            .spawn(move || run(pool, rx))?;
+        Ok(Writer { tx })
+    }
+
+    /// Queues the submission and waits for the commit that stores it (or its refusal).
+    pub async fn store(&self, job: Job) -> Result<Stored, Arc<WriteError>> {
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        match self.tx.try_send((job, reply)) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => return Err(Arc::new(WriteError::Busy)),
+            Err(TrySendError::Disconnected(_)) => return Err(Arc::new(WriteError::Stopped)),
+        }
+        answer
+            .await
+            .unwrap_or_else(|_| Err(Arc::new(WriteError::Stopped)))
+    }
+}
+
+fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        match write(&pool, &jobs) {
+            Ok(outcomes) => {
+                for ((_, reply), outcome) in jobs.into_iter().zip(outcomes) {
+                    let _ = reply.send(Ok(outcome));
+                }
+            }
+            Err(e) => {
+                // The whole batch failed and nothing of it is stored: each gets the error
+                // (the web layer shows the form again with a "try again" message).
+                let e = Arc::new(e);
+                for (_, reply) in jobs {
+                    let _ = reply.send(Err(e.clone()));
+                }
+            }
+        }
+    }
+}
+
+fn write(pool: &Pool, jobs: &[(Job, Reply)]) -> Result<Vec<Stored>, WriteError> {
+    let mut conn = pool.get()?;
+    let batch: Vec<Submission<'_>> = jobs
+        .iter()
+        .map(|(job, _)| Submission {
+            plan: &job.plan,
+            origin: Origin {
+                channel: job.channel,
+                in_sample: job.in_sample,
+                credential: job.credential.as_ref().map(|c| match c {
+                    HeldCredential::Invitation(token) => Credential::Invitation(token),
+                    HeldCredential::Code(code) => Credential::Code(code),
+                }),
+            },
+            submitted_on: job.submitted_on,
+            answers: &job.answers,
+        })
+        .collect();
+    let outcomes = store_batch(&mut conn, &batch)?;
+    if let DbConnection::Sqlite(c) = &mut *conn {
+        // Committed already: a checkpoint that cannot finish (a long reader) only leaves
+        // the log longer until the next batch; it never loses anything.
+        if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)") {
+            tracing::warn!(error = %e, "write-ahead log checkpoint failed");
+        }
+    }
+    Ok(outcomes)
+}

@@ -3,6 +3,7 @@
 mod access_code;
 mod answers;
 mod channel;
+pub mod furigana;
 mod invitees;
 mod lang;
 pub mod password;
@@ -16,5 +17,5 @@ pub use answers::{
 };
 pub use channel::{Channel, Scope};
 pub use invitees::{Email, Invitee, InviteeReport, mask, parse_invitee_csv};
-pub use lang::Lang;
+pub use lang::{Furigana, Lang};
 pub use token::{AnalystToken, InvitationToken, hash_token};

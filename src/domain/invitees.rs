@@ -151,7 +151,10 @@ pub fn parse_invitee_csv(text: &str) -> Result<InviteeReport, String> {
                 None => {
                     report.rejected.push(RejectedRow {
                         line,
-                        reason: format!("unknown language `{code}` (use ja or en)"),
+                        reason: format!(
+                            "unknown language `{code}` (use one of {})",
+                            Lang::all().map(Lang::code).collect::<Vec<_>>().join(", ")
+                        ),
                     });
                     continue;
                 }

@@ -240,7 +240,7 @@ mod tests {
                 },
                 RejectedRow {
                     line: 7,
-                    reason: "unknown language `fr` (use ja or en)".into()
+                    reason: "unknown language `fr` (use one of ja, en, zh, ko, vi, ja-easy)".into()
                 },
                 RejectedRow {
                     line: 8,

@@ -295,3 +295,34 @@ test("ruby: やさしい日本語 shows readings and the accessibility tree read
   assert.ok(!heading.name.value.includes("すいたし"), heading.name.value);
   await page.close();
 });
+
+test("the public results read on a phone (320 px) and at 200% zoom: no page overflow, chart text ≥ 12 px", async () => {
+  // 200% zoom of a 1280 px window lays the page out at 640 CSS px.
+  for (const width of [320, 640]) {
+    const page = await browser.newPage({ viewport: { width, height: 800 } });
+    for (const lang of LANGS) {
+      await page.goto(`${closed.url}/results/2026-midterm?lang=${lang}`);
+      const m = await page.evaluate(() => {
+        const svg = document.querySelector("figure.chart svg");
+        const vb = svg.viewBox.baseVal;
+        const scale = svg.getBoundingClientRect().width / vb.width;
+        const row = document.querySelector("table.figures th[scope=row]");
+        return {
+          pageWidth: document.documentElement.scrollWidth,
+          chartText: 14 * scale,
+          visionColumn: row.getBoundingClientRect().width,
+          alt: document.getElementById(svg.getAttribute("aria-labelledby").split(" ")[1]).textContent,
+        };
+      });
+      assert.ok(m.pageWidth <= width, `${lang} ${width}px: the page is ${m.pageWidth}px wide`);
+      assert.ok(m.chartText >= 12, `${lang} ${width}px: chart text ${m.chartText.toFixed(1)}px`);
+      assert.ok(m.visionColumn >= 100, `${lang} ${width}px: vision column ${m.visionColumn}px`);
+      assert.ok(m.alt.includes("v1") || m.alt.length > 40, `${lang}: the chart keeps its text alternative`);
+      if (width === 320) {
+        await page.locator("figure.chart").screenshot({ path: join(SHOTS, `chart-${lang}-320.png`) });
+        await page.locator(".table-scroll").first().screenshot({ path: join(SHOTS, `table-${lang}-320.png`) });
+      }
+    }
+    await page.close();
+  }
+});

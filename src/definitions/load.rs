@@ -254,7 +254,10 @@ impl<'a> Ctx<'a> {
                 }
                 None => self.error(
                     flag.span(),
-                    format!("`reviewed.{code}`: unknown language `{code}` (known: {})", known_langs()),
+                    format!(
+                        "`reviewed.{code}`: unknown language `{code}` (known: {})",
+                        known_langs()
+                    ),
                 ),
             }
         }
@@ -502,6 +505,18 @@ fn convert_wave(
     let reviewed = ctx.reviewed(raw.reviewed);
     let contact_span = raw.contact.as_ref().map(|c| c.span());
     let contact = ctx.text(raw.contact, "contact", &format!("wave `{id}`"), None);
+    // The letters print the contact line in Japanese and in English.
+    if access == Access::Code
+        && let (Some(span), Some(c)) = (&contact_span, &contact)
+        && !c.has(Lang::En)
+    {
+        ctx.error(
+            span.clone(),
+            format!(
+                "wave `{id}`: the letters of a code wave print the contact line in Japanese and English: add `contact.en`"
+            ),
+        );
+    }
     if access == Access::Code && contact_span.is_none() {
         ctx.error(
             raw.access.as_ref().map_or(raw.id.span(), |a| a.span()),
@@ -713,7 +728,10 @@ fn convert_question(
                     format!("{what}: duplicate option code `{code}`"),
                 );
             }
-            let entries = o.labels.iter().map(|(k, v)| (k.clone(), v.as_str().map(str::to_string)));
+            let entries = o
+                .labels
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string)));
             let what = format!("{what}: option `{code}`");
             if let Some(label) = ctx.translations(entries, o_span, &what, &|c| c.to_string()) {
                 out.push(Choice { code, label });

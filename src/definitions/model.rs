@@ -24,7 +24,11 @@ pub struct Text {
 impl Text {
     /// A text in Japanese and English only.
     pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Text {
-        Text::from_written([(Lang::Ja, ja.into()), (Lang::En, en.into())].into_iter().collect())
+        Text::from_written(
+            [(Lang::Ja, ja.into()), (Lang::En, en.into())]
+                .into_iter()
+                .collect(),
+        )
     }
 
     /// A text from each language's text as written; `written` must hold Japanese.
@@ -196,9 +200,8 @@ impl Wave {
 
     /// Whether any text of the wave, shown in `lang`, carries readings `{漢字|かんじ}`.
     pub fn has_readings(&self, lang: Lang) -> bool {
-        let texts = std::iter::once(&self.title)
-            .chain(self.intro.iter())
-            .chain(self.sections.iter().flat_map(|s| {
+        let texts = std::iter::once(&self.title).chain(self.intro.iter()).chain(
+            self.sections.iter().flat_map(|s| {
                 std::iter::once(&s.title)
                     .chain(s.intro.iter())
                     .chain(s.questions.iter().flat_map(|q| {
@@ -206,7 +209,8 @@ impl Wave {
                             .chain(q.help.iter())
                             .chain(q.kind.options().iter().map(|o| &o.label))
                     }))
-            }));
+            }),
+        );
         texts.into_iter().any(|t| t.has_readings(lang))
     }
 

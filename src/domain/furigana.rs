@@ -146,6 +146,9 @@ mod tests {
             assert!(check(s).is_some(), "{s}");
         }
         assert_eq!(check("{市|し}と{区|く}"), None);
-        assert_eq!(html("{a|<b>}", true), "<ruby>a<rp>（</rp><rt>&lt;b&gt;</rt><rp>）</rp></ruby>");
+        assert_eq!(
+            html("{a|<b>}", true),
+            "<ruby>a<rp>（</rp><rt>&lt;b&gt;</rt><rp>）</rp></ruby>"
+        );
     }
 }

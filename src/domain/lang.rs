@@ -83,7 +83,10 @@ static REGISTRY: LazyLock<Registry> = LazyLock::new(|| {
                 }
             }
             // Japanese is in every definition: nothing after it is ever reached.
-            let end = chain.iter().position(|l| l.0 == 0).map_or(chain.len(), |i| i + 1);
+            let end = chain
+                .iter()
+                .position(|l| l.0 == 0)
+                .map_or(chain.len(), |i| i + 1);
             chain.truncate(end);
             chain
         })
@@ -227,7 +230,10 @@ mod tests {
     fn query_wins_over_header() {
         assert_eq!(Lang::negotiate(Some("en"), Some("ja")), Lang::En);
         assert_eq!(Lang::negotiate(Some("ja"), Some("en")), Lang::Ja);
-        assert_eq!(Lang::negotiate(Some("ja-easy"), Some("en")), lang("ja-easy"));
+        assert_eq!(
+            Lang::negotiate(Some("ja-easy"), Some("en")),
+            lang("ja-easy")
+        );
     }
 
     #[test]

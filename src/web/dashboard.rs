@@ -216,8 +216,14 @@ fn panel(
     let published = db::publications::find(conn, &wave.id)?.map(|p| {
         let at = p.published_at.format("%Y-%m-%d %H:%M");
         (
-            format!("公表済み {at} UTC、{}（{} 件）", p.published_by, p.responses),
-            format!("Published {at} UTC by {} ({} responses)", p.published_by, p.responses),
+            format!(
+                "公表済み {at} UTC、{}（{} 件）",
+                p.published_by, p.responses
+            ),
+            format!(
+                "Published {at} UTC by {} ({} responses)",
+                p.published_by, p.responses
+            ),
         )
     });
     let status = wave.status(today);

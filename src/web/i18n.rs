@@ -267,9 +267,26 @@ mod tests {
                 assert!(own.contains(key), "{}: `{key}` is missing", path.display());
                 // Present and well formed (a syntax error drops the message).
                 let probe: HashMap<&str, FluentValue<'_>> = [
-                    "year", "month", "day", "opens", "closes", "date", "n", "number", "problem",
-                    "question", "answer", "max", "min", "unit", "length", "title", "item", "responses",
-                    "name", "figures",
+                    "year",
+                    "month",
+                    "day",
+                    "opens",
+                    "closes",
+                    "date",
+                    "n",
+                    "number",
+                    "problem",
+                    "question",
+                    "answer",
+                    "max",
+                    "min",
+                    "unit",
+                    "length",
+                    "title",
+                    "item",
+                    "responses",
+                    "name",
+                    "figures",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))
@@ -283,7 +300,11 @@ mod tests {
                 );
             }
             for key in &own {
-                assert!(ja.contains(key), "{}: `{key}` is not in ja.ftl", path.display());
+                assert!(
+                    ja.contains(key),
+                    "{}: `{key}` is not in ja.ftl",
+                    path.display()
+                );
             }
         }
     }

@@ -208,7 +208,13 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
     let t = texts(lang);
     let title = defs
         .wave(wave_id)
-        .map(|w| super::i18n::t_args(lang, "results_title", &[("title", w.title.get(lang).to_string().into())]))
+        .map(|w| {
+            super::i18n::t_args(
+                lang,
+                "results_title",
+                &[("title", w.title.get(lang).to_string().into())],
+            )
+        })
         .unwrap_or_default();
     // Every published wave, in definition order: 2026 and 2028 one after the other.
     let shown: Vec<&Publication> = defs
@@ -327,11 +333,7 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
         chart,
         method: (1..=5)
             .map(|i| {
-                super::i18n::t_args(
-                    lang,
-                    &format!("results_method_{i}"),
-                    &[("min", min.into())],
-                )
+                super::i18n::t_args(lang, &format!("results_method_{i}"), &[("min", min.into())])
             })
             .collect(),
     };

@@ -403,7 +403,8 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                             .map_or(c.equals.as_str(), |o| o.label.get(lang));
                         esc(&i18n::only_if(lang, number_of(&c.question), label))
                     });
-                    let mut hints: Vec<String> = q.help.iter().map(|h| h.html(lang, ruby)).collect();
+                    let mut hints: Vec<String> =
+                        q.help.iter().map(|h| h.html(lang, ruby)).collect();
                     let option = |i: usize, value: &str, label: &str, dont_know: bool| OptionView {
                         input_id: format!("{}-{}", q.id, i + 1),
                         value: value.to_string(),
@@ -460,7 +461,9 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                                 options
                                     .iter()
                                     .enumerate()
-                                    .map(|(i, o)| option(i, &o.code, &o.label.html(lang, ruby), false))
+                                    .map(|(i, o)| {
+                                        option(i, &o.code, &o.label.html(lang, ruby), false)
+                                    })
                                     .collect(),
                                 0,
                                 None,

@@ -67,7 +67,7 @@ before(async () => {
       answers[q] = String(1 + ((i + q.length) % 5));
     await answerOnce(during.url, answers);
   }
-  during.stop();
+  await during.stop();
   closed = await startServer({ env: { DATABASE_URL: db }, today: "2027-03-01" });
   closed.cli(["analyst", "create", "A", "--password"], `${PASSWORD}\n`);
   const page = await browser.newPage();

@@ -326,3 +326,37 @@ test("the public results read on a phone (320 px) and at 200% zoom: no page over
     await page.close();
   }
 });
+
+test("standard Japanese: a ふりがな link (no script) turns the readings of the texts on and off", async () => {
+  const defs = definitions((wave, text) =>
+    text.replace('title.ja = "吹田市デジタル政策', 'title.ja = "{吹田市|すいたし}デジタル{政策|せいさく}'),
+  );
+  const s = await startServer({ defs });
+  const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+  try {
+    await page.goto(`${s.url}/surveys/2026-midterm?lang=ja`);
+    assert.equal(await page.locator("h1 ruby").count(), 0, "off by default");
+    await Promise.all([page.waitForURL(/furigana=on/), page.click(".furigana-switch a")]);
+    assert.equal(await page.locator("h1 ruby rt").first().textContent(), "すいたし");
+    assert.match(await page.getAttribute('form[method="post"]', "action"), /furigana=on/, "kept after sending");
+    await Promise.all([page.waitForURL((u) => !u.search.includes("furigana")), page.click(".furigana-switch a")]);
+    assert.equal(await page.locator("h1 ruby").count(), 0, "off again");
+    // English pages never show readings, and never the switch.
+    await page.goto(`${s.url}/surveys/2026-midterm?lang=en`);
+    assert.equal(await page.locator(".furigana-switch").count(), 0);
+  } finally {
+    await page.close();
+    await s.stop();
+  }
+});
+
+test("Back after a 422 keeps number answers (no autocomplete=off)", async () => {
+  const page = await browser.newPage({ viewport: { width: 390, height: 800 } });
+  await page.goto(`${open.url}/surveys/2026-midterm?lang=en`);
+  await page.fill("#city_hall_visits", "7");
+  await Promise.all([page.waitForLoadState(), page.click('button[type="submit"]')]);
+  assert.ok(await page.locator(".error-summary").count());
+  await page.goBack();
+  assert.equal(await page.inputValue("#city_hall_visits"), "7");
+  await page.close();
+});

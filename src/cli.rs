@@ -105,8 +105,8 @@ fn clock_for(settings: &Settings) -> clock::Clock {
 }
 
 fn check(dir: &Path) -> ExitCode {
-    match definitions::load_dir(dir) {
-        Ok(defs) => {
+    match definitions::load_dir_with_coverage(dir) {
+        Ok((defs, coverage)) => {
             let waves: Vec<String> = defs
                 .waves
                 .iter()
@@ -118,6 +118,9 @@ fn check(dir: &Path) -> ExitCode {
                 defs.visions.len(),
                 waves.join(", ")
             );
+            for line in coverage_report(&coverage) {
+                println!("{line}");
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -126,6 +129,49 @@ fn check(dir: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Per file and language other than Japanese: how many texts are missing (each shown in the
+/// language's fallback), whether a native speaker has reviewed them, and where each missing
+/// text is (`FILE:LINE: lang: what`).
+pub fn coverage_report(coverage: &[definitions::FileCoverage]) -> Vec<String> {
+    let mut out = Vec::new();
+    for file in coverage {
+        for lang in crate::domain::Lang::all().filter(|l| *l != crate::domain::Lang::Ja) {
+            let missing: Vec<_> = file.missing.iter().filter(|m| m.lang == lang).collect();
+            let fallback: Vec<&str> = lang.chain()[1..].iter().map(|l| l.code()).collect();
+            let reviewed = if file.reviewed.get(&lang).copied().unwrap_or(false) {
+                "reviewed by a native speaker"
+            } else {
+                "NOT reviewed by a native speaker"
+            };
+            let state = if missing.is_empty() {
+                format!("all {} texts", file.texts)
+            } else {
+                format!(
+                    "{} of {} texts missing (shown in {})",
+                    missing.len(),
+                    file.texts,
+                    fallback.join(", then ")
+                )
+            };
+            out.push(format!(
+                "{}: {}: {state}; {reviewed}",
+                file.file.display(),
+                lang.code()
+            ));
+            for m in missing {
+                out.push(format!(
+                    "  {}:{}: {}: no text: {}",
+                    m.file.display(),
+                    m.line,
+                    lang.code(),
+                    m.what
+                ));
+            }
+        }
+    }
+    out
 }
 
 fn create_analyst(

@@ -307,13 +307,64 @@ fn section_with_unknown_vision() {
 }
 
 #[test]
-fn question_text_without_english() {
-    let f = Fixture::valid().edit(MIDTERM, "text.en = \"Your opinion.\"\n", "");
-    // `text` is a table made of dotted keys: its position is that of its first key.
+fn a_missing_translation_falls_back_and_is_reported_per_language() {
+    let f = Fixture::valid()
+        .edit(MIDTERM, "text.en = \"Your opinion.\"\n", "")
+        .edit(
+            MIDTERM,
+            "title.ja = \"市民アンケート\"\n",
+            "reviewed.zh = true\ntitle.ja = \"市民アンケート\"\ntitle.zh = \"市民问卷调查\"\n",
+        );
+    let line = f.line(MIDTERM, "text.ja = \"ご意見をお書きください。\"");
+    let dir = f.write();
+    let out = check(dir.path());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = path_in(dir.path(), MIDTERM).display().to_string();
+    assert!(
+        stdout.contains(&format!("{file}: en: 1 of ")) && stdout.contains("(shown in ja)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{file}:{line}: en: no text: question `opinion` `text.en`"
+        )),
+        "{stdout}"
+    );
+    // zh has only the title, but a native speaker reviewed it; ko has nothing, unreviewed.
+    assert!(
+        stdout.contains("; reviewed by a native speaker"),
+        "{stdout}"
+    );
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with(&format!("{file}: ko: ")) && l.contains("NOT reviewed")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn unknown_language_key_and_malformed_reading() {
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "title.ja = \"市民アンケート\"\n",
+        "title.ja = \"{市民|しみん}アンケート\"\ntitle.fr = \"Enquête\" # unknown\n",
+    );
+    f.assert_error(MIDTERM, "title.ja = \"{市民", "unknown key `title.fr`");
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "title.ja = \"市民アンケート\"\n",
+        "title.ja = \"{市民アンケート\" # bad reading\n",
+    );
     f.assert_error(
         MIDTERM,
-        "text.ja = \"ご意見をお書きください。\"",
-        "missing English translation",
+        "# bad reading",
+        "a reading must be written {base|reading}",
     );
 }
 
@@ -490,7 +541,7 @@ fn a_code_wave_needs_its_contact_line() {
     f.assert_error(
         MIDTERM,
         "access = \"code\"",
-        "a code wave needs `contact.ja` and `contact.en`",
+        "a code wave needs `contact.ja`",
     );
 }
 
@@ -501,5 +552,5 @@ fn a_contact_line_without_english() {
         "closes = 2027-01-31",
         "closes = 2027-01-31\naccess = \"code\"\ncontact.ja = \"吹田市\"",
     );
-    f.assert_error(MIDTERM, "contact.ja = \"吹田市\"", "contact");
+    f.assert_error(MIDTERM, "contact.ja = \"吹田市\"", "add `contact.en`");
 }

@@ -1,7 +1,7 @@
 //! Reading and checking a definitions directory: every problem is reported with the file
 //! and line it sits on, all at once, so an operator fixes a directory in one pass.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,31 @@ use super::model::{
     Access, Choice, Definitions, Question, QuestionKind, Section, ShowIf, Text, Vision, Wave,
 };
 use super::raw;
+use crate::domain::{Lang, furigana};
+
+/// A text that a language lacks: pages show it in the language's fallback instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingText {
+    pub file: PathBuf,
+    pub line: usize,
+    pub lang: Lang,
+    pub what: String,
+}
+
+/// How complete one definition file is per language.
+#[derive(Debug, Clone)]
+pub struct FileCoverage {
+    pub file: PathBuf,
+    /// Texts in the file (each in several languages).
+    pub texts: usize,
+    pub missing: Vec<MissingText>,
+    /// `reviewed.{lang}` as written; a language not listed is not reviewed.
+    pub reviewed: BTreeMap<Lang, bool>,
+}
+
+fn known_langs() -> String {
+    Lang::all().map(Lang::code).collect::<Vec<_>>().join(", ")
+}
 
 /// The file holding the visions, directly in the definitions directory.
 pub const VISIONS_FILE: &str = "visions.toml";
@@ -58,14 +83,22 @@ impl std::error::Error for DefinitionErrors {}
 
 /// Reads `visions.toml` and `waves/*.toml` below `dir` and checks them together.
 pub fn load_dir(dir: &Path) -> Result<Definitions, DefinitionErrors> {
+    load_dir_with_coverage(dir).map(|(defs, _)| defs)
+}
+
+/// [`load_dir`], with what each file's texts lack per language (for `check`).
+pub fn load_dir_with_coverage(
+    dir: &Path,
+) -> Result<(Definitions, Vec<FileCoverage>), DefinitionErrors> {
     let mut errors = Vec::new();
+    let mut coverage = Vec::new();
 
     let visions_path = dir.join(VISIONS_FILE);
     // Ids declared in visions.toml, valid or not; `None` when the file could not be read, so
     // that a broken visions file does not also make every section's vision "unknown".
     let mut declared: Option<HashSet<String>> = None;
     let visions = match read_file::<raw::VisionsFile>(&visions_path, &mut errors) {
-        Some((file, src)) => {
+        Some((mut file, src)) => {
             declared = Some(
                 file.visions
                     .iter()
@@ -73,7 +106,10 @@ pub fn load_dir(dir: &Path) -> Result<Definitions, DefinitionErrors> {
                     .collect(),
             );
             let mut ctx = Ctx::new(&visions_path, &src, &mut errors);
-            convert_visions(&mut ctx, file)
+            let reviewed = ctx.reviewed(file.reviewed.take());
+            let visions = convert_visions(&mut ctx, file);
+            coverage.push(ctx.coverage(reviewed));
+            visions
         }
         None => Vec::new(),
     };
@@ -83,6 +119,7 @@ pub fn load_dir(dir: &Path) -> Result<Definitions, DefinitionErrors> {
         if let Some((file, src)) = read_file::<raw::Wave>(&path, &mut errors) {
             let mut ctx = Ctx::new(&path, &src, &mut errors);
             if let Some(wave) = convert_wave(&mut ctx, file, &visions, declared.as_ref()) {
+                coverage.push(ctx.coverage(wave.wave.reviewed.clone()));
                 waves.push(wave);
             }
         }
@@ -90,10 +127,13 @@ pub fn load_dir(dir: &Path) -> Result<Definitions, DefinitionErrors> {
     check_across_waves(&mut waves, &mut errors);
 
     if errors.is_empty() {
-        Ok(Definitions {
-            visions,
-            waves: waves.into_iter().map(|w| w.wave).collect(),
-        })
+        Ok((
+            Definitions {
+                visions,
+                waves: waves.into_iter().map(|w| w.wave).collect(),
+            },
+            coverage,
+        ))
     } else {
         errors.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
         errors.dedup();
@@ -167,16 +207,61 @@ fn line_of(src: &str, offset: usize) -> usize {
         + 1
 }
 
-/// Where errors of one file go.
+/// Where errors of one file go, and what its texts lack per language.
 struct Ctx<'a> {
     file: &'a Path,
     src: &'a str,
     errors: &'a mut Vec<DefinitionError>,
+    texts: usize,
+    missing: Vec<MissingText>,
 }
 
 impl<'a> Ctx<'a> {
     fn new(file: &'a Path, src: &'a str, errors: &'a mut Vec<DefinitionError>) -> Self {
-        Ctx { file, src, errors }
+        Ctx {
+            file,
+            src,
+            errors,
+            texts: 0,
+            missing: Vec::new(),
+        }
+    }
+
+    /// What this file's texts lack, with its `reviewed` flags.
+    fn coverage(&mut self, reviewed: BTreeMap<Lang, bool>) -> FileCoverage {
+        FileCoverage {
+            file: self.file.to_path_buf(),
+            texts: self.texts,
+            missing: std::mem::take(&mut self.missing),
+            reviewed,
+        }
+    }
+
+    /// `reviewed.zh = true` flags: known languages other than Japanese only.
+    fn reviewed(
+        &mut self,
+        raw: Option<Spanned<BTreeMap<String, Spanned<bool>>>>,
+    ) -> BTreeMap<Lang, bool> {
+        let mut out = BTreeMap::new();
+        for (code, flag) in raw.map(Spanned::into_inner).unwrap_or_default() {
+            match Lang::parse(&code) {
+                Some(Lang::Ja) => self.error(
+                    flag.span(),
+                    "`reviewed.ja`: Japanese is the source language; remove it",
+                ),
+                Some(lang) => {
+                    out.insert(lang, *flag.get_ref());
+                }
+                None => self.error(
+                    flag.span(),
+                    format!(
+                        "`reviewed.{code}`: unknown language `{code}` (known: {})",
+                        known_langs()
+                    ),
+                ),
+            }
+        }
+        out
     }
 
     fn line(&self, span: Range<usize>) -> usize {
@@ -192,7 +277,8 @@ impl<'a> Ctx<'a> {
         });
     }
 
-    /// A text in both languages. `what` names the key, e.g. `question q1 text`.
+    /// A text per language. `what` names the key, e.g. `question q1 text`. Japanese is
+    /// required; a missing language is recorded (it falls back), an unknown one is an error.
     fn text(
         &mut self,
         raw: Option<Spanned<raw::Text>>,
@@ -204,32 +290,76 @@ impl<'a> Ctx<'a> {
             if let Some(span) = required_at {
                 self.error(
                     span,
-                    format!("{what} has no `{key}`: add `{key}.ja` and `{key}.en`"),
+                    format!("{what} has no `{key}`: add `{key}.ja` (and `{key}.en`, …)"),
                 );
             }
             return None;
         };
         let span = raw.span();
-        let raw = raw.into_inner();
-        let ja = raw.ja.filter(|s| !s.trim().is_empty());
-        let en = raw.en.filter(|s| !s.trim().is_empty());
-        match (ja, en) {
-            (Some(ja), Some(en)) => Some(Text { ja, en }),
-            (None, _) => {
+        let entries = raw.into_inner().0.into_iter().map(|(k, v)| (k, Some(v)));
+        self.translations(entries, span, what, &|code| format!("{key}.{code}"))
+    }
+
+    /// The texts of one item from `(language code, text)` pairs (`None`: not a string).
+    fn translations(
+        &mut self,
+        entries: impl Iterator<Item = (String, Option<String>)>,
+        span: Range<usize>,
+        what: &str,
+        key_of: &dyn Fn(&str) -> String,
+    ) -> Option<Text> {
+        self.texts += 1;
+        let errors_before = self.errors.len();
+        let mut written = BTreeMap::new();
+        for (code, value) in entries {
+            let Some(lang) = Lang::parse(&code) else {
                 self.error(
-                    span,
-                    format!("{what}: missing Japanese translation: add `{key}.ja`"),
+                    span.clone(),
+                    format!(
+                        "{what}: unknown key `{}` (languages: {})",
+                        key_of(&code),
+                        known_langs()
+                    ),
                 );
-                None
-            }
-            (_, None) => {
+                continue;
+            };
+            let Some(value) = value else {
                 self.error(
-                    span,
-                    format!("{what}: missing English translation: add `{key}.en`"),
+                    span.clone(),
+                    format!("{what}: `{}` must be a quoted string", key_of(&code)),
                 );
-                None
+                continue;
+            };
+            if value.trim().is_empty() {
+                continue;
             }
+            if let Some(furigana::MarkProblem::Malformed(m)) = furigana::check(&value) {
+                self.error(span.clone(), format!("{what}: `{}`: {m}", key_of(&code)));
+            }
+            written.insert(lang, value);
         }
+        if !written.contains_key(&Lang::Ja) {
+            self.error(
+                span.clone(),
+                format!(
+                    "{what}: missing Japanese translation: add `{}`",
+                    key_of("ja")
+                ),
+            );
+        }
+        if self.errors.len() > errors_before {
+            return None;
+        }
+        let line = self.line(span);
+        for lang in Lang::all().filter(|l| !written.contains_key(l)) {
+            self.missing.push(MissingText {
+                file: self.file.to_path_buf(),
+                line,
+                lang,
+                what: format!("{what} `{}`", key_of(lang.code())),
+            });
+        }
+        Some(Text::from_written(written))
     }
 
     fn snake_id(&mut self, id: &Spanned<String>, what: &str) {
@@ -372,13 +502,26 @@ fn convert_wave(
         Some(flag) => *flag.get_ref(),
         None => false,
     };
+    let reviewed = ctx.reviewed(raw.reviewed);
     let contact_span = raw.contact.as_ref().map(|c| c.span());
     let contact = ctx.text(raw.contact, "contact", &format!("wave `{id}`"), None);
+    // The letters print the contact line in Japanese and in English.
+    if access == Access::Code
+        && let (Some(span), Some(c)) = (&contact_span, &contact)
+        && !c.has(Lang::En)
+    {
+        ctx.error(
+            span.clone(),
+            format!(
+                "wave `{id}`: the letters of a code wave print the contact line in Japanese and English: add `contact.en`"
+            ),
+        );
+    }
     if access == Access::Code && contact_span.is_none() {
         ctx.error(
             raw.access.as_ref().map_or(raw.id.span(), |a| a.span()),
             format!(
-                "wave `{id}`: a code wave needs `contact.ja` and `contact.en`, the city's contact line printed on every letter"
+                "wave `{id}`: a code wave needs `contact.ja` (and `contact.en`, …), the city's contact line printed on every letter"
             ),
         );
     }
@@ -484,6 +627,7 @@ fn convert_wave(
             access,
             open_answers,
             contact,
+            reviewed,
             sections,
         },
         file: ctx.file.to_path_buf(),
@@ -576,29 +720,21 @@ fn convert_question(
         for o in raw_options.get_ref() {
             let o_span = o.span();
             let o = o.get_ref();
-            ctx.snake_id(&o.code, "option");
-            let code = o.code.get_ref().clone();
+            ctx.snake_id(&Spanned::new(o_span.clone(), o.code.clone()), "option");
+            let code = o.code.clone();
             if !codes.insert(code.clone()) {
                 ctx.error(
-                    o.code.span(),
+                    o_span.clone(),
                     format!("{what}: duplicate option code `{code}`"),
                 );
             }
-            let ja = o.ja.clone().filter(|s| !s.trim().is_empty());
-            let en = o.en.clone().filter(|s| !s.trim().is_empty());
-            match (ja, en) {
-                (Some(ja), Some(en)) => out.push(Choice {
-                    code,
-                    label: Text { ja, en },
-                }),
-                (None, _) => ctx.error(
-                    o_span,
-                    format!("{what}: option `{code}`: missing Japanese translation: add `ja`"),
-                ),
-                (_, None) => ctx.error(
-                    o_span,
-                    format!("{what}: option `{code}`: missing English translation: add `en`"),
-                ),
+            let entries = o
+                .labels
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_str().map(str::to_string)));
+            let what = format!("{what}: option `{code}`");
+            if let Some(label) = ctx.translations(entries, o_span, &what, &|c| c.to_string()) {
+                out.push(Choice { code, label });
             }
         }
         Some(out)

@@ -8,5 +8,7 @@ mod load;
 mod model;
 mod raw;
 
-pub use load::{DefinitionError, DefinitionErrors, load_dir};
+pub use load::{
+    DefinitionError, DefinitionErrors, FileCoverage, MissingText, load_dir, load_dir_with_coverage,
+};
 pub use model::*;

@@ -1,20 +1,93 @@
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 
-use crate::domain::Lang;
+use crate::domain::{Lang, furigana};
 
-/// A text in both languages the surveys are offered in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A text of the definitions in every language it is written in. Japanese is required; any
+/// other language may be missing and then falls back along [`Lang::chain`] (its own
+/// fallbacks, then English, then Japanese). Texts may mark readings `{漢字|かんじ}`:
+/// [`Text::get`] gives the plain text, [`Text::html`] the text with ruby for pages.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Text {
+    /// Japanese, without readings (the exports' `*_ja` columns).
     pub ja: String,
+    /// English without readings, or the Japanese where the definition has no English (the
+    /// exports' `*_en` columns).
     pub en: String,
+    /// Each language's text as written, readings included.
+    written: BTreeMap<Lang, String>,
+    /// The same without readings, for those that have any.
+    plain: BTreeMap<Lang, String>,
 }
 
 impl Text {
+    /// A text in Japanese and English only.
+    pub fn new(ja: impl Into<String>, en: impl Into<String>) -> Text {
+        Text::from_written(
+            [(Lang::Ja, ja.into()), (Lang::En, en.into())]
+                .into_iter()
+                .collect(),
+        )
+    }
+
+    /// A text from each language's text as written; `written` must hold Japanese.
+    pub fn from_written(written: BTreeMap<Lang, String>) -> Text {
+        let plain: BTreeMap<Lang, String> = written
+            .iter()
+            .filter(|(_, s)| s.contains('{'))
+            .map(|(l, s)| (*l, furigana::plain(s).into_owned()))
+            .collect();
+        let mut text = Text {
+            ja: String::new(),
+            en: String::new(),
+            written,
+            plain,
+        };
+        text.ja = text.get(Lang::Ja).to_string();
+        text.en = text.get(Lang::En).to_string();
+        text
+    }
+
+    /// The language the text is shown in for `lang`: `lang` itself when written in it,
+    /// else the first of its fallbacks that is.
+    pub fn source(&self, lang: Lang) -> Lang {
+        lang.chain()
+            .iter()
+            .copied()
+            .find(|l| self.written.contains_key(l))
+            .unwrap_or(Lang::Ja)
+    }
+
+    /// Whether the definition gives this text in `lang` itself (no fallback).
+    pub fn has(&self, lang: Lang) -> bool {
+        self.written.contains_key(&lang)
+    }
+
+    /// The plain text (no readings) in `lang`, or its fallback.
     pub fn get(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::Ja => &self.ja,
-            Lang::En => &self.en,
-        }
+        let source = self.source(lang);
+        self.plain
+            .get(&source)
+            .or_else(|| self.written.get(&source))
+            .map_or("", String::as_str)
+    }
+
+    /// The text as written in `lang` (or its fallback), readings included.
+    pub fn marked(&self, lang: Lang) -> &str {
+        self.written
+            .get(&self.source(lang))
+            .map_or("", String::as_str)
+    }
+
+    /// Whether the text shown for `lang` carries readings.
+    pub fn has_readings(&self, lang: Lang) -> bool {
+        self.plain.contains_key(&self.source(lang))
+    }
+
+    /// Escaped HTML of the text in `lang`, with its readings as `<ruby>` when `ruby`.
+    pub fn html(&self, lang: Lang, ruby: bool) -> String {
+        furigana::html(self.marked(lang), ruby)
     }
 }
 
@@ -92,6 +165,9 @@ pub struct Wave {
     /// The city's contact line printed on letters and questionnaires (required on code
     /// waves).
     pub contact: Option<Text>,
+    /// Per language other than Japanese: whether a native speaker has reviewed the wave's
+    /// texts (`reviewed.zh = true`); languages not listed are not reviewed.
+    pub reviewed: BTreeMap<Lang, bool>,
     pub sections: Vec<Section>,
 }
 
@@ -120,6 +196,22 @@ impl Wave {
     /// answer beside the sample.
     pub fn open_answer_in_sample(&self) -> bool {
         self.access == Access::Open
+    }
+
+    /// Whether any text of the wave, shown in `lang`, carries readings `{漢字|かんじ}`.
+    pub fn has_readings(&self, lang: Lang) -> bool {
+        let texts = std::iter::once(&self.title).chain(self.intro.iter()).chain(
+            self.sections.iter().flat_map(|s| {
+                std::iter::once(&s.title)
+                    .chain(s.intro.iter())
+                    .chain(s.questions.iter().flat_map(|q| {
+                        std::iter::once(&q.text)
+                            .chain(q.help.iter())
+                            .chain(q.kind.options().iter().map(|o| &o.label))
+                    }))
+            }),
+        );
+        texts.into_iter().any(|t| t.has_readings(lang))
     }
 
     /// All questions in form order.

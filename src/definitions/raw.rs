@@ -1,6 +1,8 @@
 //! The definition files exactly as written, with the position of every value so that
 //! errors can name a line. `deny_unknown_fields` turns a misspelt key into an error.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
@@ -8,6 +10,8 @@ use toml::value::Datetime;
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VisionsFile {
+    /// As in a wave file: languages whose vision names a native speaker has reviewed.
+    pub reviewed: Option<Spanned<BTreeMap<String, Spanned<bool>>>>,
     #[serde(default)]
     pub visions: Vec<Spanned<Vision>>,
 }
@@ -19,12 +23,11 @@ pub struct Vision {
     pub name: Option<Spanned<Text>>,
 }
 
+/// A text per language: `name.ja = "…"`, `name.en = "…"`, `name.ja-easy = "…"`. The keys
+/// are checked against the languages when the file is converted.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Text {
-    pub ja: Option<String>,
-    pub en: Option<String>,
-}
+#[serde(transparent)]
+pub struct Text(pub BTreeMap<String, String>);
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +40,8 @@ pub struct Wave {
     pub access: Option<Spanned<String>>,
     pub open_answers: Option<Spanned<bool>>,
     pub contact: Option<Spanned<Text>>,
+    /// `reviewed.zh = true`: a native speaker has reviewed the wave's texts in that language.
+    pub reviewed: Option<Spanned<BTreeMap<String, Spanned<bool>>>>,
     #[serde(default)]
     pub sections: Vec<Spanned<Section>>,
 }
@@ -70,12 +75,14 @@ pub struct Question {
     pub show_if: Option<Spanned<ShowIf>>,
 }
 
+/// Not `deny_unknown_fields` (serde cannot combine it with `flatten`): the conversion
+/// rejects keys that are not languages.
 #[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Choice {
-    pub code: Spanned<String>,
-    pub ja: Option<String>,
-    pub en: Option<String>,
+    pub code: String,
+    /// The label per language (`ja = "はい", en = "Yes", …`); any other key is an error.
+    #[serde(flatten)]
+    pub labels: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -328,10 +328,7 @@ mod tests {
     use chrono::NaiveDate;
 
     fn text(s: &str) -> Text {
-        Text {
-            ja: s.into(),
-            en: s.into(),
-        }
+        Text::new(s, s)
     }
 
     fn q(id: &str, kind: QuestionKind, required: bool) -> Question {
@@ -378,6 +375,7 @@ mod tests {
             access: crate::definitions::Access::Open,
             open_answers: false,
             contact: None,
+            reviewed: Default::default(),
             sections: vec![Section {
                 id: "s".into(),
                 vision: Some("v1".into()),

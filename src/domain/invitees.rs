@@ -151,7 +151,10 @@ pub fn parse_invitee_csv(text: &str) -> Result<InviteeReport, String> {
                 None => {
                     report.rejected.push(RejectedRow {
                         line,
-                        reason: format!("unknown language `{code}` (use ja or en)"),
+                        reason: format!(
+                            "unknown language `{code}` (use one of {})",
+                            Lang::all().map(Lang::code).collect::<Vec<_>>().join(", ")
+                        ),
                     });
                     continue;
                 }
@@ -237,7 +240,7 @@ mod tests {
                 },
                 RejectedRow {
                     line: 7,
-                    reason: "unknown language `fr` (use ja or en)".into()
+                    reason: "unknown language `fr` (use one of ja, en, zh, ko, vi, ja-easy)".into()
                 },
                 RejectedRow {
                     line: 8,

@@ -3,6 +3,7 @@
 mod access_code;
 mod answers;
 mod channel;
+pub mod furigana;
 mod invitees;
 mod lang;
 pub mod password;
@@ -17,6 +18,6 @@ pub use answers::{
 };
 pub use channel::{Channel, Scope};
 pub use invitees::{Email, Invitee, InviteeReport, mask, parse_invitee_csv};
-pub use lang::Lang;
+pub use lang::{Furigana, Lang};
 pub use role::Role;
 pub use token::{AnalystToken, InvitationToken, hash_token};

@@ -301,8 +301,8 @@ pub(crate) fn answer_codes(question: &Question) -> Vec<(String, String, String)>
                 .map(|i| {
                     (
                         (i + 1).to_string(),
-                        ja.scale_labels[i].to_string(),
-                        en.scale_labels[i].to_string(),
+                        ja.scale_labels()[i].to_string(),
+                        en.scale_labels()[i].to_string(),
                     )
                 })
                 .collect();

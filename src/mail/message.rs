@@ -1,4 +1,5 @@
-//! The invitation and reminder texts, plain and HTML, in Japanese and English.
+//! The invitation and reminder texts, plain and HTML, in the invitee's language
+//! (`mail_*` messages of `locales/*.ftl`).
 
 use lettre::Message;
 use lettre::message::{Mailbox, MultiPart};
@@ -27,76 +28,37 @@ pub fn render(
 ) -> MessageParts {
     let title = wave.title.get(lang);
     let period = i18n::period(lang, wave.opens, wave.closes);
-    let (subject, lead, link_label, anonymity, opt_out_label, signature) = match lang {
-        Lang::Ja => (
-            match kind {
-                MessageKind::Invitation => {
-                    "【吹田市】デジタル政策に関する市民アンケートへのご協力のお願い".to_string()
-                }
-                MessageKind::Reminder => {
-                    "【吹田市】市民アンケートご回答のお願い（再送）".to_string()
-                }
-            },
-            match kind {
-                MessageKind::Invitation => format!(
-                    "吹田市では、デジタル政策の取組について市民の皆さまのご意見をお聞きするため、「{title}」を実施しています。ご協力をお願いいたします。"
-                ),
-                MessageKind::Reminder => format!(
-                    "先日ご案内した「{title}」について、まだご回答いただいていない方にお送りしています。ぜひご協力ください。"
-                ),
-            },
-            "回答はこちらから（あなた専用のリンクです。回答は1回のみです）：",
-            vec![
-                "回答は匿名で保存されます。お名前やメールアドレスは回答と一緒に保存されません。",
-                "このリンクは、お一人1回の回答に限るためだけに使います。回答内容とあなたを結び付ける情報は残りません。",
-                "アンケート終了後、メールアドレスは削除します。",
-            ],
-            "再送のお知らせが不要な方は、こちらから停止できます：",
-            "吹田市",
+    let title_arg = || [("title", title.to_string().into())];
+    let (subject, lead) = match kind {
+        MessageKind::Invitation => (
+            i18n::t(lang, "mail_invitation_subject"),
+            i18n::t_args(lang, "mail_invitation_lead", &title_arg()),
         ),
-        Lang::En => (
-            match kind {
-                MessageKind::Invitation => {
-                    "Suita City: please take part in our citizen survey on the digital policy"
-                        .to_string()
-                }
-                MessageKind::Reminder => {
-                    "Reminder: Suita City citizen survey on the digital policy".to_string()
-                }
-            },
-            match kind {
-                MessageKind::Invitation => format!(
-                    "Suita City is asking residents how its digital policy is working: “{title}”. We would be grateful for your answers."
-                ),
-                MessageKind::Reminder => format!(
-                    "We are sending this reminder about “{title}” to invitees who have not answered yet. We would be grateful for your answers."
-                ),
-            },
-            "Your personal link (it can be used to answer once):",
-            vec![
-                "Your answers are stored anonymously: neither your name nor your e-mail address is stored with them.",
-                "The link only makes sure each invitee answers once; nothing is kept that connects your answers to you.",
-                "Your e-mail address will be deleted when the survey has closed.",
-            ],
-            "If you do not want reminders, you can stop them here:",
-            "Suita City",
+        MessageKind::Reminder => (
+            i18n::t(lang, "mail_reminder_subject"),
+            i18n::t_args(lang, "mail_reminder_lead", &title_arg()),
         ),
     };
+    let link_label = &i18n::t(lang, "mail_link_label");
+    let anonymity: Vec<String> = ["mail_anonymity_1", "mail_anonymity_2", "mail_anonymity_3"]
+        .iter()
+        .map(|k| i18n::t(lang, k))
+        .collect();
+    let opt_out_label = &i18n::t(lang, "mail_opt_out_label");
+    let signature = &i18n::t(lang, "mail_signature");
     let text = format!(
         "{lead}\n\n{link_label}\n{link}\n\n{period}\n\n{}\n\n{opt_out_label}\n{opt_out}\n\n{signature}\n",
         anonymity
             .iter()
-            .map(|l| match lang {
-                Lang::Ja => format!("・{l}"),
-                Lang::En => format!("- {l}"),
-            })
+            .map(|l| i18n::t_args(lang, "mail_bullet", &[("item", l.clone().into())]))
             .collect::<Vec<_>>()
             .join("\n")
     );
     let e = escape;
     let html = format!(
-        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{}</title></head><body>\
          <p>{}</p><p>{}<br><a href=\"{}\">{}</a></p><p>{}</p><ul>{}</ul><p>{}<br><a href=\"{}\">{}</a></p><p>{}</p></body></html>",
+        lang.tag(),
         e(&subject),
         e(&lead),
         e(link_label),
@@ -155,16 +117,14 @@ mod tests {
     fn wave() -> Wave {
         Wave {
             id: "2026-midterm".into(),
-            title: Text {
-                ja: "中間評価アンケート".into(),
-                en: "Mid-term <survey>".into(),
-            },
+            title: Text::new("中間評価アンケート", "Mid-term <survey>"),
             intro: None,
             opens: NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
             closes: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
             access: Access::Invitation,
             open_answers: false,
             contact: None,
+            reviewed: Default::default(),
             sections: vec![],
         }
     }

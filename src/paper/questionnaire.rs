@@ -81,11 +81,9 @@ static EN: Texts = Texts {
     end: "Thank you for taking part.",
 };
 
+/// The booklet's own words: Japanese, else English (the booklet is printed in ja or en).
 pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
-    }
+    if lang == Lang::Ja { &JA } else { &EN }
 }
 
 pub struct BoxView {
@@ -243,7 +241,7 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
                     }
                     QuestionKind::Scale { dont_know, .. } => {
                         view.boxes = s
-                            .scale_labels
+                            .scale_labels()
                             .iter()
                             .enumerate()
                             .map(|(k, label)| BoxView {
@@ -307,7 +305,7 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
             .replace("{date}", &i18n::date(lang, wave.closes)),
         contact: wave.contact.as_ref().map(|c| c.get(lang)),
         code: code.map(|c| c.grouped()),
-        scale_labels: s.scale_labels,
+        scale_labels: s.scale_labels(),
         dont_know: s.dont_know,
         dont_know_code: DONT_KNOW_CODE,
         no_answer: NO_ANSWER,

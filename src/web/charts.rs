@@ -5,17 +5,20 @@
 
 use askama::Template;
 
-/// Width of the drawing in SVG units; it scales to the page width.
-const WIDTH: f64 = 640.0;
-/// Space for the group labels on the left.
-const LABEL_WIDTH: f64 = 215.0;
+/// Width of the drawing in SVG units. It is drawn narrow and scales with the page (up to
+/// a maximum width set in the stylesheet), so that its 14-unit text stays about 13 CSS px
+/// on a 320 px phone: each group's label sits on its own line above its bars.
+const WIDTH: f64 = 300.0;
+/// Left margin of the bars and labels.
+const LEFT: f64 = 4.0;
 /// Space for the figure printed after the longest bar.
-const VALUE_WIDTH: f64 = 80.0;
-const TOP: f64 = 28.0;
+const VALUE_WIDTH: f64 = 56.0;
+const TOP: f64 = 24.0;
+const LABEL_HEIGHT: f64 = 20.0;
 const BAR_HEIGHT: f64 = 18.0;
 const BAR_GAP: f64 = 4.0;
-const GROUP_GAP: f64 = 14.0;
-const LEGEND_HEIGHT: f64 = 30.0;
+const GROUP_GAP: f64 = 12.0;
+const LEGEND_ROW: f64 = 20.0;
 
 /// Colours with at least 4.5:1 contrast on white (text beside bars uses the same colour).
 pub const SERIES_FILLS: [&str; 3] = ["#0b4fa3", "#0b7a3e", "#8a3b00"];
@@ -97,22 +100,21 @@ fn r(x: f64) -> f64 {
 
 /// The x coordinate of a value on the 0–100 scale (clamped to the plot).
 pub fn scale_x(value: f64) -> f64 {
-    let plot = WIDTH - LABEL_WIDTH - VALUE_WIDTH;
-    r(LABEL_WIDTH + value.clamp(0.0, 100.0) / 100.0 * plot)
+    let plot = WIDTH - LEFT - VALUE_WIDTH;
+    r(LEFT + value.clamp(0.0, 100.0) / 100.0 * plot)
 }
 
 pub fn layout(chart: &BarChart) -> ChartView {
-    let per_group = chart.series.len().max(1) as f64;
-    let group_height = per_group * BAR_HEIGHT + (per_group - 1.0) * BAR_GAP;
     let mut y = TOP;
     let mut bars = Vec::new();
     let mut labels = Vec::new();
     for group in &chart.groups {
         labels.push(Label {
-            x: LABEL_WIDTH - 8.0,
-            y: r(y + group_height / 2.0 + 5.0),
+            x: LEFT,
+            y: r(y + LABEL_HEIGHT - 6.0),
             text: group.label.clone(),
         });
+        y += LABEL_HEIGHT;
         for (i, value) in group.values.iter().enumerate() {
             let fill = SERIES_FILLS[i % SERIES_FILLS.len()];
             let x0 = scale_x(0.0);
@@ -126,7 +128,7 @@ pub fn layout(chart: &BarChart) -> ChartView {
                 width,
                 height: BAR_HEIGHT,
                 fill,
-                text_x: r(x0 + width + 6.0),
+                text_x: r(x0 + width + 4.0),
                 text_y: r(y + BAR_HEIGHT - 4.0),
                 text,
             });
@@ -135,13 +137,14 @@ pub fn layout(chart: &BarChart) -> ChartView {
         y += GROUP_GAP - BAR_GAP;
     }
     let axis_bottom = r(y - GROUP_GAP + BAR_GAP + 4.0);
-    let legend = chart
+    // One legend entry per row: long series names (e.g. in Vietnamese) fit the width.
+    let legend: Vec<LegendItem> = chart
         .series
         .iter()
         .enumerate()
         .map(|(i, s)| LegendItem {
-            x: r(LABEL_WIDTH + i as f64 * 160.0),
-            y: r(axis_bottom + 12.0),
+            x: LEFT,
+            y: r(axis_bottom + 10.0 + i as f64 * LEGEND_ROW),
             fill: SERIES_FILLS[i % SERIES_FILLS.len()],
             text: s.clone(),
         })
@@ -151,7 +154,7 @@ pub fn layout(chart: &BarChart) -> ChartView {
         title: chart.title.clone(),
         desc: chart.desc.clone(),
         width: WIDTH,
-        height: r(axis_bottom + LEGEND_HEIGHT),
+        height: r(axis_bottom + 14.0 + legend.len() as f64 * LEGEND_ROW),
         axis_top: TOP - 6.0,
         axis_bottom,
         ticks: (0..=4)
@@ -194,20 +197,22 @@ mod tests {
 
     #[test]
     fn the_scale_maps_0_to_100_onto_the_plot_and_clamps() {
-        assert_eq!(scale_x(0.0), 215.0);
-        assert_eq!(scale_x(100.0), 560.0);
-        assert_eq!(scale_x(50.0), 387.5);
-        assert_eq!(scale_x(-3.0), 215.0);
-        assert_eq!(scale_x(140.0), 560.0);
+        assert_eq!(scale_x(0.0), 4.0);
+        assert_eq!(scale_x(100.0), 244.0);
+        assert_eq!(scale_x(50.0), 124.0);
+        assert_eq!(scale_x(-3.0), 4.0);
+        assert_eq!(scale_x(140.0), 244.0);
     }
 
     #[test]
     fn bars_are_proportional_and_labelled_and_suppressed_ones_have_no_bar() {
         let view = layout(&chart(vec![Some(25.0), None], 2));
         assert_eq!(view.bars.len(), 2);
-        assert_eq!(view.bars[0].width, 86.3);
+        assert_eq!(view.bars[0].width, 60.0);
         assert_eq!(view.bars[0].text, "25.0");
-        assert_eq!(view.bars[0].text_x, 307.3);
+        assert_eq!(view.bars[0].text_x, 68.0);
+        // The group's label sits above its bars, not beside them.
+        assert!(view.labels[0].y < view.bars[0].y);
         assert_eq!(view.bars[1].width, 0.0);
         assert_eq!(view.bars[1].text, "suppressed");
         // The second bar sits below the first, not on it.

@@ -57,7 +57,8 @@ pub struct WavePanel {
     pub id: String,
     pub title: String,
     pub period: String,
-    pub status: &'static str,
+    /// Japanese, English.
+    pub status: (&'static str, &'static str),
     pub closed: bool,
     /// An invitation-only wave still taking answers: reminders can be queued.
     pub can_remind: bool,
@@ -68,8 +69,8 @@ pub struct WavePanel {
     pub questions: Vec<QuestionRow>,
     pub visions: Vec<VisionRow>,
     pub chart: String,
-    /// "published on … by …", when published.
-    pub published: Option<String>,
+    /// "published on … by …" in Japanese and English, when published.
+    pub published: Option<(String, String)>,
     /// On postal waves: paper sheets waiting for a second entry and for a resolution.
     pub paper_pending: Option<(i64, i64)>,
 }
@@ -216,11 +217,16 @@ fn panel(
         "非公表 suppressed",
     );
     let published = db::publications::find(conn, &wave.id)?.map(|p| {
-        format!(
-            "公表済み Published {} UTC, {} ({} 件 responses)",
-            p.published_at.format("%Y-%m-%d %H:%M"),
-            p.published_by,
-            p.responses
+        let at = p.published_at.format("%Y-%m-%d %H:%M");
+        (
+            format!(
+                "公表済み {at} UTC、{}（{} 件）",
+                p.published_by, p.responses
+            ),
+            format!(
+                "Published {at} UTC by {} ({} responses)",
+                p.published_by, p.responses
+            ),
         )
     });
     let status = wave.status(today);
@@ -235,9 +241,9 @@ fn panel(
         title: wave.title.ja.clone(),
         period: format!("{} – {}", wave.opens, wave.closes),
         status: match status {
-            WaveStatus::Open => "受付中 open",
-            WaveStatus::Upcoming => "受付開始前 upcoming",
-            WaveStatus::Closed => "受付終了 closed",
+            WaveStatus::Open => ("受付中", "open"),
+            WaveStatus::Upcoming => ("受付開始前", "upcoming"),
+            WaveStatus::Closed => ("受付終了", "closed"),
         },
         closed: status == WaveStatus::Closed,
         can_remind: wave.access == crate::definitions::Access::Invitation

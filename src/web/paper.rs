@@ -272,8 +272,8 @@ fn allowed(q: &Question, lang: Lang) -> String {
             let s = i18n::strings(lang);
             format!(
                 "1〜5（1 = {} … 5 = {}）{}; {none}",
-                s.scale_labels[0],
-                s.scale_labels[4],
+                s.scale_labels()[0],
+                s.scale_labels()[4],
                 if *dont_know {
                     format!(", {} = {}", paper::sheet::DONT_KNOW_CODE, s.dont_know)
                 } else {

@@ -18,6 +18,31 @@ use crate::error::{AppError, ErrorKind};
 #[derive(Deserialize)]
 pub struct LangQuery {
     pub lang: Option<String>,
+    /// `on`: show the readings of Japanese texts as ふりがな.
+    pub furigana: Option<String>,
+}
+
+impl LangQuery {
+    pub fn furigana(&self) -> bool {
+        self.furigana.as_deref() == Some("on")
+    }
+}
+
+/// The ids of waves whose results are published; none when the database cannot say (the
+/// links to results are then left out rather than failing the page).
+pub(super) async fn published_waves(state: &AppState) -> Vec<String> {
+    let pool = state.pool.clone();
+    let found = web::block(move || -> Result<Vec<String>, AppError> {
+        Ok(crate::db::publications::published_waves(&mut *pool.get()?)?)
+    })
+    .await;
+    match found {
+        Ok(Ok(ids)) => ids,
+        _ => {
+            tracing::warn!("published waves could not be read; results links left out");
+            Vec::new()
+        }
+    }
 }
 
 pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
@@ -55,9 +80,10 @@ pub async fn index(
     query: web::Query<LangQuery>,
 ) -> HttpResponse {
     let lang = negotiate_lang(&req, query.lang.as_deref());
+    let published = published_waves(&state).await;
     html(
         StatusCode::OK,
-        views::index(&state.definitions, lang, (state.clock)()),
+        views::index(&state.definitions, lang, (state.clock)(), &published),
     )
 }
 
@@ -69,7 +95,27 @@ pub async fn form(
 ) -> Result<HttpResponse, AppError> {
     let lang = negotiate_lang(&req, query.lang.as_deref());
     let wave = find_wave(&state, &path, lang)?;
-    Ok(form_page(&state, wave, lang, None))
+    let published = wave.status((state.clock)()) == WaveStatus::Closed
+        && published_waves(&state).await.contains(&wave.id);
+    Ok(form_page_with(
+        &state,
+        wave,
+        lang,
+        None,
+        FormOptions {
+            furigana: query.furigana(),
+            published,
+        },
+    ))
+}
+
+/// How a form page is shown beyond its language.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct FormOptions {
+    /// The resident asked for ふりがな.
+    pub furigana: bool,
+    /// The wave's results are published (linked from a closed wave's page).
+    pub published: bool,
 }
 
 /// The empty form of a wave, or the page saying why it cannot be answered today.
@@ -78,6 +124,16 @@ pub(super) fn form_page(
     wave: &Wave,
     lang: Lang,
     credential: Option<FormCredential>,
+) -> HttpResponse {
+    form_page_with(state, wave, lang, credential, FormOptions::default())
+}
+
+pub(super) fn form_page_with(
+    state: &AppState,
+    wave: &Wave,
+    lang: Lang,
+    credential: Option<FormCredential>,
+    options: FormOptions,
 ) -> HttpResponse {
     if credential.is_none()
         && let Some(refused) = needs_credential(wave, lang)
@@ -92,6 +148,7 @@ pub(super) fn form_page(
                 lang,
                 views::FormState {
                     raw: None,
+                    furigana: options.furigana,
                     errors: &[],
                     notice: None,
                     key: SubmissionKey::generate().as_string(),
@@ -99,7 +156,10 @@ pub(super) fn form_page(
                 },
             ),
         ),
-        status => html(StatusCode::OK, views::not_open(wave, lang, status, false)),
+        status => html(
+            StatusCode::OK,
+            views::not_open(wave, lang, status, false, options.published),
+        ),
     }
 }
 
@@ -125,6 +185,7 @@ pub async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
+    query: web::Query<LangQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, AppError> {
     let fallback = negotiate_lang(&req, None);
@@ -144,7 +205,7 @@ pub async fn submit(
     if status != WaveStatus::Open {
         return Ok(html(
             StatusCode::FORBIDDEN,
-            views::not_open(wave, lang, status, true),
+            views::not_open(wave, lang, status, true, false),
         ));
     }
 
@@ -209,6 +270,7 @@ pub async fn submit(
                 lang,
                 views::FormState {
                     raw: Some(&raw),
+                    furigana: query.furigana(),
                     errors: &errors,
                     notice: None,
                     key,
@@ -269,6 +331,7 @@ pub async fn submit(
                 lang,
                 views::FormState {
                     raw: Some(&raw),
+                    furigana: query.furigana(),
                     errors: &[],
                     notice: Some(super::i18n::strings(lang).unavailable_body.to_string()),
                     key,

@@ -28,101 +28,30 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-/// Words of the results page, in both languages.
-pub struct Texts {
-    pub title_suffix: &'static str,
-    pub lead: &'static str,
-    pub chart_title: &'static str,
-    pub table_caption: &'static str,
-    pub vision: &'static str,
-    pub respondents: &'static str,
-    pub score: &'static str,
-    pub ci: &'static str,
-    pub top2: &'static str,
-    pub suppressed: &'static str,
-    pub responses: &'static str,
-    /// `{paper}` and `{online}` are replaced by the counts.
-    pub by_channel: &'static str,
-    pub published_on: &'static str,
-    pub method_title: &'static str,
-    pub method: [&'static str; 5],
-    pub download_title: &'static str,
-    pub download: &'static str,
-    pub change: &'static str,
-    pub change_note: &'static str,
-    pub not_significant: &'static str,
-}
-
-static JA: Texts = Texts {
-    title_suffix: "の結果",
-    lead: "吹田市デジタル政策の5つのビジョンについて、市民アンケートの結果を0〜100点で示します。点数が高いほど、そのビジョンが実現していると感じている方が多いことを表します。",
-    chart_title: "ビジョン別の点数（0〜100）",
-    table_caption: "ビジョン別の点数と回答者数",
-    vision: "ビジョン",
-    respondents: "回答者数",
-    score: "点数",
-    ci: "95%信頼区間",
-    top2: "肯定的な回答の割合",
-    suppressed: "非公表",
-    responses: "回答数",
-    by_channel: "（うち郵送 {paper}、インターネット {online}）",
-    published_on: "公表日",
-    method_title: "集計の方法",
-    method: [
-        "各設問には「1 全くそう思わない」から「5 とてもそう思う」までの5段階で答えていただきました。「わからない」と無回答は計算に含めません。",
-        "回答者ごとに、そのビジョンの設問への回答の平均を0〜100点に換算します（（平均 − 1）÷ 4 × 100）。ビジョンの点数は、その回答者の点数の平均です。ビジョンの設問に1問も答えていない方は、そのビジョンの回答者数に含めません。",
-        "95%信頼区間は、調査の誤差を考えたときに本当の点数がおよそ入る範囲です。肯定的な回答の割合は、「ややそう思う」「とてもそう思う」と答えた割合（回答者ごとの割合の平均）です。",
-        "回答者が少ないと個人の回答が推測されるおそれがあるため、回答者が {min} 人未満のビジョンは数値を公表せず「非公表」としています。",
-        "数値は公表時点の回答を重み付けせずに集計したものです。公表後に届いた回答は含みません。",
-    ],
-    download_title: "オープンデータ",
-    download: "ビジョン別の点数（CSV、UTF-8）",
-    change: "変化（後 − 前）と95%信頼区間",
-    change_note: "変化は後の調査の点数から前の調査の点数を引いたものです。↑（上昇）・↓（低下）は、Welchのt検定で5%水準で統計的に有意な変化（95%信頼区間が0を含まない）にだけ付けています。それ以外の差は、調査の誤差の範囲内です。",
-    not_significant: "有意差なし",
-};
-
-static EN: Texts = Texts {
-    title_suffix: ": results",
-    lead: "The results of the citizen survey for the five visions of Suita City's Digital Policy, as scores from 0 to 100. A higher score means more residents feel the vision has been realised.",
-    chart_title: "Scores per vision (0–100)",
-    table_caption: "Scores and respondents per vision",
-    vision: "Vision",
-    respondents: "Respondents",
-    score: "Score",
-    ci: "95% confidence interval",
-    top2: "Share agreeing",
-    suppressed: "Not published",
-    responses: "Responses",
-    by_channel: " (by post {paper}, online {online})",
-    published_on: "Published on",
-    method_title: "How the figures are computed",
-    method: [
-        "Each statement was answered on a five-point scale from \"1 Strongly disagree\" to \"5 Strongly agree\". \"Don't know\" and unanswered statements are left out.",
-        "For each respondent, the mean of their answers to a vision's statements is turned into a score from 0 to 100: (mean − 1) ÷ 4 × 100. A vision's score is the mean of its respondents' scores. Residents who answered none of a vision's statements are not counted for it.",
-        "The 95% confidence interval is the range the true score most likely lies in, given the survey's uncertainty. The share agreeing is the share of answers 4 or 5 (\"Agree\" or \"Strongly agree\"), averaged over respondents.",
-        "So that no one's answers can be guessed from a small group, figures for a vision with fewer than {min} respondents are not published.",
-        "Figures are unweighted and count the responses received when the results were published; responses that arrived later are not included.",
-    ],
-    download_title: "Open data",
-    download: "Scores per vision (CSV, UTF-8)",
-    change: "Change (later − earlier) and 95% CI",
-    change_note: "The change is the later survey's score minus the earlier one's. ↑ (up) and ↓ (down) mark only changes that are statistically significant at the 5% level by Welch's t-test (the 95% confidence interval does not include 0); other differences are within the survey's margin of error.",
-    not_significant: "not significant",
-};
-
-pub fn texts(lang: Lang) -> &'static Texts {
-    match lang {
-        Lang::Ja => &JA,
-        Lang::En => &EN,
+super::i18n::messages! {
+    /// Words of the results page (`results_*` in `locales/*.ftl`).
+    pub struct Texts {
+        results_lead, results_chart_title, results_change_caption, results_vision,
+        results_respondents, results_score, results_ci, results_top2, results_suppressed,
+        results_method_title, results_download_title, results_change,
+        results_change_note, results_not_significant,
     }
 }
 
-pub struct WaveColumn {
+pub fn texts(lang: Lang) -> &'static Texts {
+    Texts::get(lang)
+}
+
+/// One published wave: its figures per vision in a table of its own (five columns read
+/// on a phone; a wide table of every wave side by side did not).
+pub struct WaveTable {
     pub id: String,
     pub title: String,
-    pub responses: String,
-    pub published_on: String,
+    /// `回答数：123／公表日：…`.
+    pub meta: String,
+    pub caption: String,
+    pub download: String,
+    pub rows: Vec<Row>,
 }
 
 pub struct Cell {
@@ -136,8 +65,14 @@ pub struct Cell {
 pub struct Row {
     pub vision_id: String,
     pub name: String,
-    pub cells: Vec<Cell>,
-    /// The change between the first two published waves, when both figures are published.
+    pub cell: Cell,
+}
+
+/// The change of one vision between the first two published waves.
+pub struct ChangeRow {
+    pub vision_id: String,
+    pub name: String,
+    /// `None` when either figure is not published.
     pub change: Option<String>,
 }
 
@@ -147,12 +82,10 @@ pub struct ResultsPage {
     pub page: Page,
     pub t: &'static Texts,
     pub title: String,
-    pub waves: Vec<WaveColumn>,
-    pub rows: Vec<Row>,
+    pub waves: Vec<WaveTable>,
+    pub changes: Vec<ChangeRow>,
     pub chart: String,
     pub method: Vec<String>,
-    /// Whether the table has a change column (two waves published).
-    pub compared: bool,
 }
 
 /// A published vision's n, mean and sd, as the test needs them.
@@ -186,7 +119,7 @@ pub fn change(
     let verdict = if c.significant == Some(true) {
         String::new()
     } else {
-        format!(" {}", t.not_significant)
+        format!(" {}", t.results_not_significant)
     };
     Some(format!(
         "{mark}{:+.1} ({lo:.1}–{hi:.1}){verdict}",
@@ -206,10 +139,7 @@ pub fn series_label(opens: chrono::NaiveDate, lang: Lang) -> String {
     } else {
         opens.year()
     };
-    match lang {
-        Lang::Ja => format!("{year}年度調査"),
-        Lang::En => format!("FY{year} survey"),
-    }
+    super::i18n::t_args(lang, "results_series", &[("year", year.into())])
 }
 
 /// The chart label of a vision: its id and the short name before the dash or colon.
@@ -251,7 +181,14 @@ pub fn chart(
                     None => format!("{s} {suppressed}"),
                 })
                 .collect();
-            desc.push(format!("{}: {}", v.name.get(lang), figures.join(", ")));
+            desc.push(super::i18n::t_args(
+                lang,
+                "results_chart_item",
+                &[
+                    ("name", v.name.get(lang).to_string().into()),
+                    ("figures", figures.join(", ").into()),
+                ],
+            ));
             Group {
                 label: short_name(v, lang),
                 values,
@@ -261,10 +198,7 @@ pub fn chart(
     charts::render(&BarChart {
         id: id.to_string(),
         title: title.to_string(),
-        desc: desc.join(match lang {
-            Lang::Ja => "。",
-            Lang::En => ". ",
-        }),
+        desc: desc.join(" "),
         series,
         groups,
         suppressed_label: suppressed.to_string(),
@@ -275,84 +209,115 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
     let t = texts(lang);
     let title = defs
         .wave(wave_id)
-        .map(|w| format!("{}{}", w.title.get(lang), t.title_suffix))
+        .map(|w| {
+            super::i18n::t_args(
+                lang,
+                "results_title",
+                &[("title", w.title.get(lang).to_string().into())],
+            )
+        })
         .unwrap_or_default();
-    // Every published wave, in definition order: 2026 and 2028 side by side once both are.
+    // Every published wave, in definition order: 2026 and 2028 one after the other.
     let shown: Vec<&Publication> = defs
         .waves
         .iter()
         .filter_map(|w| pubs.iter().find(|p| p.wave_id == w.id))
         .collect();
-    let waves: Vec<WaveColumn> = shown
+    let cell = |p: &Publication, vision_id: &str| match p
+        .visions
         .iter()
-        .map(|p| WaveColumn {
-            id: p.wave_id.clone(),
-            title: defs
+        .find(|pv| pv.vision_id == vision_id)
+    {
+        Some(pv) if !pv.suppressed => Cell {
+            suppressed: false,
+            respondents: pv.respondents.map(|n| n.to_string()).unwrap_or_default(),
+            score: one_decimal(pv.mean_score.as_deref())
+                .map(|x| format!("{x:.1}"))
+                .unwrap_or_default(),
+            ci: match (
+                one_decimal(pv.ci95_lower.as_deref()),
+                one_decimal(pv.ci95_upper.as_deref()),
+            ) {
+                (Some(a), Some(b)) => format!("{a:.1}–{b:.1}"),
+                _ => "—".into(),
+            },
+            top2: one_decimal(pv.top2_box_pct.as_deref())
+                .map(|x| format!("{x:.1}%"))
+                .unwrap_or_default(),
+        },
+        _ => Cell {
+            suppressed: true,
+            respondents: String::new(),
+            score: String::new(),
+            ci: String::new(),
+            top2: String::new(),
+        },
+    };
+    let waves: Vec<WaveTable> = shown
+        .iter()
+        .map(|p| {
+            let wave_title = defs
                 .wave(&p.wave_id)
-                .map_or(p.wave_id.clone(), |w| w.title.get(lang).to_string()),
-            responses: if i64::from(p.responses) < i64::from(p.min_group_size) {
-                match lang {
-                    Lang::Ja => format!("{} 件未満", p.min_group_size),
-                    Lang::En => format!("fewer than {}", p.min_group_size),
-                }
+                .map_or(p.wave_id.clone(), |w| w.title.get(lang).to_string());
+            let responses = if i64::from(p.responses) < i64::from(p.min_group_size) {
+                super::i18n::t_args(
+                    lang,
+                    "results_fewer_than",
+                    &[("min", p.min_group_size.into())],
+                )
             } else {
                 // How many answered by post and online: counts of responses, which say
                 // nothing about anyone's answers (shown only beside a published total).
                 let channels = p.by_channel.map_or(String::new(), |(paper, online)| {
-                    t.by_channel
-                        .replace("{paper}", &paper.to_string())
-                        .replace("{online}", &online.to_string())
+                    super::i18n::t_args(
+                        lang,
+                        "results_by_channel",
+                        &[("paper", paper.into()), ("online", online.into())],
+                    )
                 });
                 format!("{}{channels}", p.responses)
-            },
+            };
             // Stored in UTC; shown as Suita's calendar day (Japan time, UTC+9).
-            published_on: super::i18n::date(
-                lang,
-                (p.published_at + chrono::TimeDelta::hours(9)).date(),
-            ),
+            let published_on =
+                super::i18n::date(lang, (p.published_at + chrono::TimeDelta::hours(9)).date());
+            let title_arg = || [("title", wave_title.clone().into())];
+            WaveTable {
+                id: p.wave_id.clone(),
+                meta: super::i18n::t_args(
+                    lang,
+                    "results_meta",
+                    &[
+                        ("responses", responses.into()),
+                        ("date", published_on.into()),
+                    ],
+                ),
+                caption: super::i18n::t_args(lang, "results_table_caption", &title_arg()),
+                download: super::i18n::t_args(lang, "results_download", &title_arg()),
+                rows: defs
+                    .visions
+                    .iter()
+                    .map(|v| Row {
+                        vision_id: v.id.clone(),
+                        name: v.name.get(lang).to_string(),
+                        cell: cell(p, &v.id),
+                    })
+                    .collect(),
+                title: wave_title,
+            }
         })
         .collect();
-    let rows = defs
-        .visions
-        .iter()
-        .map(|v| Row {
-            vision_id: v.id.clone(),
-            name: v.name.get(lang).to_string(),
-            cells: shown
-                .iter()
-                .map(|p| match p.visions.iter().find(|pv| pv.vision_id == v.id) {
-                    Some(pv) if !pv.suppressed => Cell {
-                        suppressed: false,
-                        respondents: pv.respondents.map(|n| n.to_string()).unwrap_or_default(),
-                        score: one_decimal(pv.mean_score.as_deref())
-                            .map(|x| format!("{x:.1}"))
-                            .unwrap_or_default(),
-                        ci: match (
-                            one_decimal(pv.ci95_lower.as_deref()),
-                            one_decimal(pv.ci95_upper.as_deref()),
-                        ) {
-                            (Some(a), Some(b)) => format!("{a:.1}–{b:.1}"),
-                            _ => "—".into(),
-                        },
-                        top2: one_decimal(pv.top2_box_pct.as_deref())
-                            .map(|x| format!("{x:.1}%"))
-                            .unwrap_or_default(),
-                    },
-                    _ => Cell {
-                        suppressed: true,
-                        respondents: String::new(),
-                        score: String::new(),
-                        ci: String::new(),
-                        top2: String::new(),
-                    },
-                })
-                .collect(),
-            change: match shown[..] {
-                [a, b, ..] => change(a, b, &v.id, t),
-                _ => None,
-            },
-        })
-        .collect();
+    let changes = match shown[..] {
+        [a, b, ..] => defs
+            .visions
+            .iter()
+            .map(|v| ChangeRow {
+                vision_id: v.id.clone(),
+                name: v.name.get(lang).to_string(),
+                change: change(a, b, &v.id, t),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let min = shown.first().map_or(10, |p| p.min_group_size);
     let series = shown
         .iter()
@@ -367,22 +332,21 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
         &shown,
         series,
         lang,
-        t.chart_title,
-        t.suppressed,
+        t.results_chart_title,
+        t.results_suppressed,
     );
     let page = ResultsPage {
         page: Page::new(lang, Some(&format!("/results/{wave_id}"))),
         t,
         title,
         waves,
-        rows,
+        changes,
         chart,
-        method: t
-            .method
-            .iter()
-            .map(|m| m.replace("{min}", &min.to_string()))
+        method: (1..=5)
+            .map(|i| {
+                super::i18n::t_args(lang, &format!("results_method_{i}"), &[("min", min.into())])
+            })
             .collect(),
-        compared: shown.len() >= 2,
     };
     page.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "template rendering failed");

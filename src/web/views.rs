@@ -6,31 +6,76 @@ use chrono::NaiveDate;
 
 use super::i18n::{self, Strings};
 use crate::definitions::{Definitions, QuestionKind, Wave, WaveStatus};
-use crate::domain::{FieldError, Lang, RawForm};
+use crate::domain::{FieldError, Furigana, Lang, RawForm, furigana};
 use crate::error::ErrorKind;
 
 /// What every page needs for its frame.
 pub struct Page {
     pub lang: Lang,
-    pub other_lang: Lang,
     pub s: &'static Strings,
-    /// Where the language switch points (the same page in the other language).
-    pub switch_href: Option<String>,
+    /// The language switch: every language by its own name, each linking to this page in
+    /// that language (or to the start page where this page cannot be opened again).
+    pub languages: Vec<LangLink>,
+    /// The ふりがな on/off link `(href, label)`, on pages whose texts carry readings in a
+    /// language that lets the resident choose.
+    pub furigana: Option<(String, &'static str)>,
+}
+
+/// One entry of the language switch.
+pub struct LangLink {
+    pub code: &'static str,
+    pub tag: &'static str,
+    pub name: &'static str,
+    pub href: String,
+    pub current: bool,
 }
 
 impl Page {
-    /// `path` is the page's own path; `None` hides the switch (e.g. on a POST result).
+    /// `path` is the page's own path; `None` points the switch at the start page (e.g. on a
+    /// POST result or an error page, which cannot be opened again by a link).
     pub fn new(lang: Lang, path: Option<&str>) -> Self {
-        let other_lang = match lang {
-            Lang::Ja => Lang::En,
-            Lang::En => Lang::Ja,
-        };
+        let path = path.unwrap_or("/");
         Page {
             lang,
-            other_lang,
             s: i18n::strings(lang),
-            switch_href: path.map(|p| format!("{p}?lang={other_lang}")),
+            languages: Lang::all()
+                .map(|l| LangLink {
+                    code: l.code(),
+                    tag: l.tag(),
+                    name: l.name(),
+                    href: format!("{path}?lang={l}"),
+                    current: l == lang,
+                })
+                .collect(),
+            furigana: None,
         }
+    }
+
+    /// Adds the ふりがな switch when the page's texts carry readings and the language lets
+    /// the resident choose; `on` is the current state.
+    pub fn with_furigana_switch(mut self, path: &str, has_readings: bool, on: bool) -> Self {
+        if has_readings && self.lang.furigana() == Furigana::Switch {
+            let (href, label) = if on {
+                (format!("{path}?lang={}", self.lang), self.s.furigana_off)
+            } else {
+                (
+                    format!("{path}?lang={}&furigana=on", self.lang),
+                    self.s.furigana_on,
+                )
+            };
+            self.furigana = Some((href, label));
+        }
+        self
+    }
+}
+
+/// Whether definition texts in `lang` show their readings as ruby: always in やさしい日本語,
+/// on request (`?furigana=on`) in Japanese, never elsewhere.
+pub fn ruby(lang: Lang, requested: bool) -> bool {
+    match lang.furigana() {
+        Furigana::Always => true,
+        Furigana::Switch => requested,
+        Furigana::Never => false,
     }
 }
 
@@ -43,16 +88,22 @@ pub struct IndexPage {
 
 pub struct WaveItem {
     pub id: String,
-    pub title: String,
+    /// Escaped HTML (with ruby in やさしい日本語).
+    pub title_html: String,
     pub open: bool,
     pub status: &'static str,
     pub status_class: &'static str,
     pub period: String,
     pub note: String,
+    /// Whether the wave's results are published (`/results/{id}`).
+    pub published: bool,
 }
 
-pub fn index(defs: &Definitions, lang: Lang, today: NaiveDate) -> String {
+/// The start page: every wave with its state, a link to answer the open ones and to the
+/// results of published ones. `published` holds the ids of waves with published results.
+pub fn index(defs: &Definitions, lang: Lang, today: NaiveDate, published: &[String]) -> String {
     let s = i18n::strings(lang);
+    let ruby = ruby(lang, false);
     let waves = defs
         .waves
         .iter()
@@ -67,12 +118,13 @@ pub fn index(defs: &Definitions, lang: Lang, today: NaiveDate) -> String {
             };
             WaveItem {
                 id: w.id.clone(),
-                title: w.title.get(lang).to_string(),
+                title_html: w.title.html(lang, ruby),
                 open: status == WaveStatus::Open,
                 status: label,
                 status_class: class,
                 period: i18n::period(lang, w.opens, w.closes),
                 note,
+                published: published.contains(&w.id),
             }
         })
         .collect();
@@ -86,9 +138,12 @@ pub fn index(defs: &Definitions, lang: Lang, today: NaiveDate) -> String {
 #[template(path = "message.html")]
 pub struct MessagePage {
     pub page: Page,
+    /// Plain, for `<title>`; `title_html` is what the heading shows.
     pub title: String,
+    pub title_html: String,
+    /// Escaped HTML each.
     pub paragraphs: Vec<String>,
-    pub link: Option<(String, String)>,
+    pub links: Vec<(String, String)>,
 }
 
 pub fn message(
@@ -97,41 +152,82 @@ pub fn message(
     paragraphs: Vec<String>,
     link: Option<(String, String)>,
 ) -> String {
+    message_html(
+        page,
+        title,
+        furigana::escape(title),
+        paragraphs.iter().map(|p| furigana::escape(p)).collect(),
+        link.into_iter().collect(),
+    )
+}
+
+/// A message page whose heading and paragraphs are already escaped HTML.
+fn message_html(
+    page: Page,
+    title: &str,
+    title_html: String,
+    paragraphs: Vec<String>,
+    links: Vec<(String, String)>,
+) -> String {
     render(&MessagePage {
         page,
         title: title.to_string(),
+        title_html,
         paragraphs,
-        link,
+        links,
     })
 }
 
 pub fn thanks(wave: &Wave, lang: Lang) -> String {
     let s = i18n::strings(lang);
-    message(
+    message_html(
         Page::new(lang, Some(&format!("/surveys/{}/thanks", wave.id))),
         s.thanks_title,
-        vec![wave.title.get(lang).to_string(), s.thanks_body.to_string()],
-        Some((format!("/?lang={lang}"), s.back_to_top.to_string())),
+        furigana::escape(s.thanks_title),
+        vec![
+            wave.title.html(lang, ruby(lang, false)),
+            furigana::escape(s.thanks_body),
+        ],
+        vec![(format!("/?lang={lang}"), s.back_to_top.to_string())],
     )
 }
 
-/// The page for a wave that does not take answers today; `after_post` adds that nothing was stored.
-pub fn not_open(wave: &Wave, lang: Lang, status: WaveStatus, after_post: bool) -> String {
+/// The page for a wave that does not take answers today; `after_post` adds that nothing
+/// was stored, `published` links the wave's published results.
+pub fn not_open(
+    wave: &Wave,
+    lang: Lang,
+    status: WaveStatus,
+    after_post: bool,
+    published: bool,
+) -> String {
     let s = i18n::strings(lang);
     let (title, when) = match status {
         WaveStatus::Upcoming => (s.upcoming_title, i18n::opens_on(lang, wave.opens)),
         _ => (s.closed_title, i18n::closed_on(lang, wave.closes)),
     };
-    let mut paragraphs = vec![wave.title.get(lang).to_string(), when];
+    let mut paragraphs = vec![
+        wave.title.html(lang, ruby(lang, false)),
+        furigana::escape(&when),
+    ];
     if after_post {
-        paragraphs.push(s.not_stored.to_string());
+        paragraphs.push(furigana::escape(s.not_stored));
     }
+    let mut links = Vec::new();
+    if published {
+        links.push((
+            format!("/results/{}?lang={lang}", wave.id),
+            s.results_link.to_string(),
+        ));
+    }
+    links.push((format!("/?lang={lang}"), s.back_to_top.to_string()));
     let path = format!("/surveys/{}", wave.id);
-    message(
+    message_html(
         Page::new(lang, (!after_post).then_some(path.as_str())),
         title,
+        furigana::escape(title),
         paragraphs,
-        Some((format!("/?lang={lang}"), s.back_to_top.to_string())),
+        links,
     )
 }
 
@@ -185,9 +281,14 @@ pub fn error_page(lang: Lang, kind: &ErrorKind) -> String {
 pub struct SurveyPage {
     pub page: Page,
     pub wave_id: String,
+    /// Plain, for `<title>`.
     pub title: String,
+    /// The texts from the definitions below are escaped HTML (with ruby where shown).
+    pub title_html: String,
     pub period: String,
     pub intro: Option<String>,
+    /// `?furigana=on` when the resident asked for readings, kept by the form's action.
+    pub action_query: &'static str,
     pub key: String,
     /// The hidden field `(name, value)` carrying the form's credential, if any.
     pub credential_field: Option<(&'static str, String)>,
@@ -226,6 +327,8 @@ pub struct QuestionView {
     pub unit: Option<String>,
     /// Ids of the hint, condition and error paragraphs, for `aria-describedby`.
     pub described_by: String,
+    /// Ids of the error paragraph alone, for the inputs of a group with an error.
+    pub error_id: String,
 }
 
 pub struct OptionView {
@@ -239,6 +342,8 @@ pub struct OptionView {
 /// The survey form, empty or filled with what the resident sent, with any errors.
 pub struct FormState<'a> {
     pub raw: Option<&'a RawForm>,
+    /// The resident asked for ふりがな (`?furigana=on`) on a language that offers the switch.
+    pub furigana: bool,
     pub errors: &'a [FieldError],
     pub notice: Option<String>,
     pub key: String,
@@ -276,14 +381,16 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
             .map(|e| i18n::problem(lang, &e.problem))
     };
     let given = |id: &str| state.raw.map_or(&[][..], |r| r.values(id));
+    let ruby = ruby(lang, state.furigana);
+    let esc = |s: &str| furigana::escape(s);
 
     let sections = wave
         .sections
         .iter()
         .map(|section| SectionView {
             id: section.id.clone(),
-            title: section.title.get(lang).to_string(),
-            intro: section.intro.as_ref().map(|t| t.get(lang).to_string()),
+            title: section.title.html(lang, ruby),
+            intro: section.intro.as_ref().map(|t| t.html(lang, ruby)),
             questions: section
                 .questions
                 .iter()
@@ -294,10 +401,10 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                             .question(&c.question)
                             .and_then(|t| t.kind.options().iter().find(|o| o.code == c.equals))
                             .map_or(c.equals.as_str(), |o| o.label.get(lang));
-                        i18n::only_if(lang, number_of(&c.question), label)
+                        esc(&i18n::only_if(lang, number_of(&c.question), label))
                     });
                     let mut hints: Vec<String> =
-                        q.help.iter().map(|h| h.get(lang).to_string()).collect();
+                        q.help.iter().map(|h| h.html(lang, ruby)).collect();
                     let option = |i: usize, value: &str, label: &str, dont_know: bool| OptionView {
                         input_id: format!("{}-{}", q.id, i + 1),
                         value: value.to_string(),
@@ -309,14 +416,14 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                     let (control, options, max_length, unit) = match &q.kind {
                         QuestionKind::Scale { dont_know, .. } => {
                             let mut options: Vec<OptionView> = s
-                                .scale_labels
+                                .scale_labels()
                                 .iter()
                                 .enumerate()
                                 .map(|(i, label)| {
                                     option(
                                         i,
                                         &(i + 1).to_string(),
-                                        &format!("{}. {label}", i + 1),
+                                        &esc(&format!("{}. {label}", i + 1)),
                                         false,
                                     )
                                 })
@@ -325,7 +432,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                                 options.push(option(
                                     5,
                                     crate::domain::DONT_KNOW,
-                                    s.dont_know,
+                                    &esc(s.dont_know),
                                     true,
                                 ));
                             }
@@ -336,7 +443,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                             options
                                 .iter()
                                 .enumerate()
-                                .map(|(i, o)| option(i, &o.code, o.label.get(lang), false))
+                                .map(|(i, o)| option(i, &o.code, &o.label.html(lang, ruby), false))
                                 .collect(),
                             0,
                             None,
@@ -345,32 +452,45 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                             options,
                             max_choices,
                         } => {
-                            hints.push(match max_choices {
+                            hints.push(esc(&match max_choices {
                                 Some(max) => i18n::max_choices(lang, *max),
                                 None => s.choose_all.to_string(),
-                            });
+                            }));
                             (
                                 "checkboxes",
                                 options
                                     .iter()
                                     .enumerate()
-                                    .map(|(i, o)| option(i, &o.code, o.label.get(lang), false))
+                                    .map(|(i, o)| {
+                                        option(i, &o.code, &o.label.html(lang, ruby), false)
+                                    })
                                     .collect(),
                                 0,
                                 None,
                             )
                         }
                         QuestionKind::Text { max_length } => {
-                            hints.push(i18n::max_length(lang, *max_length));
+                            hints.push(esc(&i18n::max_length(lang, *max_length)));
                             ("textarea", Vec::new(), *max_length, None)
                         }
                         QuestionKind::Number { min, max, unit } => {
-                            let unit = unit.as_ref().map(|u| u.get(lang).to_string());
-                            hints.push(i18n::number_range(lang, *min, *max, unit.as_deref()));
+                            let unit_text = unit.as_ref().map(|u| u.get(lang).to_string());
+                            hints.push(esc(&i18n::number_range(
+                                lang,
+                                *min,
+                                *max,
+                                unit_text.as_deref(),
+                            )));
+                            let unit = unit.as_ref().map(|u| u.html(lang, ruby));
                             ("number", Vec::new(), 0, unit)
                         }
                     };
                     let error = error_for(&q.id);
+                    let error_id = if error.is_some() {
+                        format!("{}-error", q.id)
+                    } else {
+                        String::new()
+                    };
                     let mut described_by: Vec<String> = Vec::new();
                     if condition.is_some() {
                         described_by.push(format!("{}-condition", q.id));
@@ -382,7 +502,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                     QuestionView {
                         id: q.id.clone(),
                         number: i18n::question_number(lang, number_of(&q.id)),
-                        text: q.text.get(lang).to_string(),
+                        text: q.text.html(lang, ruby),
                         required: q.required,
                         condition,
                         hints,
@@ -393,6 +513,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                         max_length,
                         unit,
                         described_by: described_by.join(" "),
+                        error_id,
                     }
                 })
                 .collect(),
@@ -417,13 +538,18 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
             .iter()
             .find(|e| e.question_id.as_deref() == Some(q.id.as_str()))
         {
+            // The link goes to the question's first input, so that following it puts the
+            // keyboard focus where the answer is given.
+            let anchor = match q.kind {
+                QuestionKind::Text { .. } | QuestionKind::Number { .. } => q.id.clone(),
+                _ => format!("{}-1", q.id),
+            };
             errors.push(ErrorLink {
-                anchor: format!("q-{}", q.id),
-                message: format!(
-                    "{}{}{}",
-                    i18n::question_number(lang, number_of(&q.id)),
-                    if lang == Lang::Ja { "：" } else { ": " },
-                    i18n::problem(lang, &e.problem)
+                anchor,
+                message: i18n::numbered_problem(
+                    lang,
+                    number_of(&q.id),
+                    &i18n::problem(lang, &e.problem),
                 ),
             });
         }
@@ -438,12 +564,22 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
     let show_switch = state.raw.is_none();
     let code_note = (wave.access == crate::definitions::Access::Code && state.credential.is_none())
         .then(|| i18n::strings(lang).open_answer_note.to_string());
+    let mut page = Page::new(lang, path.as_deref().filter(|_| show_switch));
+    if show_switch && let Some(path) = &path {
+        page = page.with_furigana_switch(path, wave.has_readings(lang), state.furigana);
+    }
     render(&SurveyPage {
-        page: Page::new(lang, path.as_deref().filter(|_| show_switch)),
+        page,
         wave_id: wave.id.clone(),
         title: wave.title.get(lang).to_string(),
+        title_html: wave.title.html(lang, ruby),
         period: i18n::period(lang, wave.opens, wave.closes),
-        intro: wave.intro.as_ref().map(|t| t.get(lang).to_string()),
+        intro: wave.intro.as_ref().map(|t| t.html(lang, ruby)),
+        action_query: if state.furigana && lang.furigana() == Furigana::Switch {
+            "?furigana=on"
+        } else {
+            ""
+        },
         key: state.key,
         credential_field: state.credential.as_ref().map(FormCredential::field),
         code_note,

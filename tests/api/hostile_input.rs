@@ -38,7 +38,8 @@ fn form_body(app: &TestApp, extra: &str) -> Vec<u8> {
 
 fn assert_beside(page: &Page, question: &str, message: &str) {
     assert_eq!(page.status, 422, "{}", page.body);
-    assert!(page.body.contains(&format!("href=\"#q-{question}\"")));
+    // The summary links to the question's (first) input.
+    assert!(page.body.contains(&format!("href=\"#{question}\"")));
     let at = page
         .body
         .find(&format!("id=\"{question}-error\""))

@@ -171,7 +171,7 @@ fn invitees_get_their_link_answer_once_and_reminders_skip_who_answered_or_opted_
     let all = sink.wait_for(4, WAIT);
     let reminder = &all[3];
     assert_eq!(reminder.rcpt, "yui@example.jp");
-    assert!(reminder.header("Subject").contains("再送"));
+    assert!(reminder.header("Subject").contains("リマインド"));
     // The reminder's new link works too, as does the first one.
     assert_eq!(app.get(&format!("/s/{}", reminder.token())).status, 200);
     assert_eq!(

@@ -797,7 +797,7 @@ fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_an
     let ja = closed.get("/results/2026-midterm");
     assert!(
         ja.body
-            .contains("回答数: 13（うち郵送 7、インターネット 6）"),
+            .contains("回答数：13（うち郵送 7、インターネット 6）"),
         "{}",
         ja.body
     );

@@ -476,7 +476,7 @@ fn the_results_page_marks_only_significant_changes_with_r_s_interval() {
             ("v3", "item/v1_online_procedures"),
         ] {
             let start = body
-                .find(&format!("<tr id=\"vision-{vision}\">"))
+                .find(&format!("<tr id=\"change-{vision}\">"))
                 .unwrap_or_else(|| panic!("{lang}: no row for {vision}"));
             let tr = &body[start..start + body[start..].find("</tr>").unwrap()];
             let change = tr.rsplit("<td>").next().unwrap().trim_end_matches("</td>");
@@ -501,7 +501,7 @@ fn the_results_page_marks_only_significant_changes_with_r_s_interval() {
         }
         // Visions nobody answered have no change.
         for vision in ["v4", "v5"] {
-            let start = body.find(&format!("<tr id=\"vision-{vision}\">")).unwrap();
+            let start = body.find(&format!("<tr id=\"change-{vision}\">")).unwrap();
             let tr = &body[start..start + body[start..].find("</tr>").unwrap()];
             assert!(tr.ends_with("<td>—</td>"), "{lang} {vision}: {tr}");
         }

@@ -30,8 +30,9 @@ fn submit_bad(app: &TestApp, answers: &[(&str, &str)]) -> Page {
 /// The summary links to the question, and the message sits next to it.
 fn assert_error_on(page: &Page, question: &str, message: &str) {
     assert!(
-        page.body.contains(&format!("href=\"#q-{question}\"")),
-        "summary links to {question}"
+        page.body.contains(&format!("href=\"#{question}\""))
+            || page.body.contains(&format!("href=\"#{question}-1\"")),
+        "summary links to the first input of {question}"
     );
     assert!(
         page.body.contains(&format!(

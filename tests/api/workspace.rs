@@ -592,7 +592,7 @@ fn the_dashboard_reminder_button_queues_reminders_on_an_invitation_wave() {
     assert!(
         mail[2..]
             .iter()
-            .all(|m| m.header("Subject").contains("再送"))
+            .all(|m| m.header("Subject").contains("リマインド"))
     );
     assert!(
         audit_actions(&app)

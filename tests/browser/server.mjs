@@ -71,7 +71,14 @@ export async function startServer({ env = {}, today = MIDTERM_DAY, defs } = {}) 
     /// Runs a CLI command against the same database and definitions; returns stdout.
     cli: (args, input) =>
       execFileSync(BINARY, args, { env: fullEnv, input, encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] }),
-    stop: () => child.kill("SIGTERM"),
+    /// Stops the server; the promise settles once the process has exited (and let go of
+    /// its database), for a test that starts another server on the same file.
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
   };
 }
 

@@ -1,0 +1,165 @@
+# English. Same messages as ja.ftl; the scale points mean exactly what the Japanese ones mean.
+
+## Language metadata and page frame
+site_name = Suita City Digital Policy — Citizen Survey
+skip_to_content = Skip to content
+language_switch = Language
+furigana_on = Show furigana
+furigana_off = Hide furigana
+
+## Start page
+index_title = Citizen surveys
+index_lead = Suita City asks residents how its digital policy is working. Your answers are anonymous.
+no_waves = No surveys are scheduled at the moment.
+status_open = Open
+status_upcoming = Not open yet
+status_closed = Closed
+answer_link = Answer the survey
+results_link = See the results
+
+## The form
+anonymity_note = This survey is anonymous. We do not ask for your name, address or e-mail address.
+required = required
+submit = Submit your answers
+error_prefix = Error:{" "}
+error_summary_title = There is a problem with your answers
+choose_all = Choose all that apply.
+scale_1 = Strongly disagree
+scale_2 = Somewhat disagree
+scale_3 = Neither agree nor disagree
+scale_4 = Somewhat agree
+scale_5 = Strongly agree
+dont_know = Don't know
+question_number = Question { $n }
+numbered_problem = { $number }: { $problem }
+only_if = Answer only if you answered “{ $answer }” to question { $question }.
+max_choices = Choose up to { $max }.
+max_length = Up to { $max } characters.
+number_range = A whole number from { $min } to { $max }.
+number_range_unit = A whole number from { $min } to { $max } { $unit }.
+
+## Problems with an answer
+problem_required = Answer this question.
+problem_not_an_option = Choose one of the options shown.
+problem_too_many_choices = Choose no more than { $max } options.
+problem_too_long = Use { $max } characters or fewer (you used { $length }).
+problem_not_a_number = Enter a whole number, such as 3.
+problem_out_of_range = Enter a number from { $min } to { $max }.
+problem_unknown_field = This page was sent from an older version of the form. Check your answers below and submit again.
+problem_missing_key = The form had expired. Your answers are kept below: check them and submit again.
+problem_control_character = This answer contains a control character (such as NUL) that cannot be stored. Remove it and submit again; line breaks and tabs are fine.
+problem_not_utf8 = This answer contains garbled characters (�), for example text that was not sent as UTF-8. Type that part again and submit again.
+
+## Dates
+date = { $day } { $month ->
+    [1] January
+    [2] February
+    [3] March
+    [4] April
+    [5] May
+    [6] June
+    [7] July
+    [8] August
+    [9] September
+    [10] October
+    [11] November
+   *[12] December
+} { $year }
+period = Survey period: { $opens } – { $closes }
+opens_on = It opens on { $date }.
+closed_on = It closed on { $date }.
+
+## After answering, and pages that say why not
+thanks_title = Thank you for your answers
+thanks_body = Your answers have been stored anonymously. They will be used to evaluate and improve Suita City's digital policy.
+back_to_top = Back to the start page
+back_to_form = Back to the survey
+closed_title = This survey is closed
+upcoming_title = This survey is not open yet
+not_stored = Your answers were not stored.
+not_found_title = Page not found
+not_found_body = Check the address. The start page lists the surveys.
+too_large_title = Your answers are too large to send
+too_large_body = Your answers were not stored. Use your browser's Back button to return to the form, shorten your written answers and submit again.
+unavailable_title = Your answers cannot be stored right now
+unavailable_body = Your answers have not been stored yet. They are still on this page: please wait a moment and submit again.
+internal_title = Something went wrong
+internal_body = Sorry, your answers were not stored. Please try again later.
+bad_request_title = This address or request cannot be read
+bad_request_body = Nothing was stored. Check the address, or open the page again from the start page.
+timeout_title = Sending took too long
+timeout_body = Your answers were not stored. Use your browser's Back button to return to the form and submit again where the connection is better.
+
+## Invitations
+invitation_only_title = This survey is by invitation only
+invitation_only_body = Please answer through the personal link in the e-mail you received.
+invalid_link_title = This link cannot be used
+invalid_link_body = The link is not valid, or it was deleted after the survey closed. Use the link in your e-mail exactly as it is.
+already_answered_title = You have already answered
+already_answered_body = An answer has already been received through this link; each invitee answers once. Thank you for taking part.
+opt_out_title = Stop reminders?
+opt_out_body = We will not send you any more reminders about this survey. You can still answer.
+opt_out_button = Stop reminders
+opted_out_title = Reminders stopped
+opted_out_body = We will not send you any more messages about this survey.
+
+## Access codes of postal waves
+code_entry_title = Enter your access code
+code_entry_lead = Type the 16-character access code printed on the letter we posted to you. Hyphens and spaces are optional; lower case and full-width characters are read too.
+code_label = Access code
+code_hint = For example ABCD-EFGH-JKMN-PQRS (the code never uses 0, 1, O, I or L).
+code_submit = Start answering
+code_empty = Please type your access code.
+code_length = The access code has 16 characters: please type it as printed on the letter.
+code_check = Please check the code: a character seems to be wrong (the code never uses 0, 1, O, I or L).
+code_unknown_title = This code cannot be used
+code_unknown_body = The code is not one of an open survey's codes. Please check the code on your letter again.
+code_used_body = An answer has already been received with this access code; each person answers once. Thank you for taking part.
+code_required_title = This survey is answered with an access code
+code_required_body = Scan the QR code on the letter we posted to you, or type the access code printed on it.
+code_entry_link = Enter the access code
+open_answer_note = If you received a letter from us, please answer with its QR code or access code, so that your answer counts among the randomly chosen residents.
+too_many_attempts_title = Please try again later
+too_many_attempts_body = Too many codes were tried in a short time. Please wait a few minutes and try again.
+
+## Published results
+results_title = { $title }: results
+results_lead = The results of the citizen survey for the five visions of Suita City's Digital Policy, as scores from 0 to 100. A higher score means more residents feel the vision has been realised.
+results_chart_title = Scores per vision (0–100)
+results_table_caption = { $title }: scores and respondents per vision
+results_change_caption = Change in scores between the surveys
+results_vision = Vision
+results_respondents = Respondents
+results_score = Score
+results_ci = 95% confidence interval
+results_top2 = Share agreeing
+results_suppressed = Not published
+results_meta = Responses: { $responses } / Published on: { $date }
+results_fewer_than = fewer than { $min }
+results_by_channel = {" "}(by post { $paper }, online { $online })
+results_series = FY{ $year } survey
+results_chart_item = { $name }: { $figures }.
+results_method_title = How the figures are computed
+results_method_1 = Each statement was answered on a five-point scale from "1 Strongly disagree" to "5 Strongly agree". "Don't know" and unanswered statements are left out.
+results_method_2 = For each respondent, the mean of their answers to a vision's statements is turned into a score from 0 to 100: (mean − 1) ÷ 4 × 100. A vision's score is the mean of its respondents' scores. Residents who answered none of a vision's statements are not counted for it.
+results_method_3 = The 95% confidence interval is the range the true score most likely lies in, given the survey's uncertainty. The share agreeing is the share of answers 4 or 5 ("Somewhat agree" or "Strongly agree"), averaged over respondents.
+results_method_4 = So that no one's answers can be guessed from a small group, figures for a vision with fewer than { $min } respondents are not published.
+results_method_5 = Figures are unweighted and count the responses received when the results were published; responses that arrived later are not included.
+results_download_title = Open data
+results_download = { $title }: scores per vision (CSV, UTF-8)
+results_change = Change (later − earlier) and 95% CI
+results_change_note = The change is the later survey's score minus the earlier one's. ↑ (up) and ↓ (down) mark only changes that are statistically significant at the 5% level by Welch's t-test (the 95% confidence interval does not include 0); other differences are within the survey's margin of error.
+results_not_significant = not significant
+
+## E-mail invitations and reminders
+mail_invitation_subject = Suita City: please take part in our citizen survey on the digital policy
+mail_reminder_subject = Reminder: Suita City citizen survey on the digital policy
+mail_invitation_lead = Suita City is asking residents how its digital policy is working: “{ $title }”. We would be grateful for your answers.
+mail_reminder_lead = We are sending this reminder about “{ $title }” to invitees who have not answered yet. We would be grateful for your answers.
+mail_link_label = Your personal link (it can be used to answer once):
+mail_anonymity_1 = Your answers are stored anonymously: neither your name nor your e-mail address is stored with them.
+mail_anonymity_2 = The link only makes sure each invitee answers once; nothing is kept that connects your answers to you.
+mail_anonymity_3 = Your e-mail address will be deleted when the survey has closed.
+mail_opt_out_label = If you do not want reminders, you can stop them here:
+mail_signature = Suita City
+mail_bullet = - { $item }

@@ -1,0 +1,155 @@
+# やさしい日本語 (Easy Japanese). Same messages as ja.ftl. Short sentences, words spaced
+# (分かち書き), written in kana where a kanji would need a reading: Fluent uses `{` for
+# arguments, so these strings carry no {漢字|かんじ} marks (the definitions do).
+# Not yet reviewed (see the note in the README).
+
+## Language metadata and page frame
+site_name = すいたし デジタル せいさく しみん アンケート
+skip_to_content = ほんぶんへ いく
+language_switch = ことば（Language）
+furigana_on = ふりがなを つける
+furigana_off = ふりがなを けす
+
+## Start page
+index_title = しみん アンケート
+index_lead = すいたしは デジタルの しごとに ついて、みなさんの いけんを ききたいです。なまえは かきません。だれが こたえたか わかりません。
+no_waves = いまは アンケートが ありません。
+status_open = こたえることが できます
+status_upcoming = まだ はじまって いません
+status_closed = おわりました
+answer_link = こたえる
+results_link = けっかを みる
+
+## The form
+anonymity_note = なまえ、じゅうしょ、メールアドレスは ききません。だれが こたえたか わかりません。
+required = かならず こたえて ください
+submit = こたえを おくる
+error_prefix = まちがい：
+error_summary_title = こたえを もういちど みて ください
+choose_all = あてはまるものを ぜんぶ えらんで ください。
+scale_1 = まったく そう おもわない
+scale_2 = あまり そう おもわない
+scale_3 = どちらとも いえない
+scale_4 = すこし そう おもう
+scale_5 = とても そう おもう
+dont_know = わからない
+question_number = もんだい{ $n }
+numbered_problem = { $number }：{ $problem }
+only_if = もんだい{ $question }で「{ $answer }」と こたえた ひとだけ こたえて ください。
+max_choices = { $max }つまで えらんで ください。
+max_length = { $max }もじまで かくことが できます。
+number_range = { $min }から { $max }までの かずを かいて ください。
+number_range_unit = { $min }から { $max }{ $unit }までの かずを かいて ください。
+
+## Problems with an answer
+problem_required = この もんだいに こたえて ください。
+problem_not_an_option = えらぶものの なかから えらんで ください。
+problem_too_many_choices = えらべるのは { $max }つまでです。すこし へらして ください。
+problem_too_long = { $max }もじまでに して ください（いまは { $length }もじです）。
+problem_not_a_number = かずだけを かいて ください（れい：3）。
+problem_out_of_range = { $min }から { $max }までの かずを かいて ください。
+problem_unknown_field = この ページは ふるい アンケートから おくられました。したの こたえを みて、もういちど おくって ください。
+problem_missing_key = じかんが たって、アンケートが つかえなく なりました。こたえは したに のこって います。みてから もういちど おくって ください。
+problem_control_character = つかえない もじ（NUL など）が あります。その もじを けしてから、もういちど おくって ください。
+problem_not_utf8 = よめない もじ（�）が あります。そこを もういちど かいてから、おくって ください。
+
+## Dates
+date = { $year }ねん { $month }がつ { $day }にち
+period = こたえる きかん：{ $opens } 〜 { $closes }
+opens_on = { $date }から こたえることが できます。
+closed_on = { $date }で おわりました。
+
+## After answering, and pages that say why not
+thanks_title = こたえて くれて ありがとう ございました
+thanks_body = こたえは だれの ものか わからないように して、しまいました。すいたしの デジタルの しごとを よく するために つかいます。
+back_to_top = はじめの ページに もどる
+back_to_form = アンケートに もどる
+closed_title = この アンケートは おわりました
+upcoming_title = この アンケートは まだ はじまって いません
+not_stored = この こたえは しまって いません。
+not_found_title = ページが ありません
+not_found_body = アドレスを もういちど みて ください。アンケートは はじめの ページに あります。
+too_large_title = おくるものが おおきすぎます
+too_large_body = こたえは しまって いません。ブラウザの「もどる」で アンケートに もどって、じぶんで かいた ぶんを みじかく して、もういちど おくって ください。
+unavailable_title = いま こたえを しまうことが できません
+unavailable_body = こたえは まだ しまって いません。かいた ことは この ページに のこって います。すこし まってから、もういちど おくって ください。
+internal_title = うまく いきませんでした
+internal_body = すみません。こたえは しまって いません。すこし まってから、もういちど やって ください。
+bad_request_title = この アドレスか おくったものが よめません
+bad_request_body = なにも しまって いません。アドレスを もういちど みるか、はじめの ページから ひらいて ください。
+timeout_title = おくるのに じかんが かかりすぎました
+timeout_body = こたえは しまって いません。ブラウザの「もどる」で アンケートに もどって、インターネットが よく つながる ところで、もういちど おくって ください。
+
+## Invitations
+invitation_only_title = この アンケートは メールを もらった ひとだけが こたえます
+invitation_only_body = メールに かいて ある、あなただけの リンクから こたえて ください。
+invalid_link_title = この リンクは つかえません
+invalid_link_body = リンクが ちがうか、アンケートが おわって けしました。メールの リンクを そのまま つかって ください。
+already_answered_title = もう こたえて います
+already_answered_body = この リンクからの こたえは もう もらって います。こたえるのは ひとり 1かいです。ありがとう ございました。
+opt_out_title = 「こたえて ください」の メールを とめますか
+opt_out_body = この アンケートの「こたえて ください」という メールを もう おくりません。アンケートには いままでと おなじように こたえることが できます。
+opt_out_button = メールを とめる
+opted_out_title = メールを とめました
+opted_out_body = この アンケートの メールは もう おくりません。
+
+## Access codes of postal waves
+code_entry_title = アクセスコードを いれる
+code_entry_lead = ゆうびんで おくった てがみに かいて ある、16もじの アクセスコードを いれて ください。「-」や スペースは いれても いれなくても だいじょうぶです。
+code_label = アクセスコード
+code_hint = れい：ABCD-EFGH-JKMN-PQRS（すうじの 0・1、えいごの O・I・L は つかいません）
+code_submit = こたえはじめる
+code_empty = アクセスコードを いれて ください。
+code_length = アクセスコードは 16もじです。てがみの とおりに いれて ください。
+code_check = コードを もういちど みて ください。どこかの もじが ちがうようです（0・1・O・I・L は つかいません）。
+code_unknown_title = この コードは つかえません
+code_unknown_body = この コードは、いま こたえることが できる アンケートの ものでは ありません。てがみの コードを もういちど みて ください。
+code_used_body = この アクセスコードの こたえは もう もらって います。こたえるのは ひとり 1かいです。ありがとう ございました。
+code_required_title = この アンケートは アクセスコードで こたえます
+code_required_body = いえに おくった てがみの QRコードを よむか、てがみに かいて ある アクセスコードを いれて ください。
+code_entry_link = アクセスコードを いれる
+open_answer_note = てがみを もらった ひとは、てがみの QRコードか アクセスコードから こたえて ください。えらばれた ひとの こたえとして かぞえるためです。
+too_many_attempts_title = すこし まってから やって ください
+too_many_attempts_body = みじかい じかんに たくさんの コードが いれられました。すこし まってから、もういちど いれて ください。
+
+## Published results
+results_title = { $title }の けっか
+results_lead = すいたしの デジタル せいさくの 5つの めあて（ビジョン）に ついて、アンケートの けっかを 0てんから 100てんで あらわします。てんが たかいほど「できて いる」と おもう ひとが おおいです。
+results_chart_title = めあて（ビジョン）ごとの てん（0〜100）
+results_table_caption = { $title }：めあてごとの てんと こたえた ひとの かず
+results_change_caption = まえの アンケートと くらべて どう かわったか
+results_vision = めあて（ビジョン）
+results_respondents = こたえた ひと
+results_score = てん
+results_ci = 95% しんらい くかん
+results_top2 = 「そう おもう」と こたえた ひとの わりあい
+results_suppressed = みせません
+results_meta = こたえの かず：{ $responses }／だした ひ：{ $date }
+results_fewer_than = { $min }より すくない
+results_by_channel = （ゆうびん { $paper }、インターネット { $online }）
+results_series = { $year }ねんどの アンケート
+results_chart_item = { $name }：{ $figures }。
+results_method_title = けいさんの しかた
+results_method_1 = それぞれの もんだいに「1 まったく そう おもわない」から「5 とても そう おもう」までの 5つから えらんで こたえて もらいました。「わからない」と こたえなかった もんだいは けいさんに いれません。
+results_method_2 = ひとりずつ、その めあての こたえの へいきんを 0〜100てんに します。けいさんは (へいきん − 1) ÷ 4 × 100 です。めあての てんは、みんなの てんの へいきんです。その めあての もんだいに ひとつも こたえて いない ひとは かぞえません。
+results_method_3 = 95% しんらい くかんは、ほんとうの てんが だいたい はいる はんいです。「そう おもう」の わりあいは、「すこし そう おもう」「とても そう おもう」と こたえた わりあいです。
+results_method_4 = こたえた ひとが すくないと、だれが どう こたえたか わかって しまうかも しれません。だから、こたえた ひとが { $min }にんより すくない めあては、かずを みせません。
+results_method_5 = かずは、けっかを だした ときまでの こたえで けいさんしました。そのあとに とどいた こたえは はいって いません。
+results_download_title = オープンデータ
+results_download = { $title }：めあてごとの てん（CSV、UTF-8）
+results_change = かわった てん（あと − まえ）と 95% しんらい くかん
+results_change_note = かわった てんは、あとの アンケートの てんから まえの アンケートの てんを ひいた ものです。↑（あがった）・↓（さがった）は、けいさんで はっきり かわったと いえる ときだけ つけて います。ほかの ちがいは、アンケートの ごさの なかです。
+results_not_significant = はっきりした ちがいは ない
+
+## E-mail invitations and reminders
+mail_invitation_subject = すいたしから：デジタル せいさくの アンケートに こたえて ください
+mail_reminder_subject = すいたしから：アンケートに こたえて ください（もういちど おしらせします）
+mail_invitation_lead = すいたしは デジタルの しごとに ついて、みなさんの いけんを ききたいです。「{ $title }」に こたえて ください。
+mail_reminder_lead = まえに おしらせした「{ $title }」に まだ こたえて いない ひとに おくって います。こたえて ください。
+mail_link_label = ここから こたえて ください（あなただけの リンクです。1かいだけ こたえられます）：
+mail_anonymity_1 = こたえは だれの ものか わからないように して しまいます。なまえや メールアドレスは いっしょに しまいません。
+mail_anonymity_2 = この リンクは、ひとり 1かいだけ こたえるために つかいます。こたえと あなたを むすびつけるものは のこりません。
+mail_anonymity_3 = アンケートが おわったら、メールアドレスは けします。
+mail_opt_out_label = この メールが いらない ひとは、ここで とめることが できます：
+mail_signature = すいたし
+mail_bullet = ・{ $item }

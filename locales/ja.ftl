@@ -1,0 +1,154 @@
+# 日本語: the source language. Every other file in this folder has the same messages.
+# Message ids are the field names the code uses; `{ $name }` are arguments.
+
+## Language metadata and page frame
+site_name = 吹田市デジタル政策 市民アンケート
+skip_to_content = 本文へ移動
+language_switch = 言語（Language）
+furigana_on = ふりがなをつける
+furigana_off = ふりがなを消す
+
+## Start page
+index_title = 市民アンケート
+index_lead = 吹田市デジタル政策の取組について、市民の皆さまのご意見をお聞きしています。回答は匿名です。
+no_waves = 現在、予定されているアンケートはありません。
+status_open = 受付中
+status_upcoming = 受付開始前
+status_closed = 受付終了
+answer_link = 回答する
+results_link = 結果を見る
+
+## The form
+anonymity_note = このアンケートは匿名です。お名前・住所・メールアドレスはお聞きしません。
+required = 必須
+submit = 回答を送信する
+error_prefix = エラー：
+error_summary_title = 入力内容を確認してください
+choose_all = あてはまるものをすべて選んでください。
+# The agreement scale, 1 to 5: every language must mean exactly the same on every point.
+scale_1 = 全くそう思わない
+scale_2 = あまりそう思わない
+scale_3 = どちらともいえない
+scale_4 = ややそう思う
+scale_5 = とてもそう思う
+dont_know = わからない
+question_number = 問{ $n }
+numbered_problem = { $number }：{ $problem }
+only_if = 問{ $question }で「{ $answer }」と答えた方のみお答えください。
+max_choices = { $max }つまで選んでください。
+max_length = { $max }文字以内でご記入ください。
+number_range = { $min }〜{ $max }の数字でご記入ください。
+number_range_unit = { $min }〜{ $max }{ $unit }の数字でご記入ください。
+
+## Problems with an answer
+problem_required = この質問にお答えください。
+problem_not_an_option = 選択肢の中から選んでください。
+problem_too_many_choices = 選べるのは{ $max }つまでです。選択を減らしてください。
+problem_too_long = { $max }文字以内でご記入ください（現在{ $length }文字）。
+problem_not_a_number = 数字のみでご記入ください（例：3）。
+problem_out_of_range = { $min }から{ $max }までの数字でご記入ください。
+problem_unknown_field = このページは古い版のフォームから送信されました。下の回答を確認して、もう一度送信してください。
+problem_missing_key = フォームの有効期限が切れていました。回答はそのまま残っていますので、確認してもう一度送信してください。
+problem_control_character = 使えない制御文字（NUL など）が含まれています。その文字を削除してから、もう一度送信してください。改行とタブは使えます。
+problem_not_utf8 = 文字化けした文字（�）が含まれています。その部分を入力し直してから、もう一度送信してください。
+
+## Dates
+date = { $year }年{ $month }月{ $day }日
+period = 回答期間：{ $opens } 〜 { $closes }
+opens_on = { $date }から回答できます。
+closed_on = { $date }で受付を終了しました。
+
+## After answering, and pages that say why not
+thanks_title = ご回答ありがとうございました
+thanks_body = 回答は匿名で保存されました。いただいたご意見は、吹田市デジタル政策の評価と見直しに活用します。
+back_to_top = トップページへ戻る
+back_to_form = アンケートへ戻る
+closed_title = このアンケートの受付は終了しました
+upcoming_title = このアンケートはまだ受付前です
+not_stored = この回答は保存されていません。
+not_found_title = ページが見つかりません
+not_found_body = アドレスをご確認ください。アンケートの一覧はトップページからご覧いただけます。
+too_large_title = 送信内容が大きすぎます
+too_large_body = 回答は保存されていません。ブラウザの「戻る」で回答画面に戻り、自由記述を短くしてから、もう一度送信してください。
+unavailable_title = ただいま回答を保存できません
+unavailable_body = 回答はまだ保存されていません。入力内容はこの画面に残っていますので、少し時間をおいてから、もう一度送信してください。
+internal_title = エラーが発生しました
+internal_body = 申し訳ありません。回答は保存されていません。時間をおいてからもう一度お試しください。
+bad_request_title = このアドレスまたは送信内容は読み取れません
+bad_request_body = 何も保存されていません。アドレスに誤りがないか確認するか、トップページから開き直してください。
+timeout_title = 送信に時間がかかりすぎました
+timeout_body = 回答は保存されていません。ブラウザの「戻る」で回答画面に戻り、通信状態のよいところで、もう一度送信してください。
+
+## Invitations
+invitation_only_title = このアンケートは招待制です
+invitation_only_body = メールでお送りした、あなた専用のリンクから回答してください。
+invalid_link_title = このリンクは使えません
+invalid_link_body = リンクが正しくないか、アンケート終了後に削除されています。メールに記載のリンクをそのままお使いください。
+already_answered_title = すでに回答済みです
+already_answered_body = このリンクからの回答はすでに受け付けています。回答はお一人1回です。ご協力ありがとうございました。
+opt_out_title = 回答のお願い（リマインド）メールを停止しますか
+opt_out_body = このアンケートについて、回答をお願いするメール（リマインド）を今後お送りしません。回答はこれまでどおりできます。
+opt_out_button = リマインドメールを停止する
+opted_out_title = リマインドメールを停止しました
+opted_out_body = このアンケートについて、今後メールはお送りしません。
+
+## Access codes of postal waves
+code_entry_title = アクセスコードの入力
+code_entry_lead = 郵送でお届けした案内状に印刷されている16文字のアクセスコードを入力してください。ハイフン（-）やスペースは入れても入れなくてもかまいません。小文字や全角文字でも読み取れます。
+code_label = アクセスコード
+code_hint = 例：ABCD-EFGH-JKMN-PQRS（数字の0・1、英字のO・I・Lは使っていません）
+code_submit = 回答をはじめる
+code_empty = アクセスコードを入力してください。
+code_length = アクセスコードは16文字です。案内状のとおりに入力してください。
+code_check = コードを確認してください。どこかの文字が違っているようです（0・1・O・I・Lは使っていません）。
+code_unknown_title = このコードは使えません
+code_unknown_body = 入力されたコードは、回答受付中のアンケートのものではありません。案内状のコードをもう一度ご確認ください。
+code_used_body = このアクセスコードでの回答はすでに受け付けています。回答はお一人1回です。ご協力ありがとうございました。
+code_required_title = このアンケートはアクセスコードで回答します
+code_required_body = ご自宅に郵送した案内状のQRコードを読み取るか、案内状に印刷されたアクセスコードを入力してください。
+code_entry_link = アクセスコードを入力する
+open_answer_note = 案内状がお手元にある方は、案内状のQRコードまたはアクセスコードから回答してください。無作為に選ばれた方の回答として集計するためです。
+too_many_attempts_title = しばらくしてからお試しください
+too_many_attempts_body = 短い時間に多くのコードが入力されました。数分待ってから、もう一度入力してください。
+
+## Published results
+results_title = { $title }の結果
+results_lead = 吹田市デジタル政策の5つのビジョンについて、市民アンケートの結果を0〜100点で示します。点数が高いほど、そのビジョンが実現していると感じている方が多いことを表します。
+results_chart_title = ビジョン別の点数（0〜100）
+results_table_caption = { $title }：ビジョン別の点数と回答者数
+results_change_caption = 調査間の点数の変化
+results_vision = ビジョン
+results_respondents = 回答者数
+results_score = 点数
+results_ci = 95%信頼区間
+results_top2 = 肯定的な回答の割合
+results_suppressed = 非公表
+results_meta = 回答数：{ $responses }／公表日：{ $date }
+results_fewer_than = { $min }件未満
+results_by_channel = （うち郵送 { $paper }、インターネット { $online }）
+results_series = { $year }年度調査
+results_chart_item = { $name }：{ $figures }。
+results_method_title = 集計の方法
+results_method_1 = 各設問には「1 全くそう思わない」から「5 とてもそう思う」までの5段階で答えていただきました。「わからない」と無回答は計算に含めません。
+results_method_2 = 回答者ごとに、そのビジョンの設問への回答の平均を0〜100点に換算します。計算式は (平均 − 1) ÷ 4 × 100 です。ビジョンの点数は、その回答者の点数の平均です。ビジョンの設問に1問も答えていない方は、そのビジョンの回答者数に含めません。
+results_method_3 = 95%信頼区間は、調査の誤差を考えたときに本当の点数がおよそ入る範囲です。肯定的な回答の割合は、「ややそう思う」「とてもそう思う」と答えた割合（回答者ごとの割合の平均）です。
+results_method_4 = 回答者が少ないと個人の回答が推測されるおそれがあるため、回答者が{ $min }人未満のビジョンは数値を公表せず「非公表」としています。
+results_method_5 = 数値は公表時点の回答を重み付けせずに集計したものです。公表後に届いた回答は含みません。
+results_download_title = オープンデータ
+results_download = { $title }：ビジョン別の点数（CSV、UTF-8）
+results_change = 変化（後 − 前）と95%信頼区間
+results_change_note = 変化は後の調査の点数から前の調査の点数を引いたものです。↑（上昇）・↓（低下）は、Welchのt検定で5%水準で統計的に有意な変化（95%信頼区間が0を含まない）にだけ付けています。それ以外の差は、調査の誤差の範囲内です。
+results_not_significant = 有意差なし
+
+## E-mail invitations and reminders
+mail_invitation_subject = 【吹田市】デジタル政策に関する市民アンケートへのご協力のお願い
+mail_reminder_subject = 【吹田市】市民アンケートご回答のお願い（リマインド）
+mail_invitation_lead = 吹田市では、デジタル政策の取組について市民の皆さまのご意見をお聞きするため、「{ $title }」を実施しています。ご協力をお願いいたします。
+mail_reminder_lead = 先日ご案内した「{ $title }」について、まだご回答いただいていない方にお送りしています。ぜひご協力ください。
+mail_link_label = 回答はこちらから（あなた専用のリンクです。回答は1回のみです）：
+mail_anonymity_1 = 回答は匿名で保存されます。お名前やメールアドレスは回答と一緒に保存されません。
+mail_anonymity_2 = このリンクは、お一人1回の回答に限るためだけに使います。回答内容とあなたを結び付ける情報は残りません。
+mail_anonymity_3 = アンケート終了後、メールアドレスは削除します。
+mail_opt_out_label = リマインドメールが不要な方は、こちらから停止できます：
+mail_signature = 吹田市
+mail_bullet = ・{ $item }

@@ -47,7 +47,8 @@ impl<'a> BatchCounts<'a> {
     }
 }
 
-/// Adds a batch's counts to the wave's rows (inside the storing transaction).
+/// Adds a batch's counts to the wave's rows (inside the storing transaction): one
+/// multi-row upsert per table, rows in key order.
 pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryResult<()> {
     use diesel::upsert::excluded;
     macro_rules! run {
@@ -58,15 +59,23 @@ pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryRes
             }
         };
     }
-    for ((question, value, in_sample), n) in &counts.answers {
-        let insert = diesel::insert_into(answer_counts::table)
-            .values((
+    let answers: Vec<_> = counts
+        .answers
+        .iter()
+        .map(|((question, value, in_sample), n)| {
+            (
                 answer_counts::wave_id.eq(wave_id),
                 answer_counts::question_id.eq(*question),
-                answer_counts::value.eq(value),
+                answer_counts::value.eq(value.as_str()),
                 answer_counts::in_sample.eq(*in_sample),
                 answer_counts::n.eq(*n),
-            ))
+            )
+        })
+        .collect();
+    // 5 columns a row: 5,000 rows stay under SQLite's 32,766 bound variables.
+    for chunk in answers.chunks(5_000) {
+        let insert = diesel::insert_into(answer_counts::table)
+            .values(chunk)
             .on_conflict((
                 answer_counts::wave_id,
                 answer_counts::question_id,
@@ -77,14 +86,21 @@ pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryRes
             .set(answer_counts::n.eq(answer_counts::n + excluded(answer_counts::n)));
         run!(insert);
     }
-    for ((question, in_sample), n) in &counts.questions {
-        let insert = diesel::insert_into(question_counts::table)
-            .values((
+    let questions: Vec<_> = counts
+        .questions
+        .iter()
+        .map(|((question, in_sample), n)| {
+            (
                 question_counts::wave_id.eq(wave_id),
                 question_counts::question_id.eq(*question),
                 question_counts::in_sample.eq(*in_sample),
                 question_counts::respondents.eq(*n),
-            ))
+            )
+        })
+        .collect();
+    for chunk in questions.chunks(5_000) {
+        let insert = diesel::insert_into(question_counts::table)
+            .values(chunk)
             .on_conflict((
                 question_counts::wave_id,
                 question_counts::question_id,
@@ -97,15 +113,22 @@ pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryRes
             );
         run!(insert);
     }
-    for ((day, channel, in_sample), n) in &counts.days {
-        let insert = diesel::insert_into(day_counts::table)
-            .values((
+    let days: Vec<_> = counts
+        .days
+        .iter()
+        .map(|((day, channel, in_sample), n)| {
+            (
                 day_counts::wave_id.eq(wave_id),
                 day_counts::day.eq(*day),
                 day_counts::channel.eq(*channel),
                 day_counts::in_sample.eq(*in_sample),
                 day_counts::responses.eq(*n),
-            ))
+            )
+        })
+        .collect();
+    for chunk in days.chunks(5_000) {
+        let insert = diesel::insert_into(day_counts::table)
+            .values(chunk)
             .on_conflict((
                 day_counts::wave_id,
                 day_counts::day,

@@ -269,9 +269,10 @@ pub fn by_group(
 }
 
 /// Adds a batch of responses' rows, `(response id, tags, rows)`, to the running totals
-/// (in the transaction that stores them): summed in memory first, so each touched totals
-/// row is written once per batch, in key order (concurrent writers on PostgreSQL then
-/// take the row locks in the same order and cannot deadlock).
+/// (in the transaction that stores them): summed in memory first, then one multi-row
+/// upsert, so each touched totals row is written once per batch, in key order
+/// (concurrent writers on PostgreSQL then take the row locks in the same order and cannot
+/// deadlock).
 pub fn add_batch_to_sums(
     conn: &mut Conn,
     wave_id: &str,
@@ -301,23 +302,32 @@ pub fn add_batch_to_sums(
             e[5] += top2 * top2;
         }
     }
-    for ((vision_id, age_band, area, gender, channel, in_sample), e) in sums {
+    let values: Vec<_> = sums
+        .into_iter()
+        .map(
+            |((vision_id, age_band, area, gender, channel, in_sample), e)| {
+                (
+                    t::wave_id.eq(wave_id),
+                    t::vision_id.eq(vision_id),
+                    t::age_band.eq(age_band),
+                    t::area.eq(area),
+                    t::gender.eq(gender),
+                    t::channel.eq(channel),
+                    t::in_sample.eq(in_sample),
+                    t::respondents.eq(e[0] as i64),
+                    t::n.eq(e[1] as i64),
+                    t::score_sum.eq(e[2]),
+                    t::score_sum_sq.eq(e[3]),
+                    t::top2_sum.eq(e[4]),
+                    t::top2_sum_sq.eq(e[5]),
+                )
+            },
+        )
+        .collect();
+    // One multi-row upsert (13 columns a row: 2,000 rows stay under SQLite's bound).
+    for chunk in values.chunks(2_000) {
         let insert = diesel::insert_into(t::vision_score_sums)
-            .values((
-                t::wave_id.eq(wave_id),
-                t::vision_id.eq(vision_id),
-                t::age_band.eq(age_band),
-                t::area.eq(area),
-                t::gender.eq(gender),
-                t::channel.eq(channel),
-                t::in_sample.eq(in_sample),
-                t::respondents.eq(e[0] as i64),
-                t::n.eq(e[1] as i64),
-                t::score_sum.eq(e[2]),
-                t::score_sum_sq.eq(e[3]),
-                t::top2_sum.eq(e[4]),
-                t::top2_sum_sq.eq(e[5]),
-            ))
+            .values(chunk)
             .on_conflict((
                 t::wave_id,
                 t::vision_id,

@@ -142,12 +142,14 @@ fn spearman(a: &[f64], b: &[f64]) -> f64 {
 }
 
 /// The attacker holds a copy of the SQLite files (main file and `-wal`) taken right after
-/// any acknowledged submission of a code wave. Today's writer leaves the log empty then,
-/// so no commit's frames survive to pair a code with a response or to order commits, and
-/// where the responses sit in the main file says nothing about when they came.
+/// any acknowledged answer of a postal wave, each given through a code, in an order
+/// unrelated to the order the codes were made in. The writer leaves the log empty then, so
+/// no commit's frames survive to pair a code with a response or to order commits; and in
+/// the main file neither where a response sits nor where its code sits says anything about
+/// when it came or which code it used.
 #[test]
 fn a_copy_of_the_sqlite_files_neither_orders_responses_nor_pairs_codes() {
-    let app = spawn_app();
+    let app = crate::codes::spawn_code_app(true);
     let Some(path) = app
         .database
         .url
@@ -159,28 +161,36 @@ fn a_copy_of_the_sqlite_files_neither_orders_responses_nor_pairs_codes() {
     };
     let wal = format!("{path}-wal");
     let n = 300;
+    let mut codes = crate::codes::generate(&app, "2026-midterm", n);
+    // Answered in an order unrelated to the order of generation.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for i in (1..codes.len()).rev() {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        codes.swap(i, (state >> 33) as usize % (i + 1));
+    }
     let mut texts = Vec::new();
-    for i in 0..n {
-        let page = app.get("/surveys/2026-midterm");
+    for (i, code) in codes.iter().enumerate() {
         let text = format!("comment number {i:04} of the order test");
-        let fields = vec![
-            (
-                "_key".to_string(),
-                hidden_value(&page.body, "_key").unwrap(),
-            ),
-            ("age_band".into(), "age_30_39".into()),
-            ("area".into(), "jr_south".into()),
-            ("opinion_general".into(), text.clone()),
+        let answers = [
+            ("age_band", "age_30_39"),
+            ("area", "jr_south"),
+            ("opinion_general", text.as_str()),
         ];
-        assert_eq!(app.post_form("/surveys/2026-midterm", &fields).status, 303);
+        assert_eq!(
+            crate::codes::answer_by_link(&app, code, &answers).status,
+            303
+        );
         let wal_len = std::fs::metadata(&wal).map_or(0, |m| m.len());
         assert_eq!(
             wal_len, 0,
-            "after submission {i} the -wal file holds {wal_len} bytes"
+            "after answer {i} the -wal file holds {wal_len} bytes"
         );
         texts.push(text);
     }
-    // Where each response's id sits in the main file, against the order they came in.
+    // The attacker's view: where each response and each code sit in the main file. The
+    // test alone knows which response came when and through which code.
     use diesel::prelude::*;
     #[derive(QueryableByName)]
     struct Row {
@@ -194,23 +204,31 @@ fn a_copy_of_the_sqlite_files_neither_orders_responses_nor_pairs_codes() {
     )
     .load(&mut app.db())
     .unwrap();
+    assert_eq!(rows.len(), n);
     let file = std::fs::read(&path).unwrap();
-    let (mut order, mut offset) = (Vec::new(), Vec::new());
+    let at = |needle: &[u8]| {
+        file.windows(needle.len())
+            .position(|w| w == needle)
+            .expect("in the main file") as f64
+    };
+    let (mut arrival, mut response_at, mut code_at) = (Vec::new(), Vec::new(), Vec::new());
     for r in &rows {
         let i = texts.iter().position(|t| *t == r.value).unwrap();
-        let id = r.response_id.as_bytes();
-        let at = file
-            .windows(id.len())
-            .position(|w| w == id)
-            .expect("the response id is in the main file");
-        order.push(i as f64);
-        offset.push(at as f64);
+        arrival.push(i as f64);
+        response_at.push(at(r.response_id.as_bytes()));
+        let hash = AccessCode::parse(&codes[i]).unwrap().hash();
+        code_at.push(at(hash.as_bytes()));
     }
-    let rho = spearman(&order, &offset);
     // Independent ranks of 300: |ρ| ≥ 0.2 has a probability below 0.1 %.
+    let order = spearman(&arrival, &response_at);
     assert!(
-        rho.abs() < 0.2,
-        "Spearman ρ = {rho:.3} between arrival and file position"
+        order.abs() < 0.2,
+        "Spearman ρ = {order:.3} between arrival and file position"
+    );
+    let pairing = spearman(&code_at, &response_at);
+    assert!(
+        pairing.abs() < 0.2,
+        "Spearman ρ = {pairing:.3} between a code's place and its response's"
     );
 }
 

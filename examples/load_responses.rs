@@ -243,6 +243,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     // The counts once at the end (the writer keeps them up to date for web submissions).
+    db::counts::recount_responses(conn, &wave.id)?;
     db::counts::rebuild(conn, &wave.id)?;
     if let DbConnection::Sqlite(c) = &mut *conn {
         diesel::connection::SimpleConnection::batch_execute(c, "ANALYZE;")?;

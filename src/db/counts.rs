@@ -142,13 +142,62 @@ pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryRes
     Ok(())
 }
 
-/// Makes the wave's counts agree with its stored responses: one comparison when they do,
-/// a rebuild from `answers` and `responses` (in one transaction) when they do not.
-pub fn ensure_current(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
-    let stored: i64 = responses::table
+/// How many responses the wave has: the writer's counter (one row), or, when there is none
+/// (responses stored by another path, or the counter deleted), a count of the responses,
+/// which then becomes the counter.
+pub fn stored_responses(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
+    use super::schema::wave_counts;
+    let kept: Option<i64> = wave_counts::table
+        .find(wave_id)
+        .select(wave_counts::responses)
+        .first(conn)
+        .optional()?;
+    if let Some(n) = kept {
+        return Ok(n);
+    }
+    let n: i64 = responses::table
         .filter(responses::wave_id.eq(wave_id))
         .count()
         .get_result(conn)?;
+    diesel::insert_into(wave_counts::table)
+        .values((
+            wave_counts::wave_id.eq(wave_id),
+            wave_counts::responses.eq(n),
+        ))
+        .execute(conn)?;
+    Ok(n)
+}
+
+/// Adds `n` newly stored responses to the wave's counter (in the storing transaction).
+pub fn add_responses(conn: &mut Conn, wave_id: &str, n: i64) -> QueryResult<()> {
+    use super::schema::wave_counts;
+    use diesel::upsert::excluded;
+    let insert = diesel::insert_into(wave_counts::table)
+        .values((
+            wave_counts::wave_id.eq(wave_id),
+            wave_counts::responses.eq(n),
+        ))
+        .on_conflict(wave_counts::wave_id)
+        .do_update()
+        .set(wave_counts::responses.eq(wave_counts::responses + excluded(wave_counts::responses)));
+    match conn {
+        DbConnection::Sqlite(c) => insert.execute(c)?,
+        DbConnection::Postgresql(c) => insert.execute(c)?,
+    };
+    Ok(())
+}
+
+/// Sets the wave's counter from a count of its responses (after a load by another path).
+pub fn recount_responses(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
+    use super::schema::wave_counts;
+    diesel::delete(wave_counts::table.find(wave_id)).execute(conn)?;
+    stored_responses(conn, wave_id)
+}
+
+/// Makes the wave's counts agree with its stored responses: one comparison when they do,
+/// a rebuild from `answers` and `responses` (in one transaction) when they do not.
+pub fn ensure_current(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
+    let stored = stored_responses(conn, wave_id)?;
     // A few rows per day of the wave: summed here rather than by a backend-specific SUM.
     let counted: i64 = day_counts::table
         .filter(day_counts::wave_id.eq(wave_id))

@@ -32,23 +32,29 @@ pub fn find(conn: &mut Conn, code_hash: &str) -> QueryResult<Option<PendingSheet
         .optional()
 }
 
-/// Stores a sheet's first entry.
+/// Stores a sheet's first entry; `false` when another operator's first entry of the same
+/// sheet was stored meanwhile (two operators keying one fresh sheet at the same moment).
 pub fn insert_first(
     conn: &mut Conn,
     code_hash: &str,
     wave_id: &str,
     entry: &str,
     operator_id: &str,
-) -> QueryResult<()> {
-    diesel::insert_into(paper_sheets::table)
+) -> QueryResult<bool> {
+    let insert = diesel::insert_into(paper_sheets::table)
         .values((
             paper_sheets::code_hash.eq(code_hash),
             paper_sheets::wave_id.eq(wave_id),
             paper_sheets::first_entry.eq(entry),
             paper_sheets::first_operator.eq(Some(operator_id)),
         ))
-        .execute(conn)
-        .map(drop)
+        .on_conflict_do_nothing();
+    // ON CONFLICT is built on the concrete connection (the multi-backend one lacks it).
+    let inserted = match conn {
+        super::DbConnection::Sqlite(c) => insert.execute(c)?,
+        super::DbConnection::Postgresql(c) => insert.execute(c)?,
+    };
+    Ok(inserted == 1)
 }
 
 /// Stores a disagreeing second entry and forgets who keyed the first (no longer needed).

@@ -254,6 +254,11 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
             );
         }
         super::counts::add(conn, wave_id, &counts)?;
+        let stored = order
+            .iter()
+            .filter(|&&i| batch[i].plan.wave_id == wave_id)
+            .count();
+        super::counts::add_responses(conn, wave_id, stored as i64)?;
     }
     Ok(())
 }
@@ -376,11 +381,9 @@ fn answer_rows<'a>(id: &'a str, question: &'a str, value: &AnswerValue) -> Vec<A
         .collect()
 }
 
+/// How many responses the wave has (the writer's counter: one row).
 pub fn count(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
-    responses::table
-        .filter(responses::wave_id.eq(wave_id))
-        .count()
-        .get_result(conn)
+    super::counts::stored_responses(conn, wave_id)
 }
 
 /// `(by post, online)`: the wave's responses on paper, and on the web or through e-mail

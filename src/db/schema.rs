@@ -244,3 +244,10 @@ diesel::table! {
         responses -> BigInt,
     }
 }
+
+diesel::table! {
+    wave_counts (wave_id) {
+        wave_id -> Text,
+        responses -> BigInt,
+    }
+}

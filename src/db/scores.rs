@@ -415,10 +415,7 @@ pub fn ensure_current(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<()> {
     let Some(first_vision) = plan.vision_ids.first() else {
         return Ok(());
     };
-    let stored: i64 = responses::table
-        .filter(responses::wave_id.eq(&plan.wave_id))
-        .count()
-        .get_result(conn)?;
+    let stored = super::counts::stored_responses(conn, &plan.wave_id)?;
     let totalled: i64 = {
         use vision_score_sums::dsl as t;
         t::vision_score_sums

@@ -137,12 +137,19 @@ pub fn enter(
             CodeState::KeyedByYou => return Ok(EntryOutcome::KeyedByYou),
             CodeState::AwaitingResolution => return Ok(EntryOutcome::AwaitingResolution),
             CodeState::Fresh => {
-                db::paper::insert_first(conn, &hash, &wave.id, &entry.0.to_json(), operator_id)?;
-                return Ok(EntryOutcome::FirstKept);
+                if db::paper::insert_first(conn, &hash, &wave.id, &entry.0.to_json(), operator_id)?
+                {
+                    return Ok(EntryOutcome::FirstKept);
+                }
+                // Another first entry of this sheet was stored meanwhile: this one is the
+                // second, unless the same operator sent it twice.
             }
             CodeState::AwaitingSecond => {}
         }
         let pending = db::paper::find(conn, &hash)?.ok_or(diesel::result::Error::NotFound)?;
+        if pending.first_operator.as_deref() == Some(operator_id) {
+            return Ok(EntryOutcome::KeyedByYou);
+        }
         let first = Sheet::from_json(&pending.first_entry).unwrap_or_default();
         let differ = sheet::differences(wave, &first, entry.0);
         if !differ.is_empty() {

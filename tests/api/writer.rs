@@ -6,7 +6,7 @@ use citizen_survey::db::responses::{Channel, Credential, Origin, Stored, Submiss
 use citizen_survey::db::scores::ScorePlan;
 use citizen_survey::domain::{AccessCode, AnswerValue, Answers, Lang, SubmissionKey};
 
-use crate::helpers::{REQUIRED, hidden_value, midterm_day, spawn_app};
+use crate::helpers::{REQUIRED, midterm_day, spawn_app};
 
 fn answers(key: SubmissionKey) -> Answers {
     Answers {

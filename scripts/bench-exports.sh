@@ -7,7 +7,7 @@
 #   scripts/bench-exports.sh [COUNT] [POSTGRES_SERVER_URL]
 #   scripts/bench-exports.sh 1000000 postgres://postgres@127.0.0.1:5432/postgres
 #
-# COUNT defaults to 1,000,000; BENCH_KEEP=1 keeps the SQLite file (its folder is printed). The PostgreSQL database is created as cs_bench_PID on that
+# COUNT defaults to 1,000,000; BENCH_SKIP_SQLITE=1 measures PostgreSQL only; BENCH_KEEP=1 keeps the SQLite file (its folder is printed). The PostgreSQL database is created as cs_bench_PID on that
 # server and dropped at the end. Needs /usr/bin/time (GNU time) and, for PostgreSQL, psql.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -76,8 +76,10 @@ bench() {
     head -3 "$work/vision-scores.csv"
 }
 
-bench sqlite "sqlite://$work/bench.db"
-ls -l "$work/bench.db" | awk '{printf "sqlite file: %d MiB\n", $5 / 1048576}'
+if [ -z "${BENCH_SKIP_SQLITE:-}" ]; then
+    bench sqlite "sqlite://$work/bench.db"
+    ls -l "$work/bench.db" | awk '{printf "sqlite file: %d MiB\n", $5 / 1048576}'
+fi
 
 if [ -n "$PG_SERVER" ]; then
     PG_DB=cs_bench_$$

@@ -5,7 +5,7 @@
 // Screenshots of the form and the results at 320 px per language go to
 // target/browser-screenshots/ for a person to look at.
 //
-// Not covered here: the paper-entry page (issue 9, built in parallel).
+// The paper-entry pages are audited in paper-entry.test.mjs (they need an operator).
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

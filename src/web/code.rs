@@ -75,13 +75,10 @@ pub(super) async fn wave_of<'a>(
     if !state.code_guesses.allows(client) {
         return Ok(Err(Refusal::Throttled));
     }
-    let pool = state.pool.clone();
     let lookup = code.clone();
-    let holder = web::block(move || -> Result<_, AppError> {
-        Ok(access_codes::find(&mut *pool.get()?, &lookup)?)
-    })
-    .await?
-    .map_err(|e| e.for_resident(lang))?;
+    let holder = state
+        .query_for_resident(lang, move |conn| access_codes::find(conn, &lookup))
+        .await?;
     let wave = holder.as_ref().and_then(|h| {
         state
             .definitions

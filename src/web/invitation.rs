@@ -15,12 +15,9 @@ async fn holder(
     token: String,
     lang: Lang,
 ) -> Result<Option<TokenHolder>, AppError> {
-    let pool = state.pool.clone();
-    web::block(move || -> Result<_, AppError> {
-        Ok(invitations::find_by_token(&mut *pool.get()?, &token)?)
-    })
-    .await?
-    .map_err(|e| e.for_resident(lang))
+    state
+        .query_for_resident(lang, move |conn| invitations::find_by_token(conn, &token))
+        .await
 }
 
 fn invalid_link(lang: Lang) -> HttpResponse {

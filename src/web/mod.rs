@@ -55,6 +55,19 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// Runs `f` on a pooled connection off the async executor (never diesel on the
+    /// executor); an error becomes the resident's error page in `lang`.
+    pub async fn query_for_resident<T: Send + 'static>(
+        &self,
+        lang: Lang,
+        f: impl FnOnce(&mut crate::db::Conn) -> diesel::QueryResult<T> + Send + 'static,
+    ) -> Result<T, crate::error::AppError> {
+        let pool = self.pool.clone();
+        web::block(move || -> Result<T, crate::error::AppError> { Ok(f(&mut *pool.get()?)?) })
+            .await?
+            .map_err(|e| e.for_resident(lang))
+    }
+
     /// The score plan of a wave of the definitions.
     pub fn score_plan(&self, wave: &crate::definitions::Wave) -> Arc<crate::db::scores::ScorePlan> {
         self.plans.get(&wave.id).cloned().unwrap_or_else(|| {

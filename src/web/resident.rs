@@ -247,13 +247,10 @@ pub async fn submit(
                     (s.invitation_only_title, s.invitation_only_body)
                 }));
             };
-            let pool = state.pool.clone();
             let lookup = token.clone();
-            let holder = web::block(move || -> Result<_, AppError> {
-                Ok(invitations::find_by_token(&mut *pool.get()?, &lookup)?)
-            })
-            .await?
-            .map_err(|e| e.for_resident(lang))?;
+            let holder = state
+                .query_for_resident(lang, move |conn| invitations::find_by_token(conn, &lookup))
+                .await?;
             if holder.is_none_or(|h| h.wave_id != wave.id) {
                 return Ok(notice(lang, StatusCode::FORBIDDEN, |s| {
                     (s.invalid_link_title, s.invalid_link_body)

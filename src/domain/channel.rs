@@ -62,9 +62,4 @@ impl Scope {
             Scope::WithOpenAnswers => &[true, false],
         }
     }
-
-    /// Whether a response with this sample flag is counted.
-    pub fn counts(self, in_sample: bool) -> bool {
-        in_sample || self == Scope::WithOpenAnswers
-    }
 }

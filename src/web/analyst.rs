@@ -93,7 +93,7 @@ fn invite_error(e: crate::invite::InviteError) -> AppError {
 #[derive(Deserialize)]
 pub struct ImportQuery {
     /// `valid`: import the valid rows even if some were rejected.
-    accept: Option<String>,
+    pub(super) accept: Option<String>,
 }
 
 /// `POST /analyst/waves/{wave}/invitations` with a CSV body (`email[,language]`): the

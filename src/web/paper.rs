@@ -174,6 +174,24 @@ fn wave_or_404(state: &AppState, id: &str) -> Result<Wave, Box<HttpResponse>> {
     })
 }
 
+/// What a paper-entry POST needs: a signed-in analyst or operator with the session's CSRF
+/// token, and a postal (code) wave; otherwise the page to answer with.
+async fn signed_in_code_wave(
+    state: &AppState,
+    req: &HttpRequest,
+    wave_id: &str,
+    body: &[u8],
+) -> Result<Result<(session::SignedIn, Wave), HttpResponse>, AppError> {
+    let found = match signed_in_wave(state, req, wave_id, body, true).await? {
+        Ok(found) => found,
+        Err(page) => return Ok(Err(page)),
+    };
+    if paper::require_code_wave(&found.1).is_err() {
+        return Ok(Err(not_a_code_wave(&found.1)));
+    }
+    Ok(Ok(found))
+}
+
 fn not_a_code_wave(wave: &Wave) -> HttpResponse {
     session::message_page(
         StatusCode::CONFLICT,
@@ -485,13 +503,10 @@ pub async fn open_sheet(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, true).await? {
+    let (signed_in, wave) = match signed_in_code_wave(&state, &req, &path, &body).await? {
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
-    if paper::require_code_wave(&wave).is_err() {
-        return Ok(not_a_code_wave(&wave));
-    }
     let fields = session::form_fields(&body);
     let typed = session::field(&fields, "code")
         .unwrap_or_default()
@@ -625,13 +640,10 @@ pub async fn enter_sheet(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, true).await? {
+    let (signed_in, wave) = match signed_in_code_wave(&state, &req, &path, &body).await? {
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
-    if paper::require_code_wave(&wave).is_err() {
-        return Ok(not_a_code_wave(&wave));
-    }
     let fields = session::form_fields(&body);
     let Ok(code) = AccessCode::parse(session::field(&fields, "_code").unwrap_or_default()) else {
         return Err(AppError::new(ErrorKind::BadRequest(
@@ -748,7 +760,7 @@ pub async fn resolve_sheet(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, true).await? {
+    let (signed_in, wave) = match signed_in_code_wave(&state, &req, &path, &body).await? {
         Ok(found) => found,
         Err(page) => return Ok(page),
     };
@@ -826,12 +838,6 @@ pub async fn resolve_sheet(
     })
 }
 
-#[derive(Deserialize)]
-pub struct ImportQuery {
-    /// `valid`: import the valid rows even if some were rejected.
-    accept: Option<String>,
-}
-
 /// `POST /analyst/waves/{wave}/paper-import[?accept=valid]` with the vendor's CSV as the
 /// body (bearer token, or a session with `X-CSRF-Token`; operators too): the report; 422
 /// when nothing was imported.
@@ -839,7 +845,7 @@ pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    query: web::Query<ImportQuery>,
+    query: web::Query<super::analyst::ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (analyst, _) = super::analyst::authorise_with_role(&state, &req).await?;

@@ -15,7 +15,7 @@
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use citizen_survey::db::schema::{answers, responses};
+use citizen_survey::db::schema::responses;
 use citizen_survey::db::scores::{self, ScorePlan, ScoreRow};
 use citizen_survey::db::{self, DbConnection};
 use citizen_survey::definitions::{QuestionKind, Wave};
@@ -169,38 +169,25 @@ fn main() -> anyhow::Result<()> {
         batch_no += 1;
         let generated: Vec<Vec<(String, String)>> =
             batch.iter().map(|_| answers_for(&wave, &mut rng)).collect();
+        let encoded: Vec<String> = generated
+            .iter()
+            .map(|a| citizen_survey::domain::stored::encode_pairs(a))
+            .collect();
+        answer_rows += generated.iter().map(Vec::len).sum::<usize>();
         let response_values: Vec<_> = batch
             .iter()
-            .map(|id| {
+            .zip(&encoded)
+            .map(|(id, answers)| {
                 (
                     responses::id.eq(id.as_str()),
                     responses::wave_id.eq(wave.id.as_str()),
                     responses::channel.eq("web"),
                     responses::language.eq(if rng.chance(90) { "ja" } else { "en" }),
                     responses::submitted_on.eq(day),
+                    responses::answers.eq(answers.as_str()),
                 )
             })
             .collect();
-        let mut answer_values = Vec::new();
-        for (id, answers) in batch.iter().zip(&generated) {
-            let mut position = 0;
-            let mut last: Option<&str> = None;
-            for (q, v) in answers {
-                position = if last == Some(q.as_str()) {
-                    position + 1
-                } else {
-                    0
-                };
-                last = Some(q);
-                answer_values.push((
-                    answers::response_id.eq(id.as_str()),
-                    answers::question_id.eq(q.as_str()),
-                    answers::position.eq(position),
-                    answers::value.eq(v.as_str()),
-                ));
-            }
-        }
-        answer_rows += answer_values.len();
         let derived: Vec<Vec<ScoreRow>> = generated
             .iter()
             .map(|a| plan.rows(a.iter().map(|(q, v)| (q.as_str(), v.as_str()))))
@@ -229,7 +216,6 @@ fn main() -> anyhow::Result<()> {
                 };
             }
             insert_all!(responses::table, response_values, 2_000);
-            insert_all!(answers::table, answer_values, 8_000);
             scores::add_batch_to_sums(conn, &wave.id, &derived_refs)?;
             Ok(())
         })?;

@@ -6,7 +6,8 @@
 #
 # Builds (release) the service and examples/bare_ceiling.rs — actix-web with the same
 # features, parsing the same urlencoded answer set and answering 303, without a database —
-# then alternates rounds of wrk (16 connections, 2 threads) against each: POST a full
+# then alternates rounds of wrk (16 connections, 2 threads) against each (and against the
+# same program as a *durable* ceiling: one fdatasync per batch of waiting bodies): POST a full
 # answer set of the 2026-midterm wave with a fresh one-time key per request, and GET the
 # form with gzip accepted. Each service round starts on a fresh SQLite file (and, with a
 # server URL, a fresh PostgreSQL database, dropped at the end). After each submission
@@ -137,6 +138,14 @@ for round in $(seq 1 "$ROUNDS"); do
     out=$(wrk -t$THREADS -c$CONNS -d"${SECS}s" --latency -H 'Accept-Encoding: gzip' "http://127.0.0.1:$bp/surveys/2026-midterm" | parse)
     echo "form bare $out" >> "$results"; echo "round $round bare form:   $out"
     stop "$BARE_PID"
+    # The durable ceiling: the same program appending each batch of waiting bodies to a
+    # file with one fdatasync before answering (examples/bare_ceiling.rs).
+    "$BARE" "127.0.0.1:$bp" "$work/form.html" "$work/durable$round.log" >/dev/null 2>&1 &
+    BARE_PID=$!; pids+=("$BARE_PID")
+    wait_up "http://127.0.0.1:$bp/surveys/x"
+    out=$(wrk -t$THREADS -c$CONNS -d"${SECS}s" --latency -s "$work/post.lua" "http://127.0.0.1:$bp" | parse)
+    echo "submit durable $out" >> "$results"; echo "round $round durable submit: $out"
+    stop "$BARE_PID"; rm -f "$work/durable$round.log"
 
     for backend in "${backends[@]}"; do
         if [ "$backend" = sqlite ]; then
@@ -179,12 +188,16 @@ def med(kind, who, col):
     return statistics.median(v) if v else None
 for kind in ("submit", "form"):
     bare = med(kind, "bare", 2)
+    durable = med(kind, "durable", 2)
     print(f"{kind:6} bare        {bare:9.0f}/s  p50 {med(kind,'bare',3):6.2f} ms  p99 {med(kind,'bare',4):7.2f} ms")
+    if durable:
+        print(f"{kind:6} durable     {durable:9.0f}/s  p50 {med(kind,'durable',3):6.2f} ms  p99 {med(kind,'durable',4):7.2f} ms  ratio {durable / bare:.3f} (one fdatasync per batch, no database)")
     for who in ("sqlite", "postgresql"):
         r = med(kind, who, 2)
         if r is None:
             continue
-        print(f"{kind:6} {who:11} {r:9.0f}/s  p50 {med(kind,who,3):6.2f} ms  p99 {med(kind,who,4):7.2f} ms  ratio {r / bare:.3f}")
+        extra = f"; of the durable ceiling {r / durable:.3f}" if durable else ""
+        print(f"{kind:6} {who:11} {r:9.0f}/s  p50 {med(kind,who,3):6.2f} ms  p99 {med(kind,who,4):7.2f} ms  ratio {r / bare:.3f}{extra}")
 for who in ("sqlite", "postgresql"):
     v = [int(r[2]) for r in rows if r[0] == "rss" and r[1] == who]
     if v:

@@ -5,51 +5,70 @@
 //! per wave and sample flag. Written in the transaction that stores the responses, summed
 //! over the batch so that each touched row is written once per batch, in key order.
 //! Responses stored by another path (the benchmark loader, an older version) are noticed
-//! by [`ensure_current`], which rebuilds the wave's counts from `answers`.
+//! by [`ensure_current`], which rebuilds the wave's counts from the stored answers.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
-use diesel::sql_types::Text;
 
 use super::schema::{answer_counts, day_counts, question_counts, responses};
 use super::{Conn, DbConnection};
 use crate::domain::{Answers, Scope};
 
-/// One batch's counts for one wave, before they are added to the tables.
+/// Counts of some responses of one wave (a batch, or a whole wave being rebuilt), before
+/// they are added to the tables.
 #[derive(Debug, Default)]
-pub struct BatchCounts<'a> {
-    answers: BTreeMap<(&'a str, String, bool), i64>,
-    questions: BTreeMap<(&'a str, bool), i64>,
-    days: BTreeMap<(NaiveDate, &'a str, bool), i64>,
+pub struct BatchCounts {
+    answers: BTreeMap<(String, String, bool), i64>,
+    questions: BTreeMap<(String, bool), i64>,
+    days: BTreeMap<(NaiveDate, String, bool), i64>,
 }
 
-impl<'a> BatchCounts<'a> {
-    pub fn add(&mut self, answers: &'a Answers, day: NaiveDate, channel: &'a str, in_sample: bool) {
-        for (question, value) in &answers.values {
-            let stored = value.stored_values();
-            if stored.is_empty() {
-                continue;
+impl BatchCounts {
+    /// Counts a submission.
+    pub fn add(&mut self, answers: &Answers, day: NaiveDate, channel: &str, in_sample: bool) {
+        let pairs = answers
+            .values
+            .iter()
+            .flat_map(|(q, v)| v.stored_values().into_iter().map(move |v| (q.as_str(), v)));
+        self.add_stored(pairs, day, channel, in_sample);
+    }
+
+    /// Counts a response from its stored `(question id, value)` pairs, where the values of
+    /// one question are next to each other (as [`crate::domain::stored`] gives them).
+    pub fn add_stored<Q: AsRef<str>, V: AsRef<str>>(
+        &mut self,
+        pairs: impl IntoIterator<Item = (Q, V)>,
+        day: NaiveDate,
+        channel: &str,
+        in_sample: bool,
+    ) {
+        let mut previous: Option<String> = None;
+        for (question, value) in pairs {
+            let question = question.as_ref();
+            if previous.as_deref() != Some(question) {
+                *self
+                    .questions
+                    .entry((question.to_string(), in_sample))
+                    .or_default() += 1;
+                previous = Some(question.to_string());
             }
             *self
-                .questions
-                .entry((question.as_str(), in_sample))
+                .answers
+                .entry((question.to_string(), value.as_ref().to_string(), in_sample))
                 .or_default() += 1;
-            for v in stored {
-                *self
-                    .answers
-                    .entry((question.as_str(), v, in_sample))
-                    .or_default() += 1;
-            }
         }
-        *self.days.entry((day, channel, in_sample)).or_default() += 1;
+        *self
+            .days
+            .entry((day, channel.to_string(), in_sample))
+            .or_default() += 1;
     }
 }
 
 /// Adds a batch's counts to the wave's rows (inside the storing transaction): one
 /// multi-row upsert per table, rows in key order.
-pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryResult<()> {
+pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts) -> QueryResult<()> {
     use diesel::upsert::excluded;
     macro_rules! run {
         ($insert:expr) => {
@@ -65,7 +84,7 @@ pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryRes
         .map(|((question, value, in_sample), n)| {
             (
                 answer_counts::wave_id.eq(wave_id),
-                answer_counts::question_id.eq(*question),
+                answer_counts::question_id.eq(question.as_str()),
                 answer_counts::value.eq(value.as_str()),
                 answer_counts::in_sample.eq(*in_sample),
                 answer_counts::n.eq(*n),
@@ -92,7 +111,7 @@ pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryRes
         .map(|((question, in_sample), n)| {
             (
                 question_counts::wave_id.eq(wave_id),
-                question_counts::question_id.eq(*question),
+                question_counts::question_id.eq(question.as_str()),
                 question_counts::in_sample.eq(*in_sample),
                 question_counts::respondents.eq(*n),
             )
@@ -120,7 +139,7 @@ pub fn add(conn: &mut Conn, wave_id: &str, counts: &BatchCounts<'_>) -> QueryRes
             (
                 day_counts::wave_id.eq(wave_id),
                 day_counts::day.eq(*day),
-                day_counts::channel.eq(*channel),
+                day_counts::channel.eq(channel.as_str()),
                 day_counts::in_sample.eq(*in_sample),
                 day_counts::responses.eq(*n),
             )
@@ -195,7 +214,7 @@ pub fn recount_responses(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
 }
 
 /// Makes the wave's counts agree with its stored responses: one comparison when they do,
-/// a rebuild from `answers` and `responses` (in one transaction) when they do not.
+/// a rebuild from the stored responses (in one transaction) when they do not.
 pub fn ensure_current(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
     let stored = stored_responses(conn, wave_id)?;
     // A few rows per day of the wave: summed here rather than by a backend-specific SUM.
@@ -212,21 +231,8 @@ pub fn ensure_current(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
     Ok(())
 }
 
-const REBUILD: [&str; 3] = [
-    "INSERT INTO answer_counts (wave_id, question_id, value, in_sample, n)
-     SELECT r.wave_id, a.question_id, a.value, r.in_sample, COUNT(*)
-     FROM answers a JOIN responses r ON r.id = a.response_id
-     WHERE r.wave_id = $1 GROUP BY r.wave_id, a.question_id, a.value, r.in_sample",
-    "INSERT INTO question_counts (wave_id, question_id, in_sample, respondents)
-     SELECT r.wave_id, a.question_id, r.in_sample, COUNT(*)
-     FROM answers a JOIN responses r ON r.id = a.response_id
-     WHERE r.wave_id = $1 AND a.position = 0 GROUP BY r.wave_id, a.question_id, r.in_sample",
-    "INSERT INTO day_counts (wave_id, day, channel, in_sample, responses)
-     SELECT wave_id, submitted_on, channel, in_sample, COUNT(*)
-     FROM responses WHERE wave_id = $1 GROUP BY wave_id, submitted_on, channel, in_sample",
-];
-
-/// Recomputes the wave's counts from the stored answers.
+/// Recomputes the wave's counts from its stored responses, in one transaction: the
+/// responses a page at a time, the counts in memory (a few rows per question and day).
 pub fn rebuild(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::delete(answer_counts::table.filter(answer_counts::wave_id.eq(wave_id)))
@@ -234,17 +240,19 @@ pub fn rebuild(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
         diesel::delete(question_counts::table.filter(question_counts::wave_id.eq(wave_id)))
             .execute(conn)?;
         diesel::delete(day_counts::table.filter(day_counts::wave_id.eq(wave_id))).execute(conn)?;
-        for sql in REBUILD {
-            match conn {
-                DbConnection::Sqlite(c) => diesel::sql_query(sql.replace("$1", "?"))
-                    .bind::<Text, _>(wave_id)
-                    .execute(c)?,
-                DbConnection::Postgresql(c) => {
-                    diesel::sql_query(sql).bind::<Text, _>(wave_id).execute(c)?
-                }
+        let mut counts = BatchCounts::default();
+        let mut after = String::new();
+        loop {
+            let page = super::responses::stored_page(conn, wave_id, &after, 2_000)?;
+            let Some(last) = page.last() else {
+                break;
             };
+            after = last.id.clone();
+            for r in &page {
+                counts.add_stored(r.answers()?, r.submitted_on, &r.channel, r.in_sample);
+            }
         }
-        Ok(())
+        add(conn, wave_id, &counts)
     })
 }
 

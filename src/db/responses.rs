@@ -1,14 +1,16 @@
 //! Responses and their answers.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::result::Error;
 use uuid::Uuid;
 
-use super::schema::{answers, responses, submission_keys};
+use super::schema::{responses, submission_keys};
 use super::scores::ScorePlan;
 use super::{Conn, DbConnection};
-use crate::domain::{AccessCode, AnswerValue, Answers, Scope};
+use crate::domain::{AccessCode, Answers, Scope, stored};
 
 pub use crate::domain::Channel;
 
@@ -164,10 +166,15 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
         .iter()
         .map(|_| Uuid::new_v4().hyphenated().to_string())
         .collect();
+    let encoded: Vec<String> = order
+        .iter()
+        .map(|&i| stored::encode(&batch[i].answers.values))
+        .collect();
     let response_rows: Vec<_> = order
         .iter()
         .zip(&ids)
-        .map(|(&i, id)| {
+        .zip(&encoded)
+        .map(|((&i, id), answers)| {
             let s = &batch[i];
             (
                 responses::id.eq(id.as_str()),
@@ -176,33 +183,15 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
                 responses::language.eq(s.answers.lang.code()),
                 responses::submitted_on.eq(s.submitted_on),
                 responses::in_sample.eq(s.origin.in_sample),
+                responses::answers.eq(answers.as_str()),
             )
         })
         .collect();
-    // 6 columns a row: 5,000 rows stay under SQLite's 32,766 bound variables.
-    for chunk in response_rows.chunks(5_000) {
+    // 7 columns a row: 4,000 rows stay under SQLite's 32,766 bound variables.
+    for chunk in response_rows.chunks(4_000) {
         let insert = diesel::insert_into(responses::table).values(chunk);
         // diesel's multi-backend connection does not build batch inserts, so multi-row
         // statements run on the concrete connection.
-        match conn {
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-            DbConnection::Postgresql(c) => insert.execute(c)?,
-        };
-    }
-    let answer_rows: Vec<AnswerRow<'_>> = order
-        .iter()
-        .zip(&ids)
-        .flat_map(|(&i, id)| {
-            batch[i]
-                .answers
-                .values
-                .iter()
-                .flat_map(move |(question, value)| answer_rows(id, question, value))
-        })
-        .collect();
-    // 4 columns a row.
-    for chunk in answer_rows.chunks(8_000) {
-        let insert = diesel::insert_into(answers::table).values(chunk);
         match conn {
             DbConnection::Sqlite(c) => insert.execute(c)?,
             DbConnection::Postgresql(c) => insert.execute(c)?,
@@ -358,29 +347,6 @@ fn shuffled(n: usize) -> Vec<usize> {
     order
 }
 
-type AnswerRow<'a> = (
-    diesel::dsl::Eq<answers::response_id, &'a str>,
-    diesel::dsl::Eq<answers::question_id, &'a str>,
-    diesel::dsl::Eq<answers::position, i32>,
-    diesel::dsl::Eq<answers::value, String>,
-);
-
-fn answer_rows<'a>(id: &'a str, question: &'a str, value: &AnswerValue) -> Vec<AnswerRow<'a>> {
-    value
-        .stored_values()
-        .into_iter()
-        .enumerate()
-        .map(|(position, v)| {
-            (
-                answers::response_id.eq(id),
-                answers::question_id.eq(question),
-                answers::position.eq(position as i32),
-                answers::value.eq(v),
-            )
-        })
-        .collect()
-}
-
 /// How many responses the wave has (the writer's counter: one row).
 pub fn count(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
     super::counts::stored_responses(conn, wave_id)
@@ -449,14 +415,18 @@ pub fn respondents_per_question(
     super::counts::respondents_per_question(conn, wave_id, question_ids, scope)
 }
 
-/// One response as the `responses` export sees it.
-#[derive(Debug, Default)]
-pub struct ResponseAnswers {
-    pub channel: String,
-    pub language: String,
+/// One response as the `responses` export sees it, borrowed from the stored row.
+#[derive(Debug)]
+pub struct ResponseAnswers<'a> {
+    pub channel: &'a str,
+    pub language: &'a str,
     pub in_sample: bool,
     /// `(question id, value)`, several for a multiple-choice question.
-    pub answers: Vec<(String, String)>,
+    pub answers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+fn decode(text: &str) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, Error> {
+    stored::decode(text).map_err(|e| Error::DeserializationError(Box::new(e)))
 }
 
 /// Calls `f` once per response of the wave (in the order of their random ids) with its
@@ -465,72 +435,106 @@ pub fn for_each_response<E: From<Error>>(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
-    mut f: impl FnMut(&ResponseAnswers) -> Result<(), E>,
+    mut f: impl FnMut(&ResponseAnswers<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let mut current: Option<String> = None;
-    let mut response = ResponseAnswers::default();
+    let wanted: std::collections::HashSet<&str> = question_ids.iter().copied().collect();
     each_row!(
         conn,
         responses::table
-            .left_join(
-                answers::table.on(answers::response_id
-                    .eq(responses::id)
-                    .and(answers::question_id.eq_any(question_ids))),
-            )
             .filter(responses::wave_id.eq(wave_id))
             .order(responses::id)
             .select((
-                responses::id,
                 responses::channel,
                 responses::language,
                 responses::in_sample,
-                answers::question_id.nullable(),
-                answers::value.nullable(),
+                responses::answers,
             )),
-        (String, String, String, bool, Option<String>, Option<String>),
+        (String, String, bool, String),
         |row| {
-            let (id, channel, language, in_sample, question, value) = row;
-            if current.as_deref() != Some(id.as_str()) {
-                if current.is_some() {
-                    f(&response)?;
-                }
-                current = Some(id);
-                response.channel = channel;
-                response.language = language;
-                response.in_sample = in_sample;
-                response.answers.clear();
-            }
-            if let (Some(q), Some(v)) = (question, value) {
-                response.answers.push((q, v));
-            }
+            let (channel, language, in_sample, text) = row;
+            let mut answers = decode(&text)?;
+            answers.retain(|(q, _)| wanted.contains(q.as_ref()));
+            f(&ResponseAnswers {
+                channel: &channel,
+                language: &language,
+                in_sample,
+                answers,
+            })?;
         }
     );
-    if current.is_some() {
-        f(&response)?;
-    }
     Ok(())
 }
 
 /// Calls `f(question id, value)` for every answer of the wave to the given (free-text)
-/// questions, by question, streaming.
+/// questions, by question (in id order), then in the order of the random response ids,
+/// streaming: one pass over the wave's responses per question.
 pub fn for_each_text<E: From<Error>>(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
     mut f: impl FnMut(&str, &str) -> Result<(), E>,
 ) -> Result<(), E> {
-    each_row!(
-        conn,
-        answers::table
-            .inner_join(responses::table)
-            .filter(responses::wave_id.eq(wave_id))
-            .filter(answers::question_id.eq_any(question_ids))
-            .order((answers::question_id, answers::response_id))
-            .select((answers::question_id, answers::value)),
-        (String, String),
-        |row| {
-            f(&row.0, &row.1)?;
-        }
-    );
+    let mut questions = question_ids.to_vec();
+    questions.sort_unstable();
+    questions.dedup();
+    for question in questions {
+        each_row!(
+            conn,
+            responses::table
+                .filter(responses::wave_id.eq(wave_id))
+                .order(responses::id)
+                .select(responses::answers),
+            String,
+            |text| {
+                for (q, v) in decode(&text)? {
+                    if q == question {
+                        f(question, &v)?;
+                    }
+                }
+            }
+        );
+    }
     Ok(())
+}
+
+/// A stored response as the kept totals and counts are rebuilt from.
+#[derive(Debug, Queryable)]
+pub struct StoredRow {
+    pub id: String,
+    pub channel: String,
+    pub in_sample: bool,
+    pub submitted_on: NaiveDate,
+    /// The stored text ([`stored`]); see [`StoredRow::answers`].
+    pub text: String,
+}
+
+impl StoredRow {
+    /// `(question id, stored value)`, several for a multiple-choice answer.
+    pub fn answers(&self) -> QueryResult<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+        decode(&self.text)
+    }
+}
+
+/// Up to `limit` responses of the wave whose id comes after `after`, in id order: a
+/// rebuild reads the wave a page at a time, so memory stays bounded and the connection
+/// is free between pages for the rebuild's own writes.
+pub fn stored_page(
+    conn: &mut Conn,
+    wave_id: &str,
+    after: &str,
+    limit: i64,
+) -> QueryResult<Vec<StoredRow>> {
+    responses::table
+        .filter(responses::wave_id.eq(wave_id))
+        .filter(responses::id.gt(after))
+        .order(responses::id)
+        .select((
+            responses::id,
+            responses::channel,
+            responses::in_sample,
+            responses::submitted_on,
+            responses::answers,
+        ))
+        .limit(limit)
+        .load(conn)
 }

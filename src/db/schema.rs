@@ -1,22 +1,14 @@
 // The one portable schema; the SQL lives in `migrations/`.
 
 diesel::table! {
-    responses (id) {
+    responses (wave_id, id) {
         id -> Text,
         wave_id -> Text,
         channel -> Text,
         language -> Text,
         submitted_on -> Date,
         in_sample -> Bool,
-    }
-}
-
-diesel::table! {
-    answers (response_id, question_id, position) {
-        response_id -> Text,
-        question_id -> Text,
-        position -> Integer,
-        value -> Text,
+        answers -> Text,
     }
 }
 
@@ -36,8 +28,6 @@ diesel::table! {
         role -> Text,
     }
 }
-
-diesel::joinable!(answers -> responses (response_id));
 
 diesel::table! {
     invitations (id) {
@@ -87,7 +77,6 @@ diesel::joinable!(invitation_tokens -> invitations (invitation_id));
 diesel::joinable!(outbox -> invitations (invitation_id));
 diesel::allow_tables_to_appear_in_same_query!(
     responses,
-    answers,
     submission_keys,
     analysts,
     invitations,

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use diesel::prelude::*;
 
-use super::schema::{answers, responses, vision_score_sums};
+use super::schema::vision_score_sums;
 use super::{Conn, DbConnection};
 use crate::definitions::{Vision, Wave};
 use crate::domain::Scope;
@@ -359,47 +359,29 @@ pub fn add_batch_to_sums(
 /// through [`ScorePlan::rows`], the sums kept in memory by group (a few thousand at most).
 pub fn rebuild_sums(conn: &mut Conn, plan: &ScorePlan) -> QueryResult<()> {
     use vision_score_sums::dsl as t;
-    let questions = plan.question_ids();
     conn.transaction(|conn| {
         diesel::delete(t::vision_score_sums.filter(t::wave_id.eq(&plan.wave_id))).execute(conn)?;
         let mut after = String::new();
         loop {
-            let page: Vec<(String, String, bool)> = responses::table
-                .filter(responses::wave_id.eq(&plan.wave_id))
-                .filter(responses::id.gt(&after))
-                .order(responses::id)
-                .select((responses::id, responses::channel, responses::in_sample))
-                .limit(2_000)
-                .load(conn)?;
-            let Some((last, _, _)) = page.last() else {
+            let page = super::responses::stored_page(conn, &plan.wave_id, &after, 2_000)?;
+            let Some(last) = page.last() else {
                 break;
             };
-            after = last.clone();
-            let ids: Vec<&str> = page.iter().map(|(id, _, _)| id.as_str()).collect();
-            let found: Vec<(String, String, String)> = answers::table
-                .filter(answers::response_id.eq_any(&ids))
-                .filter(answers::question_id.eq_any(&questions))
-                .select((answers::response_id, answers::question_id, answers::value))
-                .load(conn)?;
-            let mut by_response: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
-            for (r, q, v) in &found {
-                by_response.entry(r.as_str()).or_default().push((q, v));
+            after = last.id.clone();
+            let mut derived: Vec<Vec<ScoreRow>> = Vec::with_capacity(page.len());
+            for r in &page {
+                let answers = r.answers()?;
+                derived.push(plan.rows(answers.iter().map(|(q, v)| (q.as_ref(), v.as_ref()))));
             }
-            let derived: Vec<Vec<ScoreRow>> = page
-                .iter()
-                .map(|(id, _, _)| {
-                    plan.rows(by_response.get(id.as_str()).cloned().unwrap_or_default())
-                })
-                .collect();
             let rows: Vec<(&str, Tags<'_>, &[ScoreRow])> = page
                 .iter()
                 .zip(&derived)
-                .map(|((id, channel, in_sample), rows)| {
+                .map(|(r, rows)| {
                     let tags = Tags {
-                        channel: channel.as_str(),
-                        in_sample: *in_sample,
+                        channel: r.channel.as_str(),
+                        in_sample: r.in_sample,
                     };
-                    (id.as_str(), tags, rows.as_slice())
+                    (r.id.as_str(), tags, rows.as_slice())
                 })
                 .collect();
             add_batch_to_sums(conn, &plan.wave_id, &rows)?;

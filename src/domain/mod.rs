@@ -8,6 +8,7 @@ mod invitees;
 mod lang;
 pub mod password;
 mod role;
+pub mod stored;
 pub mod text;
 mod token;
 

@@ -83,20 +83,23 @@ pub(super) fn write<W: Write>(
             cell.clear();
         }
         row[0].push_str(&wave.id);
-        row[1].push_str(&response.channel);
-        row[2].push_str(&response.language);
+        row[1].push_str(response.channel);
+        row[2].push_str(response.language);
         row[3].push_str(if response.in_sample { "true" } else { "false" });
         for (question, value) in &response.answers {
-            let Some(columns) = by_question.get(question.as_str()) else {
+            let Some(columns) = by_question.get(question.as_ref()) else {
                 continue;
             };
             for &(option, column) in columns {
                 match option {
-                    None => row[column].clone_from(value),
+                    None => row[column].push_str(value),
                     // A multiple-choice question answered at all: 1 for each chosen option,
                     // 0 for the others.
-                    Some(code) if code == value => row[column] = "1".into(),
-                    Some(_) if row[column].is_empty() => row[column] = "0".into(),
+                    Some(code) if code == value => {
+                        row[column].clear();
+                        row[column].push('1');
+                    }
+                    Some(_) if row[column].is_empty() => row[column].push('0'),
                     Some(_) => {}
                 }
             }

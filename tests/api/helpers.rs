@@ -256,8 +256,7 @@ impl TestApp {
     }
 
     pub fn answer_count(&self) -> i64 {
-        use citizen_survey::db::schema::answers;
-        answers::table.count().get_result(&mut self.db()).unwrap()
+        stored_answers(&mut self.db()).len() as i64
     }
 
     /// Posts a filled-in form with a fresh key and nothing else.
@@ -505,4 +504,37 @@ pub fn submit_known_set(app: &TestApp) {
         }
         assert_eq!(app.submit("2026-midterm", &answers).status, 303);
     }
+}
+
+/// Every stored answer `(response id, question id, position, value)`, decoded from
+/// `responses.answers` (one row per response, see src/domain/stored.rs).
+pub fn stored_answers(conn: &mut DbConnection) -> Vec<(String, String, i32, String)> {
+    use citizen_survey::db::schema::responses;
+    let rows: Vec<(String, String)> = responses::table
+        .select((responses::id, responses::answers))
+        .load(conn)
+        .unwrap();
+    let mut out = Vec::new();
+    for (id, text) in rows {
+        let mut position = 0;
+        let mut previous = String::new();
+        for (q, v) in citizen_survey::domain::stored::decode(&text).unwrap() {
+            if q != previous {
+                position = 0;
+                previous = q.to_string();
+            }
+            out.push((id.clone(), q.into_owned(), position, v.into_owned()));
+            position += 1;
+        }
+    }
+    out
+}
+
+/// The stored values of one question over every response.
+pub fn answers_to(conn: &mut DbConnection, question: &str) -> Vec<String> {
+    stored_answers(conn)
+        .into_iter()
+        .filter(|(_, q, _, _)| q == question)
+        .map(|(_, _, _, v)| v)
+        .collect()
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use citizen_survey::db::schema::{answers, responses};
+use citizen_survey::db::schema::responses;
 use diesel::prelude::*;
 
 use crate::helpers::{REQUIRED, ServerProcess, TestDatabase, agent};
@@ -78,11 +78,7 @@ fn two_instances_store_each_acknowledged_response_exactly_once() {
     let failures: Vec<u16> = outcomes.values().flat_map(|(_, o)| o.clone()).collect();
 
     let mut conn = db.connect();
-    let stored: Vec<String> = answers::table
-        .filter(answers::question_id.eq("opinion_general"))
-        .select(answers::value)
-        .load(&mut conn)
-        .unwrap();
+    let stored = crate::helpers::answers_to(&mut conn, "opinion_general");
     let mut per_marker: HashMap<&str, usize> = HashMap::new();
     for m in &stored {
         *per_marker.entry(m.as_str()).or_default() += 1;

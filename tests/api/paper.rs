@@ -117,12 +117,7 @@ fn pending(app: &TestApp) -> Vec<(Option<String>, Option<String>)> {
 }
 
 fn answer_of(app: &TestApp, question: &str) -> Vec<String> {
-    use citizen_survey::db::schema::answers;
-    answers::table
-        .filter(answers::question_id.eq(question))
-        .select(answers::value)
-        .load(&mut app.db())
-        .unwrap()
+    crate::helpers::answers_to(&mut app.db(), question)
 }
 
 #[test]

@@ -439,7 +439,7 @@ fn publication_waits_for_the_close_then_the_public_sees_the_snapshot() {
 
     // A paper response arriving later does not change what was published.
     {
-        use citizen_survey::db::schema::{answers, responses};
+        use citizen_survey::db::schema::responses;
         let id = uuid::Uuid::new_v4().to_string();
         let mut conn = open.db();
         diesel::insert_into(responses::table)
@@ -449,20 +449,13 @@ fn publication_waits_for_the_close_then_the_public_sees_the_snapshot() {
                 responses::channel.eq("paper"),
                 responses::language.eq("ja"),
                 responses::submitted_on.eq(NaiveDate::from_ymd_opt(2027, 2, 11).unwrap()),
+                responses::answers.eq(format!(
+                    "{{{}}}",
+                    V1.map(|q| format!("\"{q}\":\"5\"")).join(",")
+                )),
             ))
             .execute(&mut conn)
             .unwrap();
-        for q in V1 {
-            diesel::insert_into(answers::table)
-                .values((
-                    answers::response_id.eq(&id),
-                    answers::question_id.eq(q),
-                    answers::position.eq(0),
-                    answers::value.eq("5"),
-                ))
-                .execute(&mut conn)
-                .unwrap();
-        }
     }
     assert_eq!(closed.get("/results/2026-midterm.csv").body, csv.body);
 

@@ -191,19 +191,15 @@ fn a_copy_of_the_sqlite_files_neither_orders_responses_nor_pairs_codes() {
     }
     // The attacker's view: where each response and each code sit in the main file. The
     // test alone knows which response came when and through which code.
-    use diesel::prelude::*;
-    #[derive(QueryableByName)]
     struct Row {
-        #[diesel(sql_type = diesel::sql_types::Text)]
         response_id: String,
-        #[diesel(sql_type = diesel::sql_types::Text)]
         value: String,
     }
-    let rows: Vec<Row> = diesel::sql_query(
-        "SELECT response_id, value FROM answers WHERE question_id = 'opinion_general'",
-    )
-    .load(&mut app.db())
-    .unwrap();
+    let rows: Vec<Row> = crate::helpers::stored_answers(&mut app.db())
+        .into_iter()
+        .filter(|(_, q, _, _)| q == "opinion_general")
+        .map(|(response_id, _, _, value)| Row { response_id, value })
+        .collect();
     assert_eq!(rows.len(), n);
     let file = std::fs::read(&path).unwrap();
     let at = |needle: &[u8]| {

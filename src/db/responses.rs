@@ -1,7 +1,5 @@
 //! Responses and their answers.
 
-use std::borrow::Cow;
-
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use diesel::result::Error;
@@ -422,10 +420,10 @@ pub struct ResponseAnswers<'a> {
     pub language: &'a str,
     pub in_sample: bool,
     /// `(question id, value)`, several for a multiple-choice question.
-    pub answers: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    pub answers: Vec<stored::Pair<'a>>,
 }
 
-fn decode(text: &str) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, Error> {
+fn decode(text: &str) -> Result<Vec<stored::Pair<'_>>, Error> {
     stored::decode(text).map_err(|e| Error::DeserializationError(Box::new(e)))
 }
 
@@ -510,7 +508,7 @@ pub struct StoredRow {
 
 impl StoredRow {
     /// `(question id, stored value)`, several for a multiple-choice answer.
-    pub fn answers(&self) -> QueryResult<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+    pub fn answers(&self) -> QueryResult<Vec<stored::Pair<'_>>> {
         decode(&self.text)
     }
 }

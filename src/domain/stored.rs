@@ -48,17 +48,18 @@ pub fn encode_pairs<Q: AsRef<str>, V: AsRef<str>>(pairs: &[(Q, V)]) -> String {
     String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
+/// A `(question id, stored value)` pair, borrowed from the stored text where it can be.
+pub type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
+
 /// `(question id, stored value)` pairs of a stored text, several for a multiple-choice
 /// answer, in stored order; borrowed from `text` wherever no escape had to be undone.
-pub fn decode(text: &str) -> Result<Vec<(Cow<'_, str>, Cow<'_, str>)>, serde_json::Error> {
+pub fn decode(text: &str) -> Result<Vec<Pair<'_>>, serde_json::Error> {
     let mut pairs = Vec::with_capacity(40);
     let mut de = serde_json::Deserializer::from_str(text);
     de::Deserializer::deserialize_map(&mut de, Pairs(&mut pairs))?;
     de.end()?;
     Ok(pairs)
 }
-
-type Pair<'a> = (Cow<'a, str>, Cow<'a, str>);
 
 /// A string, borrowed when the JSON text holds it unescaped.
 struct Str<'a>(Cow<'a, str>);

@@ -134,13 +134,16 @@ pub fn establish(url: &DatabaseUrl) -> ConnectionResult {
             // survives a power cut; a busy timeout so concurrent writers (threads or other
             // processes) wait instead of failing; enforced foreign keys; secure_delete so
             // that deleted or overwritten rows (a used code's old cell, a purged address)
-            // are zeroed rather than left in free space for a copy of the file to show.
+            // are zeroed rather than left in free space for a copy of the file to show;
+            // temporary tables and statement journals in memory, so that neither answers
+            // nor their order pass through (unlinked) files in /var/tmp.
             conn.batch_execute(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = FULL;
                  PRAGMA busy_timeout = 10000;
                  PRAGMA foreign_keys = ON;
-                 PRAGMA secure_delete = ON;",
+                 PRAGMA secure_delete = ON;
+                 PRAGMA temp_store = MEMORY;",
             )
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
             Ok(DbConnection::Sqlite(conn))

@@ -427,15 +427,14 @@ fn decode(text: &str) -> Result<Vec<stored::Pair<'_>>, Error> {
     stored::decode(text).map_err(|e| Error::DeserializationError(Box::new(e)))
 }
 
-/// Calls `f` once per response of the wave (in the order of their random ids) with its
-/// answers to the given questions, streaming: one response is held at a time.
+/// Calls `f` once per response of the wave (in the order of their random ids) with all
+/// its stored answers (the caller picks the questions it writes), streaming: one response
+/// is held at a time.
 pub fn for_each_response<E: From<Error>>(
     conn: &mut Conn,
     wave_id: &str,
-    question_ids: &[&str],
     mut f: impl FnMut(&ResponseAnswers<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let wanted: std::collections::HashSet<&str> = question_ids.iter().copied().collect();
     each_row!(
         conn,
         responses::table
@@ -450,8 +449,7 @@ pub fn for_each_response<E: From<Error>>(
         (String, String, bool, String),
         |row| {
             let (channel, language, in_sample, text) = row;
-            let mut answers = decode(&text)?;
-            answers.retain(|(q, _)| wanted.contains(q.as_ref()));
+            let answers = decode(&text)?;
             f(&ResponseAnswers {
                 channel: &channel,
                 language: &language,
@@ -476,6 +474,7 @@ pub fn for_each_text<E: From<Error>>(
     questions.sort_unstable();
     questions.dedup();
     for question in questions {
+        let needle = serde_json::to_string(question).expect("a string serializes");
         each_row!(
             conn,
             responses::table
@@ -484,9 +483,13 @@ pub fn for_each_text<E: From<Error>>(
                 .select(responses::answers),
             String,
             |text| {
-                for (q, v) in decode(&text)? {
-                    if q == question {
-                        f(question, &v)?;
+                // Most responses leave a free-text question blank: only a text that holds
+                // the question's key (as the key, or inside some value) is decoded.
+                if text.contains(needle.as_str()) {
+                    for (q, v) in decode(&text)? {
+                        if q == question {
+                            f(question, &v)?;
+                        }
                     }
                 }
             }

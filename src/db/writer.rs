@@ -1,12 +1,15 @@
 //! The group-commit writer: one thread per process takes the submissions waiting at that
 //! moment and stores them in one transaction ([`super::responses::store_batch`]), then
-//! answers each. A resident is redirected only after the commit that holds their answers,
+//! answers each. (A second writer thread on PostgreSQL, overlapping one batch's statements
+//! with the other's commit, was measured slower: 1,849/s against 2,173/s, smaller batches
+//! waiting on the same rows of the running totals.) A resident is redirected only after the commit that holds their answers,
 //! so "acknowledged" still means "committed"; concurrent submissions no longer wait in
 //! SQLite's busy handler, and each commit's fsync is shared by the whole batch.
 //!
 //! On SQLite the write-ahead log is checkpointed and truncated after every batch
-//! (`wal_checkpoint(TRUNCATE)`): the log then never holds more than the batch being
-//! committed, so a copy of the files cannot put batches in order, and inside a batch the
+//! (`wal_checkpoint(TRUNCATE)`), right after its residents are answered and before the
+//! next batch is taken: the log then never holds more than the one batch being written,
+//! so a copy of the files cannot put batches in order, and inside a batch the
 //! credentials and responses are written in independent random orders (see
 //! `store_batch`). `secure_delete` (set on every connection, see [`super::establish`])
 //! zeroes what deletes and updates leave behind.
@@ -94,6 +97,9 @@ impl Writer {
 }
 
 fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
+    // The connection is kept from one batch to the next (no check-out query per batch);
+    // after a failed batch it goes back to the pool, and the next batch takes a checked one.
+    let mut held = None;
     while let Ok(first) = rx.recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH {
@@ -102,26 +108,48 @@ fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
                 Err(_) => break,
             }
         }
-        match write(&pool, &jobs) {
+        let started = std::time::Instant::now();
+        let mut conn = match held.take() {
+            Some(conn) => conn,
+            None => match pool.get() {
+                Ok(conn) => conn,
+                Err(e) => {
+                    fail(jobs, WriteError::Pool(e));
+                    continue;
+                }
+            },
+        };
+        match write(&mut conn, &jobs) {
             Ok(outcomes) => {
+                let committed = started.elapsed();
                 for ((_, reply), outcome) in jobs.into_iter().zip(outcomes) {
                     let _ = reply.send(Ok(outcome));
                 }
+                // The batch is committed (and synced): the residents are answered first,
+                // so that their next submissions gather while the log is emptied.
+                checkpoint(&mut conn);
+                held = Some(conn);
+                tracing::trace!(
+                    committed_us = committed.as_micros() as u64,
+                    with_checkpoint_us = started.elapsed().as_micros() as u64,
+                    "batch written"
+                );
             }
-            Err(e) => {
-                // The whole batch failed and nothing of it is stored: each gets the error
-                // (the web layer shows the form again with a "try again" message).
-                let e = Arc::new(e);
-                for (_, reply) in jobs {
-                    let _ = reply.send(Err(e.clone()));
-                }
-            }
+            // The whole batch failed and nothing of it is stored: each gets the error (the
+            // web layer shows the form again with a "try again" message).
+            Err(e) => fail(jobs, e),
         }
     }
 }
 
-fn write(pool: &Pool, jobs: &[(Job, Reply)]) -> Result<Vec<Stored>, WriteError> {
-    let mut conn = pool.get()?;
+fn fail(jobs: Vec<(Job, Reply)>, e: WriteError) {
+    let e = Arc::new(e);
+    for (_, reply) in jobs {
+        let _ = reply.send(Err(e.clone()));
+    }
+}
+
+fn write(conn: &mut DbConnection, jobs: &[(Job, Reply)]) -> Result<Vec<Stored>, WriteError> {
     let batch: Vec<Submission<'_>> = jobs
         .iter()
         .map(|(job, _)| Submission {
@@ -138,13 +166,17 @@ fn write(pool: &Pool, jobs: &[(Job, Reply)]) -> Result<Vec<Stored>, WriteError> 
             answers: &job.answers,
         })
         .collect();
-    let outcomes = store_batch(&mut conn, &batch)?;
-    if let DbConnection::Sqlite(c) = &mut *conn {
+    Ok(store_batch(conn, &batch)?)
+}
+
+/// On SQLite, copies the log into the main file and truncates it, before the next batch
+/// is taken: the log never holds more than the one batch being written.
+fn checkpoint(conn: &mut DbConnection) {
+    if let DbConnection::Sqlite(c) = conn {
         // Committed already: a checkpoint that cannot finish (a long reader) only leaves
         // the log longer until the next batch; it never loses anything.
         if let Err(e) = c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE)") {
             tracing::warn!(error = %e, "write-ahead log checkpoint failed");
         }
     }
-    Ok(outcomes)
 }

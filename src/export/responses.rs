@@ -6,7 +6,6 @@
 //! is `false` for answers given through the open link beside a postal sample; this
 //! export lists every response, the aggregates only the sample unless asked.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use super::{CsvWriter, ExportError};
@@ -41,69 +40,161 @@ pub(super) fn header(wave: &Wave) -> Vec<String> {
     header
 }
 
-/// Where each stored answer goes: `(question id, option code or None, column index)`.
-fn layout(wave: &Wave) -> Vec<(String, Option<String>, usize)> {
+/// Where a question's stored answers go.
+enum Columns<'w> {
+    /// The column of a question with one value.
+    One(usize),
+    /// A multiple-choice question: each option's code and column.
+    Options(Vec<(&'w str, usize)>),
+}
+
+/// Each exported question with its columns, in the wave's (and the stored answers') order.
+fn layout(wave: &Wave) -> Vec<(&str, Columns<'_>)> {
     let mut column = 4;
     let mut out = Vec::new();
     for q in exported(wave) {
-        match &q.kind {
-            QuestionKind::Multiple { options, .. } => {
-                for o in options {
-                    out.push((q.id.clone(), Some(o.code.clone()), column));
-                    column += 1;
-                }
-            }
+        let columns = match &q.kind {
+            QuestionKind::Multiple { options, .. } => Columns::Options(
+                options
+                    .iter()
+                    .map(|o| {
+                        column += 1;
+                        (o.code.as_str(), column - 1)
+                    })
+                    .collect(),
+            ),
             _ => {
-                out.push((q.id.clone(), None, column));
                 column += 1;
+                Columns::One(column - 1)
             }
-        }
+        };
+        out.push((q.id.as_str(), columns));
     }
     out
 }
 
+/// Rows handed from the reading thread to the writing one: the cells of `rows` rows of
+/// `width` cells, as one text and the end offset of each cell.
+#[derive(Default)]
+struct Chunk {
+    text: String,
+    ends: Vec<usize>,
+    rows: usize,
+}
+
+/// Rows per chunk, and chunks in flight: what the export holds, whatever the number of
+/// responses.
+const CHUNK_ROWS: usize = 1_024;
+const CHUNKS: usize = 3;
+
+/// Reads and decodes the responses on one thread and writes the CSV on the calling one
+/// (the two halves take about as long), with a bounded number of chunks in between.
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     wave: &Wave,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
-    let layout = layout(wave);
-    let mut by_question: HashMap<&str, Vec<(Option<&str>, usize)>> = HashMap::new();
-    for (q, option, column) in &layout {
-        by_question
-            .entry(q.as_str())
-            .or_default()
-            .push((option.as_deref(), *column));
-    }
+    let layout = &layout(wave);
     let width = header(wave).len();
-    let ids: Vec<&str> = exported(wave).map(|q| q.id.as_str()).collect();
-    let mut row = vec![String::new(); width];
-    db::responses::for_each_response(conn, &wave.id, &ids, |response| {
-        for cell in row.iter_mut() {
-            cell.clear();
-        }
-        row[0].push_str(&wave.id);
-        row[1].push_str(response.channel);
-        row[2].push_str(response.language);
-        row[3].push_str(if response.in_sample { "true" } else { "false" });
-        for (question, value) in &response.answers {
-            let Some(columns) = by_question.get(question.as_ref()) else {
-                continue;
-            };
-            for &(option, column) in columns {
-                match option {
-                    None => row[column].push_str(value),
-                    // A multiple-choice question answered at all: 1 for each chosen option,
-                    // 0 for the others.
-                    Some(code) if code == value => {
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Chunk>(CHUNKS);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Chunk>();
+    std::thread::scope(|scope| {
+        let reader = scope.spawn(move || -> Result<(), ExportError> {
+            let mut row = vec![String::new(); width];
+            let mut chunk = Chunk::default();
+            db::responses::for_each_response(
+                conn,
+                &wave.id,
+                |response| -> Result<(), ExportError> {
+                    fill(layout, &wave.id, response, &mut row);
+                    for cell in &row {
+                        chunk.text.push_str(cell);
+                        chunk.ends.push(chunk.text.len());
+                    }
+                    chunk.rows += 1;
+                    if chunk.rows == CHUNK_ROWS {
+                        let next = empty_rx.try_recv().unwrap_or_default();
+                        // The writing side stops receiving only after an error of its own.
+                        if full_tx.send(std::mem::replace(&mut chunk, next)).is_err() {
+                            return Err(ExportError::Io(std::io::Error::other(
+                                "the CSV writer stopped",
+                            )));
+                        }
+                    }
+                    Ok(())
+                },
+            )?;
+            if chunk.rows > 0 {
+                let _ = full_tx.send(chunk);
+            }
+            Ok(())
+        });
+        let written = (|| -> Result<(), ExportError> {
+            for mut chunk in full_rx.iter() {
+                let mut cells: Vec<&str> = Vec::with_capacity(width);
+                let mut start = 0;
+                for r in 0..chunk.rows {
+                    cells.clear();
+                    for &end in &chunk.ends[r * width..(r + 1) * width] {
+                        cells.push(&chunk.text[start..end]);
+                        start = end;
+                    }
+                    csv.write(&cells)?;
+                }
+                drop(cells);
+                chunk.text.clear();
+                chunk.ends.clear();
+                chunk.rows = 0;
+                let _ = empty_tx.send(chunk);
+            }
+            Ok(())
+        })();
+        drop(full_rx);
+        let read = reader.join().expect("the reading thread does not panic");
+        // A write error is the cause when both failed (the reader then only saw the stop).
+        written.and(read)
+    })
+}
+
+/// One response's row: wave, channel, language, sample flag, then its answers.
+fn fill(
+    layout: &[(&str, Columns<'_>)],
+    wave_id: &str,
+    response: &db::responses::ResponseAnswers<'_>,
+    row: &mut [String],
+) {
+    for cell in row.iter_mut() {
+        cell.clear();
+    }
+    row[0].push_str(wave_id);
+    row[1].push_str(response.channel);
+    row[2].push_str(response.language);
+    row[3].push_str(if response.in_sample { "true" } else { "false" });
+    // Stored answers come in the wave's order: the next question is looked for from where
+    // the previous one was found, so a lookup is usually one comparison.
+    let mut at = 0;
+    for (question, value) in &response.answers {
+        let Some(found) = (0..layout.len())
+            .map(|k| (at + k) % layout.len())
+            .find(|&i| layout[i].0 == question.as_ref())
+        else {
+            continue;
+        };
+        at = found;
+        match &layout[found].1 {
+            Columns::One(column) => row[*column].push_str(value),
+            // A multiple-choice question answered at all: 1 for each chosen option, 0 for
+            // the others.
+            Columns::Options(options) => {
+                for &(code, column) in options {
+                    if code == value.as_ref() {
                         row[column].clear();
                         row[column].push('1');
+                    } else if row[column].is_empty() {
+                        row[column].push('0');
                     }
-                    Some(_) if row[column].is_empty() => row[column].push('0'),
-                    Some(_) => {}
                 }
             }
         }
-        csv.write(&row)
-    })
+    }
 }

@@ -388,6 +388,18 @@ pub fn spawn_invitation_app(smtp_url: &str) -> TestApp {
 pub struct ServerProcess {
     child: std::process::Child,
     pub address: String,
+    /// What the server printed (stdout, then stderr), read as it comes so that a chatty
+    /// server (RUST_LOG=debug) never blocks on a full pipe.
+    output: [Option<std::thread::JoinHandle<String>>; 2],
+}
+
+fn drain(pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let mut pipe = pipe;
+        let _ = std::io::Read::read_to_end(&mut pipe, &mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }
 
 impl ServerProcess {
@@ -404,7 +416,7 @@ impl ServerProcess {
             .local_addr()
             .unwrap()
             .port();
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
             .arg("serve")
             .env("DATABASE_URL", database_url)
             .env("SURVEY_BIND", format!("127.0.0.1:{port}"))
@@ -416,6 +428,10 @@ impl ServerProcess {
             .stderr(std::process::Stdio::piped())
             .spawn()
             .unwrap();
+        let output = [
+            Some(drain(child.stdout.take().unwrap())),
+            Some(drain(child.stderr.take().unwrap())),
+        ];
         let address = format!("http://127.0.0.1:{port}");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         let agent = agent();
@@ -431,28 +447,21 @@ impl ServerProcess {
             );
             std::thread::sleep(std::time::Duration::from_millis(50));
         }
-        ServerProcess { child, address }
+        ServerProcess {
+            child,
+            address,
+            output,
+        }
     }
 
     /// Kills the server (SIGKILL: no shutdown hook runs) and returns what it printed.
     pub fn stop_and_read_logs(mut self) -> String {
-        use std::io::Read;
         self.child.kill().unwrap();
         self.child.wait().unwrap();
-        let mut out = String::new();
-        self.child
-            .stdout
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
-        self.child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut out)
-            .unwrap();
-        out
+        self.output
+            .iter_mut()
+            .map(|o| o.take().unwrap().join().unwrap())
+            .collect()
     }
 }
 
@@ -537,4 +546,19 @@ pub fn answers_to(conn: &mut DbConnection, question: &str) -> Vec<String> {
         .filter(|(_, q, _, _)| q == question)
         .map(|(_, _, _, v)| v)
         .collect()
+}
+
+/// The length of a SQLite `-wal` file once the writer has emptied it: the writer answers a
+/// batch's residents as soon as it is committed, then checkpoints and truncates the log
+/// before it takes the next batch, so a test that has just been answered waits for that
+/// (at most a few milliseconds; gives up after 5 s and returns what is left).
+pub fn wal_left_after_checkpoint(wal: &str) -> u64 {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let len = std::fs::metadata(wal).map_or(0, |m| m.len());
+        if len == 0 || std::time::Instant::now() > deadline {
+            return len;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
 }

@@ -413,27 +413,26 @@ pub fn respondents_per_question(
     super::counts::respondents_per_question(conn, wave_id, question_ids, scope)
 }
 
-/// One response as the `responses` export sees it, borrowed from the stored row.
-#[derive(Debug)]
-pub struct ResponseAnswers<'a> {
-    pub channel: &'a str,
-    pub language: &'a str,
-    pub in_sample: bool,
-    /// `(question id, value)`, several for a multiple-choice question.
-    pub answers: Vec<stored::Pair<'a>>,
-}
-
 fn decode(text: &str) -> Result<Vec<stored::Pair<'_>>, Error> {
     stored::decode(text).map_err(|e| Error::DeserializationError(Box::new(e)))
 }
 
-/// Calls `f` once per response of the wave (in the order of their random ids) with all
-/// its stored answers (the caller picks the questions it writes), streaming: one response
-/// is held at a time.
+/// One stored response as the `responses` export reads it: its answers still as the
+/// stored text ([`stored`]), so that the export decides where they are decoded.
+#[derive(Debug)]
+pub struct RawResponse<'a> {
+    pub channel: &'a str,
+    pub language: &'a str,
+    pub in_sample: bool,
+    pub answers: &'a str,
+}
+
+/// Calls `f` once per response of the wave, in the order of their random ids, streaming:
+/// one response is held at a time.
 pub fn for_each_response<E: From<Error>>(
     conn: &mut Conn,
     wave_id: &str,
-    mut f: impl FnMut(&ResponseAnswers<'_>) -> Result<(), E>,
+    mut f: impl FnMut(&RawResponse<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
     each_row!(
         conn,
@@ -448,13 +447,12 @@ pub fn for_each_response<E: From<Error>>(
             )),
         (String, String, bool, String),
         |row| {
-            let (channel, language, in_sample, text) = row;
-            let answers = decode(&text)?;
-            f(&ResponseAnswers {
+            let (channel, language, in_sample, answers) = row;
+            f(&RawResponse {
                 channel: &channel,
                 language: &language,
                 in_sample,
-                answers,
+                answers: &answers,
             })?;
         }
     );

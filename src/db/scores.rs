@@ -65,14 +65,6 @@ impl ScorePlan {
         }
     }
 
-    /// The questions [`rows`](Self::rows) reads.
-    pub fn question_ids(&self) -> Vec<&str> {
-        let mut ids: Vec<&str> = self.item_vision.keys().map(String::as_str).collect();
-        ids.extend([AGE_BAND_QUESTION, AREA_QUESTION, GENDER_QUESTION]);
-        ids.sort_unstable();
-        ids
-    }
-
     /// One response's rows from its stored answers `(question id, value)`; one row per
     /// vision, in vision order. Pure.
     pub fn rows<'a>(&self, answers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<ScoreRow> {

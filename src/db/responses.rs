@@ -414,7 +414,9 @@ pub fn respondents_per_question(
     super::counts::respondents_per_question(conn, wave_id, question_ids, scope)
 }
 
-fn decode(text: &str) -> Result<Vec<stored::Pair<'_>>, Error> {
+/// The `(question id, value)` pairs of a stored answers text ([`stored::decode`]), a text
+/// that is not one being a database deserialization error.
+pub fn decode(text: &str) -> Result<Vec<stored::Pair<'_>>, Error> {
     stored::decode(text).map_err(|e| Error::DeserializationError(Box::new(e)))
 }
 

@@ -189,9 +189,7 @@ fn fill(
     response: &db::responses::RawResponse<'_>,
     row: &mut [String],
 ) -> Result<(), ExportError> {
-    let answers = crate::domain::stored::decode(response.answers).map_err(|e| {
-        ExportError::Database(diesel::result::Error::DeserializationError(Box::new(e)))
-    })?;
+    let answers = db::responses::decode(response.answers)?;
     for cell in row.iter_mut() {
         cell.clear();
     }

@@ -20,9 +20,12 @@ use crate::domain::{Answers, Scope};
 /// they are added to the tables.
 #[derive(Debug, Default)]
 pub struct BatchCounts {
-    answers: BTreeMap<(String, String, bool), i64>,
-    questions: BTreeMap<(String, bool), i64>,
-    days: BTreeMap<(NaiveDate, String, bool), i64>,
+    /// `(question id, stored value, sample flag)` → answers.
+    pub(super) answers: BTreeMap<(String, String, bool), i64>,
+    /// `(question id, sample flag)` → responses that answered it.
+    pub(super) questions: BTreeMap<(String, bool), i64>,
+    /// `(day, channel, sample flag)` → responses.
+    pub(super) days: BTreeMap<(NaiveDate, String, bool), i64>,
 }
 
 impl BatchCounts {

@@ -155,7 +155,7 @@ pub fn store_batch(conn: &mut Conn, batch: &[Submission<'_>]) -> QueryResult<Vec
 }
 
 /// The response rows, answers, derived scores and running totals of `batch[i]` for each
-/// `i` of `order`, in a few multi-row statements.
+/// `i` of `order`: a few multi-row statements on SQLite, one on PostgreSQL.
 fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) -> QueryResult<()> {
     if order.is_empty() {
         return Ok(());
@@ -168,32 +168,49 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
         .iter()
         .map(|&i| stored::encode(&batch[i].answers.values))
         .collect();
-    let response_rows: Vec<_> = order
-        .iter()
-        .zip(&ids)
-        .zip(&encoded)
-        .map(|((&i, id), answers)| {
-            let s = &batch[i];
-            (
-                responses::id.eq(id.as_str()),
-                responses::wave_id.eq(s.plan.wave_id.as_str()),
-                responses::channel.eq(s.origin.channel.code()),
-                responses::language.eq(s.answers.lang.code()),
-                responses::submitted_on.eq(s.submitted_on),
-                responses::in_sample.eq(s.origin.in_sample),
-                responses::answers.eq(answers.as_str()),
-            )
-        })
-        .collect();
-    // 7 columns a row: 4,000 rows stay under SQLite's 32,766 bound variables.
-    for chunk in response_rows.chunks(4_000) {
-        let insert = diesel::insert_into(responses::table).values(chunk);
-        // diesel's multi-backend connection does not build batch inserts, so multi-row
-        // statements run on the concrete connection.
-        match conn {
-            DbConnection::Sqlite(c) => insert.execute(c)?,
-            DbConnection::Postgresql(c) => insert.execute(c)?,
-        };
+    let mut pg = super::batch_pg::Pass2::default();
+    match conn {
+        DbConnection::Postgresql(_) => {
+            for ((&i, id), answers) in order.iter().zip(&ids).zip(&encoded) {
+                let s = &batch[i];
+                pg.response(super::batch_pg::ResponseRow {
+                    id,
+                    wave_id: &s.plan.wave_id,
+                    channel: s.origin.channel.code(),
+                    language: s.answers.lang.code(),
+                    submitted_on: s.submitted_on,
+                    in_sample: s.origin.in_sample,
+                    answers,
+                });
+            }
+        }
+        DbConnection::Sqlite(c) => {
+            let response_rows: Vec<_> = order
+                .iter()
+                .zip(&ids)
+                .zip(&encoded)
+                .map(|((&i, id), answers)| {
+                    let s = &batch[i];
+                    (
+                        responses::id.eq(id.as_str()),
+                        responses::wave_id.eq(s.plan.wave_id.as_str()),
+                        responses::channel.eq(s.origin.channel.code()),
+                        responses::language.eq(s.answers.lang.code()),
+                        responses::submitted_on.eq(s.submitted_on),
+                        responses::in_sample.eq(s.origin.in_sample),
+                        responses::answers.eq(answers.as_str()),
+                    )
+                })
+                .collect();
+            // 7 columns a row: 4,000 rows stay under SQLite's 32,766 bound variables.
+            // (diesel's multi-backend connection does not build batch inserts, so
+            // multi-row statements run on the concrete connection.)
+            for chunk in response_rows.chunks(4_000) {
+                diesel::insert_into(responses::table)
+                    .values(chunk)
+                    .execute(c)?;
+            }
+        }
     }
     // Derived rows and running totals, per wave (a batch may mix waves).
     let derived: Vec<Vec<super::scores::ScoreRow>> = order
@@ -229,7 +246,6 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
                 (id.as_str(), tags, rows.as_slice())
             })
             .collect();
-        super::scores::add_batch_to_sums(conn, wave_id, &mine)?;
         let mut counts = super::counts::BatchCounts::default();
         for &i in order.iter().filter(|&&i| batch[i].plan.wave_id == wave_id) {
             let s = &batch[i];
@@ -240,12 +256,22 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
                 s.origin.in_sample,
             );
         }
-        super::counts::add(conn, wave_id, &counts)?;
-        let stored = order
-            .iter()
-            .filter(|&&i| batch[i].plan.wave_id == wave_id)
-            .count();
-        super::counts::add_responses(conn, wave_id, stored as i64)?;
+        let stored = mine.len() as i64;
+        match conn {
+            DbConnection::Postgresql(_) => {
+                pg.sums(wave_id, super::scores::sum_batch(&mine));
+                pg.counts(wave_id, counts, stored);
+            }
+            DbConnection::Sqlite(_) => {
+                super::scores::add_batch_to_sums(conn, wave_id, &mine)?;
+                super::counts::add(conn, wave_id, &counts)?;
+                super::counts::add_responses(conn, wave_id, stored)?;
+            }
+        }
+    }
+    // On PostgreSQL all of the above is one statement (see [`super::batch_pg`]).
+    if let DbConnection::Postgresql(c) = conn {
+        pg.execute(c)?;
     }
     Ok(())
 }
@@ -261,22 +287,30 @@ fn insert_keys(
     let mut inserted = std::collections::HashSet::new();
     // 2 columns a row.
     for chunk in keys.chunks(10_000) {
-        let rows: Vec<_> = chunk
-            .iter()
-            .map(|(i, key)| {
-                (
-                    submission_keys::key.eq(key.as_str()),
-                    submission_keys::wave_id.eq(batch[*i].plan.wave_id.as_str()),
-                )
-            })
-            .collect();
-        let insert = diesel::insert_into(submission_keys::table)
-            .values(&rows)
-            .on_conflict_do_nothing()
-            .returning(submission_keys::key);
         let got: Vec<String> = match conn {
-            DbConnection::Sqlite(c) => insert.get_results(c)?,
-            DbConnection::Postgresql(c) => insert.get_results(c)?,
+            DbConnection::Sqlite(c) => {
+                let rows: Vec<_> = chunk
+                    .iter()
+                    .map(|(i, key)| {
+                        (
+                            submission_keys::key.eq(key.as_str()),
+                            submission_keys::wave_id.eq(batch[*i].plan.wave_id.as_str()),
+                        )
+                    })
+                    .collect();
+                diesel::insert_into(submission_keys::table)
+                    .values(&rows)
+                    .on_conflict_do_nothing()
+                    .returning(submission_keys::key)
+                    .get_results(c)?
+            }
+            DbConnection::Postgresql(c) => {
+                let pairs: Vec<(&str, &str)> = chunk
+                    .iter()
+                    .map(|(i, key)| (key.as_str(), batch[*i].plan.wave_id.as_str()))
+                    .collect();
+                super::batch_pg::insert_keys(c, &pairs)?
+            }
         };
         inserted.extend(got);
     }

@@ -260,22 +260,22 @@ pub fn by_group(
     }))
 }
 
-/// Adds a batch of responses' rows, `(response id, tags, rows)`, to the running totals
-/// (in the transaction that stores them): summed in memory first, then one multi-row
-/// upsert, so each touched totals row is written once per batch, in key order
-/// (concurrent writers on PostgreSQL then take the row locks in the same order and cannot
-/// deadlock).
-pub fn add_batch_to_sums(
-    conn: &mut Conn,
-    wave_id: &str,
-    rows: &[(&str, Tags<'_>, &[ScoreRow])],
-) -> QueryResult<()> {
-    use diesel::upsert::excluded;
-    use vision_score_sums::dsl as t;
-    type Key<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, bool);
-    let mut sums: std::collections::BTreeMap<Key<'_>, [f64; 6]> = Default::default();
-    for (_, tags, rows) in rows {
-        for r in rows.iter() {
+/// The key of a running-totals row within a wave: vision, age band, area, gender (`""`
+/// when not answered), channel and sample flag.
+pub type SumKey<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str, bool);
+
+/// What one running-totals row gains: respondents, respondents with a score, the sums of
+/// the score and its square, the sums of the top-two share and its square.
+pub type SumGain = [f64; 6];
+
+/// A batch of responses' rows, `(response id, tags, rows)`, summed per running-totals
+/// row, in key order.
+pub fn sum_batch<'a>(
+    rows: &[(&str, Tags<'a>, &'a [ScoreRow])],
+) -> std::collections::BTreeMap<SumKey<'a>, SumGain> {
+    let mut sums: std::collections::BTreeMap<SumKey<'a>, SumGain> = Default::default();
+    for &(_, tags, rows) in rows {
+        for r in rows {
             let key = (
                 r.vision_id.as_str(),
                 r.age_band.as_deref().unwrap_or(""),
@@ -294,6 +294,22 @@ pub fn add_batch_to_sums(
             e[5] += top2 * top2;
         }
     }
+    sums
+}
+
+/// Adds a batch of responses' rows, `(response id, tags, rows)`, to the running totals
+/// (in the transaction that stores them): summed in memory first, then one multi-row
+/// upsert, so each touched totals row is written once per batch, in key order
+/// (concurrent writers on PostgreSQL then take the row locks in the same order and cannot
+/// deadlock).
+pub fn add_batch_to_sums(
+    conn: &mut Conn,
+    wave_id: &str,
+    rows: &[(&str, Tags<'_>, &[ScoreRow])],
+) -> QueryResult<()> {
+    use diesel::upsert::excluded;
+    use vision_score_sums::dsl as t;
+    let sums = sum_batch(rows);
     let values: Vec<_> = sums
         .into_iter()
         .map(

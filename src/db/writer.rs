@@ -120,6 +120,7 @@ fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
                 }
             },
         };
+        let size = jobs.len();
         match write(&mut conn, &jobs) {
             Ok(outcomes) => {
                 let committed = started.elapsed();
@@ -131,6 +132,7 @@ fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
                 checkpoint(&mut conn);
                 held = Some(conn);
                 tracing::trace!(
+                    size,
                     committed_us = committed.as_micros() as u64,
                     with_checkpoint_us = started.elapsed().as_micros() as u64,
                     "batch written"

@@ -1,0 +1,344 @@
+//! A batch's writes on PostgreSQL as two prepared statements with array parameters.
+//!
+//! On PostgreSQL the writer is bound by round trips, not by work: as diesel's multi-row
+//! inserts, a batch was nine statements (BEGIN, keys, responses, running totals, three
+//! kinds of counts, the wave's counter, COMMIT), each parsed and planned anew because the
+//! text of a multi-row insert changes with the number of rows. Here the rows travel as
+//! one array per column (`unnest`), so the text of each statement is constant and
+//! prepared once per connection (a static [`QueryId`]), and every table of the second
+//! pass is written by one statement (data-modifying `WITH` clauses): BEGIN, keys, the
+//! rest, COMMIT. What is written, and in which order, is what the SQLite path writes
+//! (see [`super::responses::store_batch`]): the keys in the first random order, the
+//! responses in the second, each totals and counts row once, in key order.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use diesel::pg::{Pg, PgConnection};
+use diesel::prelude::*;
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{Array, BigInt, Bool, Date, Double, HasSqlType, Text};
+
+use super::counts::BatchCounts;
+use super::scores::{SumGain, SumKey};
+
+/// Appends `$n` bound to `values` (an array of `ST`), then `after` (its cast and what
+/// follows).
+fn array<'b, ST: 'static, U>(
+    out: &mut AstPass<'_, 'b, Pg>,
+    values: &'b U,
+    after: &str,
+) -> QueryResult<()>
+where
+    Pg: HasSqlType<ST>,
+    U: ToSql<Array<ST>, Pg> + ?Sized,
+{
+    out.push_bind_param::<Array<ST>, U>(values)?;
+    out.push_sql(after);
+    Ok(())
+}
+
+/// Pass 1's keys, `(key, wave id)` in the order given: inserts those not stored yet and
+/// returns them.
+pub fn insert_keys(conn: &mut PgConnection, keys: &[(&str, &str)]) -> QueryResult<Vec<String>> {
+    let (keys, waves) = keys.iter().copied().unzip();
+    NewKeys { keys, waves }.load(conn)
+}
+
+struct NewKeys<'a> {
+    keys: Vec<&'a str>,
+    waves: Vec<&'a str>,
+}
+
+struct NewKeysId;
+
+impl QueryId for NewKeys<'_> {
+    type QueryId = NewKeysId;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for NewKeys<'_> {
+    type SqlType = Text;
+}
+
+impl RunQueryDsl<PgConnection> for NewKeys<'_> {}
+
+impl QueryFragment<Pg> for NewKeys<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_sql("INSERT INTO submission_keys (key, wave_id) SELECT * FROM unnest(");
+        array::<Text, _>(&mut out, &self.keys, "::text[], ")?;
+        array::<Text, _>(
+            &mut out,
+            &self.waves,
+            "::text[]) ON CONFLICT DO NOTHING RETURNING key",
+        )
+    }
+}
+
+/// Pass 2: the accepted responses, the running totals, the counts and the waves'
+/// counters, gathered with [`Pass2::response`], [`Pass2::sums`], [`Pass2::counts`] and
+/// written by [`Pass2::execute`] in one statement.
+#[derive(Default)]
+pub struct Pass2<'a> {
+    responses: Responses<'a>,
+    sums: Sums<'a>,
+    answers: AnswerCounts<'a>,
+    questions: QuestionCounts<'a>,
+    days: DayCounts<'a>,
+    waves: WaveCounts<'a>,
+}
+
+#[derive(Default)]
+struct Responses<'a> {
+    id: Vec<&'a str>,
+    wave: Vec<&'a str>,
+    channel: Vec<&'a str>,
+    language: Vec<&'a str>,
+    day: Vec<NaiveDate>,
+    in_sample: Vec<bool>,
+    answers: Vec<&'a str>,
+}
+
+#[derive(Default)]
+struct Sums<'a> {
+    wave: Vec<&'a str>,
+    vision: Vec<&'a str>,
+    age_band: Vec<&'a str>,
+    area: Vec<&'a str>,
+    gender: Vec<&'a str>,
+    channel: Vec<&'a str>,
+    in_sample: Vec<bool>,
+    respondents: Vec<i64>,
+    n: Vec<i64>,
+    score_sum: Vec<f64>,
+    score_sum_sq: Vec<f64>,
+    top2_sum: Vec<f64>,
+    top2_sum_sq: Vec<f64>,
+}
+
+#[derive(Default)]
+struct AnswerCounts<'a> {
+    wave: Vec<&'a str>,
+    question: Vec<String>,
+    value: Vec<String>,
+    in_sample: Vec<bool>,
+    n: Vec<i64>,
+}
+
+#[derive(Default)]
+struct QuestionCounts<'a> {
+    wave: Vec<&'a str>,
+    question: Vec<String>,
+    in_sample: Vec<bool>,
+    respondents: Vec<i64>,
+}
+
+#[derive(Default)]
+struct DayCounts<'a> {
+    wave: Vec<&'a str>,
+    day: Vec<NaiveDate>,
+    channel: Vec<String>,
+    in_sample: Vec<bool>,
+    responses: Vec<i64>,
+}
+
+#[derive(Default)]
+struct WaveCounts<'a> {
+    wave: Vec<&'a str>,
+    responses: Vec<i64>,
+}
+
+/// One response row, as [`Pass2::response`] takes it.
+pub struct ResponseRow<'a> {
+    pub id: &'a str,
+    pub wave_id: &'a str,
+    pub channel: &'a str,
+    pub language: &'a str,
+    pub submitted_on: NaiveDate,
+    pub in_sample: bool,
+    pub answers: &'a str,
+}
+
+impl<'a> Pass2<'a> {
+    /// Adds a response (in the order they are to be written).
+    pub fn response(&mut self, row: ResponseRow<'a>) {
+        let r = &mut self.responses;
+        r.id.push(row.id);
+        r.wave.push(row.wave_id);
+        r.channel.push(row.channel);
+        r.language.push(row.language);
+        r.day.push(row.submitted_on);
+        r.in_sample.push(row.in_sample);
+        r.answers.push(row.answers);
+    }
+
+    /// Adds what a wave's running totals gain ([`super::scores::sum_batch`]).
+    pub fn sums(&mut self, wave_id: &'a str, sums: BTreeMap<SumKey<'a>, SumGain>) {
+        let s = &mut self.sums;
+        for ((vision, age_band, area, gender, channel, in_sample), e) in sums {
+            s.wave.push(wave_id);
+            s.vision.push(vision);
+            s.age_band.push(age_band);
+            s.area.push(area);
+            s.gender.push(gender);
+            s.channel.push(channel);
+            s.in_sample.push(in_sample);
+            s.respondents.push(e[0] as i64);
+            s.n.push(e[1] as i64);
+            s.score_sum.push(e[2]);
+            s.score_sum_sq.push(e[3]);
+            s.top2_sum.push(e[4]);
+            s.top2_sum_sq.push(e[5]);
+        }
+    }
+
+    /// Adds a wave's counts and how many responses it gains.
+    pub fn counts(&mut self, wave_id: &'a str, counts: BatchCounts, responses: i64) {
+        for ((question, value, in_sample), n) in counts.answers {
+            let a = &mut self.answers;
+            a.wave.push(wave_id);
+            a.question.push(question);
+            a.value.push(value);
+            a.in_sample.push(in_sample);
+            a.n.push(n);
+        }
+        for ((question, in_sample), n) in counts.questions {
+            let q = &mut self.questions;
+            q.wave.push(wave_id);
+            q.question.push(question);
+            q.in_sample.push(in_sample);
+            q.respondents.push(n);
+        }
+        for ((day, channel, in_sample), n) in counts.days {
+            let d = &mut self.days;
+            d.wave.push(wave_id);
+            d.day.push(day);
+            d.channel.push(channel);
+            d.in_sample.push(in_sample);
+            d.responses.push(n);
+        }
+        self.waves.wave.push(wave_id);
+        self.waves.responses.push(responses);
+    }
+
+    /// Writes everything gathered, in one statement (inside the batch's transaction).
+    pub fn execute(self, conn: &mut PgConnection) -> QueryResult<()> {
+        RunQueryDsl::execute(self, conn).map(drop)
+    }
+}
+
+/// The statement cache's key of [`Pass2`].
+pub struct Pass2Id;
+
+impl QueryId for Pass2<'_> {
+    type QueryId = Pass2Id;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl RunQueryDsl<PgConnection> for Pass2<'_> {}
+
+impl QueryFragment<Pg> for Pass2<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        // Every instance runs this one statement, so concurrent writers take the rows'
+        // locks table by table in one order, and within a table in key order.
+        let r = &self.responses;
+        out.push_sql(
+            "WITH r AS (INSERT INTO responses \
+             (id, wave_id, channel, language, submitted_on, in_sample, answers) \
+             SELECT * FROM unnest(",
+        );
+        array::<Text, _>(&mut out, &r.id, "::text[], ")?;
+        array::<Text, _>(&mut out, &r.wave, "::text[], ")?;
+        array::<Text, _>(&mut out, &r.channel, "::text[], ")?;
+        array::<Text, _>(&mut out, &r.language, "::text[], ")?;
+        array::<Date, _>(&mut out, &r.day, "::date[], ")?;
+        array::<Bool, _>(&mut out, &r.in_sample, "::bool[], ")?;
+        array::<Text, _>(&mut out, &r.answers, "::text[])), ")?;
+
+        let s = &self.sums;
+        out.push_sql(
+            "s AS (INSERT INTO vision_score_sums AS t \
+             (wave_id, vision_id, age_band, area, gender, channel, in_sample, \
+             respondents, n, score_sum, score_sum_sq, top2_sum, top2_sum_sq) \
+             SELECT * FROM unnest(",
+        );
+        array::<Text, _>(&mut out, &s.wave, "::text[], ")?;
+        array::<Text, _>(&mut out, &s.vision, "::text[], ")?;
+        array::<Text, _>(&mut out, &s.age_band, "::text[], ")?;
+        array::<Text, _>(&mut out, &s.area, "::text[], ")?;
+        array::<Text, _>(&mut out, &s.gender, "::text[], ")?;
+        array::<Text, _>(&mut out, &s.channel, "::text[], ")?;
+        array::<Bool, _>(&mut out, &s.in_sample, "::bool[], ")?;
+        array::<BigInt, _>(&mut out, &s.respondents, "::int8[], ")?;
+        array::<BigInt, _>(&mut out, &s.n, "::int8[], ")?;
+        array::<Double, _>(&mut out, &s.score_sum, "::float8[], ")?;
+        array::<Double, _>(&mut out, &s.score_sum_sq, "::float8[], ")?;
+        array::<Double, _>(&mut out, &s.top2_sum, "::float8[], ")?;
+        array::<Double, _>(&mut out, &s.top2_sum_sq, "::float8[]) ")?;
+        out.push_sql(
+            "ON CONFLICT (wave_id, vision_id, age_band, area, gender, channel, in_sample) \
+             DO UPDATE SET respondents = t.respondents + excluded.respondents, \
+             n = t.n + excluded.n, score_sum = t.score_sum + excluded.score_sum, \
+             score_sum_sq = t.score_sum_sq + excluded.score_sum_sq, \
+             top2_sum = t.top2_sum + excluded.top2_sum, \
+             top2_sum_sq = t.top2_sum_sq + excluded.top2_sum_sq), ",
+        );
+
+        let a = &self.answers;
+        out.push_sql(
+            "a AS (INSERT INTO answer_counts AS t (wave_id, question_id, value, in_sample, n) \
+             SELECT * FROM unnest(",
+        );
+        array::<Text, _>(&mut out, &a.wave, "::text[], ")?;
+        array::<Text, _>(&mut out, &a.question, "::text[], ")?;
+        array::<Text, _>(&mut out, &a.value, "::text[], ")?;
+        array::<Bool, _>(&mut out, &a.in_sample, "::bool[], ")?;
+        array::<BigInt, _>(&mut out, &a.n, "::int8[]) ")?;
+        out.push_sql(
+            "ON CONFLICT (wave_id, question_id, value, in_sample) \
+             DO UPDATE SET n = t.n + excluded.n), ",
+        );
+
+        let q = &self.questions;
+        out.push_sql(
+            "q AS (INSERT INTO question_counts AS t \
+             (wave_id, question_id, in_sample, respondents) SELECT * FROM unnest(",
+        );
+        array::<Text, _>(&mut out, &q.wave, "::text[], ")?;
+        array::<Text, _>(&mut out, &q.question, "::text[], ")?;
+        array::<Bool, _>(&mut out, &q.in_sample, "::bool[], ")?;
+        array::<BigInt, _>(&mut out, &q.respondents, "::int8[]) ")?;
+        out.push_sql(
+            "ON CONFLICT (wave_id, question_id, in_sample) \
+             DO UPDATE SET respondents = t.respondents + excluded.respondents), ",
+        );
+
+        let d = &self.days;
+        out.push_sql(
+            "d AS (INSERT INTO day_counts AS t (wave_id, day, channel, in_sample, responses) \
+             SELECT * FROM unnest(",
+        );
+        array::<Text, _>(&mut out, &d.wave, "::text[], ")?;
+        array::<Date, _>(&mut out, &d.day, "::date[], ")?;
+        array::<Text, _>(&mut out, &d.channel, "::text[], ")?;
+        array::<Bool, _>(&mut out, &d.in_sample, "::bool[], ")?;
+        array::<BigInt, _>(&mut out, &d.responses, "::int8[]) ")?;
+        out.push_sql(
+            "ON CONFLICT (wave_id, day, channel, in_sample) \
+             DO UPDATE SET responses = t.responses + excluded.responses), ",
+        );
+
+        let w = &self.waves;
+        out.push_sql(
+            "w AS (INSERT INTO wave_counts AS t (wave_id, responses) SELECT * FROM unnest(",
+        );
+        array::<Text, _>(&mut out, &w.wave, "::text[], ")?;
+        array::<BigInt, _>(&mut out, &w.responses, "::int8[]) ")?;
+        out.push_sql(
+            "ON CONFLICT (wave_id) DO UPDATE SET responses = t.responses + excluded.responses) \
+             SELECT 1",
+        );
+        Ok(())
+    }
+}

@@ -101,6 +101,7 @@ fn main() -> std::io::Result<()> {
                 )
         })
         .workers(workers)
+        .tcp_nodelay(true)
         .bind(&bind)?
         .run()
         .await

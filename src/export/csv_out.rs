@@ -148,6 +148,9 @@ pub struct CsvWriter<W: Write> {
     encoding: Encoding,
     header: Vec<String>,
     row: usize,
+    /// Formats one record at a time into `line`; both are kept from row to row (a `csv`
+    /// writer per row cost an 8 KB buffer each).
+    format: csv_core::Writer,
     line: Vec<u8>,
     unencodable: Unencodable,
     replaced: u64,
@@ -176,6 +179,9 @@ impl<W: Write> CsvWriter<W> {
             encoding,
             header: header.iter().map(|h| h.to_string()).collect(),
             row: 0,
+            format: csv_core::WriterBuilder::new()
+                .terminator(csv_core::Terminator::CRLF)
+                .build(),
             line: Vec::new(),
             unencodable,
             replaced: 0,
@@ -254,19 +260,12 @@ impl<W: Write> CsvWriter<W> {
                 }
             }
         }
-        self.line.clear();
-        {
-            let mut w = csv::WriterBuilder::new()
-                .terminator(csv::Terminator::CRLF)
-                .from_writer(&mut self.line);
-            w.write_record(cells.iter().map(|c| c.as_bytes()))
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            w.flush()?;
-        }
+        format_record(&mut self.format, &cells, &mut self.line);
+        let line = &self.line;
         match self.encoding {
-            Encoding::Utf8Bom | Encoding::Utf8 => self.out.write_all(&self.line)?,
+            Encoding::Utf8Bom | Encoding::Utf8 => self.out.write_all(line)?,
             Encoding::ShiftJis => {
-                let text = std::str::from_utf8(&self.line).expect("csv writes what it was given");
+                let text = std::str::from_utf8(line).expect("csv writes what it was given");
                 let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
                 self.out.write_all(&bytes)?;
             }
@@ -283,6 +282,41 @@ impl<W: Write> CsvWriter<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// One record, CRLF-terminated, into `line` (cleared first): fields quoted where they
+/// need it, quotes doubled, as the `csv` crate writes them (a lone empty field as `""`,
+/// so that the line is not blank).
+fn format_record(format: &mut csv_core::Writer, cells: &[Cow<'_, str>], line: &mut Vec<u8>) {
+    use csv_core::WriteResult;
+    line.clear();
+    // A delimiter or terminator is at most three bytes (closing quote, CR, LF).
+    let mut buf = [0u8; 1024];
+    if let [only] = cells
+        && only.is_empty()
+    {
+        line.extend_from_slice(b"\"\"\r\n");
+        return;
+    }
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            let (result, n) = format.delimiter(&mut buf);
+            debug_assert_eq!(result, WriteResult::InputEmpty);
+            line.extend_from_slice(&buf[..n]);
+        }
+        let mut input = cell.as_bytes();
+        loop {
+            let (result, read, wrote) = format.field(input, &mut buf);
+            line.extend_from_slice(&buf[..wrote]);
+            input = &input[read..];
+            if result == WriteResult::InputEmpty {
+                break;
+            }
+        }
+    }
+    let (result, n) = format.terminator(&mut buf);
+    debug_assert_eq!(result, WriteResult::InputEmpty);
+    line.extend_from_slice(&buf[..n]);
 }
 
 /// Characters that look the same but that Windows-31J holds at another code point (the
@@ -326,6 +360,44 @@ fn unencodable_in_shift_jis(cell: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn records_are_formatted_as_the_csv_crate_formats_them() {
+        let long = "x\"y,".repeat(700);
+        let records: &[&[&str]] = &[
+            &["a", "b"],
+            &[""],
+            &["", ""],
+            &[
+                "say \"hi\"",
+                "a,b",
+                "line\nbreak",
+                "cr\rhere",
+                " lead",
+                "trail ",
+            ],
+            &["", "only last"],
+            &[long.as_str(), "回答", ""],
+        ];
+        let mut format = csv_core::WriterBuilder::new()
+            .terminator(csv_core::Terminator::CRLF)
+            .build();
+        let mut line = Vec::new();
+        for record in records {
+            let mut expected = csv::WriterBuilder::new()
+                .terminator(csv::Terminator::CRLF)
+                .from_writer(Vec::new());
+            expected.write_record(*record).unwrap();
+            let expected = expected.into_inner().unwrap();
+            let cells: Vec<Cow<'_, str>> = record.iter().map(|c| Cow::Borrowed(*c)).collect();
+            format_record(&mut format, &cells, &mut line);
+            assert_eq!(
+                String::from_utf8_lossy(&line),
+                String::from_utf8_lossy(&expected),
+                "{record:?}"
+            );
+        }
+    }
 
     fn write(encoding: Encoding, rows: &[&[&str]]) -> Result<Vec<u8>, crate::export::ExportError> {
         let mut w = CsvWriter::new(Vec::new(), encoding, &["id", "label"])?;

@@ -4,7 +4,7 @@
 //!
 //! A code that is not well-formed (wrong length, a character not in the alphabet, a bad
 //! check character) is refused before any lookup. Lookups of well-formed codes that are
-//! not issued are counted by an in-memory throttle ([`super::throttle`]).
+//! not issued are counted by an in-memory throttle ([`super::limiter`]).
 
 use std::net::IpAddr;
 
@@ -19,7 +19,7 @@ use crate::definitions::{Access, Wave};
 use crate::domain::{AccessCode, LANG_FIELD, Lang};
 use crate::error::AppError;
 
-/// The client as the throttle knows it (its address, never stored or logged).
+/// The client as the limiter knows it (its address, never stored or logged).
 pub(super) fn client(req: &HttpRequest) -> Option<IpAddr> {
     req.peer_addr().map(|a| a.ip())
 }
@@ -89,7 +89,7 @@ pub(super) async fn wave_of<'a>(
         (Some(h), Some(_)) if h.used => Ok(Err(Refusal::Used)),
         (Some(_), Some(wave)) => Ok(Ok(wave)),
         _ => {
-            state.code_guesses.failed(client);
+            state.code_guesses.spend(client);
             Ok(Err(Refusal::Unknown))
         }
     }

@@ -3,20 +3,19 @@
 mod analyst;
 mod assets;
 pub mod charts;
-pub mod client_limit;
 mod code;
 mod dashboard;
 mod health;
 pub mod http_rules;
 pub mod i18n;
 mod invitation;
+pub mod limiter;
 mod paper;
 mod publish;
 mod resident;
 mod results;
 pub mod session;
 pub mod storage;
-pub mod throttle;
 pub mod views;
 
 use std::sync::Arc;
@@ -47,7 +46,7 @@ pub struct AppState {
     /// Whether the database can store: for `/healthz` and the once-per-interval log line.
     pub storage: storage::StorageHealth,
     /// Failed access-code lookups, in memory only.
-    pub code_guesses: Arc<throttle::Throttle>,
+    pub code_guesses: Arc<limiter::Limiter>,
     /// The group-commit writer every submission goes through.
     pub writer: crate::db::writer::Writer,
     /// Each wave's score plan, made once at start.

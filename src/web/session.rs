@@ -35,7 +35,7 @@ pub struct Workspace {
     /// `Secure` cookies: true when `PUBLIC_BASE_URL` is https.
     pub secure_cookies: bool,
     /// Sign-in attempts per client, in memory only.
-    pub clients: super::client_limit::ClientLimiter,
+    pub clients: std::sync::Arc<super::limiter::Limiter>,
     /// Whether the client's address comes from `X-Forwarded-For` (`SURVEY_TRUST_PROXY`).
     pub trust_proxy: bool,
 }
@@ -49,9 +49,9 @@ impl Workspace {
                 max_delay: TimeDelta::seconds(i64::from(s.analyst.lockout_max_delay_seconds)),
             },
             secure_cookies: s.public_base_url.starts_with("https://"),
-            clients: super::client_limit::ClientLimiter::new(
+            clients: std::sync::Arc::new(super::limiter::Limiter::sign_in(
                 s.analyst.sign_in_per_client_per_minute,
-            ),
+            )),
             trust_proxy: s.limits.trust_proxy,
         }
     }
@@ -298,11 +298,11 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, AppError> {
     // Every attempt counts against the client, whichever account it names, so guessing
     // spread over many accounts is slowed too.
-    if let Some(client) = super::client_limit::client_address(&req, state.workspace.trust_proxy)
+    if let Some(client) = super::limiter::client_address(&req, state.workspace.trust_proxy)
         && let Err(wait) = state
             .workspace
             .clients
-            .take(client, std::time::Instant::now())
+            .take(Some(client), std::time::Instant::now())
     {
         let mut page = sign_in_page(
             &state,

@@ -1,0 +1,265 @@
+//! Slowing down guessers, in memory only: nothing here is stored, logged or shared between
+//! instances, and a client is known only by a keyed hash of its address whose key is
+//! random per process (the map's keys say nothing about addresses, even to this process
+//! after a restart). Each instance counts on its own; what must hold across instances (the
+//! per-account wait on sign-in) is in the database.
+//!
+//! One [`Limiter`] per kind of attempt: each client has a token bucket of `burst` attempts
+//! refilled at `per_minute`, and optionally all clients together have a larger one, so
+//! that guessing spread over many addresses is slowed too. Access codes count only
+//! failures (a well-formed code that is not issued: a resident who types their code right
+//! is never slowed); sign-in counts every attempt, whichever account it names.
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use actix_web::HttpRequest;
+
+/// A bucket's size and refill.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rate {
+    pub burst: f64,
+    pub per_minute: f64,
+}
+
+impl Rate {
+    fn per_second(self) -> f64 {
+        self.per_minute / 60.0
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+}
+
+impl Bucket {
+    fn full(rate: Rate, now: Instant) -> Self {
+        Bucket {
+            tokens: rate.burst,
+            at: now,
+        }
+    }
+
+    fn refill(&mut self, rate: Rate, now: Instant) {
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * rate.per_second()).min(rate.burst);
+        self.at = now;
+    }
+
+    fn spend(&mut self) {
+        self.tokens = (self.tokens - 1.0).max(0.0);
+    }
+
+    /// How long until it holds one attempt again.
+    fn wait(&self, rate: Rate) -> Duration {
+        Duration::from_secs_f64(((1.0 - self.tokens).max(0.0) / rate.per_second()).ceil())
+    }
+}
+
+/// Most clients remembered at once; beyond this, those whose bucket has refilled are
+/// forgotten (they would start full anyway).
+const MAX_CLIENTS: usize = 100_000;
+
+#[derive(Debug)]
+pub struct Limiter {
+    client: Rate,
+    global: Option<Rate>,
+    hasher: std::collections::hash_map::RandomState,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    global: Option<Bucket>,
+    clients: HashMap<u64, Bucket>,
+}
+
+impl Limiter {
+    pub fn new(client: Rate, global: Option<Rate>) -> Self {
+        let now = Instant::now();
+        Limiter {
+            client,
+            global,
+            hasher: std::collections::hash_map::RandomState::new(),
+            state: Mutex::new(State {
+                global: global.map(|g| Bucket::full(g, now)),
+                clients: HashMap::new(),
+            }),
+        }
+    }
+
+    /// Access codes: 10 failures at once and 1 a minute per client; 600 at once and 60 a
+    /// minute for everyone.
+    pub fn access_codes() -> Self {
+        Limiter::new(
+            Rate {
+                burst: 10.0,
+                per_minute: 1.0,
+            },
+            Some(Rate {
+                burst: 600.0,
+                per_minute: 60.0,
+            }),
+        )
+    }
+
+    /// Sign-in: `per_minute` attempts at once and a minute per client.
+    pub fn sign_in(per_minute: u32) -> Self {
+        let n = f64::from(per_minute.max(1));
+        Limiter::new(
+            Rate {
+                burst: n,
+                per_minute: n,
+            },
+            None,
+        )
+    }
+
+    /// Whether the client may try now (it has an attempt left, and so has everyone);
+    /// takes nothing.
+    pub fn allows(&self, client: Option<IpAddr>) -> bool {
+        self.check(client, Instant::now()).is_ok()
+    }
+
+    /// Counts one attempt (for access codes: one failure).
+    pub fn spend(&self, client: Option<IpAddr>) {
+        self.spend_at(client, Instant::now())
+    }
+
+    /// Takes one attempt if the client may try; `Err(wait)` when it may not.
+    pub fn take(&self, client: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
+        self.check(client, now)?;
+        self.spend_at(client, now);
+        Ok(())
+    }
+
+    fn check(&self, client: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
+        let key = self.hasher.hash_one(client);
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut wait = Duration::ZERO;
+        if let (Some(rate), Some(global)) = (self.global, state.global.as_mut()) {
+            global.refill(rate, now);
+            if global.tokens < 1.0 {
+                wait = global.wait(rate);
+            }
+        }
+        if let Some(mine) = state.clients.get_mut(&key) {
+            mine.refill(self.client, now);
+            if mine.tokens < 1.0 {
+                wait = wait.max(mine.wait(self.client));
+            }
+        }
+        if wait.is_zero() { Ok(()) } else { Err(wait) }
+    }
+
+    fn spend_at(&self, client: Option<IpAddr>, now: Instant) {
+        let key = self.hasher.hash_one(client);
+        let mut guard = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let state = &mut *guard;
+        if let (Some(rate), Some(global)) = (self.global, state.global.as_mut()) {
+            global.refill(rate, now);
+            global.spend();
+        }
+        let rate = self.client;
+        if state.clients.len() >= MAX_CLIENTS && !state.clients.contains_key(&key) {
+            state.clients.retain(|_, b| {
+                b.refill(rate, now);
+                b.tokens < rate.burst
+            });
+        }
+        let mine = state
+            .clients
+            .entry(key)
+            .or_insert_with(|| Bucket::full(rate, now));
+        mine.refill(rate, now);
+        mine.spend();
+    }
+}
+
+/// The client's address: the TCP peer, or behind a trusted reverse proxy the last entry of
+/// `X-Forwarded-For` (the one the proxy appended; earlier entries are the client's to forge).
+pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> Option<IpAddr> {
+    if trust_proxy
+        && let Some(last) = req
+            .headers()
+            .get_all("x-forwarded-for")
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .last()
+        && let Ok(ip) = last.trim().parse()
+    {
+        return Some(ip);
+    }
+    req.peer_addr().map(|a| a.ip())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn small() -> Limiter {
+        Limiter::new(
+            Rate {
+                burst: 3.0,
+                per_minute: 1.0,
+            },
+            Some(Rate {
+                burst: 5.0,
+                per_minute: 60.0,
+            }),
+        )
+    }
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn a_client_is_slowed_after_its_burst_and_recovers() {
+        let t = small();
+        let a = ip("192.0.2.1");
+        let now = Instant::now();
+        for _ in 0..3 {
+            assert!(t.check(a, now).is_ok());
+            t.spend_at(a, now);
+        }
+        assert_eq!(t.check(a, now), Err(Duration::from_secs(60)));
+        // Another client is not affected by the first one's failures.
+        assert!(t.check(ip("192.0.2.2"), now).is_ok());
+        assert!(t.check(a, now + Duration::from_secs(61)).is_ok());
+    }
+
+    #[test]
+    fn guessing_spread_over_many_clients_is_slowed_too() {
+        let t = small();
+        let now = Instant::now();
+        for i in 0..5u8 {
+            t.spend_at(Some(IpAddr::from([198, 51, 100, i])), now);
+        }
+        assert_eq!(t.check(ip("203.0.113.9"), now), Err(Duration::from_secs(1)));
+        assert!(
+            t.check(ip("203.0.113.9"), now + Duration::from_secs(2))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn sign_in_counts_every_attempt_and_says_how_long_to_wait() {
+        let limiter = Limiter::sign_in(3);
+        let (a, b) = (ip("192.0.2.1"), ip("192.0.2.2"));
+        let t0 = Instant::now();
+        for _ in 0..3 {
+            assert!(limiter.take(a, t0).is_ok());
+        }
+        assert_eq!(limiter.take(a, t0), Err(Duration::from_secs(20)));
+        assert!(limiter.take(b, t0).is_ok());
+        // One attempt comes back every 20 s.
+        assert!(limiter.take(a, t0 + Duration::from_secs(20)).is_ok());
+        assert!(limiter.take(a, t0 + Duration::from_secs(21)).is_err());
+    }
+}

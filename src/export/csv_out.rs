@@ -148,9 +148,8 @@ pub struct CsvWriter<W: Write> {
     encoding: Encoding,
     header: Vec<String>,
     row: usize,
-    /// Formats one record at a time into `line`; both are kept from row to row (a `csv`
-    /// writer per row cost an 8 KB buffer each).
-    format: csv_core::Writer,
+    /// One record at a time, kept from row to row (a `csv` writer per row cost an 8 KB
+    /// buffer each).
     line: Vec<u8>,
     unencodable: Unencodable,
     replaced: u64,
@@ -179,9 +178,6 @@ impl<W: Write> CsvWriter<W> {
             encoding,
             header: header.iter().map(|h| h.to_string()).collect(),
             row: 0,
-            format: csv_core::WriterBuilder::new()
-                .terminator(csv_core::Terminator::CRLF)
-                .build(),
             line: Vec::new(),
             unencodable,
             replaced: 0,
@@ -260,7 +256,7 @@ impl<W: Write> CsvWriter<W> {
                 }
             }
         }
-        format_record(&mut self.format, &cells, &mut self.line);
+        format_record(&cells, &mut self.line);
         let line = &self.line;
         match self.encoding {
             Encoding::Utf8Bom | Encoding::Utf8 => self.out.write_all(line)?,
@@ -284,14 +280,11 @@ impl<W: Write> CsvWriter<W> {
     }
 }
 
-/// One record, CRLF-terminated, into `line` (cleared first): fields quoted where they
-/// need it, quotes doubled, as the `csv` crate writes them (a lone empty field as `""`,
-/// so that the line is not blank).
-fn format_record(format: &mut csv_core::Writer, cells: &[Cow<'_, str>], line: &mut Vec<u8>) {
-    use csv_core::WriteResult;
+/// One record, CRLF-terminated, into `line` (cleared first), as the `csv` crate writes it
+/// (RFC 4180): a field holding a comma, a quote, CR or LF is quoted with its quotes
+/// doubled; a lone empty field is `""`, so that the line is not blank.
+fn format_record(cells: &[Cow<'_, str>], line: &mut Vec<u8>) {
     line.clear();
-    // A delimiter or terminator is at most three bytes (closing quote, CR, LF).
-    let mut buf = [0u8; 1024];
     if let [only] = cells
         && only.is_empty()
     {
@@ -300,23 +293,26 @@ fn format_record(format: &mut csv_core::Writer, cells: &[Cow<'_, str>], line: &m
     }
     for (i, cell) in cells.iter().enumerate() {
         if i > 0 {
-            let (result, n) = format.delimiter(&mut buf);
-            debug_assert_eq!(result, WriteResult::InputEmpty);
-            line.extend_from_slice(&buf[..n]);
+            line.push(b',');
         }
-        let mut input = cell.as_bytes();
-        loop {
-            let (result, read, wrote) = format.field(input, &mut buf);
-            line.extend_from_slice(&buf[..wrote]);
-            input = &input[read..];
-            if result == WriteResult::InputEmpty {
-                break;
+        let bytes = cell.as_bytes();
+        if bytes
+            .iter()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
+            line.push(b'"');
+            for part in bytes.split_inclusive(|&b| b == b'"') {
+                line.extend_from_slice(part);
+                if part.ends_with(b"\"") {
+                    line.push(b'"');
+                }
             }
+            line.push(b'"');
+        } else {
+            line.extend_from_slice(bytes);
         }
     }
-    let (result, n) = format.terminator(&mut buf);
-    debug_assert_eq!(result, WriteResult::InputEmpty);
-    line.extend_from_slice(&buf[..n]);
+    line.extend_from_slice(b"\r\n");
 }
 
 /// Characters that look the same but that Windows-31J holds at another code point (the
@@ -377,11 +373,9 @@ mod tests {
                 "trail ",
             ],
             &["", "only last"],
+            &["\"", "\"\"", "#hash", "tab\there", "end\"", "\u{3000}全角,"],
             &[long.as_str(), "回答", ""],
         ];
-        let mut format = csv_core::WriterBuilder::new()
-            .terminator(csv_core::Terminator::CRLF)
-            .build();
         let mut line = Vec::new();
         for record in records {
             let mut expected = csv::WriterBuilder::new()
@@ -390,7 +384,7 @@ mod tests {
             expected.write_record(*record).unwrap();
             let expected = expected.into_inner().unwrap();
             let cells: Vec<Cow<'_, str>> = record.iter().map(|c| Cow::Borrowed(*c)).collect();
-            format_record(&mut format, &cells, &mut line);
+            format_record(&cells, &mut line);
             assert_eq!(
                 String::from_utf8_lossy(&line),
                 String::from_utf8_lossy(&expected),

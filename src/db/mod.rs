@@ -126,6 +126,9 @@ impl Manager {
     }
 }
 
+/// How long an SQLite connection waits for another's lock before it fails (ms).
+pub const SQLITE_BUSY_TIMEOUT_MS: u32 = 10_000;
+
 /// Opens one connection, outside any pool (CLI tools, tests).
 pub fn establish(url: &DatabaseUrl) -> ConnectionResult {
     match url {
@@ -138,14 +141,14 @@ pub fn establish(url: &DatabaseUrl) -> ConnectionResult {
             // are zeroed rather than left in free space for a copy of the file to show;
             // temporary tables and statement journals in memory, so that neither answers
             // nor their order pass through (unlinked) files in /var/tmp.
-            conn.batch_execute(
+            conn.batch_execute(&format!(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = FULL;
-                 PRAGMA busy_timeout = 10000;
+                 PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS};
                  PRAGMA foreign_keys = ON;
                  PRAGMA secure_delete = ON;
                  PRAGMA temp_store = MEMORY;",
-            )
+            ))
             .map_err(|e| ConnectionError::BadConnection(e.to_string()))?;
             Ok(DbConnection::Sqlite(conn))
         }

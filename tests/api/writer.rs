@@ -262,3 +262,58 @@ fn kept_counts_equal_counts_rebuilt_from_the_answers() {
     let again: Vec<Vec<u8>> = kinds.iter().map(|k| export(k)).collect();
     assert_eq!(kept, again);
 }
+
+/// A read that keeps an old snapshot for a long time (an analyst's export streaming a
+/// large wave) neither holds the residents' submissions behind it — the writer's
+/// checkpoint used to wait for it, up to SQLite's 10-second busy timeout — nor leaves the
+/// log full once it ends: the writer empties it soon after, without another submission.
+#[test]
+fn a_long_read_holds_no_submission_and_the_log_is_emptied_after_it() {
+    use citizen_survey::db::schema::responses;
+    use diesel::prelude::*;
+    let app = spawn_app();
+    let Some(path) = app
+        .database
+        .url
+        .strip_prefix("sqlite://")
+        .map(str::to_string)
+    else {
+        eprintln!("SQLite only: a PostgreSQL reader does not block its checkpoints");
+        return;
+    };
+    let wal = format!("{path}-wal");
+    assert_eq!(app.submit("2026-midterm", &REQUIRED).status, 303);
+    assert_eq!(crate::helpers::wal_left_after_checkpoint(&wal), 0);
+    let (reading, read_started) = std::sync::mpsc::channel();
+    let (release, released) = std::sync::mpsc::channel::<()>();
+    let mut db = app.db();
+    let reader = std::thread::spawn(move || {
+        db.transaction(|c| {
+            // The snapshot is taken here and kept until the transaction ends.
+            let n: i64 = responses::table.count().get_result(c)?;
+            reading.send(n).unwrap();
+            released.recv().unwrap();
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap();
+    });
+    assert_eq!(read_started.recv().unwrap(), 1);
+    for i in 0..3 {
+        let started = std::time::Instant::now();
+        assert_eq!(app.submit("2026-midterm", &REQUIRED).status, 303);
+        let took = started.elapsed();
+        // Without the reader a submission takes milliseconds; behind it, 10 s.
+        assert!(
+            took < std::time::Duration::from_secs(3),
+            "submission {i} waited {took:?} behind the reader"
+        );
+    }
+    release.send(()).unwrap();
+    reader.join().unwrap();
+    assert_eq!(app.response_count(), 4);
+    let left = crate::helpers::wal_left_after_checkpoint(&wal);
+    assert_eq!(
+        left, 0,
+        "the -wal file still holds {left} bytes after the read"
+    );
+}

@@ -116,6 +116,14 @@ pub struct EncodingError {
 /// (＝＋－＠, which Japanese Excel turns into their ASCII forms as it reads a cell).
 pub fn neutralise(cell: &str) -> Cow<'_, str> {
     const FORMULA: [char; 8] = ['=', '+', '-', '@', '＝', '＋', '－', '＠'];
+    // Most cells (codes, numbers, ids) start with a letter or digit: nothing to look at.
+    if cell
+        .as_bytes()
+        .first()
+        .is_none_or(u8::is_ascii_alphanumeric)
+    {
+        return Cow::Borrowed(cell);
+    }
     let starts_badly = match cell.chars().next() {
         Some('\t' | '\r' | '\n') => true,
         _ => cell
@@ -201,6 +209,22 @@ impl<W: Write> CsvWriter<W> {
 
     pub fn write<S: AsRef<str>>(&mut self, record: &[S]) -> Result<(), super::ExportError> {
         self.row += 1;
+        if self.encoding != Encoding::ShiftJis {
+            // UTF-8 needs no check of the whole row first: the cells go straight into the
+            // line (the responses export writes millions of rows).
+            let numeric = &self.numeric;
+            let cells = record.iter().enumerate().map(|(i, c)| {
+                let c = c.as_ref();
+                if numeric.get(i).copied().unwrap_or(false) && plain_number(c) {
+                    Cow::Borrowed(c)
+                } else {
+                    neutralise(c)
+                }
+            });
+            format_record(cells, &mut self.line);
+            self.out.write_all(&self.line)?;
+            return Ok(());
+        }
         let cells: Vec<Cow<'_, str>> = record
             .iter()
             .enumerate()
@@ -256,7 +280,10 @@ impl<W: Write> CsvWriter<W> {
                 }
             }
         }
-        format_record(&cells, &mut self.line);
+        format_record(
+            cells.iter().map(|c| Cow::Borrowed(c.as_ref())),
+            &mut self.line,
+        );
         let line = &self.line;
         match self.encoding {
             Encoding::Utf8Bom | Encoding::Utf8 => self.out.write_all(line)?,
@@ -283,15 +310,11 @@ impl<W: Write> CsvWriter<W> {
 /// One record, CRLF-terminated, into `line` (cleared first), as the `csv` crate writes it
 /// (RFC 4180): a field holding a comma, a quote, CR or LF is quoted with its quotes
 /// doubled; a lone empty field is `""`, so that the line is not blank.
-fn format_record(cells: &[Cow<'_, str>], line: &mut Vec<u8>) {
+fn format_record<'c>(cells: impl IntoIterator<Item = Cow<'c, str>>, line: &mut Vec<u8>) {
     line.clear();
-    if let [only] = cells
-        && only.is_empty()
-    {
-        line.extend_from_slice(b"\"\"\r\n");
-        return;
-    }
-    for (i, cell) in cells.iter().enumerate() {
+    let mut fields = 0;
+    for (i, cell) in cells.into_iter().enumerate() {
+        fields += 1;
         if i > 0 {
             line.push(b',');
         }
@@ -311,6 +334,9 @@ fn format_record(cells: &[Cow<'_, str>], line: &mut Vec<u8>) {
         } else {
             line.extend_from_slice(bytes);
         }
+    }
+    if fields == 1 && line.is_empty() {
+        line.extend_from_slice(b"\"\"");
     }
     line.extend_from_slice(b"\r\n");
 }
@@ -384,7 +410,7 @@ mod tests {
             expected.write_record(*record).unwrap();
             let expected = expected.into_inner().unwrap();
             let cells: Vec<Cow<'_, str>> = record.iter().map(|c| Cow::Borrowed(*c)).collect();
-            format_record(&cells, &mut line);
+            format_record(cells.iter().map(|c| Cow::Borrowed(c.as_ref())), &mut line);
             assert_eq!(
                 String::from_utf8_lossy(&line),
                 String::from_utf8_lossy(&expected),

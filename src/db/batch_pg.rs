@@ -1,4 +1,4 @@
-//! A batch's writes on PostgreSQL as two prepared statements with array parameters.
+//! A batch's writes on PostgreSQL as prepared statements with array parameters.
 //!
 //! On PostgreSQL the writer is bound by round trips, not by work: as diesel's multi-row
 //! inserts, a batch was nine statements (BEGIN, keys, responses, running totals, three
@@ -7,9 +7,14 @@
 //! one array per column (`unnest`), so the text of each statement is constant and
 //! prepared once per connection (a static [`QueryId`]), and every table of the second
 //! pass is written by one statement (data-modifying `WITH` clauses): BEGIN, keys, the
-//! rest, COMMIT. What is written, and in which order, is what the SQLite path writes
-//! (see [`super::responses::store_batch`]): the keys in the first random order, the
-//! responses in the second, each totals and counts row once, in key order.
+//! rest, COMMIT. A batch of an open wave (no credentials) is first tried as ONE
+//! statement, keys included, outside any transaction ([`Pass2::execute_if_all_new`]):
+//! one round trip, committed when it returns; if any key was stored before, a function
+//! of migration `2026-12-01-000060_batch_guard` raises, the statement stores nothing,
+//! and the batch goes the four-statement way, which tells each replay apart. What is
+//! written, and in which order, is what the SQLite path writes (see
+//! [`super::responses::store_batch`]): the keys in the first random order, the responses
+//! in the second, each totals and counts row once, in key order.
 
 use std::collections::BTreeMap;
 
@@ -240,11 +245,22 @@ impl RunQueryDsl<PgConnection> for Pass2<'_> {}
 
 impl QueryFragment<Pg> for Pass2<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        // Every instance runs this one statement, so concurrent writers take the rows'
-        // locks table by table in one order, and within a table in key order.
+        out.push_sql("WITH ");
+        self.walk_tables(&mut out)?;
+        out.push_sql(" SELECT 1");
+        Ok(())
+    }
+}
+
+impl<'a> Pass2<'a> {
+    /// The `WITH` clauses that write the tables, `r AS (…), …, w AS (…)`. Every instance
+    /// runs the same statements, so concurrent writers take the rows' locks table by
+    /// table in one order, and within a table in key order.
+    fn walk_tables<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        let mut out = out.reborrow();
         let r = &self.responses;
         out.push_sql(
-            "WITH r AS (INSERT INTO responses \
+            "r AS (INSERT INTO responses \
              (id, wave_id, channel, language, submitted_on, in_sample, answers) \
              SELECT * FROM unnest(",
         );
@@ -336,9 +352,72 @@ impl QueryFragment<Pg> for Pass2<'_> {
         array::<Text, _>(&mut out, &w.wave, "::text[], ")?;
         array::<BigInt, _>(&mut out, &w.responses, "::int8[]) ")?;
         out.push_sql(
-            "ON CONFLICT (wave_id) DO UPDATE SET responses = t.responses + excluded.responses) \
-             SELECT 1",
+            "ON CONFLICT (wave_id) DO UPDATE SET responses = t.responses + excluded.responses)",
         );
+        Ok(())
+    }
+
+    /// Writes the whole batch — its keys first, then everything else — as ONE statement
+    /// outside any transaction, on the condition that every key is new: when one was
+    /// stored before (a replayed form, or the same form through another instance) the
+    /// statement fails as a whole, stores nothing, and `Ok(false)` says so; the batch must
+    /// then go through [`super::responses::store_batch`]. `keys` are `(key, wave id)` in
+    /// the first random order; the rest was gathered as for [`Pass2::execute`].
+    pub fn execute_if_all_new(
+        self,
+        conn: &mut PgConnection,
+        keys: &[(&'a str, &'a str)],
+    ) -> QueryResult<bool> {
+        let (keys, waves) = keys.iter().copied().unzip();
+        let statement = AllNew {
+            keys: NewKeys { keys, waves },
+            rest: self,
+        };
+        match RunQueryDsl::execute(statement, conn) {
+            Ok(_) => Ok(true),
+            Err(diesel::result::Error::DatabaseError(_, info))
+                if info.message().contains(KEY_STORED_BEFORE) =>
+            {
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// The message of `citizen_survey_all_new` (migration `2026-12-01-000060_batch_guard`).
+const KEY_STORED_BEFORE: &str = "a key of the batch was stored before";
+
+/// [`Pass2::execute_if_all_new`]'s statement.
+struct AllNew<'a> {
+    keys: NewKeys<'a>,
+    rest: Pass2<'a>,
+}
+
+/// The statement cache's key of [`AllNew`].
+pub struct AllNewId;
+
+impl QueryId for AllNew<'_> {
+    type QueryId = AllNewId;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl RunQueryDsl<PgConnection> for AllNew<'_> {}
+
+impl QueryFragment<Pg> for AllNew<'_> {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        // The main query reads `k` to the end before the other clauses run, and raises
+        // when fewer keys went in than were given: the statement then changes nothing.
+        out.push_sql("WITH k AS (INSERT INTO submission_keys (key, wave_id) SELECT * FROM unnest(");
+        array::<Text, _>(&mut out, &self.keys.keys, "::text[], ")?;
+        array::<Text, _>(
+            &mut out,
+            &self.keys.waves,
+            "::text[]) ON CONFLICT DO NOTHING RETURNING key), ",
+        )?;
+        self.rest.walk_tables(&mut out)?;
+        out.push_sql(" SELECT citizen_survey_all_new((SELECT count(*) FROM k), cardinality(");
+        array::<Text, _>(&mut out, &self.keys.keys, "::text[]))")?;
         Ok(())
     }
 }

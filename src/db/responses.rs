@@ -9,6 +9,7 @@ use super::schema::{responses, submission_keys};
 use super::scores::ScorePlan;
 use super::{Conn, DbConnection};
 use crate::domain::{AccessCode, Answers, Scope, stored};
+use diesel::pg::PgConnection;
 
 pub use crate::domain::Channel;
 
@@ -160,6 +161,17 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
     if order.is_empty() {
         return Ok(());
     }
+    insert_responses_with(conn, batch, order, |c, pass| pass.execute(c)).map(drop)
+}
+
+/// [`insert_responses`], where on PostgreSQL `finish` is given the gathered statement to
+/// run (and its outcome is returned); on SQLite the rows are written and `None` returned.
+fn insert_responses_with<'b, R>(
+    conn: &mut Conn,
+    batch: &'b [Submission<'b>],
+    order: &[usize],
+    finish: impl for<'p> FnOnce(&mut PgConnection, super::batch_pg::Pass2<'p>) -> QueryResult<R>,
+) -> QueryResult<Option<R>> {
     let ids: Vec<String> = order
         .iter()
         .map(|_| Uuid::new_v4().hyphenated().to_string())
@@ -270,10 +282,40 @@ fn insert_responses(conn: &mut Conn, batch: &[Submission<'_>], order: &[usize]) 
         }
     }
     // On PostgreSQL all of the above is one statement (see [`super::batch_pg`]).
-    if let DbConnection::Postgresql(c) = conn {
-        pg.execute(c)?;
+    match conn {
+        DbConnection::Postgresql(c) => finish(c, pg).map(Some),
+        DbConnection::Sqlite(_) => Ok(None),
     }
-    Ok(())
+}
+
+/// [`store_batch`] as the writer calls it, outside any transaction. On PostgreSQL a batch
+/// without credentials is first tried as ONE statement that stores everything on the
+/// condition that every key is new (one round trip instead of BEGIN, keys, the rest and
+/// COMMIT; see [`super::batch_pg::Pass2::execute_if_all_new`]); a batch with a replay, a
+/// credential, or on SQLite goes through [`store_batch`], which tells each one apart.
+pub fn write_batch(conn: &mut Conn, batch: &[Submission<'_>]) -> QueryResult<Vec<Stored>> {
+    if matches!(conn, DbConnection::Postgresql(_))
+        && !batch.is_empty()
+        && batch.iter().all(|s| s.origin.credential.is_none())
+    {
+        let keys: Vec<String> = batch.iter().map(|s| s.answers.key.as_string()).collect();
+        let distinct: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+        if distinct.len() == keys.len() {
+            // The same two independent random orders as store_batch: keys, then responses.
+            let pairs: Vec<(&str, &str)> = shuffled(batch.len())
+                .into_iter()
+                .map(|i| (keys[i].as_str(), batch[i].plan.wave_id.as_str()))
+                .collect();
+            let order = shuffled(batch.len());
+            let stored = insert_responses_with(conn, batch, &order, |c, pass| {
+                pass.execute_if_all_new(c, &pairs)
+            })?;
+            if stored == Some(true) {
+                return Ok(vec![Stored::New; batch.len()]);
+            }
+        }
+    }
+    store_batch(conn, batch)
 }
 
 /// Inserts the one-time keys `(submission, key)` that are new and returns them; a key

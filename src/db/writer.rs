@@ -1,5 +1,6 @@
 //! The group-commit writer: one thread per process takes the submissions waiting at that
-//! moment and stores them in one transaction ([`super::responses::store_batch`]), then
+//! moment and stores them in one transaction ([`super::responses::write_batch`]; on
+//! PostgreSQL a batch of an open wave is one statement when none of it is a replay), then
 //! answers each. A resident is redirected only after the commit that holds their answers,
 //! so "acknowledged" still means "committed"; concurrent submissions no longer wait in
 //! SQLite's busy handler, and each commit's fsync is shared by the whole batch. (A second
@@ -30,7 +31,7 @@ use chrono::NaiveDate;
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 
-use super::responses::{Channel, Credential, Origin, Stored, Submission, store_batch};
+use super::responses::{Channel, Credential, Origin, Stored, Submission, write_batch};
 use super::scores::ScorePlan;
 use super::{DbConnection, Pool};
 use crate::domain::{AccessCode, Answers};
@@ -200,7 +201,7 @@ fn write(conn: &mut DbConnection, jobs: &[(Job, Reply)]) -> Result<Vec<Stored>, 
             answers: &job.answers,
         })
         .collect();
-    Ok(store_batch(conn, &batch)?)
+    Ok(write_batch(conn, &batch)?)
 }
 
 /// On SQLite, copies the log into the main file and truncates it, before the next batch

@@ -2,7 +2,9 @@
 //! submissions and replays store exactly once, and a copy of the SQLite files taken after
 //! any acknowledged submission neither orders responses nor pairs a code with one.
 
-use citizen_survey::db::responses::{Channel, Credential, Origin, Stored, Submission, store_batch};
+use citizen_survey::db::responses::{
+    Channel, Credential, Origin, Stored, Submission, store_batch, write_batch,
+};
 use citizen_survey::db::scores::ScorePlan;
 use citizen_survey::domain::{AccessCode, AnswerValue, Answers, Lang, SubmissionKey};
 
@@ -92,6 +94,65 @@ fn one_replay_or_refused_code_in_a_batch_does_not_fail_the_others() {
     assert_eq!(outcomes[5], Stored::Replay);
     assert_eq!(outcomes[6], Stored::New);
     assert_eq!(app.response_count(), 1 + 4);
+}
+
+/// The writer's path for open waves (on PostgreSQL one statement that stores the batch only
+/// if every key is new): a batch of new forms is stored whole with its counts; a batch
+/// holding a form stored earlier, or the same form twice, stores the others and nothing
+/// twice (it falls back to the transaction that tells each one apart).
+#[test]
+fn the_writers_batch_stores_new_forms_and_nothing_twice() {
+    let app = spawn_app();
+    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
+    let wave = defs.wave("2026-midterm").unwrap();
+    let plan = ScorePlan::new(wave, &defs.visions);
+    let write = |forms: &[Answers]| {
+        let batch: Vec<Submission<'_>> = forms
+            .iter()
+            .map(|a| Submission {
+                plan: &plan,
+                origin: Origin::open_web(),
+                submitted_on: midterm_day(),
+                answers: a,
+            })
+            .collect();
+        write_batch(&mut app.db(), &batch).unwrap()
+    };
+    let first: Vec<Answers> = (0..5).map(|_| answers(SubmissionKey::generate())).collect();
+    assert_eq!(write(&first), [Stored::New; 5]);
+    assert_eq!(app.response_count(), 5);
+    let again = first[1].key;
+    let twice = SubmissionKey::generate();
+    let second = [
+        answers(SubmissionKey::generate()),
+        answers(again),
+        answers(twice),
+        answers(twice),
+    ];
+    let outcomes = write(&second);
+    assert_eq!(outcomes[0], Stored::New);
+    assert_eq!(outcomes[1], Stored::Replay);
+    let mut pair = [outcomes[2], outcomes[3]];
+    pair.sort_by_key(|s| *s != Stored::New);
+    assert_eq!(pair, [Stored::New, Stored::Replay]);
+    assert_eq!(app.response_count(), 7);
+    assert_eq!(app.count_rows("submission_keys"), 7);
+    // The kept counts agree with the stored responses: the wave's counter, and each of
+    // the 7 answered the two questions once.
+    let mut conn = app.db();
+    assert_eq!(
+        citizen_survey::db::responses::count(&mut conn, "2026-midterm").unwrap(),
+        7
+    );
+    let counts = citizen_survey::db::counts::respondents_per_question(
+        &mut conn,
+        "2026-midterm",
+        &["age_band", "area"],
+        citizen_survey::domain::Scope::Sample,
+    )
+    .unwrap();
+    assert_eq!(counts.len(), 2, "{counts:?}");
+    assert!(counts.iter().all(|(_, n)| *n == 7), "{counts:?}");
 }
 
 #[test]

@@ -1,0 +1,1 @@
+DROP FUNCTION citizen_survey_all_new(bigint, bigint);

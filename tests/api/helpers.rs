@@ -250,6 +250,14 @@ impl TestApp {
         self.database.connect()
     }
 
+    /// The database file when the run is on SQLite (`None` on PostgreSQL).
+    pub fn sqlite_file(&self) -> Option<String> {
+        self.database
+            .url
+            .strip_prefix("sqlite://")
+            .map(str::to_string)
+    }
+
     pub fn response_count(&self) -> i64 {
         use citizen_survey::db::schema::responses;
         responses::table.count().get_result(&mut self.db()).unwrap()

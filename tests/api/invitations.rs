@@ -441,7 +441,7 @@ fn the_database_cannot_tell_which_invitee_gave_which_response() {
         // 0. A copy of the SQLite files taken now finds no commit in the write-ahead log
         // to pair this invitation's flag with this response (the writer checkpoints and
         // truncates it after every batch, right after answering and before the next).
-        if let Some(path) = app.database.url.strip_prefix("sqlite://") {
+        if let Some(path) = app.sqlite_file() {
             let wal = crate::helpers::wal_left_after_checkpoint(&format!("{path}-wal"));
             assert_eq!(wal, 0, "after answer {k} the -wal file holds {wal} bytes");
         }

@@ -213,12 +213,7 @@ fn spearman(a: &[f64], b: &[f64]) -> f64 {
 #[test]
 fn a_copy_of_the_sqlite_files_neither_orders_responses_nor_pairs_codes() {
     let app = crate::codes::spawn_code_app(true);
-    let Some(path) = app
-        .database
-        .url
-        .strip_prefix("sqlite://")
-        .map(str::to_string)
-    else {
+    let Some(path) = app.sqlite_file() else {
         eprintln!("SQLite only: the PostgreSQL write-ahead log is covered in the README");
         return;
     };
@@ -333,12 +328,7 @@ fn a_long_read_holds_no_submission_and_the_log_is_emptied_after_it() {
     use citizen_survey::db::schema::responses;
     use diesel::prelude::*;
     let app = spawn_app();
-    let Some(path) = app
-        .database
-        .url
-        .strip_prefix("sqlite://")
-        .map(str::to_string)
-    else {
+    let Some(path) = app.sqlite_file() else {
         eprintln!("SQLite only: a PostgreSQL reader does not block its checkpoints");
         return;
     };

@@ -368,8 +368,9 @@ impl<'a> Pass2<'a> {
         conn: &mut PgConnection,
         keys: &[(&'a str, &'a str)],
     ) -> QueryResult<bool> {
-        let (keys, waves) = keys.iter().copied().unzip();
+        let (keys, waves): (Vec<_>, Vec<_>) = keys.iter().copied().unzip();
         let statement = AllNew {
+            expected: keys.len() as i64,
             keys: NewKeys { keys, waves },
             rest: self,
         };
@@ -391,6 +392,8 @@ const KEY_STORED_BEFORE: &str = "a key of the batch was stored before";
 /// [`Pass2::execute_if_all_new`]'s statement.
 struct AllNew<'a> {
     keys: NewKeys<'a>,
+    /// How many keys `keys` holds.
+    expected: i64,
     rest: Pass2<'a>,
 }
 
@@ -408,16 +411,13 @@ impl QueryFragment<Pg> for AllNew<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         // The main query reads `k` to the end before the other clauses run, and raises
         // when fewer keys went in than were given: the statement then changes nothing.
-        out.push_sql("WITH k AS (INSERT INTO submission_keys (key, wave_id) SELECT * FROM unnest(");
-        array::<Text, _>(&mut out, &self.keys.keys, "::text[], ")?;
-        array::<Text, _>(
-            &mut out,
-            &self.keys.waves,
-            "::text[]) ON CONFLICT DO NOTHING RETURNING key), ",
-        )?;
+        out.push_sql("WITH k AS (");
+        self.keys.walk_ast(out.reborrow())?;
+        out.push_sql("), ");
         self.rest.walk_tables(&mut out)?;
-        out.push_sql(" SELECT citizen_survey_all_new((SELECT count(*) FROM k), cardinality(");
-        array::<Text, _>(&mut out, &self.keys.keys, "::text[]))")?;
+        out.push_sql(" SELECT citizen_survey_all_new((SELECT count(*) FROM k), ");
+        out.push_bind_param::<BigInt, i64>(&self.expected)?;
+        out.push_sql(")");
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Responses and their answers.
 
 use chrono::NaiveDate;
+use diesel::pg::PgConnection;
 use diesel::prelude::*;
 use diesel::result::Error;
 use uuid::Uuid;
@@ -9,7 +10,6 @@ use super::schema::{responses, submission_keys};
 use super::scores::ScorePlan;
 use super::{Conn, DbConnection};
 use crate::domain::{AccessCode, Answers, Scope, stored};
-use diesel::pg::PgConnection;
 
 pub use crate::domain::Channel;
 

@@ -209,44 +209,30 @@ impl<W: Write> CsvWriter<W> {
 
     pub fn write<S: AsRef<str>>(&mut self, record: &[S]) -> Result<(), super::ExportError> {
         self.row += 1;
+        let numeric = &self.numeric;
+        let cells = record.iter().enumerate().map(|(i, c)| {
+            let c = c.as_ref();
+            if numeric.get(i).copied().unwrap_or(false) && plain_number(c) {
+                Cow::Borrowed(c)
+            } else {
+                neutralise(c)
+            }
+        });
         if self.encoding != Encoding::ShiftJis {
-            // UTF-8 needs no check of the whole row first: the cells go straight into the
+            // UTF-8 needs no look at the whole row first: the cells go straight into the
             // line (the responses export writes millions of rows).
-            let numeric = &self.numeric;
-            let cells = record.iter().enumerate().map(|(i, c)| {
-                let c = c.as_ref();
-                if numeric.get(i).copied().unwrap_or(false) && plain_number(c) {
-                    Cow::Borrowed(c)
-                } else {
-                    neutralise(c)
-                }
-            });
             format_record(cells, &mut self.line);
             self.out.write_all(&self.line)?;
             return Ok(());
         }
-        let cells: Vec<Cow<'_, str>> = record
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                let c = c.as_ref();
-                if self.numeric.get(i).copied().unwrap_or(false) && plain_number(c) {
-                    Cow::Borrowed(c)
-                } else {
-                    neutralise(c)
-                }
-            })
-            .collect();
-        if self.encoding == Encoding::ShiftJis {
-            let cells: Vec<Cow<'_, str>> = cells.into_iter().map(to_windows_31j_forms).collect();
-            return self.write_cells(cells);
-        }
-        self.write_cells(cells)
+        let cells: Vec<Cow<'_, str>> = cells.map(to_windows_31j_forms).collect();
+        self.write_shift_jis(cells)
     }
 
-    fn write_cells(&mut self, cells: Vec<Cow<'_, str>>) -> Result<(), super::ExportError> {
-        let mut cells = cells;
-        if self.encoding == Encoding::ShiftJis && self.unencodable == Unencodable::Replace {
+    /// A Shift_JIS row: characters it cannot hold replaced (or the row refused, with where
+    /// the first one is), then the line encoded.
+    fn write_shift_jis(&mut self, mut cells: Vec<Cow<'_, str>>) -> Result<(), super::ExportError> {
+        if self.unencodable == Unencodable::Replace {
             for cell in cells.iter_mut() {
                 if unencodable_in_shift_jis(cell).is_some() {
                     let mut replaced = 0;
@@ -267,32 +253,21 @@ impl<W: Write> CsvWriter<W> {
                 }
             }
         }
-        if self.encoding == Encoding::ShiftJis {
-            for (i, cell) in cells.iter().enumerate() {
-                if let Some(character) = unencodable_in_shift_jis(cell) {
-                    return Err(EncodingError {
-                        row: self.row,
-                        column: self.header.get(i).cloned().unwrap_or_default(),
-                        character,
-                        encoding: self.encoding,
-                    }
-                    .into());
+        for (i, cell) in cells.iter().enumerate() {
+            if let Some(character) = unencodable_in_shift_jis(cell) {
+                return Err(EncodingError {
+                    row: self.row,
+                    column: self.header.get(i).cloned().unwrap_or_default(),
+                    character,
+                    encoding: self.encoding,
                 }
+                .into());
             }
         }
-        format_record(
-            cells.iter().map(|c| Cow::Borrowed(c.as_ref())),
-            &mut self.line,
-        );
-        let line = &self.line;
-        match self.encoding {
-            Encoding::Utf8Bom | Encoding::Utf8 => self.out.write_all(line)?,
-            Encoding::ShiftJis => {
-                let text = std::str::from_utf8(line).expect("csv writes what it was given");
-                let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
-                self.out.write_all(&bytes)?;
-            }
-        }
+        format_record(cells, &mut self.line);
+        let text = std::str::from_utf8(&self.line).expect("csv writes what it was given");
+        let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(text);
+        self.out.write_all(&bytes)?;
         Ok(())
     }
 

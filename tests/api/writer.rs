@@ -21,14 +21,18 @@ fn answers(key: SubmissionKey) -> Answers {
     }
 }
 
+/// The score plan of the bundled 2026-midterm wave, as the writer gets it.
+fn midterm_plan(app: &crate::helpers::TestApp) -> ScorePlan {
+    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
+    ScorePlan::new(defs.wave("2026-midterm").unwrap(), &defs.visions)
+}
+
 #[test]
 fn one_replay_or_refused_code_in_a_batch_does_not_fail_the_others() {
     let app = spawn_app();
-    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
-    let wave = defs.wave("2026-midterm").unwrap();
-    let plan = ScorePlan::new(wave, &defs.visions);
+    let plan = midterm_plan(&app);
     let codes: Vec<AccessCode> = (0..3).map(|_| AccessCode::generate()).collect();
-    citizen_survey::db::access_codes::insert(&mut app.db(), &wave.id, &codes).unwrap();
+    citizen_survey::db::access_codes::insert(&mut app.db(), &plan.wave_id, &codes).unwrap();
     // A form stored earlier, and a code used earlier.
     let earlier = SubmissionKey::generate();
     let used = Origin {
@@ -103,9 +107,7 @@ fn one_replay_or_refused_code_in_a_batch_does_not_fail_the_others() {
 #[test]
 fn the_writers_batch_stores_new_forms_and_nothing_twice() {
     let app = spawn_app();
-    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
-    let wave = defs.wave("2026-midterm").unwrap();
-    let plan = ScorePlan::new(wave, &defs.visions);
+    let plan = midterm_plan(&app);
     let write = |forms: &[Answers]| {
         let batch: Vec<Submission<'_>> = forms
             .iter()
@@ -121,28 +123,28 @@ fn the_writers_batch_stores_new_forms_and_nothing_twice() {
     let first: Vec<Answers> = (0..5).map(|_| answers(SubmissionKey::generate())).collect();
     assert_eq!(write(&first), [Stored::New; 5]);
     assert_eq!(app.response_count(), 5);
-    let again = first[1].key;
-    let twice = SubmissionKey::generate();
+    // A form stored earlier, among new ones: the one statement is tried and refused.
     let second = [
         answers(SubmissionKey::generate()),
-        answers(again),
-        answers(twice),
-        answers(twice),
+        answers(first[1].key),
+        answers(SubmissionKey::generate()),
     ];
-    let outcomes = write(&second);
-    assert_eq!(outcomes[0], Stored::New);
-    assert_eq!(outcomes[1], Stored::Replay);
-    let mut pair = [outcomes[2], outcomes[3]];
+    assert_eq!(write(&second), [Stored::New, Stored::Replay, Stored::New]);
+    assert_eq!(app.response_count(), 7);
+    // The same form twice in one batch: one stored, the other a replay (either order).
+    let twice = SubmissionKey::generate();
+    let outcomes = write(&[answers(twice), answers(twice)]);
+    let mut pair = [outcomes[0], outcomes[1]];
     pair.sort_by_key(|s| *s != Stored::New);
     assert_eq!(pair, [Stored::New, Stored::Replay]);
-    assert_eq!(app.response_count(), 7);
-    assert_eq!(app.count_rows("submission_keys"), 7);
+    assert_eq!(app.response_count(), 8);
+    assert_eq!(app.count_rows("submission_keys"), 8);
     // The kept counts agree with the stored responses: the wave's counter, and each of
-    // the 7 answered the two questions once.
+    // the 8 answered the two questions once.
     let mut conn = app.db();
     assert_eq!(
         citizen_survey::db::responses::count(&mut conn, "2026-midterm").unwrap(),
-        7
+        8
     );
     let counts = citizen_survey::db::counts::respondents_per_question(
         &mut conn,
@@ -152,7 +154,7 @@ fn the_writers_batch_stores_new_forms_and_nothing_twice() {
     )
     .unwrap();
     assert_eq!(counts.len(), 2, "{counts:?}");
-    assert!(counts.iter().all(|(_, n)| *n == 7), "{counts:?}");
+    assert!(counts.iter().all(|(_, n)| *n == 8), "{counts:?}");
 }
 
 #[test]

@@ -631,7 +631,7 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
             line
         );
     }
-    record_paper_import(&mut conn, "command line", &wave.id, &report);
+    crate::paper::import::record_paper_import(&mut conn, "command line", &wave.id, &report);
     if !report.imported {
         anyhow::bail!(
             "{} valid row(s), {} problem(s): nothing imported. Fix the rows, or import the valid ones with --accept-valid",
@@ -649,29 +649,4 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
         report.rejected.len()
     );
     Ok(())
-}
-
-/// The audit line of a vendor import: counts only.
-pub fn record_paper_import(
-    conn: &mut crate::db::Conn,
-    analyst: &str,
-    wave_id: &str,
-    report: &crate::paper::import::ImportReport,
-) {
-    let detail = format!(
-        "{} sheets stored, {} already used, {} problems, {} rows{}",
-        report.stored,
-        report.already_used.len(),
-        report.rejected.len(),
-        report.rows,
-        if report.imported {
-            ""
-        } else {
-            " (nothing imported)"
-        }
-    );
-    if let Err(e) = crate::db::audit::record(conn, analyst, "paper_import", Some(wave_id), &detail)
-    {
-        tracing::warn!(error = %e, "the paper import could not be recorded in the audit log");
-    }
 }

@@ -16,7 +16,7 @@ use crate::db::{self, Conn};
 use crate::definitions::{Access, Text, Wave};
 use crate::domain::{AccessCode, Lang};
 use crate::export::{CsvWriter, Encoding, ExportError, Unencodable};
-use crate::web::i18n;
+use crate::i18n;
 
 /// Most codes made by one command (a sample is 2,000–5,000 letters).
 pub const MAX_COUNT: usize = 100_000;
@@ -145,7 +145,7 @@ pub struct LetterView {
 }
 
 #[derive(Template)]
-#[template(path = "letters.html")]
+#[template(path = "print/letters.html")]
 pub struct LettersPage<'a> {
     pub wave_id: &'a str,
     pub title: &'a Text,
@@ -190,7 +190,7 @@ pub fn letters(wave: &Wave, codes: &[AccessCode], base_url: &str) -> anyhow::Res
 }
 
 #[derive(Template)]
-#[template(path = "postcard.html")]
+#[template(path = "print/postcard.html")]
 pub struct PostcardPage<'a> {
     pub title: &'a Text,
     pub contact: Option<&'a Text>,

@@ -11,7 +11,8 @@ use anyhow::Context;
 use crate::clock::Clock;
 use crate::definitions;
 use crate::settings::Settings;
-use crate::web::{AppState, http_rules, not_found, routes, security_headers};
+use crate::web::middleware::http_rules;
+use crate::web::{AppState, not_found, routes, security_headers};
 
 /// A configured server bound to its port, not yet running.
 pub struct Application {
@@ -67,9 +68,9 @@ impl Application {
             max_body_bytes: settings.max_body_bytes,
             body_timeout: Duration::from_secs(settings.limits.body_timeout_seconds.max(1)),
             reminder_days: settings.reminder_days,
-            workspace: crate::web::session::Workspace::from_settings(settings),
-            storage: crate::web::storage::StorageHealth::new(&settings.database_url),
-            code_guesses: Arc::new(crate::web::limiter::Limiter::access_codes()),
+            workspace: crate::web::workspace::session::Workspace::from_settings(settings),
+            storage: crate::web::middleware::storage::StorageHealth::new(&settings.database_url),
+            code_guesses: Arc::new(crate::web::middleware::limiter::Limiter::access_codes()),
             writer,
             plans,
         };
@@ -82,7 +83,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(
-                    crate::web::storage::record_unavailable,
+                    crate::web::middleware::storage::record_unavailable,
                 ))
                 .wrap(actix_web::middleware::from_fn(http_rules::body_deadline))
                 .wrap(security_headers())

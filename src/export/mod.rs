@@ -294,8 +294,8 @@ pub(crate) fn answer_codes(question: &Question) -> Vec<(String, String, String)>
     match &question.kind {
         QuestionKind::Scale { dont_know, .. } => {
             let (ja, en) = (
-                crate::web::i18n::strings(Lang::Ja),
-                crate::web::i18n::strings(Lang::En),
+                crate::i18n::strings(Lang::Ja),
+                crate::i18n::strings(Lang::En),
             );
             let mut codes: Vec<(String, String, String)> = (0..5)
                 .map(|i| {

@@ -7,7 +7,7 @@ use lettre::message::{Mailbox, MultiPart};
 use crate::db::invitations::MessageKind;
 use crate::definitions::Wave;
 use crate::domain::Lang;
-use crate::web::i18n;
+use crate::i18n;
 
 /// Subject and both bodies of one message.
 #[derive(Debug, Clone, PartialEq, Eq)]

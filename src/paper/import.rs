@@ -427,6 +427,31 @@ pub enum ImportError {
     Database(diesel::result::Error),
 }
 
+/// The audit line of a vendor import: counts only.
+pub fn record_paper_import(
+    conn: &mut crate::db::Conn,
+    analyst: &str,
+    wave_id: &str,
+    report: &ImportReport,
+) {
+    let detail = format!(
+        "{} sheets stored, {} already used, {} problems, {} rows{}",
+        report.stored,
+        report.already_used.len(),
+        report.rejected.len(),
+        report.rows,
+        if report.imported {
+            ""
+        } else {
+            " (nothing imported)"
+        }
+    );
+    if let Err(e) = crate::db::audit::record(conn, analyst, "paper_import", Some(wave_id), &detail)
+    {
+        tracing::warn!(error = %e, "the paper import could not be recorded in the audit log");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

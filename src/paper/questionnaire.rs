@@ -14,7 +14,7 @@ use askama::Template;
 use super::sheet::{DONT_KNOW_CODE, NO_ANSWER};
 use crate::definitions::{Question, QuestionKind, Wave};
 use crate::domain::Lang;
-use crate::web::i18n;
+use crate::i18n;
 
 /// The booklet's own words (the rest comes from the definition and the resident strings).
 pub struct Texts {
@@ -132,7 +132,7 @@ pub struct SectionView {
 }
 
 #[derive(Template)]
-#[template(path = "questionnaire.html")]
+#[template(path = "print/questionnaire.html")]
 pub struct Booklet<'a> {
     pub lang: &'static str,
     pub t: &'static Texts,

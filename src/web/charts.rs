@@ -79,7 +79,7 @@ pub struct LegendItem {
 
 /// The chart laid out: every coordinate the template needs, rounded to 0.1.
 #[derive(Debug, Clone, Template)]
-#[template(path = "chart.html")]
+#[template(path = "resident/chart.html")]
 pub struct ChartView {
     pub id: String,
     pub title: String,

@@ -2,7 +2,7 @@ use actix_web::{HttpResponse, web};
 use diesel::connection::SimpleConnection;
 
 use super::AppState;
-use crate::error::AppError;
+use crate::web::error::AppError;
 
 /// 200 when the database answers and can store; 503 when it does not answer, or answers
 /// but cannot store (its disk is full or failing: `"writable": false`). The reason is in

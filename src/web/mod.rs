@@ -1,22 +1,12 @@
 //! HTTP: routes, handlers and pages.
 
-mod analyst;
 mod assets;
 pub mod charts;
-mod code;
-mod dashboard;
+pub mod error;
 mod health;
-pub mod http_rules;
-pub mod i18n;
-mod invitation;
-pub mod limiter;
-mod paper;
-mod publish;
-mod resident;
-mod results;
-pub mod session;
-pub mod storage;
-pub mod views;
+pub mod middleware;
+pub mod resident;
+pub mod workspace;
 
 use std::sync::Arc;
 
@@ -42,11 +32,11 @@ pub struct AppState {
     /// Population and suppression settings of the CSV exports.
     pub exports: Arc<crate::export::ExportContext>,
     /// Analyst sessions and sign-in lockout.
-    pub workspace: session::Workspace,
+    pub workspace: workspace::session::Workspace,
     /// Whether the database can store: for `/healthz` and the once-per-interval log line.
-    pub storage: storage::StorageHealth,
+    pub storage: middleware::storage::StorageHealth,
     /// Failed access-code lookups, in memory only.
-    pub code_guesses: Arc<limiter::Limiter>,
+    pub code_guesses: Arc<middleware::limiter::Limiter>,
     /// The group-commit writer every submission goes through.
     pub writer: crate::db::writer::Writer,
     /// Each wave's score plan, made once at start.
@@ -60,9 +50,9 @@ impl AppState {
         &self,
         lang: Lang,
         f: impl FnOnce(&mut crate::db::Conn) -> diesel::QueryResult<T> + Send + 'static,
-    ) -> Result<T, crate::error::AppError> {
+    ) -> Result<T, crate::web::error::AppError> {
         let pool = self.pool.clone();
-        web::block(move || -> Result<T, crate::error::AppError> { Ok(f(&mut *pool.get()?)?) })
+        web::block(move || -> Result<T, crate::web::error::AppError> { Ok(f(&mut *pool.get()?)?) })
             .await?
             .map_err(|e| e.for_resident(lang))
     }
@@ -81,83 +71,90 @@ impl AppState {
 /// Every path with the methods it answers: GET routes answer HEAD too, a form POST wants
 /// a form (else 415), any other method gets 405 with `Allow` (see `http_rules`).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    use http_rules::{get, post_form, resource};
+    use middleware::http_rules::{get, post_form, resource};
     const GET: &str = "GET, HEAD";
     const GET_POST: &str = "GET, HEAD, POST";
     const POST: &str = "POST";
-    http_rules::extractor_errors(cfg);
-    cfg.service(resource("/", GET).route(get().to(resident::index)))
+    middleware::http_rules::extractor_errors(cfg);
+    cfg.service(resource("/", GET).route(get().to(resident::form::index)))
         .service(resource("/healthz", GET).route(get().to(health::healthz)))
         .service(resource("/static/style.css", GET).route(get().to(assets::stylesheet)))
         .service(resource("/static/favicon.svg", GET).route(get().to(assets::favicon)))
         .service(resource("/favicon.ico", GET).route(get().to(assets::favicon)))
         .service(
             resource("/surveys/{wave}", GET_POST)
-                .route(get().to(resident::form))
-                .route(post_form().to(resident::submit)),
+                .route(get().to(resident::form::form))
+                .route(post_form().to(resident::form::submit)),
         )
-        .service(resource("/surveys/{wave}/thanks", GET).route(get().to(resident::thanks)))
-        .service(resource("/s/{token}", GET).route(get().to(invitation::personal_link)))
+        .service(resource("/surveys/{wave}/thanks", GET).route(get().to(resident::form::thanks)))
+        .service(resource("/s/{token}", GET).route(get().to(resident::invitation::personal_link)))
         .service(
             resource("/c", GET_POST)
-                .route(get().to(code::entry))
-                .route(post_form().to(code::enter)),
+                .route(get().to(resident::code::entry))
+                .route(post_form().to(resident::code::enter)),
         )
-        .service(resource("/c/{code}", GET).route(get().to(code::link)))
-        .service(resource("/s/{token}/opt-out", GET).route(get().to(invitation::opt_out_page)))
-        .service(resource("/opt-out", POST).route(post_form().to(invitation::opt_out)))
+        .service(resource("/c/{code}", GET).route(get().to(resident::code::link)))
         .service(
-            resource("/analyst/waves/{wave}/{kind}.csv", GET).route(get().to(analyst::export_csv)),
+            resource("/s/{token}/opt-out", GET).route(get().to(resident::invitation::opt_out_page)),
+        )
+        .service(resource("/opt-out", POST).route(post_form().to(resident::invitation::opt_out)))
+        .service(
+            resource("/analyst/waves/{wave}/{kind}.csv", GET)
+                .route(get().to(workspace::api::export_csv)),
         )
         // The CSV upload is not a form: any Content-Type (scripts send text/csv or none).
         .service(
             resource("/analyst/waves/{wave}/invitations", GET_POST)
                 .app_data(web::PayloadConfig::new(8 * 1024 * 1024))
-                .route(get().to(analyst::invitation_status))
-                .route(web::post().to(analyst::import_invitations)),
+                .route(get().to(workspace::api::invitation_status))
+                .route(web::post().to(workspace::api::import_invitations)),
         )
         .service(
             resource("/analyst/waves/{wave}/reminders", POST)
-                .route(web::post().to(analyst::send_reminders)),
+                .route(web::post().to(workspace::api::send_reminders)),
         )
         // The analyst workspace (sign-in, dashboard, publication) and the public results.
-        .service(resource("/analyst", GET).route(get().to(dashboard::dashboard)))
+        .service(resource("/analyst", GET).route(get().to(workspace::dashboard::dashboard)))
         .service(
             resource("/analyst/sign-in", GET_POST)
-                .route(get().to(session::sign_in_form))
-                .route(post_form().to(session::sign_in)),
-        )
-        .service(resource("/analyst/sign-out", POST).route(post_form().to(session::sign_out)))
-        .service(
-            resource("/analyst/waves/{wave}/remind", POST).route(post_form().to(publish::remind)),
+                .route(get().to(workspace::session::sign_in_form))
+                .route(post_form().to(workspace::session::sign_in)),
         )
         .service(
-            resource("/analyst/waves/{wave}/publish", POST).route(post_form().to(publish::publish)),
+            resource("/analyst/sign-out", POST).route(post_form().to(workspace::session::sign_out)),
         )
-        .service(resource("/results/{wave}", GET).route(get().to(results::results)))
+        .service(
+            resource("/analyst/waves/{wave}/remind", POST)
+                .route(post_form().to(workspace::publish::remind)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/publish", POST)
+                .route(post_form().to(workspace::publish::publish)),
+        )
+        .service(resource("/results/{wave}", GET).route(get().to(resident::results::results)))
         // Paper questionnaires: the booklet, double entry, the vendor's CSV.
-        .service(resource("/static/paper-entry.js", GET).route(get().to(paper::script)))
+        .service(resource("/static/paper-entry.js", GET).route(get().to(workspace::paper::script)))
         .service(
             resource("/analyst/waves/{wave}/questionnaire", GET)
-                .route(get().to(paper::questionnaire)),
+                .route(get().to(workspace::paper::questionnaire)),
         )
         .service(
             resource("/analyst/waves/{wave}/paper", GET_POST)
-                .route(get().to(paper::entry))
-                .route(post_form().to(paper::open_sheet)),
+                .route(get().to(workspace::paper::entry))
+                .route(post_form().to(workspace::paper::open_sheet)),
         )
         .service(
             resource("/analyst/waves/{wave}/paper/sheet", POST)
-                .route(post_form().to(paper::enter_sheet)),
+                .route(post_form().to(workspace::paper::enter_sheet)),
         )
         .service(
             resource("/analyst/waves/{wave}/paper/resolve", POST)
-                .route(post_form().to(paper::resolve_sheet)),
+                .route(post_form().to(workspace::paper::resolve_sheet)),
         )
         .service(
             resource("/analyst/waves/{wave}/paper-import", POST)
                 .app_data(web::PayloadConfig::new(16 * 1024 * 1024))
-                .route(web::post().to(paper::import)),
+                .route(web::post().to(workspace::paper::import)),
         );
 }
 
@@ -189,6 +186,6 @@ pub fn no_store() -> (header::HeaderName, HeaderValue) {
 /// Unknown paths: a 404 page in the resident's language.
 pub async fn not_found(
     req: HttpRequest,
-) -> Result<actix_web::HttpResponse, crate::error::AppError> {
-    Err(crate::error::AppError::not_found().for_resident(negotiate_lang(&req, None)))
+) -> Result<actix_web::HttpResponse, crate::web::error::AppError> {
+    Err(crate::web::error::AppError::not_found().for_resident(negotiate_lang(&req, None)))
 }

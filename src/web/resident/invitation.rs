@@ -4,11 +4,12 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::resident::{LangQuery, find_wave, form_page, html, notice};
-use super::{AppState, views};
 use crate::db::invitations::{self, TokenHolder};
 use crate::domain::{Lang, TOKEN_FIELD};
-use crate::error::AppError;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::resident::form::{LangQuery, find_wave, form_page, html, notice};
+use crate::web::resident::views;
 
 async fn holder(
     state: &AppState,
@@ -49,7 +50,7 @@ pub async fn personal_link(
         &state,
         wave,
         lang,
-        Some(super::views::FormCredential::Token(token)),
+        Some(crate::web::resident::views::FormCredential::Token(token)),
     ))
 }
 
@@ -79,7 +80,7 @@ pub async fn opt_out(
     let field = |name: &str| form.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let lang = field("_lang")
         .and_then(|l| Lang::parse(&l))
-        .unwrap_or_else(|| super::negotiate_lang(&req, None));
+        .unwrap_or_else(|| crate::web::negotiate_lang(&req, None));
     let token = field(TOKEN_FIELD).unwrap_or_default();
     let pool = state.pool.clone();
     let done = web::block(move || -> Result<_, AppError> {

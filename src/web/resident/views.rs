@@ -4,10 +4,10 @@
 use askama::Template;
 use chrono::NaiveDate;
 
-use super::i18n::{self, Strings};
 use crate::definitions::{Definitions, QuestionKind, Wave, WaveStatus};
 use crate::domain::{FieldError, Furigana, Lang, RawForm, furigana};
-use crate::error::ErrorKind;
+use crate::i18n::{self, Strings};
+use crate::web::error::ErrorKind;
 
 /// What every page needs for its frame.
 pub struct Page {
@@ -80,7 +80,7 @@ pub fn ruby(lang: Lang, requested: bool) -> bool {
 }
 
 #[derive(Template)]
-#[template(path = "index.html")]
+#[template(path = "resident/index.html")]
 pub struct IndexPage {
     pub page: Page,
     pub waves: Vec<WaveItem>,
@@ -135,7 +135,7 @@ pub fn index(defs: &Definitions, lang: Lang, today: NaiveDate, published: &[Stri
 }
 
 #[derive(Template)]
-#[template(path = "message.html")]
+#[template(path = "resident/message.html")]
 pub struct MessagePage {
     pub page: Page,
     /// Plain, for `<title>`; `title_html` is what the heading shows.
@@ -243,7 +243,7 @@ pub fn notice(lang: Lang, title: &str, body: &str) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "opt_out.html")]
+#[template(path = "resident/opt_out.html")]
 pub struct OptOutPage {
     pub page: Page,
     pub token: String,
@@ -277,7 +277,7 @@ pub fn error_page(lang: Lang, kind: &ErrorKind) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "survey.html")]
+#[template(path = "resident/survey.html")]
 pub struct SurveyPage {
     pub page: Page,
     pub wave_id: String,
@@ -599,7 +599,7 @@ fn render(t: &impl Template) -> String {
 }
 
 #[derive(Template)]
-#[template(path = "code_entry.html")]
+#[template(path = "resident/code_entry.html")]
 pub struct CodeEntryPage {
     pub page: Page,
     pub value: String,

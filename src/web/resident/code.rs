@@ -4,20 +4,20 @@
 //!
 //! A code that is not well-formed (wrong length, a character not in the alphabet, a bad
 //! check character) is refused before any lookup. Lookups of well-formed codes that are
-//! not issued are counted by an in-memory throttle ([`super::limiter`]).
+//! not issued are counted by an in-memory throttle ([`crate::web::middleware::limiter`]).
 
 use std::net::IpAddr;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::resident::{LangQuery, form_page, html};
-use super::views::{self, FormCredential};
-use super::{AppState, negotiate_lang};
 use crate::db::access_codes;
 use crate::definitions::{Access, Wave};
 use crate::domain::{AccessCode, LANG_FIELD, Lang};
-use crate::error::AppError;
+use crate::web::error::AppError;
+use crate::web::resident::form::{LangQuery, form_page, html};
+use crate::web::resident::views::{self, FormCredential};
+use crate::web::{AppState, negotiate_lang};
 
 /// The client as the limiter knows it (its address, never stored or logged).
 pub(super) fn client(req: &HttpRequest) -> Option<IpAddr> {
@@ -33,7 +33,7 @@ pub(super) enum Refusal {
 
 impl Refusal {
     pub(super) fn page(self, lang: Lang) -> HttpResponse {
-        let s = super::i18n::strings(lang);
+        let s = crate::i18n::strings(lang);
         let (status, title, body) = match self {
             Refusal::Throttled => (
                 StatusCode::TOO_MANY_REQUESTS,

@@ -8,16 +8,16 @@ use askama::Template;
 use chrono::Datelike;
 use serde::Deserialize;
 
-use super::charts::{self, BarChart, Group};
-use super::views::Page;
-use super::{AppState, negotiate_lang};
 use crate::db;
 use crate::db::publications::Publication;
 use crate::definitions::{Definitions, Vision};
 use crate::domain::Lang;
-use crate::error::AppError;
 use crate::export::{CsvWriter, Encoding};
 use crate::stats::{SampleMoments, welch};
+use crate::web::charts::{self, BarChart, Group};
+use crate::web::error::AppError;
+use crate::web::resident::views::Page;
+use crate::web::{AppState, negotiate_lang};
 
 /// The open data's columns: the first columns of the analysts' `vision-scores.csv`, with the
 /// figures as published (unweighted, suppressed).
@@ -28,7 +28,7 @@ pub struct LangQuery {
     lang: Option<String>,
 }
 
-super::i18n::messages! {
+crate::i18n::messages! {
     /// Words of the results page (`results_*` in `locales/*.ftl`).
     pub struct Texts {
         results_lead, results_chart_title, results_change_caption, results_vision,
@@ -77,7 +77,7 @@ pub struct ChangeRow {
 }
 
 #[derive(Template)]
-#[template(path = "results.html")]
+#[template(path = "resident/results.html")]
 pub struct ResultsPage {
     pub page: Page,
     pub t: &'static Texts,
@@ -139,7 +139,7 @@ pub fn series_label(opens: chrono::NaiveDate, lang: Lang) -> String {
     } else {
         opens.year()
     };
-    super::i18n::t_args(lang, "results_series", &[("year", year.into())])
+    crate::i18n::t_args(lang, "results_series", &[("year", year.into())])
 }
 
 /// The chart label of a vision: its id and the short name before the dash or colon.
@@ -181,7 +181,7 @@ pub fn chart(
                     None => format!("{s} {suppressed}"),
                 })
                 .collect();
-            desc.push(super::i18n::t_args(
+            desc.push(crate::i18n::t_args(
                 lang,
                 "results_chart_item",
                 &[
@@ -210,7 +210,7 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
     let title = defs
         .wave(wave_id)
         .map(|w| {
-            super::i18n::t_args(
+            crate::i18n::t_args(
                 lang,
                 "results_title",
                 &[("title", w.title.get(lang).to_string().into())],
@@ -260,7 +260,7 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
                 .wave(&p.wave_id)
                 .map_or(p.wave_id.clone(), |w| w.title.get(lang).to_string());
             let responses = if i64::from(p.responses) < i64::from(p.min_group_size) {
-                super::i18n::t_args(
+                crate::i18n::t_args(
                     lang,
                     "results_fewer_than",
                     &[("min", p.min_group_size.into())],
@@ -269,7 +269,7 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
                 // How many answered by post and online: counts of responses, which say
                 // nothing about anyone's answers (shown only beside a published total).
                 let channels = p.by_channel.map_or(String::new(), |(paper, online)| {
-                    super::i18n::t_args(
+                    crate::i18n::t_args(
                         lang,
                         "results_by_channel",
                         &[("paper", paper.into()), ("online", online.into())],
@@ -279,11 +279,11 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
             };
             // Stored in UTC; shown as Suita's calendar day (Japan time, UTC+9).
             let published_on =
-                super::i18n::date(lang, (p.published_at + chrono::TimeDelta::hours(9)).date());
+                crate::i18n::date(lang, (p.published_at + chrono::TimeDelta::hours(9)).date());
             let title_arg = || [("title", wave_title.clone().into())];
             WaveTable {
                 id: p.wave_id.clone(),
-                meta: super::i18n::t_args(
+                meta: crate::i18n::t_args(
                     lang,
                     "results_meta",
                     &[
@@ -291,8 +291,8 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
                         ("date", published_on.into()),
                     ],
                 ),
-                caption: super::i18n::t_args(lang, "results_table_caption", &title_arg()),
-                download: super::i18n::t_args(lang, "results_download", &title_arg()),
+                caption: crate::i18n::t_args(lang, "results_table_caption", &title_arg()),
+                download: crate::i18n::t_args(lang, "results_download", &title_arg()),
                 rows: defs
                     .visions
                     .iter()
@@ -344,7 +344,7 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
         chart,
         method: (1..=5)
             .map(|i| {
-                super::i18n::t_args(lang, &format!("results_method_{i}"), &[("min", min.into())])
+                crate::i18n::t_args(lang, &format!("results_method_{i}"), &[("min", min.into())])
             })
             .collect(),
     };

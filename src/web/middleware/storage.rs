@@ -12,7 +12,7 @@ use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 use actix_web::web;
 
-use super::AppState;
+use crate::web::AppState;
 
 /// One line per this interval at most.
 const LOG_INTERVAL: Duration = Duration::from_secs(60);

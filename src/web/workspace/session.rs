@@ -15,12 +15,12 @@ use askama::Template;
 use chrono::{NaiveDateTime, TimeDelta, Utc};
 use serde::Deserialize;
 
-use super::AppState;
 use crate::db;
 use crate::db::credentials::LockoutPolicy;
 use crate::domain::hash_token;
 use crate::domain::password;
-use crate::error::AppError;
+use crate::web::AppState;
+use crate::web::error::AppError;
 
 pub const SESSION_COOKIE: &str = "cs_session";
 /// A pre-session token for the sign-in form itself (against login CSRF).
@@ -35,7 +35,7 @@ pub struct Workspace {
     /// `Secure` cookies: true when `PUBLIC_BASE_URL` is https.
     pub secure_cookies: bool,
     /// Sign-in attempts per client, in memory only.
-    pub clients: std::sync::Arc<super::limiter::Limiter>,
+    pub clients: std::sync::Arc<crate::web::middleware::limiter::Limiter>,
     /// Whether the client's address comes from `X-Forwarded-For` (`SURVEY_TRUST_PROXY`).
     pub trust_proxy: bool,
 }
@@ -49,7 +49,7 @@ impl Workspace {
                 max_delay: TimeDelta::seconds(i64::from(s.analyst.lockout_max_delay_seconds)),
             },
             secure_cookies: s.public_base_url.starts_with("https://"),
-            clients: std::sync::Arc::new(super::limiter::Limiter::sign_in(
+            clients: std::sync::Arc::new(crate::web::middleware::limiter::Limiter::sign_in(
                 s.analyst.sign_in_per_client_per_minute,
             )),
             trust_proxy: s.limits.trust_proxy,
@@ -141,7 +141,7 @@ pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> 
 
 /// A page in Japanese with English for analysts.
 #[derive(Template)]
-#[template(path = "analyst_message.html")]
+#[template(path = "workspace/analyst_message.html")]
 pub struct AnalystMessage<'a> {
     pub title: &'a str,
     pub paragraphs: Vec<String>,
@@ -163,7 +163,7 @@ pub fn message_page(
     .unwrap_or_default();
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .body(body)
 }
 
@@ -198,12 +198,12 @@ pub fn operator_refused() -> HttpResponse {
 pub fn to_sign_in() -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, "/analyst/sign-in"))
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .finish()
 }
 
 #[derive(Template)]
-#[template(path = "sign_in.html")]
+#[template(path = "workspace/sign_in.html")]
 struct SignInPage<'a> {
     csrf: &'a str,
     name: &'a str,
@@ -249,7 +249,7 @@ fn sign_in_page(
     .unwrap_or_default();
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .insert_header((
             header::SET_COOKIE,
             set_cookie(ws, SIGN_IN_COOKIE, &token, "/analyst/sign-in", 3600),
@@ -298,7 +298,8 @@ pub async fn sign_in(
 ) -> Result<HttpResponse, AppError> {
     // Every attempt counts against the client, whichever account it names, so guessing
     // spread over many accounts is slowed too.
-    if let Some(client) = super::limiter::client_address(&req, state.workspace.trust_proxy)
+    if let Some(client) =
+        crate::web::middleware::limiter::client_address(&req, state.workspace.trust_proxy)
         && let Err(wait) = state
             .workspace
             .clients
@@ -385,7 +386,7 @@ pub async fn sign_in(
             let ws = &state.workspace;
             Ok(HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, "/analyst"))
-                .insert_header(super::no_store())
+                .insert_header(crate::web::no_store())
                 .append_header((
                     header::SET_COOKIE,
                     set_cookie(

@@ -6,14 +6,15 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::views::FormCredential;
-use super::{AppState, negotiate_lang, no_store, views};
 use crate::db::invitations;
 use crate::db::responses::{Channel, Stored};
 use crate::db::writer::{HeldCredential, Job};
 use crate::definitions::{Access, Wave, WaveStatus};
 use crate::domain::{AccessCode, Lang, SubmissionKey, parse_submission};
-use crate::error::{AppError, ErrorKind};
+use crate::web::error::{AppError, ErrorKind};
+use crate::web::resident::views;
+use crate::web::resident::views::FormCredential;
+use crate::web::{AppState, negotiate_lang, no_store};
 
 #[derive(Deserialize)]
 pub struct LangQuery {
@@ -57,9 +58,9 @@ pub(super) fn html(status: StatusCode, body: String) -> HttpResponse {
 pub(super) fn notice(
     lang: Lang,
     status: StatusCode,
-    texts: impl FnOnce(&'static super::i18n::Strings) -> (&'static str, &'static str),
+    texts: impl FnOnce(&'static crate::i18n::Strings) -> (&'static str, &'static str),
 ) -> HttpResponse {
-    let (title, body) = texts(super::i18n::strings(lang));
+    let (title, body) = texts(crate::i18n::strings(lang));
     html(status, views::notice(lang, title, body))
 }
 
@@ -169,7 +170,7 @@ fn needs_credential(wave: &Wave, lang: Lang) -> Option<HttpResponse> {
     match wave.access {
         _ if wave.takes_open_answers() => None,
         Access::Code => {
-            let s = super::i18n::strings(lang);
+            let s = crate::i18n::strings(lang);
             Some(html(
                 StatusCode::FORBIDDEN,
                 views::code_notice(lang, s.code_required_title, s.code_required_body),
@@ -227,11 +228,12 @@ pub async fn submit(
             },
             Some(typed) => {
                 let Ok(code) = AccessCode::parse(typed) else {
-                    return Ok(super::code::Refusal::Unknown.page(lang));
+                    return Ok(crate::web::resident::code::Refusal::Unknown.page(lang));
                 };
-                let client = super::code::client(&req);
+                let client = crate::web::resident::code::client(&req);
                 if let Err(refusal) =
-                    super::code::wave_of(&state, &code, Some(&wave.id), client, lang).await?
+                    crate::web::resident::code::wave_of(&state, &code, Some(&wave.id), client, lang)
+                        .await?
                 {
                     return Ok(refusal.page(lang));
                 }
@@ -287,7 +289,7 @@ pub async fn submit(
         ),
         Some(FormCredential::Code { code, .. }) => match AccessCode::parse(code) {
             Ok(code) => (Channel::Web, true, Some(HeldCredential::Code(code))),
-            Err(_) => return Ok(super::code::Refusal::Unknown.page(lang)),
+            Err(_) => return Ok(crate::web::resident::code::Refusal::Unknown.page(lang)),
         },
         None => (Channel::Web, wave.open_answer_in_sample(), None),
     };
@@ -303,7 +305,9 @@ pub async fn submit(
 
     match stored {
         Ok(Stored::CredentialRefused) => Ok(match credential {
-            Some(FormCredential::Code { .. }) => super::code::Refusal::Used.page(lang),
+            Some(FormCredential::Code { .. }) => {
+                crate::web::resident::code::Refusal::Used.page(lang)
+            }
             _ => notice(lang, StatusCode::CONFLICT, |s| {
                 (s.already_answered_title, s.already_answered_body)
             }),
@@ -330,7 +334,7 @@ pub async fn submit(
                     raw: Some(&raw),
                     furigana: query.furigana(),
                     errors: &[],
-                    notice: Some(super::i18n::strings(lang).unavailable_body.to_string()),
+                    notice: Some(crate::i18n::strings(lang).unavailable_body.to_string()),
                     key,
                     credential,
                 },

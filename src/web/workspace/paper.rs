@@ -16,23 +16,23 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::AppState;
-use super::i18n;
-use super::publish::signed_in_wave;
-use super::session;
 use crate::db;
 use crate::definitions::{Question, QuestionKind, Wave};
 use crate::domain::{AccessCode, CodeProblem, Lang};
-use crate::error::{AppError, ErrorKind};
+use crate::i18n;
 use crate::paper::{
     self, CodeState, EntryOutcome, LANG_KEY, NO_ANSWER, ResolveOutcome, Sheet, SheetError,
     SheetProblem,
 };
+use crate::web::AppState;
+use crate::web::error::{AppError, ErrorKind};
+use crate::web::workspace::publish::signed_in_wave;
+use crate::web::workspace::session;
 
 /// The entry pages' policy: ours plus our one script.
 const ENTRY_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-const SCRIPT: &str = include_str!("../../static/paper-entry.js");
+const SCRIPT: &str = include_str!("../../../static/paper-entry.js");
 
 /// `GET /static/paper-entry.js`
 pub async fn script() -> HttpResponse {
@@ -45,7 +45,7 @@ pub async fn script() -> HttpResponse {
 fn page(status: StatusCode, body: String) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .insert_header((header::CONTENT_SECURITY_POLICY, ENTRY_CSP))
         .body(body)
 }
@@ -72,7 +72,7 @@ pub async fn questionnaire(
     {
         return Ok(session::to_sign_in());
     }
-    super::analyst::authorise_with_role(&state, &req).await?;
+    crate::web::workspace::api::authorise_with_role(&state, &req).await?;
     let wave = state
         .definitions
         .wave(&path)
@@ -87,12 +87,12 @@ pub async fn questionnaire(
     };
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .body(paper::questionnaire::booklet(wave, lang, None)))
 }
 
 #[derive(Template)]
-#[template(path = "paper_code.html")]
+#[template(path = "workspace/paper_code.html")]
 struct CodePage {
     csrf: String,
     wave_id: String,
@@ -256,7 +256,7 @@ struct EntrySection {
 }
 
 #[derive(Template)]
-#[template(path = "paper_sheet.html")]
+#[template(path = "workspace/paper_sheet.html")]
 struct SheetPage {
     csrf: String,
     wave_id: String,
@@ -845,10 +845,10 @@ pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    query: web::Query<super::analyst::ImportQuery>,
+    query: web::Query<crate::web::workspace::api::ImportQuery>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (analyst, _) = super::analyst::authorise_with_role(&state, &req).await?;
+    let (analyst, _) = crate::web::workspace::api::authorise_with_role(&state, &req).await?;
     let wave =
         state.definitions.wave(&path).cloned().ok_or_else(|| {
             AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
@@ -862,7 +862,7 @@ pub async fn import(
         let plan = db::scores::ScorePlan::new(&wave, &st.definitions.visions);
         match paper::import::import(&mut conn, &plan, &wave, &body, accept, today) {
             Ok(report) => {
-                crate::cli::record_paper_import(&mut conn, &analyst, &wave.id, &report);
+                crate::paper::import::record_paper_import(&mut conn, &analyst, &wave.id, &report);
                 Ok(Ok(report))
             }
             Err(paper::import::ImportError::Database(e)) => Err(e.into()),

@@ -7,13 +7,13 @@ use std::collections::{BTreeMap, HashMap};
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::AppState;
-use super::session;
 use crate::db;
 use crate::db::publications::PublishedVision;
 use crate::definitions::{Definitions, Wave, WaveStatus};
 use crate::domain::Lang;
-use crate::error::AppError;
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::workspace::session;
 
 pub struct DayRow {
     pub day: String,
@@ -84,7 +84,7 @@ pub struct AuditRow {
 }
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
+#[template(path = "workspace/dashboard.html")]
 pub struct DashboardPage {
     pub analyst: String,
     pub csrf: String,
@@ -191,7 +191,8 @@ fn panel(
             }
         })
         .collect();
-    let figures = super::publish::current_figures(conn, defs, wave, min_group_size)?;
+    let figures =
+        crate::web::workspace::publish::current_figures(conn, defs, wave, min_group_size)?;
     let snapshot = db::publications::Publication {
         wave_id: wave.id.clone(),
         published_at: chrono::NaiveDateTime::default(),
@@ -201,13 +202,13 @@ fn panel(
         by_channel: None,
         visions: figures.clone(),
     };
-    let chart = super::results::chart(
+    let chart = crate::web::resident::results::chart(
         &format!("chart-{}", wave.id),
         defs,
         &[&snapshot],
         vec![format!(
             "{} 現在 / now",
-            super::results::series_label(wave.opens, Lang::Ja)
+            crate::web::resident::results::series_label(wave.opens, Lang::Ja)
         )],
         Lang::Ja,
         &format!(
@@ -305,13 +306,13 @@ pub async fn dashboard(
     .map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .body(body))
 }
 
 /// An operator's start page: paper entry and the questionnaire of each wave, no figures.
 #[derive(Template)]
-#[template(path = "operator_home.html")]
+#[template(path = "workspace/operator_home.html")]
 struct OperatorHome {
     analyst: String,
     csrf: String,
@@ -343,6 +344,6 @@ fn operator_home(
     .map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .body(body))
 }

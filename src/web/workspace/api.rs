@@ -4,10 +4,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::AppState;
 use crate::db;
 use crate::domain::{Scope, hash_token};
-use crate::error::{AppError, ErrorKind};
+use crate::web::AppState;
+use crate::web::error::{AppError, ErrorKind};
 use futures_util::StreamExt;
 
 use crate::export::{self, Encoding, ExportKind, ExportOptions, Unencodable};
@@ -47,7 +47,7 @@ pub(super) async fn authorise_with_role(
         .await??
         .ok_or_else(|| AppError::new(ErrorKind::Unauthorized));
     }
-    let session = super::session::current(state, req)
+    let session = crate::web::workspace::session::current(state, req)
         .await?
         .ok_or_else(|| AppError::new(ErrorKind::Unauthorized))?;
     let safe = matches!(
@@ -155,7 +155,7 @@ pub async fn invitation_status(
     })
     .await??;
     Ok(HttpResponse::Ok()
-        .insert_header(super::no_store())
+        .insert_header(crate::web::no_store())
         .json(body))
 }
 
@@ -335,7 +335,7 @@ pub async fn export_csv(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{wave_for_file}-{kind}.csv\""),
         ))
-        .insert_header(super::no_store());
+        .insert_header(crate::web::no_store());
     if options.unencodable == Unencodable::Replace && options.encoding == Encoding::ShiftJis {
         // Said up front: the count is only known at the end (it is logged).
         response.insert_header(("X-Unencodable", "replaced-with-geta"));

@@ -76,7 +76,7 @@ macro_rules! messages {
             fn load(lang: $crate::domain::Lang) -> $name {
                 $name {
                     // Leaked once per language at first use: a fixed, small amount.
-                    $($field: $crate::web::i18n::t(lang, stringify!($field)).leak(),)*
+                    $($field: $crate::i18n::t(lang, stringify!($field)).leak(),)*
                 }
             }
 

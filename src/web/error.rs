@@ -6,7 +6,7 @@ use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpResponse, ResponseError};
 
 use crate::domain::Lang;
-use crate::web::views;
+use crate::web::resident::views;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ErrorKind {
@@ -218,7 +218,9 @@ impl ResponseError for AppError {
         if let ErrorKind::Unavailable(cause) = &self.kind {
             response
                 .extensions_mut()
-                .insert(crate::web::storage::UnavailableCause(format!("{cause:#}")));
+                .insert(crate::web::middleware::storage::UnavailableCause(format!(
+                    "{cause:#}"
+                )));
         }
         response
     }

@@ -10,13 +10,13 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime, TimeDelta, Utc};
 use diesel::Connection;
 
-use super::AppState;
-use super::session::{self, CSRF_FIELD};
 use crate::db;
 use crate::db::publications::{Publication, PublishedVision};
 use crate::definitions::{Definitions, Wave, WaveStatus};
-use crate::error::AppError;
 use crate::stats::{Summary, differencing_shortfall};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::workspace::session::{self, CSRF_FIELD};
 
 /// When a publication happens: today by the service's calendar (the injected clock,
 /// `SURVEY_TODAY` in rehearsals) at the current time of day in Japan, stored in UTC.

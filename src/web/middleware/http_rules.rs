@@ -20,9 +20,9 @@ use actix_web::{
 };
 use futures_util::Stream;
 
-use super::AppState;
 use crate::domain::Lang;
-use crate::error::{AppError, Audience, ErrorKind};
+use crate::web::AppState;
+use crate::web::error::{AppError, Audience, ErrorKind};
 
 /// Who reads an error on this path: analysts' routes answer JSON (scripts and the
 /// workspace's own pages handle their errors), every other page is a resident's, in their
@@ -32,7 +32,7 @@ pub fn audience(req: &HttpRequest) -> Audience {
         return Audience::Client;
     }
     let query_lang = url_lang(req.query_string());
-    Audience::Resident(super::negotiate_lang(req, query_lang.as_deref()))
+    Audience::Resident(crate::web::negotiate_lang(req, query_lang.as_deref()))
 }
 
 fn url_lang(query: &str) -> Option<String> {

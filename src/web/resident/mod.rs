@@ -1,0 +1,8 @@
+//! Pages for residents: the survey form, access codes, personal invitation links, the
+//! public results, and the page views they share.
+
+pub mod code;
+pub mod form;
+pub mod invitation;
+pub mod results;
+pub mod views;

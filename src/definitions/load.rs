@@ -14,7 +14,7 @@ use super::model::{
     Access, Choice, Definitions, Question, QuestionKind, Section, ShowIf, Text, Vision, Wave,
 };
 use super::raw;
-use crate::domain::{Lang, furigana};
+use crate::i18n::{Lang, furigana};
 
 /// A text that a language lacks: pages show it in the language's fallback instead.
 #[derive(Debug, Clone, PartialEq, Eq)]

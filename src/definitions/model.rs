@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::{Lang, furigana};
+use crate::i18n::{Lang, furigana};
 
 /// A text of the definitions in every language it is written in. Japanese is required; any
 /// other language may be missing and then falls back along [`Lang::chain`] (its own

@@ -321,6 +321,37 @@ fn parse_integer(s: &str) -> Option<i64> {
     ascii.parse().ok()
 }
 
+impl FieldProblem {
+    /// What is wrong with an answer and how to fix it, in the resident's language.
+    pub fn message(&self, lang: Lang) -> String {
+        use crate::i18n::{t, t_args};
+        match self {
+            FieldProblem::Required => t(lang, "problem_required"),
+            FieldProblem::NotAnOption => t(lang, "problem_not_an_option"),
+            FieldProblem::TooManyChoices { max } => {
+                t_args(lang, "problem_too_many_choices", &[("max", (*max).into())])
+            }
+            FieldProblem::TooLong { max, length } => t_args(
+                lang,
+                "problem_too_long",
+                &[("max", (*max).into()), ("length", (*length).into())],
+            ),
+            FieldProblem::NotANumber => t(lang, "problem_not_a_number"),
+            FieldProblem::OutOfRange { min, max } => t_args(
+                lang,
+                "problem_out_of_range",
+                &[("min", (*min).into()), ("max", (*max).into())],
+            ),
+            FieldProblem::UnknownField(_) => t(lang, "problem_unknown_field"),
+            FieldProblem::MissingKey => t(lang, "problem_missing_key"),
+            FieldProblem::ForbiddenCharacter { not_utf8: false } => {
+                t(lang, "problem_control_character")
+            }
+            FieldProblem::ForbiddenCharacter { not_utf8: true } => t(lang, "problem_not_utf8"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,15 +3,15 @@
 mod access_code;
 mod answers;
 mod channel;
-pub mod furigana;
 mod invitees;
-mod lang;
 pub mod password;
 mod role;
 pub mod stored;
 pub mod text;
 mod token;
 
+/// Languages are the i18n layer's; re-exported because answers and pages speak of them.
+pub use crate::i18n::{Furigana, Lang};
 pub use access_code::{AccessCode, CodeProblem};
 pub use answers::{
     AnswerValue, Answers, CODE_FIELD, DONT_KNOW, FieldError, FieldProblem, KEY_FIELD, LANG_FIELD,
@@ -19,6 +19,5 @@ pub use answers::{
 };
 pub use channel::{Channel, Scope};
 pub use invitees::{Email, Invitee, InviteeReport, mask, parse_invitee_csv};
-pub use lang::{Furigana, Lang};
 pub use role::Role;
 pub use token::{AnalystToken, InvitationToken, hash_token};

@@ -5,7 +5,8 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::definitions::{Definitions, QuestionKind, Wave, WaveStatus};
-use crate::domain::{FieldError, Furigana, Lang, RawForm, furigana};
+use crate::domain::{FieldError, Furigana, Lang, RawForm};
+use crate::i18n::furigana;
 use crate::i18n::{self, Strings};
 use crate::web::error::ErrorKind;
 
@@ -378,7 +379,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
             .errors
             .iter()
             .find(|e| e.question_id.as_deref() == Some(id))
-            .map(|e| i18n::problem(lang, &e.problem))
+            .map(|e| e.problem.message(lang))
     };
     let given = |id: &str| state.raw.map_or(&[][..], |r| r.values(id));
     let ruby = ruby(lang, state.furigana);
@@ -527,7 +528,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
         .filter(|e| e.question_id.is_none())
         .map(|e| ErrorLink {
             anchor: "main".into(),
-            message: i18n::problem(lang, &e.problem),
+            message: e.problem.message(lang),
         })
         .collect();
     // Several general problems say the same thing; one line is enough.
@@ -546,11 +547,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
             };
             errors.push(ErrorLink {
                 anchor,
-                message: i18n::numbered_problem(
-                    lang,
-                    number_of(&q.id),
-                    &i18n::problem(lang, &e.problem),
-                ),
+                message: i18n::numbered_problem(lang, number_of(&q.id), &e.problem.message(lang)),
             });
         }
     }

@@ -322,11 +322,7 @@ fn problem_message(p: &SheetProblem) -> String {
             "このコードはありません（右の一覧を参照）。 / Not an allowed code (see the list)."
                 .into()
         }
-        SheetProblem::Field(f) => format!(
-            "{} / {}",
-            i18n::problem(Lang::Ja, f),
-            i18n::problem(Lang::En, f)
-        ),
+        SheetProblem::Field(f) => format!("{} / {}", f.message(Lang::Ja), f.message(Lang::En)),
     }
 }
 

@@ -10,7 +10,10 @@ use chrono::{Datelike, NaiveDate};
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, StaticLoader};
 
-use crate::domain::{FieldProblem, Lang};
+pub mod furigana;
+mod lang;
+
+pub use lang::{Furigana, Lang};
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -73,7 +76,7 @@ macro_rules! messages {
             #[allow(dead_code)]
             pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
 
-            fn load(lang: $crate::domain::Lang) -> $name {
+            fn load(lang: $crate::i18n::Lang) -> $name {
                 $name {
                     // Leaked once per language at first use: a fixed, small amount.
                     $($field: $crate::i18n::t(lang, stringify!($field)).leak(),)*
@@ -81,10 +84,10 @@ macro_rules! messages {
             }
 
             /// The messages in `lang`.
-            pub fn get(lang: $crate::domain::Lang) -> &'static $name {
+            pub fn get(lang: $crate::i18n::Lang) -> &'static $name {
                 static ALL: std::sync::LazyLock<Vec<$name>> =
-                    std::sync::LazyLock::new(|| $crate::domain::Lang::all().map($name::load).collect());
-                let i = $crate::domain::Lang::all().position(|l| l == lang).unwrap_or(0);
+                    std::sync::LazyLock::new(|| $crate::i18n::Lang::all().map($name::load).collect());
+                let i = $crate::i18n::Lang::all().position(|l| l == lang).unwrap_or(0);
                 &ALL[i]
             }
         }
@@ -208,34 +211,6 @@ pub fn number_range(lang: Lang, min: i64, max: i64, unit: Option<&str>) -> Strin
             t_args(lang, "number_range_unit", &args)
         }
         None => t_args(lang, "number_range", &args),
-    }
-}
-
-/// What is wrong with an answer and how to fix it, in the resident's language.
-pub fn problem(lang: Lang, problem: &FieldProblem) -> String {
-    match problem {
-        FieldProblem::Required => t(lang, "problem_required"),
-        FieldProblem::NotAnOption => t(lang, "problem_not_an_option"),
-        FieldProblem::TooManyChoices { max } => {
-            t_args(lang, "problem_too_many_choices", &[("max", (*max).into())])
-        }
-        FieldProblem::TooLong { max, length } => t_args(
-            lang,
-            "problem_too_long",
-            &[("max", (*max).into()), ("length", (*length).into())],
-        ),
-        FieldProblem::NotANumber => t(lang, "problem_not_a_number"),
-        FieldProblem::OutOfRange { min, max } => t_args(
-            lang,
-            "problem_out_of_range",
-            &[("min", (*min).into()), ("max", (*max).into())],
-        ),
-        FieldProblem::UnknownField(_) => t(lang, "problem_unknown_field"),
-        FieldProblem::MissingKey => t(lang, "problem_missing_key"),
-        FieldProblem::ForbiddenCharacter { not_utf8: false } => {
-            t(lang, "problem_control_character")
-        }
-        FieldProblem::ForbiddenCharacter { not_utf8: true } => t(lang, "problem_not_utf8"),
     }
 }
 

@@ -21,9 +21,10 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use citizen_survey::db::schema::responses;
-use citizen_survey::db::scores::{self, ScorePlan, ScoreRow};
+use citizen_survey::db::scores;
 use citizen_survey::db::{self, DbConnection};
 use citizen_survey::definitions::{QuestionKind, Wave};
+use citizen_survey::stats::{ScorePlan, ScoreRow};
 use diesel::prelude::*;
 
 /// xorshift64*: reproducible, fast, good enough for synthetic answers.

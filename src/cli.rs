@@ -596,7 +596,7 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
     let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
-    let plan = crate::db::scores::ScorePlan::new(wave, &defs.visions);
+    let plan = crate::stats::ScorePlans::new(&defs).of(wave);
     let today = clock_for(settings)();
     let report =
         match crate::paper::import::import(&mut conn, &plan, wave, &bytes, accept_valid, today) {

@@ -49,16 +49,6 @@ impl Application {
         ));
         let writer = crate::db::writer::Writer::start(pool.clone())
             .context("cannot start the database writer thread")?;
-        let plans = Arc::new(
-            definitions
-                .waves
-                .iter()
-                .map(|w| {
-                    let plan = crate::db::scores::ScorePlan::new(w, &definitions.visions);
-                    (w.id.clone(), Arc::new(plan))
-                })
-                .collect(),
-        );
         let state = AppState {
             exports,
             definitions,
@@ -72,7 +62,6 @@ impl Application {
             storage: crate::web::middleware::storage::StorageHealth::new(&settings.database_url),
             code_guesses: Arc::new(crate::web::middleware::limiter::Limiter::access_codes()),
             writer,
-            plans,
         };
         // actix's limits are per worker thread; SURVEY_MAX_CONNECTIONS is for the process.
         let limits = &settings.limits;

@@ -13,7 +13,7 @@
 //! of migration `2026-12-01-000060_batch_guard` raises, the statement stores nothing,
 //! and the batch goes the four-statement way, which tells each replay apart. What is
 //! written, and in which order, is what the SQLite path writes (see
-//! [`super::responses::store_batch`]): the keys in the first random order, the responses
+//! [`super::submit::store_batch`]): the keys in the first random order, the responses
 //! in the second, each totals and counts row once, in key order.
 
 use std::collections::BTreeMap;
@@ -361,7 +361,7 @@ impl<'a> Pass2<'a> {
     /// outside any transaction, on the condition that every key is new: when one was
     /// stored before (a replayed form, or the same form through another instance) the
     /// statement fails as a whole, stores nothing, and `Ok(false)` says so; the batch must
-    /// then go through [`super::responses::store_batch`]. `keys` are `(key, wave id)` in
+    /// then go through [`super::submit::store_batch`]. `keys` are `(key, wave id)` in
     /// the first random order; the rest was gathered as for [`Pass2::execute`].
     pub fn execute_if_all_new(
         self,

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 
 use super::schema::{answer_counts, day_counts, question_counts, responses};
 use super::{Conn, DbConnection};
-use crate::domain::{Answers, Scope};
+use crate::domain::{Answers, Channel, Scope};
 
 /// Counts of some responses of one wave (a batch, or a whole wave being rebuilt), before
 /// they are added to the tables.
@@ -261,7 +261,7 @@ pub fn rebuild(conn: &mut Conn, wave_id: &str) -> QueryResult<()> {
 
 /// `(question id, stored value, how many answers)` over the wave's answers to the
 /// questions, within `scope`. Call [`ensure_current`] first.
-pub fn value_counts(
+fn kept_value_counts(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
@@ -287,7 +287,7 @@ pub fn value_counts(
 
 /// `(question id, responses that answered it)`, within `scope`. Call [`ensure_current`]
 /// first.
-pub fn respondents_per_question(
+fn kept_respondents_per_question(
     conn: &mut Conn,
     wave_id: &str,
     question_ids: &[&str],
@@ -319,4 +319,52 @@ pub fn by_day(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<(NaiveDate, Str
             day_counts::responses,
         ))
         .load(conn)
+}
+
+/// How many responses the wave has (the writer's counter: one row).
+pub fn count(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
+    stored_responses(conn, wave_id)
+}
+
+/// `(by post, online)`: the wave's responses on paper, and on the web or through e-mail
+/// links.
+pub fn count_by_channel(conn: &mut Conn, wave_id: &str) -> QueryResult<(i64, i64)> {
+    // From the kept counts per day and channel: a few rows, whatever the number of
+    // responses.
+    ensure_current(conn, wave_id)?;
+    let rows = by_day(conn, wave_id)?;
+    Ok(rows
+        .iter()
+        .fold((0, 0), |(paper, online), (_, channel, _, n)| {
+            if channel == Channel::Paper.code() {
+                (paper + n, online)
+            } else {
+                (paper, online + n)
+            }
+        }))
+}
+
+/// `(question id, stored value, how many answers)` over the wave's answers to the
+/// questions, within `scope`: from the counts the writer keeps, a few
+/// rows per question whatever the number of responses.
+pub fn value_counts(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+    scope: Scope,
+) -> QueryResult<Vec<(String, String, i64)>> {
+    ensure_current(conn, wave_id)?;
+    kept_value_counts(conn, wave_id, question_ids, scope)
+}
+
+/// `(question id, respondents who answered it)` over the given questions, within `scope`
+/// (from the kept counts, like [`value_counts`]).
+pub fn respondents_per_question(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_ids: &[&str],
+    scope: Scope,
+) -> QueryResult<Vec<(String, i64)>> {
+    ensure_current(conn, wave_id)?;
+    kept_respondents_per_question(conn, wave_id, question_ids, scope)
 }

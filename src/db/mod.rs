@@ -16,6 +16,7 @@ pub mod responses;
 pub mod schema;
 pub mod scores;
 pub mod sessions;
+pub mod submit;
 pub mod writer;
 
 use std::fmt;

@@ -14,93 +14,13 @@ use diesel::prelude::*;
 
 use super::schema::vision_score_sums;
 use super::{Conn, DbConnection};
-use crate::definitions::{Vision, Wave};
 use crate::domain::Scope;
-use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, respondent_score};
-
-/// The demographic question exports also break scores down by.
-pub const GENDER_QUESTION: &str = "gender";
+use crate::stats::{ScorePlan, ScoreRow};
 
 /// Shift of the score sums: Σ (score − 50) keeps sums of squares well conditioned.
 pub const SCORE_SHIFT: f64 = 50.0;
 /// Shift of the top-2 share sums (shares are 0–1).
 pub const TOP2_SHIFT: f64 = 0.5;
-
-/// Which question feeds which vision, for one wave.
-#[derive(Debug, Clone)]
-pub struct ScorePlan {
-    pub wave_id: String,
-    pub vision_ids: Vec<String>,
-    item_vision: HashMap<String, usize>,
-}
-
-/// One derived row, before it gets its response id.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScoreRow {
-    pub vision_id: String,
-    pub age_band: Option<String>,
-    pub area: Option<String>,
-    pub gender: Option<String>,
-    pub score: Option<f64>,
-    pub top2: Option<f64>,
-}
-
-impl ScorePlan {
-    pub fn new(wave: &Wave, visions: &[Vision]) -> ScorePlan {
-        let vision_ids: Vec<String> = visions
-            .iter()
-            .filter(|v| wave.scored_items().any(|(vision, _)| vision == v.id))
-            .map(|v| v.id.clone())
-            .collect();
-        let item_vision = wave
-            .scored_items()
-            .filter_map(|(vision, q)| {
-                Some((q.id.clone(), vision_ids.iter().position(|v| v == vision)?))
-            })
-            .collect();
-        ScorePlan {
-            wave_id: wave.id.clone(),
-            vision_ids,
-            item_vision,
-        }
-    }
-
-    /// One response's rows from its stored answers `(question id, value)`; one row per
-    /// vision, in vision order. Pure.
-    pub fn rows<'a>(&self, answers: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<ScoreRow> {
-        let mut per_vision: Vec<Vec<u8>> = vec![Vec::new(); self.vision_ids.len()];
-        let (mut age_band, mut area, mut gender) = (None, None, None);
-        for (question, value) in answers {
-            match question {
-                AGE_BAND_QUESTION => age_band = Some(value.to_string()),
-                AREA_QUESTION => area = Some(value.to_string()),
-                GENDER_QUESTION => gender = Some(value.to_string()),
-                _ => {
-                    if let (Some(&v), Ok(a @ 1..=5)) =
-                        (self.item_vision.get(question), value.parse::<u8>())
-                    {
-                        per_vision[v].push(a);
-                    }
-                }
-            }
-        }
-        self.vision_ids
-            .iter()
-            .zip(per_vision)
-            .map(|(vision_id, answers)| {
-                let r = respondent_score(&answers);
-                ScoreRow {
-                    vision_id: vision_id.clone(),
-                    age_band: age_band.clone(),
-                    area: area.clone(),
-                    gender: gender.clone(),
-                    score: r.map(|r| r.score),
-                    top2: r.map(|r| r.top2),
-                }
-            })
-            .collect()
-    }
-}
 
 /// What a response's derived rows carry besides its answers: the channel and the sample
 /// flag, which exports break down and filter by.

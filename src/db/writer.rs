@@ -1,5 +1,5 @@
 //! The group-commit writer: one thread per process takes the submissions waiting at that
-//! moment and stores them in one transaction ([`super::responses::write_batch`]; on
+//! moment and stores them in one transaction ([`super::submit::write_batch`]; on
 //! PostgreSQL a batch of an open wave is one statement when none of it is a replay), then
 //! answers each. A resident is redirected only after the commit that holds their answers,
 //! so "acknowledged" still means "committed"; concurrent submissions no longer wait in
@@ -27,14 +27,11 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::time::Duration;
 
-use chrono::NaiveDate;
 use diesel::RunQueryDsl;
 use diesel::connection::SimpleConnection;
 
-use super::responses::{Channel, Credential, Origin, Stored, Submission, write_batch};
-use super::scores::ScorePlan;
+use super::submit::{Stored, Submission, write_batch};
 use super::{DbConnection, Pool};
-use crate::domain::{AccessCode, Answers};
 
 /// Submissions waiting beyond this many get "busy, try again" (503) at once.
 const QUEUE: usize = 8_192;
@@ -45,24 +42,6 @@ pub const CHECKPOINT_WAIT_MS: u32 = 5;
 /// How soon a checkpoint that could not empty the log is tried again when no batch
 /// comes meanwhile (SQLite).
 pub const CHECKPOINT_RETRY: Duration = Duration::from_millis(50);
-
-/// A credential owned by a queued submission.
-#[derive(Debug, Clone)]
-pub enum HeldCredential {
-    Invitation(String),
-    Code(AccessCode),
-}
-
-/// A submission as the writer thread receives it.
-#[derive(Debug)]
-pub struct Job {
-    pub plan: Arc<ScorePlan>,
-    pub channel: Channel,
-    pub in_sample: bool,
-    pub credential: Option<HeldCredential>,
-    pub submitted_on: NaiveDate,
-    pub answers: Answers,
-}
 
 /// Why a submission was not stored.
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +64,7 @@ type Reply = tokio::sync::oneshot::Sender<Result<Stored, Arc<WriteError>>>;
 /// The handle the web layer submits through; cheap to clone.
 #[derive(Clone)]
 pub struct Writer {
-    tx: SyncSender<(Job, Reply)>,
+    tx: SyncSender<(Submission, Reply)>,
 }
 
 impl Writer {
@@ -99,7 +78,7 @@ impl Writer {
     }
 
     /// Queues the submission and waits for the commit that stores it (or its refusal).
-    pub async fn store(&self, job: Job) -> Result<Stored, Arc<WriteError>> {
+    pub async fn store(&self, job: Submission) -> Result<Stored, Arc<WriteError>> {
         let (reply, answer) = tokio::sync::oneshot::channel();
         match self.tx.try_send((job, reply)) {
             Ok(()) => {}
@@ -112,7 +91,7 @@ impl Writer {
     }
 }
 
-fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
+fn run(pool: Pool, rx: Receiver<(Submission, Reply)>) {
     // The connection is kept from one batch to the next (no check-out query per batch);
     // after a failed batch it goes back to the pool, and the next batch takes a checked one.
     let mut held: Option<super::PooledConn> = None;
@@ -134,10 +113,13 @@ fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
                 Err(_) => break,
             }
         };
-        let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH {
+        let (mut batch, mut replies) = (vec![first.0], vec![first.1]);
+        while batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(job) => jobs.push(job),
+                Ok((submission, reply)) => {
+                    batch.push(submission);
+                    replies.push(reply);
+                }
                 Err(_) => break,
             }
         }
@@ -147,16 +129,16 @@ fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
             None => match pool.get() {
                 Ok(conn) => conn,
                 Err(e) => {
-                    fail(jobs, WriteError::Pool(e));
+                    fail(replies, WriteError::Pool(e));
                     continue;
                 }
             },
         };
-        let size = jobs.len();
-        match write(&mut conn, &jobs) {
+        let size = batch.len();
+        match write_batch(&mut conn, &batch) {
             Ok(outcomes) => {
                 let committed = started.elapsed();
-                for ((_, reply), outcome) in jobs.into_iter().zip(outcomes) {
+                for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     let _ = reply.send(Ok(outcome));
                 }
                 // The batch is committed (and synced): the residents are answered first,
@@ -172,36 +154,16 @@ fn run(pool: Pool, rx: Receiver<(Job, Reply)>) {
             }
             // The whole batch failed and nothing of it is stored: each gets the error (the
             // web layer shows the form again with a "try again" message).
-            Err(e) => fail(jobs, e),
+            Err(e) => fail(replies, WriteError::Database(e)),
         }
     }
 }
 
-fn fail(jobs: Vec<(Job, Reply)>, e: WriteError) {
+fn fail(replies: Vec<Reply>, e: WriteError) {
     let e = Arc::new(e);
-    for (_, reply) in jobs {
+    for reply in replies {
         let _ = reply.send(Err(e.clone()));
     }
-}
-
-fn write(conn: &mut DbConnection, jobs: &[(Job, Reply)]) -> Result<Vec<Stored>, WriteError> {
-    let batch: Vec<Submission<'_>> = jobs
-        .iter()
-        .map(|(job, _)| Submission {
-            plan: &job.plan,
-            origin: Origin {
-                channel: job.channel,
-                in_sample: job.in_sample,
-                credential: job.credential.as_ref().map(|c| match c {
-                    HeldCredential::Invitation(token) => Credential::Invitation(token),
-                    HeldCredential::Code(code) => Credential::Code(code),
-                }),
-            },
-            submitted_on: job.submitted_on,
-            answers: &job.answers,
-        })
-        .collect();
-    Ok(write_batch(conn, &batch)?)
 }
 
 /// On SQLite, copies the log into the main file and truncates it, before the next batch

@@ -3,6 +3,7 @@
 mod access_code;
 mod answers;
 mod channel;
+mod credential;
 mod invitees;
 pub mod password;
 mod role;
@@ -18,6 +19,7 @@ pub use answers::{
     Mode, RawForm, SubmissionKey, TOKEN_FIELD, parse_submission, parse_submission_as,
 };
 pub use channel::{Channel, Scope};
+pub use credential::Credential;
 pub use invitees::{Email, Invitee, InviteeReport, mask, parse_invitee_csv};
 pub use role::Role;
 pub use token::{AnalystToken, InvitationToken, hash_token};

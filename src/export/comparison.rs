@@ -17,7 +17,7 @@ use std::io::Write;
 use super::vision_scores::{Weighted, weight};
 use super::{CsvWriter, ExportContext, ExportError, fixed, opt, p_value};
 use crate::db;
-use crate::db::scores::{GroupSums, ScorePlan};
+use crate::db::scores::GroupSums;
 use crate::definitions::{Definitions, Wave};
 use crate::domain::Scope;
 use crate::stats::{
@@ -88,7 +88,7 @@ pub(super) fn write<W: Write>(
     let mut sums = Vec::new();
     let mut weighted: Vec<Vec<(String, Option<Weighted>)>> = Vec::new();
     for wave in [earlier, later] {
-        let plan = ScorePlan::new(wave, &ctx.definitions.visions);
+        let plan = ctx.plans.of(wave);
         db::scores::ensure_current(conn, &plan)?;
         let s = db::scores::by_stratum(conn, &wave.id, scope)?;
         weighted.push(

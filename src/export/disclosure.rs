@@ -12,9 +12,10 @@ use std::collections::HashMap;
 
 use super::{ExportContext, ExportError, NOT_ANSWERED, answer_codes};
 use crate::db;
-use crate::db::scores::{GENDER_QUESTION, GroupBy, GroupSums, ScorePlan};
+use crate::db::scores::{GroupBy, GroupSums};
 use crate::definitions::Wave;
 use crate::domain::Scope;
+use crate::stats::GENDER_QUESTION;
 use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, SuppressionReason, suppress_linked};
 
 /// Channels in the by-group export, with their labels.
@@ -67,7 +68,7 @@ pub(super) fn grouping(
     question: &str,
     scope: Scope,
 ) -> Result<Option<Grouping>, ExportError> {
-    let plan = ScorePlan::new(wave, &ctx.definitions.visions);
+    let plan = ctx.plans.of(wave);
     db::scores::ensure_current(conn, &plan)?;
     let mut groups: Vec<Group> = match by {
         GroupBy::Channel => CHANNELS

@@ -55,12 +55,12 @@ pub(super) fn write<W: Write>(
         .collect();
     let ids: Vec<&str> = questions.iter().map(|q| q.id.as_str()).collect();
     let counts: HashMap<(String, String), u64> =
-        db::responses::value_counts(conn, &wave.id, &ids, scope)?
+        db::counts::value_counts(conn, &wave.id, &ids, scope)?
             .into_iter()
             .map(|(q, v, n)| ((q, v), n as u64))
             .collect();
     let respondents: HashMap<String, u64> =
-        db::responses::respondents_per_question(conn, &wave.id, &ids, scope)?
+        db::counts::respondents_per_question(conn, &wave.id, &ids, scope)?
             .into_iter()
             .map(|(q, n)| (q, n as u64))
             .collect();

@@ -41,7 +41,7 @@ pub(super) fn counts(
 ) -> Result<HashMap<String, ItemCounts>, ExportError> {
     let items: Vec<&str> = wave.scored_items().map(|(_, q)| q.id.as_str()).collect();
     let mut counts: HashMap<String, ItemCounts> = HashMap::new();
-    for (question, value, n) in db::responses::value_counts(conn, &wave.id, &items, scope)? {
+    for (question, value, n) in db::counts::value_counts(conn, &wave.id, &items, scope)? {
         let c = counts.entry(question).or_default();
         let n = n as u64;
         if value == DONT_KNOW {

@@ -120,6 +120,8 @@ pub struct ExportOptions {
 #[derive(Debug)]
 pub struct ExportContext {
     pub definitions: Arc<Definitions>,
+    /// Each wave's score plan, made once.
+    pub plans: crate::stats::ScorePlans,
     pub min_group_size: u64,
     /// Per wave: the population to weight to, or why there is none.
     populations: HashMap<String, Result<Population, String>>,
@@ -154,6 +156,7 @@ impl ExportContext {
             populations.insert(wave.id.clone(), population);
         }
         ExportContext {
+            plans: crate::stats::ScorePlans::new(&definitions),
             definitions,
             min_group_size,
             populations,

@@ -9,9 +9,10 @@ use std::io::Write;
 
 use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
-use crate::db::scores::{GroupSums, SCORE_SHIFT, ScorePlan, TOP2_SHIFT};
+use crate::db::scores::{GroupSums, SCORE_SHIFT, TOP2_SHIFT};
 use crate::definitions::Wave;
 use crate::domain::Scope;
+use crate::stats::ScorePlan;
 use crate::stats::{
     Accumulator, StratumAnswers, Summary, ValueSums, WeightedEstimate, WeightingOptions,
     post_stratify_groups,
@@ -53,7 +54,7 @@ pub(super) fn write<W: Write>(
     scope: Scope,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
-    let plan = ScorePlan::new(wave, &ctx.definitions.visions);
+    let plan = ctx.plans.of(wave);
     db::scores::ensure_current(conn, &plan)?;
     let sums = db::scores::by_stratum(conn, &wave.id, scope)?;
     let weighted = weight(ctx, wave, &plan, &sums);

@@ -12,19 +12,20 @@
 //! valid UTF-8 is UTF-8, anything else is read as Shift_JIS.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use diesel::Connection;
 use serde::Serialize;
 
-use crate::db::responses::Stored;
-use crate::db::scores::ScorePlan;
+use crate::db::submit::Stored;
 use crate::db::{self, Conn};
 use crate::definitions::{Question, QuestionKind, Wave};
 use crate::domain::{
     AccessCode, Answers, CodeProblem, DONT_KNOW, FieldProblem, KEY_FIELD, LANG_FIELD, Lang, Mode,
     SubmissionKey, parse_submission_as,
 };
+use crate::stats::ScorePlan;
 
 /// The file's encoding, as detected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -150,7 +151,7 @@ struct Row {
 /// transaction, each as a paper response dated `today`.
 pub fn import(
     conn: &mut Conn,
-    plan: &ScorePlan,
+    plan: &Arc<ScorePlan>,
     wave: &Wave,
     bytes: &[u8],
     accept_valid: bool,

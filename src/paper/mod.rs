@@ -3,7 +3,7 @@
 //! operator keys) and the vendor's CSV ([`import`]). Shared by the analyst workspace and
 //! the CLI.
 //!
-//! Every paper response is stored by [`db::responses::store`] like a web one (channel
+//! Every paper response is stored by [`db::submit::store`] like a web one (channel
 //! `paper`, in the sample, the access code used up in the same transaction; first answer
 //! wins), dated with the day it was keyed or imported. It holds no operator, no code and no
 //! time. A sheet waiting for its second entry or a resolution lives in `paper_sheets` only
@@ -13,15 +13,17 @@ pub mod import;
 pub mod questionnaire;
 pub mod sheet;
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use diesel::Connection;
 use diesel::prelude::QueryResult;
 
-use crate::db::responses::{Credential, Origin, Stored};
-use crate::db::scores::ScorePlan;
+use crate::db::submit::{Stored, Submission};
 use crate::db::{self, Conn};
 use crate::definitions::{Access, Wave};
-use crate::domain::{AccessCode, Answers, Channel};
+use crate::domain::{AccessCode, Answers, Channel, Credential};
+use crate::stats::ScorePlan;
 pub use sheet::{LANG_KEY, NO_ANSWER, Sheet, SheetError, SheetProblem, read_sheet};
 
 /// Paper entry needs the sheet's access code: only postal (`access = "code"`) waves.
@@ -101,17 +103,22 @@ pub enum EntryOutcome {
 /// up in the same transaction.
 fn store_sheet(
     conn: &mut Conn,
-    plan: &ScorePlan,
+    plan: &Arc<ScorePlan>,
     code: &AccessCode,
     today: NaiveDate,
     answers: &Answers,
 ) -> QueryResult<Stored> {
-    let origin = Origin {
-        channel: Channel::Paper,
-        in_sample: true,
-        credential: Some(Credential::Code(code)),
-    };
-    db::responses::store(conn, plan, origin, today, answers)
+    db::submit::store(
+        conn,
+        &Submission {
+            plan: plan.clone(),
+            channel: Channel::Paper,
+            in_sample: true,
+            credential: Some(Credential::Code(code.clone())),
+            submitted_on: today,
+            answers: answers.clone(),
+        },
+    )
 }
 
 /// Keys one entry of a sheet: the first is kept; the second (by another operator, who has
@@ -119,7 +126,7 @@ fn store_sheet(
 /// a response and its pending row is deleted, in one transaction.
 pub fn enter(
     conn: &mut Conn,
-    plan: &ScorePlan,
+    plan: &Arc<ScorePlan>,
     wave: &Wave,
     code: &AccessCode,
     operator_id: &str,
@@ -207,7 +214,7 @@ pub enum ResolveOutcome {
 /// deletes the pending row, in one transaction.
 pub fn resolve(
     conn: &mut Conn,
-    plan: &ScorePlan,
+    plan: &Arc<ScorePlan>,
     wave: &Wave,
     code: &AccessCode,
     answers: &Answers,

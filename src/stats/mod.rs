@@ -5,6 +5,7 @@ mod breakdown;
 mod comparison;
 mod dist;
 mod items;
+mod plan;
 mod population;
 mod scores;
 mod weighting;
@@ -21,6 +22,7 @@ pub use items::{
     ItemCounts, ItemFigures, Proportion, WeightedItemFigures, item_figures, item_value,
     weighted_item_figures, wilson_interval,
 };
+pub use plan::{GENDER_QUESTION, ScorePlan, ScorePlans, ScoreRow};
 pub use population::{
     AGE_BAND_NO_ANSWER, AGE_BAND_QUESTION, AREA_NO_ANSWER, AREA_QUESTION, POPULATION_HEADER,
     Population, PopulationError, StratumCodes, parse_population,

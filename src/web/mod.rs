@@ -39,8 +39,6 @@ pub struct AppState {
     pub code_guesses: Arc<middleware::limiter::Limiter>,
     /// The group-commit writer every submission goes through.
     pub writer: crate::db::writer::Writer,
-    /// Each wave's score plan, made once at start.
-    pub plans: Arc<std::collections::HashMap<String, Arc<crate::db::scores::ScorePlan>>>,
 }
 
 impl AppState {
@@ -57,14 +55,9 @@ impl AppState {
             .map_err(|e| e.for_resident(lang))
     }
 
-    /// The score plan of a wave of the definitions.
-    pub fn score_plan(&self, wave: &crate::definitions::Wave) -> Arc<crate::db::scores::ScorePlan> {
-        self.plans.get(&wave.id).cloned().unwrap_or_else(|| {
-            Arc::new(crate::db::scores::ScorePlan::new(
-                wave,
-                &self.definitions.visions,
-            ))
-        })
+    /// The score plan of a wave of the definitions (made once, at start).
+    pub fn score_plan(&self, wave: &crate::definitions::Wave) -> Arc<crate::stats::ScorePlan> {
+        self.exports.plans.of(wave)
     }
 }
 

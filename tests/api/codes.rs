@@ -491,8 +491,10 @@ fn a_code_wave_without_open_answers_asks_for_the_code() {
 
 #[test]
 fn response_rates_equal_the_hand_count() {
-    use citizen_survey::db::responses::{Channel, Credential, Origin, store};
-    use citizen_survey::domain::{AccessCode, AnswerValue, Answers, Lang, SubmissionKey};
+    use citizen_survey::db::submit::{Submission, store};
+    use citizen_survey::domain::{
+        AccessCode, AnswerValue, Answers, Channel, Credential, Lang, SubmissionKey,
+    };
     let app = spawn_code_app(true);
     let codes = generate(&app, "2026-midterm", 10);
     for code in &codes[..3] {
@@ -504,19 +506,22 @@ fn response_rates_equal_the_hand_count() {
     // A paper questionnaire keyed in (the paper issue's entry path stores it like this).
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
     let wave = defs.wave("2026-midterm").unwrap();
-    let plan = citizen_survey::db::scores::ScorePlan::new(wave, &defs.visions);
+    let plan = std::sync::Arc::new(citizen_survey::stats::ScorePlan::new(wave, &defs.visions));
     let paper_code = AccessCode::parse(&codes[3]).unwrap();
     let answers = Answers {
         key: SubmissionKey::generate(),
         lang: Lang::Ja,
         values: vec![("age_band".into(), AnswerValue::Choice("age_30_39".into()))],
     };
-    let origin = Origin {
+    let sheet = Submission {
+        plan,
         channel: Channel::Paper,
         in_sample: true,
-        credential: Some(Credential::Code(&paper_code)),
+        credential: Some(Credential::Code(paper_code)),
+        submitted_on: midterm_day(),
+        answers,
     };
-    store(&mut app.db(), &plan, origin, midterm_day(), &answers).unwrap();
+    store(&mut app.db(), &sheet).unwrap();
 
     let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
     assert_eq!(

@@ -8,9 +8,9 @@
 
 use std::collections::HashMap;
 
-use citizen_survey::db::responses::{Origin, store};
-use citizen_survey::db::scores::ScorePlan;
+use citizen_survey::db::submit::{Submission, store};
 use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
+use citizen_survey::stats::ScorePlan;
 
 use crate::helpers::{TestApp, V1, spawn_app};
 
@@ -35,7 +35,7 @@ impl Lcg {
 fn store_data_set(app: &TestApp) {
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
     let wave = defs.wave("2026-midterm").unwrap();
-    let plan = ScorePlan::new(wave, &defs.visions);
+    let plan = std::sync::Arc::new(ScorePlan::new(wave, &defs.visions));
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 15).unwrap();
     let mut rng = Lcg(20261101);
     let ages = [
@@ -94,7 +94,11 @@ fn store_data_set(app: &TestApp) {
             lang: Lang::Ja,
             values,
         };
-        store(&mut app.db(), &plan, Origin::open_web(), day, &answers).unwrap();
+        store(
+            &mut app.db(),
+            &Submission::open_web(plan.clone(), day, answers),
+        )
+        .unwrap();
     }
 }
 

@@ -2,9 +2,9 @@
 //! headers, encodings, suppression, masking, errors that list the allowed values, and the
 //! derived score table against a recomputation.
 
-use citizen_survey::db::responses::{Origin, store};
-use citizen_survey::db::scores::ScorePlan;
+use citizen_survey::db::submit::{Submission, store};
 use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
+use citizen_survey::stats::ScorePlan;
 use diesel::prelude::*;
 
 use crate::helpers::{TestApp, V1, spawn_app};
@@ -509,7 +509,7 @@ fn waves_are_compared_item_by_item() {
     // Twelve 2028 responses, everyone one point higher on v1 (stored as the web would).
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
     let wave = defs.wave("2028-final").unwrap();
-    let plan = ScorePlan::new(wave, &defs.visions);
+    let plan = std::sync::Arc::new(ScorePlan::new(wave, &defs.visions));
     let day = chrono::NaiveDate::from_ymd_opt(2028, 10, 15).unwrap();
     for i in 0..12usize {
         let v = ((i % 5) + 2).min(5) as u8;
@@ -523,7 +523,11 @@ fn waves_are_compared_item_by_item() {
             lang: Lang::Ja,
             values,
         };
-        store(&mut app.db(), &plan, Origin::open_web(), day, &answers).unwrap();
+        store(
+            &mut app.db(),
+            &Submission::open_web(plan.clone(), day, answers),
+        )
+        .unwrap();
     }
     let from_2026 = download(&app, &token, "wave-comparison", "");
     let (status, _, from_2028) = get(
@@ -586,7 +590,7 @@ fn a_large_export_streams_in_chunks_with_the_same_bytes_as_the_cli() {
     // 64 KiB chunks.
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
     let wave = defs.wave("2026-midterm").unwrap();
-    let plan = ScorePlan::new(wave, &defs.visions);
+    let plan = std::sync::Arc::new(ScorePlan::new(wave, &defs.visions));
     let items: Vec<String> = wave.scored_items().map(|(_, q)| q.id.clone()).collect();
     let mut conn = app.db();
     conn.transaction(|conn| -> diesel::QueryResult<()> {
@@ -611,10 +615,7 @@ fn a_large_export_streams_in_chunks_with_the_same_bytes_as_the_cli() {
             };
             store(
                 conn,
-                &plan,
-                Origin::open_web(),
-                crate::helpers::midterm_day(),
-                &answers,
+                &Submission::open_web(plan.clone(), crate::helpers::midterm_day(), answers),
             )?;
         }
         Ok(())

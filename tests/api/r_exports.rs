@@ -18,9 +18,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use citizen_survey::db::responses::{Origin, store};
-use citizen_survey::db::scores::ScorePlan;
+use citizen_survey::db::submit::{Submission, store};
 use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
+use citizen_survey::stats::ScorePlan;
 use diesel::Connection;
 
 use crate::helpers::{
@@ -92,7 +92,7 @@ fn store_fixture_with(app: &TestApp, also: &[(&str, &str)]) -> usize {
     conn.transaction(|conn| -> diesel::QueryResult<()> {
         for r in &rows {
             let wave = defs.wave(&r["wave"]).unwrap();
-            let plan = ScorePlan::new(wave, &defs.visions);
+            let plan = std::sync::Arc::new(ScorePlan::new(wave, &defs.visions));
             let day = match r["wave"].as_str() {
                 "2026-midterm" => chrono::NaiveDate::from_ymd_opt(2026, 12, 5),
                 _ => chrono::NaiveDate::from_ymd_opt(2028, 10, 15),
@@ -130,7 +130,7 @@ fn store_fixture_with(app: &TestApp, also: &[(&str, &str)]) -> usize {
                 lang: Lang::Ja,
                 values,
             };
-            store(conn, &plan, Origin::open_web(), day, &answers)?;
+            store(conn, &Submission::open_web(plan.clone(), day, answers))?;
         }
         Ok(())
     })

@@ -2,11 +2,13 @@
 //! submissions and replays store exactly once, and a copy of the SQLite files taken after
 //! any acknowledged submission neither orders responses nor pairs a code with one.
 
-use citizen_survey::db::responses::{
-    Channel, Credential, Origin, Stored, Submission, store_batch, write_batch,
+use std::sync::Arc;
+
+use citizen_survey::db::submit::{Stored, Submission, store_batch, write_batch};
+use citizen_survey::domain::{
+    AccessCode, AnswerValue, Answers, Channel, Credential, Lang, SubmissionKey,
 };
-use citizen_survey::db::scores::ScorePlan;
-use citizen_survey::domain::{AccessCode, AnswerValue, Answers, Lang, SubmissionKey};
+use citizen_survey::stats::ScorePlan;
 
 use crate::helpers::{REQUIRED, midterm_day, spawn_app};
 
@@ -22,9 +24,24 @@ fn answers(key: SubmissionKey) -> Answers {
 }
 
 /// The score plan of the bundled 2026-midterm wave, as the writer gets it.
-fn midterm_plan(app: &crate::helpers::TestApp) -> ScorePlan {
+fn midterm_plan(app: &crate::helpers::TestApp) -> Arc<ScorePlan> {
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
-    ScorePlan::new(defs.wave("2026-midterm").unwrap(), &defs.visions)
+    Arc::new(ScorePlan::new(
+        defs.wave("2026-midterm").unwrap(),
+        &defs.visions,
+    ))
+}
+
+/// A web answer given with `credential`.
+fn web(plan: &Arc<ScorePlan>, credential: Option<&AccessCode>, answers: Answers) -> Submission {
+    Submission {
+        plan: plan.clone(),
+        channel: Channel::Web,
+        in_sample: true,
+        credential: credential.map(|c| Credential::Code(c.clone())),
+        submitted_on: midterm_day(),
+        answers,
+    }
 }
 
 #[test]
@@ -35,19 +52,9 @@ fn one_replay_or_refused_code_in_a_batch_does_not_fail_the_others() {
     citizen_survey::db::access_codes::insert(&mut app.db(), &plan.wave_id, &codes).unwrap();
     // A form stored earlier, and a code used earlier.
     let earlier = SubmissionKey::generate();
-    let used = Origin {
-        channel: Channel::Web,
-        in_sample: true,
-        credential: Some(Credential::Code(&codes[2])),
-    };
     let first = store_batch(
         &mut app.db(),
-        &[Submission {
-            plan: &plan,
-            origin: used,
-            submitted_on: midterm_day(),
-            answers: &answers(earlier),
-        }],
+        &[web(&plan, Some(&codes[2]), answers(earlier))],
     )
     .unwrap();
     assert_eq!(first, [Stored::New]);
@@ -62,30 +69,19 @@ fn one_replay_or_refused_code_in_a_batch_does_not_fail_the_others() {
         answers(earlier),
         answers(SubmissionKey::generate()),
     ];
-    let web = Origin::open_web();
-    let code = |c| Origin {
-        channel: Channel::Web,
-        in_sample: true,
-        credential: Some(Credential::Code(c)),
-    };
-    let origins = [
-        web,
-        code(&codes[0]),
-        web,
-        web,
-        code(&codes[2]),
-        web,
-        code(&codes[1]),
+    let credentials = [
+        None,
+        Some(&codes[0]),
+        None,
+        None,
+        Some(&codes[2]),
+        None,
+        Some(&codes[1]),
     ];
-    let batch: Vec<Submission<'_>> = forms
-        .iter()
-        .zip(origins)
-        .map(|(a, origin)| Submission {
-            plan: &plan,
-            origin,
-            submitted_on: midterm_day(),
-            answers: a,
-        })
+    let batch: Vec<Submission> = forms
+        .into_iter()
+        .zip(credentials)
+        .map(|(a, code)| web(&plan, code, a))
         .collect();
     let outcomes = store_batch(&mut app.db(), &batch).unwrap();
     assert_eq!(outcomes[0], Stored::New);
@@ -109,14 +105,9 @@ fn the_writers_batch_stores_new_forms_and_nothing_twice() {
     let app = spawn_app();
     let plan = midterm_plan(&app);
     let write = |forms: &[Answers]| {
-        let batch: Vec<Submission<'_>> = forms
+        let batch: Vec<Submission> = forms
             .iter()
-            .map(|a| Submission {
-                plan: &plan,
-                origin: Origin::open_web(),
-                submitted_on: midterm_day(),
-                answers: a,
-            })
+            .map(|a| Submission::open_web(plan.clone(), midterm_day(), a.clone()))
             .collect();
         write_batch(&mut app.db(), &batch).unwrap()
     };
@@ -143,7 +134,7 @@ fn the_writers_batch_stores_new_forms_and_nothing_twice() {
     // the 8 answered the two questions once.
     let mut conn = app.db();
     assert_eq!(
-        citizen_survey::db::responses::count(&mut conn, "2026-midterm").unwrap(),
+        citizen_survey::db::counts::count(&mut conn, "2026-midterm").unwrap(),
         8
     );
     let counts = citizen_survey::db::counts::respondents_per_question(

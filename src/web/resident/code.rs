@@ -13,7 +13,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::db::access_codes;
 use crate::definitions::{Access, Wave};
-use crate::domain::{AccessCode, LANG_FIELD, Lang};
+use crate::domain::{AccessCode, Credential, LANG_FIELD, Lang};
 use crate::web::error::AppError;
 use crate::web::resident::form::{LangQuery, form_page, html};
 use crate::web::resident::views::{self, FormCredential};
@@ -118,8 +118,8 @@ async fn open(
             state,
             wave,
             lang,
-            Some(FormCredential::Code {
-                code: code.as_str().to_string(),
+            Some(FormCredential {
+                credential: Credential::Code(code),
                 linked,
             }),
         )),

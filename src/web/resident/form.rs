@@ -7,10 +7,10 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 
 use crate::db::invitations;
-use crate::db::responses::{Channel, Stored};
-use crate::db::writer::{HeldCredential, Job};
+use crate::db::submit::{Stored, Submission};
 use crate::definitions::{Access, Wave, WaveStatus};
 use crate::domain::{AccessCode, Lang, SubmissionKey, parse_submission};
+use crate::domain::{Channel, Credential};
 use crate::web::error::{AppError, ErrorKind};
 use crate::web::resident::views;
 use crate::web::resident::views::FormCredential;
@@ -237,8 +237,8 @@ pub async fn submit(
                 {
                     return Ok(refusal.page(lang));
                 }
-                Some(FormCredential::Code {
-                    code: code.as_str().to_string(),
+                Some(FormCredential {
+                    credential: Credential::Code(code),
                     linked: false,
                 })
             }
@@ -258,7 +258,10 @@ pub async fn submit(
                     (s.invalid_link_title, s.invalid_link_body)
                 }));
             }
-            Some(FormCredential::Token(token))
+            Some(FormCredential {
+                credential: Credential::Invitation(token),
+                linked: true,
+            })
         }
     };
     let answers = match parsed {
@@ -281,33 +284,24 @@ pub async fn submit(
     };
 
     // The group-commit writer stores it with whatever else is waiting, in one commit.
-    let (channel, in_sample, held) = match &credential {
-        Some(FormCredential::Token(token)) => (
-            Channel::Email,
-            true,
-            Some(HeldCredential::Invitation(token.clone())),
-        ),
-        Some(FormCredential::Code { code, .. }) => match AccessCode::parse(code) {
-            Ok(code) => (Channel::Web, true, Some(HeldCredential::Code(code))),
-            Err(_) => return Ok(crate::web::resident::code::Refusal::Unknown.page(lang)),
-        },
-        None => (Channel::Web, wave.open_answer_in_sample(), None),
-    };
-    let job = Job {
+    let submission = Submission {
         plan: state.score_plan(wave),
-        channel,
-        in_sample,
-        credential: held,
+        channel: credential
+            .as_ref()
+            .map_or(Channel::Web, |c| c.credential.web_channel()),
+        in_sample: credential.is_some() || wave.open_answer_in_sample(),
+        credential: credential.as_ref().map(|c| c.credential.clone()),
         submitted_on: today,
         answers,
     };
-    let stored = state.writer.store(job).await.map_err(AppError::from);
+    let stored = state.writer.store(submission).await.map_err(AppError::from);
 
     match stored {
         Ok(Stored::CredentialRefused) => Ok(match credential {
-            Some(FormCredential::Code { .. }) => {
-                crate::web::resident::code::Refusal::Used.page(lang)
-            }
+            Some(FormCredential {
+                credential: Credential::Code(_),
+                ..
+            }) => crate::web::resident::code::Refusal::Used.page(lang),
             _ => notice(lang, StatusCode::CONFLICT, |s| {
                 (s.already_answered_title, s.already_answered_body)
             }),

@@ -50,7 +50,10 @@ pub async fn personal_link(
         &state,
         wave,
         lang,
-        Some(crate::web::resident::views::FormCredential::Token(token)),
+        Some(crate::web::resident::views::FormCredential {
+            credential: crate::domain::Credential::Invitation(token),
+            linked: true,
+        }),
     ))
 }
 

@@ -5,7 +5,7 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use crate::definitions::{Definitions, QuestionKind, Wave, WaveStatus};
-use crate::domain::{FieldError, Furigana, Lang, RawForm};
+use crate::domain::{Credential, FieldError, Furigana, Lang, RawForm};
 use crate::i18n::furigana;
 use crate::i18n::{self, Strings};
 use crate::web::error::ErrorKind;
@@ -352,23 +352,14 @@ pub struct FormState<'a> {
     pub credential: Option<FormCredential>,
 }
 
-/// The one-time credential a form carries in its body (never in a later URL).
+/// The one-time credential a form carries in its body (never in a later URL), parsed once
+/// at the edge, and whether the page may switch language at its own link: an invitation's
+/// `/s/{token}` always, an access code's `/c/{code}` only when it came in the QR link (a
+/// typed code never goes into a URL).
 #[derive(Debug, Clone)]
-pub enum FormCredential {
-    /// An invitee's token (`_token`); the page switches language at `/s/{token}`.
-    Token(String),
-    /// An access code (`_code`). `linked` when it came in the QR link `/c/{code}`, where
-    /// the page may switch language; a typed code never goes into a URL.
-    Code { code: String, linked: bool },
-}
-
-impl FormCredential {
-    fn field(&self) -> (&'static str, String) {
-        match self {
-            FormCredential::Token(t) => (crate::domain::TOKEN_FIELD, t.clone()),
-            FormCredential::Code { code, .. } => (crate::domain::CODE_FIELD, code.clone()),
-        }
-    }
+pub struct FormCredential {
+    pub credential: Credential,
+    pub linked: bool,
 }
 
 pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
@@ -554,8 +545,14 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
     // An invitee's page switches language at their own link; after a POST there is no
     // switch (following it would leave the answers behind).
     let path = match &state.credential {
-        Some(FormCredential::Token(token)) => Some(format!("/s/{token}")),
-        Some(FormCredential::Code { code, linked }) => linked.then(|| format!("/c/{code}")),
+        Some(FormCredential {
+            credential: Credential::Invitation(token),
+            ..
+        }) => Some(format!("/s/{token}")),
+        Some(FormCredential {
+            credential: Credential::Code(code),
+            linked,
+        }) => linked.then(|| format!("/c/{}", code.as_str())),
         None => Some(format!("/surveys/{}", wave.id)),
     };
     let show_switch = state.raw.is_none();
@@ -578,7 +575,7 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
             ""
         },
         key: state.key,
-        credential_field: state.credential.as_ref().map(FormCredential::field),
+        credential_field: state.credential.as_ref().map(|c| c.credential.form_field()),
         code_note,
         notice: state.notice,
         errors,

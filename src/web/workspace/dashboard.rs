@@ -137,7 +137,7 @@ fn panel(
     today: chrono::NaiveDate,
     min_group_size: u64,
 ) -> Result<WavePanel, AppError> {
-    let responses = db::responses::count(conn, &wave.id)?;
+    let responses = db::counts::count(conn, &wave.id)?;
     let mut days: BTreeMap<chrono::NaiveDate, DayRow> = BTreeMap::new();
     for (day, channel, in_sample, n) in db::monitoring::responses_by_day(conn, &wave.id)? {
         let row = days.entry(day).or_insert_with(|| DayRow {

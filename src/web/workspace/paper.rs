@@ -673,7 +673,7 @@ pub async fn enter_sheet(
     let today = (state.clock)();
     let outcome = web::block(move || -> Result<_, AppError> {
         let mut conn = st.pool.get()?;
-        let plan = db::scores::ScorePlan::new(&w, &st.definitions.visions);
+        let plan = st.score_plan(&w);
         Ok(paper::enter(
             &mut conn,
             &plan,
@@ -806,7 +806,7 @@ pub async fn resolve_sheet(
     let today = (state.clock)();
     let outcome = web::block(move || -> Result<_, AppError> {
         let mut conn = st.pool.get()?;
-        let plan = db::scores::ScorePlan::new(&w, &st.definitions.visions);
+        let plan = st.score_plan(&w);
         Ok(paper::resolve(
             &mut conn, &plan, &w, &code, &answers, today,
         )?)
@@ -855,7 +855,7 @@ pub async fn import(
     let today = (state.clock)();
     let result = web::block(move || -> Result<_, AppError> {
         let mut conn = st.pool.get()?;
-        let plan = db::scores::ScorePlan::new(&wave, &st.definitions.visions);
+        let plan = st.score_plan(&wave);
         match paper::import::import(&mut conn, &plan, &wave, &body, accept, today) {
             Ok(report) => {
                 crate::paper::import::record_paper_import(&mut conn, &analyst, &wave.id, &report);

@@ -95,7 +95,7 @@ pub fn current_figures(
 ) -> diesel::QueryResult<Vec<PublishedVision>> {
     // The derived per-stratum sums the vision-scores export reads: a few rows per vision,
     // whatever the number of responses.
-    let plan = db::scores::ScorePlan::new(wave, &defs.visions);
+    let plan = crate::stats::ScorePlan::new(wave, &defs.visions);
     db::scores::ensure_current(conn, &plan)?;
     let sums = db::scores::by_stratum(conn, &wave.id, crate::domain::Scope::Sample)?;
     Ok(defs
@@ -183,8 +183,8 @@ pub async fn publish(
         if !refusals.is_empty() {
             return Ok(Err(refusals));
         }
-        let responses = db::responses::count(&mut conn, &wave.id)?;
-        let (paper, online) = db::responses::count_by_channel(&mut conn, &wave.id)?;
+        let responses = db::counts::count(&mut conn, &wave.id)?;
+        let (paper, online) = db::counts::count_by_channel(&mut conn, &wave.id)?;
         let as_i32 = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
         let publication = Publication {
             by_channel: Some((as_i32(paper), as_i32(online))),

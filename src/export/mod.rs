@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 pub use csv_out::{CsvWriter, Encoding, EncodingError, REPLACEMENT, Unencodable, neutralise};
 pub use masking::mask_personal_data;
-pub use vision_scores::{VISION_SCORES_HEADER, summary_of};
+pub use vision_scores::VISION_SCORES_HEADER;
 
 use crate::db;
 use crate::definitions::{Definitions, Question, QuestionKind, Wave};

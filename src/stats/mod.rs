@@ -8,6 +8,7 @@ mod items;
 mod plan;
 mod population;
 mod scores;
+mod sums;
 mod weighting;
 
 pub use breakdown::{
@@ -28,6 +29,7 @@ pub use population::{
     Population, PopulationError, StratumCodes, parse_population,
 };
 pub use scores::{Accumulator, RespondentScore, Summary, respondent_score};
+pub use sums::{GroupKey, GroupSums, SCORE_SHIFT, TOP2_SHIFT, summary_of};
 pub use weighting::{
     DEFAULT_MIN_RESPONDENTS, GroupedPostStratification, Pattern, PostStratification, PostStratum,
     StratumAnswers, ValueSums, WeightedEstimate, WeightedVision, WeightingError, WeightingOptions,

@@ -206,7 +206,7 @@ impl ResponseError for AppError {
         let mut response = match self.audience {
             Audience::Resident(lang) => response
                 .content_type("text/html; charset=utf-8")
-                .body(views::error_page(lang, &self.kind)),
+                .body(resident_page(lang, &self.kind)),
             Audience::Client => {
                 let message = match &self.kind {
                     ErrorKind::Internal(_) => "internal error".to_string(),
@@ -224,6 +224,25 @@ impl ResponseError for AppError {
         }
         response
     }
+}
+
+/// The resident's error page for `kind`, in their language.
+fn resident_page(lang: Lang, kind: &ErrorKind) -> String {
+    let s = crate::i18n::strings(lang);
+    let (title, body) = match kind {
+        ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => (s.not_found_title, s.not_found_body),
+        ErrorKind::PayloadTooLarge => (s.too_large_title, s.too_large_body),
+        ErrorKind::Unavailable(_) => (s.unavailable_title, s.unavailable_body),
+        ErrorKind::RequestTimeout => (s.timeout_title, s.timeout_body),
+        ErrorKind::BadRequest(_)
+        | ErrorKind::MethodNotAllowed(_)
+        | ErrorKind::UnsupportedMediaType => (s.bad_request_title, s.bad_request_body),
+        ErrorKind::Forbidden(_)
+        | ErrorKind::Conflict(_)
+        | ErrorKind::Unauthorized
+        | ErrorKind::Internal(_) => (s.internal_title, s.internal_body),
+    };
+    views::notice(lang, title, body)
 }
 
 fn serde_json_message(message: &str) -> std::collections::BTreeMap<&'static str, String> {

@@ -8,7 +8,7 @@ use crate::db::invitations::{self, TokenHolder};
 use crate::domain::{Lang, TOKEN_FIELD};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::resident::form::{LangQuery, find_wave, form_page, html, notice};
+use crate::web::resident::pages::{LangQuery, find_wave, form_page, html, notice};
 use crate::web::resident::views;
 
 async fn holder(

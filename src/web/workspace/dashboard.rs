@@ -132,11 +132,11 @@ fn vision_rows(defs: &Definitions, figures: &[PublishedVision]) -> Vec<VisionRow
 
 fn panel(
     conn: &mut db::Conn,
-    defs: &Definitions,
+    st: &AppState,
     wave: &Wave,
     today: chrono::NaiveDate,
-    min_group_size: u64,
 ) -> Result<WavePanel, AppError> {
+    let (defs, min_group_size) = (&*st.definitions, st.min_group_size);
     let responses = db::counts::count(conn, &wave.id)?;
     let mut days: BTreeMap<chrono::NaiveDate, DayRow> = BTreeMap::new();
     for (day, channel, in_sample, n) in db::monitoring::responses_by_day(conn, &wave.id)? {
@@ -192,7 +192,7 @@ fn panel(
         })
         .collect();
     let figures =
-        crate::web::workspace::publish::current_figures(conn, defs, wave, min_group_size)?;
+        crate::publish::current_figures(conn, defs, &st.score_plan(wave), wave, min_group_size)?;
     let snapshot = db::publications::Publication {
         wave_id: wave.id.clone(),
         published_at: chrono::NaiveDateTime::default(),
@@ -278,7 +278,7 @@ pub async fn dashboard(
             .definitions
             .waves
             .iter()
-            .map(|w| panel(&mut conn, &st.definitions, w, today, st.min_group_size))
+            .map(|w| panel(&mut conn, &st, w, today))
             .collect::<Result<Vec<_>, _>>()?;
         let audit = db::audit::latest(&mut conn, 20)?
             .into_iter()

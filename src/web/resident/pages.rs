@@ -1,8 +1,8 @@
 //! What the resident pages share: the language query, the HTML response, notices, the
 //! wave lookup, and the form page of a wave (opened by the form, a code or an invitation).
 
+use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use crate::definitions::{Access, Wave, WaveStatus};
@@ -28,13 +28,13 @@ impl LangQuery {
 /// The ids of waves whose results are published; none when the database cannot say (the
 /// links to results are then left out rather than failing the page).
 pub async fn published_waves(state: &AppState) -> Vec<String> {
-    let pool = state.pool.clone();
-    let found = web::block(move || -> Result<Vec<String>, AppError> {
-        Ok(crate::db::publications::published_waves(&mut *pool.get()?)?)
-    })
-    .await;
+    let found = state
+        .db(move |conn| -> Result<Vec<String>, AppError> {
+            Ok(crate::db::publications::published_waves(conn)?)
+        })
+        .await;
     match found {
-        Ok(Ok(ids)) => ids,
+        Ok(ids) => ids,
         _ => {
             tracing::warn!("published waves could not be read; results links left out");
             Vec::new()

@@ -271,28 +271,28 @@ pub async fn dashboard(
         return operator_home(&state, &signed_in);
     }
     let st = state.clone();
-    let (waves, audit) = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let today = (st.clock)();
-        let waves = st
-            .definitions
-            .waves
-            .iter()
-            .map(|w| panel(&mut conn, &st, w, today))
-            .collect::<Result<Vec<_>, _>>()?;
-        let audit = db::audit::latest(&mut conn, 20)?
-            .into_iter()
-            .map(|e| AuditRow {
-                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                analyst: e.analyst,
-                action: e.action,
-                wave: e.wave_id.unwrap_or_default(),
-                detail: e.detail,
-            })
-            .collect::<Vec<_>>();
-        Ok((waves, audit))
-    })
-    .await??;
+    let (waves, audit) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let today = (st.clock)();
+            let waves = st
+                .definitions
+                .waves
+                .iter()
+                .map(|w| panel(conn, &st, w, today))
+                .collect::<Result<Vec<_>, _>>()?;
+            let audit = db::audit::latest(conn, 20)?
+                .into_iter()
+                .map(|e| AuditRow {
+                    at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    analyst: e.analyst,
+                    action: e.action,
+                    wave: e.wave_id.unwrap_or_default(),
+                    detail: e.detail,
+                })
+                .collect::<Vec<_>>();
+            Ok((waves, audit))
+        })
+        .await?;
     let body = DashboardPage {
         export_kinds: crate::export::ExportKind::ALL.map(|k| k.name()).to_vec(),
         encodings: crate::export::Encoding::NAMES,

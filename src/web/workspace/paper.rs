@@ -123,15 +123,14 @@ fn done_notice(done: Option<&str>, n: usize) -> Option<String> {
 }
 
 async fn counts(state: &AppState, wave_id: &str) -> Result<(i64, i64, i64), AppError> {
-    let pool = state.pool.clone();
     let wave_id = wave_id.to_string();
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let (second, resolution) = db::paper::counts(&mut conn, &wave_id)?;
-        let paper = db::access_codes::status(&mut conn, &wave_id)?.paper;
-        Ok((second, resolution, paper))
-    })
-    .await?
+    state
+        .db(move |conn| -> Result<_, AppError> {
+            let (second, resolution) = db::paper::counts(conn, &wave_id)?;
+            let paper = db::access_codes::status(conn, &wave_id)?.paper;
+            Ok((second, resolution, paper))
+        })
+        .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -465,14 +464,14 @@ fn sheet_page(
 
 /// The id of the signed-in operator (the pending first entry keeps it until the second).
 async fn analyst_id(state: &AppState, name: &str) -> Result<String, AppError> {
-    let pool = state.pool.clone();
     let name = name.to_string();
-    web::block(move || -> Result<_, AppError> {
-        Ok(db::analysts::find_by_name(&mut *pool.get()?, &name)?
-            .map(|(id, _)| id)
-            .unwrap_or_default())
-    })
-    .await?
+    state
+        .db(move |conn| -> Result<_, AppError> {
+            Ok(db::analysts::find_by_name(conn, &name)?
+                .map(|(id, _)| id)
+                .unwrap_or_default())
+        })
+        .await
 }
 
 fn code_problem(p: CodeProblem) -> String {
@@ -525,18 +524,17 @@ pub async fn open_sheet(
         }
     };
     let operator = analyst_id(&state, &signed_in.analyst).await?;
-    let st = state.clone();
     let (w, c) = (wave.clone(), code.clone());
-    let (state_now, conflict) = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let s = paper::code_state(&mut conn, &w, &c, &operator)?;
-        let conflict = match s {
-            CodeState::AwaitingResolution => paper::conflict(&mut conn, &w, &c)?,
-            _ => None,
-        };
-        Ok((s, conflict))
-    })
-    .await??;
+    let (state_now, conflict) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let s = paper::code_state(conn, &w, &c, &operator)?;
+            let conflict = match s {
+                CodeState::AwaitingResolution => paper::conflict(conn, &w, &c)?,
+                _ => None,
+            };
+            Ok((s, conflict))
+        })
+        .await?;
     let refuse = |status, msg: &str| {
         code_page(
             &state,
@@ -621,14 +619,6 @@ fn keyed(wave: &Wave, fields: &[(String, String)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn record(state: &AppState, analyst: &str, action: &'static str, wave: &str, detail: String) {
-    if let Ok(mut conn) = state.pool.get()
-        && let Err(e) = db::audit::record(&mut conn, analyst, action, Some(wave), &detail)
-    {
-        tracing::warn!(error = %e, "paper entry could not be recorded in the audit log");
-    }
-}
-
 /// `POST /analyst/waves/{wave}/paper/sheet`: one entry of a sheet.
 pub async fn enter_sheet(
     state: web::Data<AppState>,
@@ -671,21 +661,21 @@ pub async fn enter_sheet(
     let st = state.clone();
     let w = wave.clone();
     let today = (state.clock)();
-    let outcome = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let plan = st.score_plan(&w);
-        Ok(paper::enter(
-            &mut conn,
-            &plan,
-            &w,
-            &code,
-            &operator,
-            (&sheet, &answers),
-            today,
-        )?)
-    })
-    .await??;
-    let analyst = &signed_in.analyst;
+    let analyst = signed_in.analyst.clone();
+    let outcome = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plan = st.score_plan(&w);
+            Ok(paper::enter(
+                conn,
+                &plan,
+                &w,
+                &code,
+                (&operator, &analyst),
+                (&sheet, &answers),
+                today,
+            )?)
+        })
+        .await?;
     let done = |done: &str, n: usize| {
         HttpResponse::SeeOther()
             .insert_header((
@@ -703,36 +693,9 @@ pub async fn enter_sheet(
         )
     };
     Ok(match outcome {
-        EntryOutcome::FirstKept => {
-            record(
-                &state,
-                analyst,
-                "paper_entry",
-                &wave.id,
-                "1 sheet: first entry".into(),
-            );
-            done("first", 0)
-        }
-        EntryOutcome::Stored => {
-            record(
-                &state,
-                analyst,
-                "paper_verify",
-                &wave.id,
-                "1 sheet: second entry agreed, stored".into(),
-            );
-            done("stored", 0)
-        }
-        EntryOutcome::Disagreed(keys) => {
-            record(
-                &state,
-                analyst,
-                "paper_verify",
-                &wave.id,
-                format!("1 sheet: second entry, {} fields disagree", keys.len()),
-            );
-            done("disagreed", keys.len())
-        }
+        EntryOutcome::FirstKept => done("first", 0),
+        EntryOutcome::Stored => done("stored", 0),
+        EntryOutcome::Disagreed(keys) => done("disagreed", keys.len()),
         EntryOutcome::Duplicate => refuse(
             "重複：このコードの回答はすでに登録されています。 / Duplicate: this code has already been answered.",
         ),
@@ -766,12 +729,10 @@ pub async fn resolve_sheet(
             "the form carries no valid access code: open the sheet again".into(),
         )));
     };
-    let st = state.clone();
     let (w, c) = (wave.clone(), code.clone());
-    let conflict = web::block(move || -> Result<_, AppError> {
-        Ok(paper::conflict(&mut *st.pool.get()?, &w, &c)?)
-    })
-    .await??;
+    let conflict = state
+        .db(move |conn| -> Result<_, AppError> { Ok(paper::conflict(conn, &w, &c)?) })
+        .await?;
     let Some(conflict) = conflict else {
         return Ok(session::message_page(
             StatusCode::CONFLICT,
@@ -782,18 +743,7 @@ pub async fn resolve_sheet(
     };
     let typed = keyed(&wave, &fields);
     // What both entries said, and the resolver's values where they disagree.
-    let mut resolved: BTreeMap<String, String> = conflict
-        .first
-        .0
-        .iter()
-        .filter(|(k, _)| !conflict.differ.contains(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for key in &conflict.differ {
-        if let Some(v) = typed.get(key) {
-            resolved.insert(key.clone(), v.clone());
-        }
-    }
+    let resolved = conflict.resolved(&typed);
     let (_, answers) = match paper::read_sheet(&wave, &resolved) {
         Ok(read) => read,
         Err(errors) => {
@@ -804,23 +754,24 @@ pub async fn resolve_sheet(
     let st = state.clone();
     let w = wave.clone();
     let today = (state.clock)();
-    let outcome = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let plan = st.score_plan(&w);
-        Ok(paper::resolve(
-            &mut conn, &plan, &w, &code, &answers, today,
-        )?)
-    })
-    .await??;
+    let analyst = signed_in.analyst.clone();
+    let differ = conflict.differ.len();
+    let outcome = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plan = st.score_plan(&w);
+            Ok(paper::resolve(
+                conn,
+                &plan,
+                &w,
+                &code,
+                (&analyst, differ),
+                &answers,
+                today,
+            )?)
+        })
+        .await?;
     Ok(match outcome {
         ResolveOutcome::Stored => {
-            record(
-                &state,
-                &signed_in.analyst,
-                "paper_resolve",
-                &wave.id,
-                format!("1 sheet resolved ({} fields), stored", conflict.differ.len()),
-            );
             HttpResponse::SeeOther()
                 .insert_header((header::LOCATION, format!("{}?done=resolved", back(&wave.id))))
                 .finish()
@@ -853,22 +804,22 @@ pub async fn import(
     let accept = query.accept.as_deref() == Some("valid");
     let st = state.clone();
     let today = (state.clock)();
-    let result = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let plan = st.score_plan(&wave);
-        match paper::import::import(&mut conn, &plan, &wave, &body, accept, today) {
-            Ok(report) => {
-                crate::paper::import::record_paper_import(&mut conn, &analyst, &wave.id, &report);
-                Ok(Ok(report))
+    let result = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plan = st.score_plan(&wave);
+            match paper::import::import(conn, &plan, &wave, &body, accept, today) {
+                Ok(report) => {
+                    crate::paper::import::record_paper_import(conn, &analyst, &wave.id, &report);
+                    Ok(Ok(report))
+                }
+                Err(paper::import::ImportError::Database(e)) => Err(e.into()),
+                Err(paper::import::ImportError::Header(errors)) => Ok(Err(errors)),
+                Err(paper::import::ImportError::File(m)) => {
+                    Err(AppError::new(ErrorKind::BadRequest(m)))
+                }
             }
-            Err(paper::import::ImportError::Database(e)) => Err(e.into()),
-            Err(paper::import::ImportError::Header(errors)) => Ok(Err(errors)),
-            Err(paper::import::ImportError::File(m)) => {
-                Err(AppError::new(ErrorKind::BadRequest(m)))
-            }
-        }
-    })
-    .await??;
+        })
+        .await?;
     Ok(match result {
         Ok(report) => {
             let status = if report.imported {

@@ -76,19 +76,19 @@ pub async fn publish(
     let st = state.clone();
     let analyst = signed_in.analyst.clone();
     let wave_id = wave.id.clone();
-    let outcome = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let request = crate::publish::Request {
-            definitions: &st.definitions,
-            plan: &st.score_plan(&wave),
-            wave: &wave,
-            analyst: &analyst,
-            today: (st.clock)(),
-            min_group_size: st.min_group_size,
-        };
-        Ok(crate::publish::publish(&mut conn, &request)?)
-    })
-    .await??;
+    let outcome = state
+        .db(move |conn| -> Result<_, AppError> {
+            let request = crate::publish::Request {
+                definitions: &st.definitions,
+                plan: &st.score_plan(&wave),
+                wave: &wave,
+                analyst: &analyst,
+                today: (st.clock)(),
+                min_group_size: st.min_group_size,
+            };
+            Ok(crate::publish::publish(conn, &request)?)
+        })
+        .await?;
     let published = match outcome {
         Ok(p) => p,
         Err(refusals) => {
@@ -135,24 +135,24 @@ pub async fn remind(
     let back = Some(BACK);
     let st = state.clone();
     let analyst = signed_in.analyst.clone();
-    let outcome = web::block(move || -> Result<Result<usize, String>, AppError> {
-        let mut conn = st.pool.get()?;
-        match crate::invite::remind(&mut conn, &wave, (st.clock)(), st.reminder_days) {
-            Ok(queued) => {
-                db::audit::record(
-                    &mut conn,
-                    &analyst,
-                    "remind",
-                    Some(&wave.id),
-                    &format!("{queued} reminders queued"),
-                )?;
-                Ok(Ok(queued))
+    let outcome = state
+        .db(move |conn| -> Result<Result<usize, String>, AppError> {
+            match crate::invite::remind(conn, &wave, (st.clock)(), st.reminder_days) {
+                Ok(queued) => {
+                    db::audit::record(
+                        conn,
+                        &analyst,
+                        "remind",
+                        Some(&wave.id),
+                        &format!("{queued} reminders queued"),
+                    )?;
+                    Ok(Ok(queued))
+                }
+                Err(crate::invite::InviteError::Refused(why)) => Ok(Err(why)),
+                Err(crate::invite::InviteError::Database(e)) => Err(e.into()),
             }
-            Err(crate::invite::InviteError::Refused(why)) => Ok(Err(why)),
-            Err(crate::invite::InviteError::Database(e)) => Err(e.into()),
-        }
-    })
-    .await??;
+        })
+        .await?;
     Ok(match outcome {
         Ok(queued) => session::message_page(
             StatusCode::OK,

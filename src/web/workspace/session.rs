@@ -113,17 +113,17 @@ pub async fn current(state: &AppState, req: &HttpRequest) -> Result<Option<Signe
         return Ok(None);
     };
     let id_hash = hash_token(&id);
-    let pool = state.pool.clone();
-    let found = web::block(move || -> Result<_, AppError> {
-        let session = db::sessions::find(&mut *pool.get()?, &id_hash, now())?;
-        Ok(session.map(|s| SignedIn {
-            role: crate::domain::Role::parse(&s.role).unwrap_or(crate::domain::Role::Operator),
-            analyst: s.analyst,
-            csrf_token: s.csrf_token,
-            id_hash,
-        }))
-    })
-    .await??;
+    let found = state
+        .db(move |conn| -> Result<_, AppError> {
+            let session = db::sessions::find(conn, &id_hash, now())?;
+            Ok(session.map(|s| SignedIn {
+                role: crate::domain::Role::parse(&s.role).unwrap_or(crate::domain::Role::Operator),
+                analyst: s.analyst,
+                csrf_token: s.csrf_token,
+                id_hash,
+            }))
+        })
+        .await?;
     Ok(found)
 }
 
@@ -340,46 +340,48 @@ pub async fn sign_in(
     }
     let st = state.clone();
     let attempted = name.clone();
-    let outcome = web::block(move || -> Result<Outcome, AppError> {
-        let ws = &st.workspace;
-        let mut conn = st.pool.get()?;
-        let now = now();
-        let Some(account) = db::credentials::find(&mut conn, &attempted)? else {
-            password::verify_nothing(&form.password);
-            return Ok(Outcome::Refused);
-        };
-        if LockoutPolicy::is_locked(account.locked_until, now) {
-            // Same work and the same answer as a wrong password; the wait does not grow.
-            password::verify_nothing(&form.password);
-            return Ok(Outcome::Refused);
-        }
-        if !password::verify_password(&form.password, &account.password_hash) {
-            let locked =
-                db::credentials::record_failure(&mut conn, &account.analyst_id, ws.lockout, now)?;
-            let detail = match locked {
-                Some(until) => format!("wrong password; next attempt accepted from {until} UTC"),
-                None => "wrong password".to_string(),
+    let outcome = state
+        .db(move |conn| -> Result<Outcome, AppError> {
+            let ws = &st.workspace;
+            let now = now();
+            let Some(account) = db::credentials::find(conn, &attempted)? else {
+                password::verify_nothing(&form.password);
+                return Ok(Outcome::Refused);
             };
-            db::audit::record(&mut conn, &account.name, "sign_in_failed", None, &detail)?;
-            return Ok(Outcome::Refused);
-        }
-        db::credentials::record_success(&mut conn, &account.analyst_id)?;
-        let id = random_hex();
-        db::sessions::create(
-            &mut conn,
-            &hash_token(&id),
-            &account.analyst_id,
-            &random_hex(),
-            now,
-            now + ws.session_ttl,
-        )?;
-        db::audit::record(&mut conn, &account.name, "sign_in", None, "")?;
-        Ok(Outcome::SignedIn {
-            id,
-            analyst: account.name,
+            if LockoutPolicy::is_locked(account.locked_until, now) {
+                // Same work and the same answer as a wrong password; the wait does not grow.
+                password::verify_nothing(&form.password);
+                return Ok(Outcome::Refused);
+            }
+            if !password::verify_password(&form.password, &account.password_hash) {
+                let locked =
+                    db::credentials::record_failure(conn, &account.analyst_id, ws.lockout, now)?;
+                let detail = match locked {
+                    Some(until) => {
+                        format!("wrong password; next attempt accepted from {until} UTC")
+                    }
+                    None => "wrong password".to_string(),
+                };
+                db::audit::record(conn, &account.name, "sign_in_failed", None, &detail)?;
+                return Ok(Outcome::Refused);
+            }
+            db::credentials::record_success(conn, &account.analyst_id)?;
+            let id = random_hex();
+            db::sessions::create(
+                conn,
+                &hash_token(&id),
+                &account.analyst_id,
+                &random_hex(),
+                now,
+                now + ws.session_ttl,
+            )?;
+            db::audit::record(conn, &account.name, "sign_in", None, "")?;
+            Ok(Outcome::SignedIn {
+                id,
+                analyst: account.name,
+            })
         })
-    })
-    .await??;
+        .await?;
     match outcome {
         Outcome::SignedIn { id, analyst } => {
             tracing::info!(%analyst, "analyst signed in");
@@ -425,15 +427,14 @@ pub async fn sign_out(
     if !session.csrf_ok(field(&fields, CSRF_FIELD)) {
         return Ok(csrf_refused());
     }
-    let pool = state.pool.clone();
     let s = session.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        db::sessions::delete(&mut conn, &s.id_hash)?;
-        db::audit::record(&mut conn, &s.analyst, "sign_out", None, "")?;
-        Ok(())
-    })
-    .await??;
+    state
+        .db(move |conn| -> Result<(), AppError> {
+            db::sessions::delete(conn, &s.id_hash)?;
+            db::audit::record(conn, &s.analyst, "sign_out", None, "")?;
+            Ok(())
+        })
+        .await?;
     tracing::info!(analyst = %session.analyst, "analyst signed out");
     let mut response = to_sign_in();
     response.headers_mut().append(

@@ -1,5 +1,5 @@
-//! Pure statistics over plain numbers: no database, no HTTP. See the README's "How scores
-//! are computed" for the same rules in words.
+//! Pure statistics over plain numbers: no database, no HTTP. See docs/methods.md, "How
+//! scores are computed", for the same rules in words.
 
 mod breakdown;
 mod comparison;

@@ -10,8 +10,6 @@ use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::workspace::session::{self, CSRF_FIELD};
 
-const BACK: (&str, &str) = ("/analyst", "分析者ページへ / To the workspace");
-
 /// What a dashboard POST on a wave needs: a signed-in analyst, the session's CSRF token in
 /// the form, a role allowed the action (`operators`: whether operators may), and a known
 /// wave; otherwise the page to answer with.
@@ -21,26 +19,29 @@ pub(super) async fn signed_in_wave(
     wave_id: &str,
     body: &[u8],
     operators: bool,
-) -> Result<Result<(session::SignedIn, Wave), HttpResponse>, AppError> {
+) -> Result<(session::SignedIn, Wave), AppError> {
     let Some(signed_in) = session::current(state, req).await? else {
-        return Ok(Err(session::to_sign_in()));
+        return Err(AppError::sign_in_required());
     };
     let fields = session::form_fields(body);
     if !signed_in.csrf_ok(session::field(&fields, CSRF_FIELD)) {
-        return Ok(Err(session::csrf_refused()));
+        return Err(session::csrf_refused());
     }
     if !operators && !signed_in.role.may_export() {
-        return Ok(Err(session::operator_refused()));
+        return Err(session::operator_refused());
     }
-    match state.definitions.wave(wave_id) {
-        Some(wave) => Ok(Ok((signed_in, wave.clone()))),
-        None => Ok(Err(session::message_page(
+    Ok((signed_in, workspace_wave(state, wave_id)?))
+}
+
+/// A wave of the definitions, or the workspace's 404 page naming it.
+pub(super) fn workspace_wave(state: &AppState, wave_id: &str) -> Result<Wave, AppError> {
+    state.definitions.wave(wave_id).cloned().ok_or_else(|| {
+        AppError::refused(
             StatusCode::NOT_FOUND,
-            "調査が見つかりません / Unknown wave",
+            crate::i18n::both("ws_unknown_wave"),
             vec![format!("`{wave_id}`")],
-            Some(BACK),
-        ))),
-    }
+        )
+    })
 }
 
 /// `POST /analyst/waves/{wave}/publish` (signed in, with the session's CSRF token).
@@ -50,27 +51,28 @@ pub async fn publish(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, false).await? {
-        Ok(found) => found,
-        Err(page) => return Ok(page),
-    };
+    let (signed_in, wave) = signed_in_wave(&state, &req, &path, &body, false).await?;
     let today = (state.clock)();
     if wave.status(today) != WaveStatus::Closed {
         let first_day = wave.closes.succ_opt().unwrap_or(wave.closes);
-        return Ok(session::message_page(
+        let body = |lang, title: &str| {
+            crate::i18n::t_args(
+                lang,
+                "ws_not_yet_publish_body",
+                &[
+                    ("title", title.to_string().into()),
+                    ("closes", wave.closes.to_string().into()),
+                    ("from", first_day.to_string().into()),
+                ],
+            )
+        };
+        return Err(AppError::refused(
             StatusCode::CONFLICT,
-            "まだ公表できません / Not yet possible to publish",
+            crate::i18n::both("ws_not_yet_publish"),
             vec![
-                format!(
-                    "{} の回答受付は {} まで続きます。結果は受付終了後（{} 以降）に公表できます。何も公表していません。",
-                    wave.title.ja, wave.closes, first_day
-                ),
-                format!(
-                    "{} takes responses until {}. Its results can be published once it has closed (from {}). Nothing was published.",
-                    wave.title.en, wave.closes, first_day
-                ),
+                body(crate::domain::Lang::Ja, &wave.title.ja),
+                body(crate::domain::Lang::En, &wave.title.en),
             ],
-            Some(BACK),
         ));
     }
     let st = state.clone();
@@ -92,25 +94,27 @@ pub async fn publish(
     let published = match outcome {
         Ok(p) => p,
         Err(refusals) => {
-            let mut lines = vec![
-                "前回の公表との差から、少数の回答者の結果が計算できてしまうため、公表しませんでした。 / Not published: the difference from an earlier publication would give away the figures of fewer respondents than the minimum.".to_string(),
-            ];
+            let mut lines = vec![crate::i18n::both("ws_differencing_refused")];
             for crate::publish::Shortfall {
                 vision_id: vision,
                 respondents: n,
                 more,
             } in refusals
             {
-                lines.push(format!(
-                    "{vision}: 回答者 {n} 人。あと {more} 人以上の回答者が必要です（前回との差は0人か{min}人以上）。 / {vision}: {n} respondents; at least {more} more are needed (a publication must differ from every earlier one by 0 or at least {min} respondents).",
-                    min = state.min_group_size
+                lines.push(crate::i18n::both_args(
+                    "ws_differencing_shortfall",
+                    &[
+                        ("vision", vision.into()),
+                        ("n", n.into()),
+                        ("more", more.into()),
+                        ("min", state.min_group_size.into()),
+                    ],
                 ));
             }
-            return Ok(session::message_page(
+            return Err(AppError::refused(
                 StatusCode::CONFLICT,
-                "公表できません / Not possible to publish",
+                crate::i18n::both("ws_cannot_publish"),
                 lines,
-                Some(BACK),
             ));
         }
     };
@@ -128,11 +132,9 @@ pub async fn remind(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_wave(&state, &req, &path, &body, false).await? {
-        Ok(found) => found,
-        Err(page) => return Ok(page),
-    };
-    let back = Some(BACK);
+    let (signed_in, wave) = signed_in_wave(&state, &req, &path, &body, false).await?;
+    let back_label = crate::i18n::both("ws_back");
+    let back = Some(("/analyst", back_label.as_str()));
     let st = state.clone();
     let analyst = signed_in.analyst.clone();
     let outcome = state
@@ -154,20 +156,24 @@ pub async fn remind(
         })
         .await?;
     Ok(match outcome {
-        Ok(queued) => session::message_page(
+        Ok(queued) => crate::web::workspace::pages::message_page(
             StatusCode::OK,
-            "リマインドを送信待ちにしました / Reminders queued",
-            vec![format!(
-                "{queued} 件のリマインドを送信待ちにしました（未回答・配信停止していない方、招待から{days}日以上の方）。 / {queued} reminder(s) queued for invitees who have neither answered nor opted out, invited at least {days} days ago.",
-                days = state.reminder_days
+            &crate::i18n::both("ws_reminders_queued"),
+            vec![crate::i18n::both_args(
+                "ws_reminders_queued_body",
+                &[
+                    ("queued", queued.into()),
+                    ("days", state.reminder_days.into()),
+                ],
             )],
             back,
         ),
-        Err(why) => session::message_page(
-            StatusCode::CONFLICT,
-            "リマインドできません / Reminders not possible",
-            vec![why],
-            back,
-        ),
+        Err(why) => {
+            return Err(AppError::refused(
+                StatusCode::CONFLICT,
+                crate::i18n::both("ws_reminders_refused"),
+                vec![why],
+            ));
+        }
     })
 }

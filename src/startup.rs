@@ -59,7 +59,11 @@ impl Application {
                 })
                 .collect(),
         );
+        let report_meta = Arc::new(
+            crate::report::load_meta(&settings.definitions, &definitions).map_err(anyhow::Error::msg)?,
+        );
         let state = AppState {
+            report_meta,
             exports,
             definitions,
             pool,

@@ -5,4 +5,5 @@ pub mod api;
 pub mod dashboard;
 pub mod paper;
 pub mod publish;
+pub mod report;
 pub mod session;

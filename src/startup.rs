@@ -60,7 +60,8 @@ impl Application {
                 .collect(),
         );
         let report_meta = Arc::new(
-            crate::report::load_meta(&settings.definitions, &definitions).map_err(anyhow::Error::msg)?,
+            crate::report::load_meta(&settings.definitions, &definitions)
+                .map_err(anyhow::Error::msg)?,
         );
         let state = AppState {
             report_meta,

@@ -72,8 +72,12 @@ pub struct TableView {
     pub notes: Vec<String>,
 }
 
+/// The code of the 無回答 row or column in `data-*` attributes and the workbook: `-`, as
+/// operators key a blank, and never an option code (those are snake_case).
+pub const NO_ANSWER_CODE: &str = "-";
+
 fn code_of(c: &Option<String>) -> String {
-    c.clone().unwrap_or_else(|| "no_answer".into())
+    c.clone().unwrap_or_else(|| NO_ANSWER_CODE.into())
 }
 
 fn value(x: Option<f64>) -> String {

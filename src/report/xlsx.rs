@@ -275,7 +275,11 @@ fn simple(wb: &mut Workbook, r: &Report, s: &Strings) -> Result<(), XlsxError> {
             sh.text(row, 0, &q.id)?;
             sh.text(row, 1, &q.number)?;
             sh.text(row, 2, &q.text)?;
-            sh.text(row, 3, c.code.as_deref().unwrap_or("no_answer"))?;
+            sh.text(
+                row,
+                3,
+                c.code.as_deref().unwrap_or(super::html::NO_ANSWER_CODE),
+            )?;
             sh.text(row, 4, &c.label)?;
             sh.count(row, 5, q.simple.total.n)?;
             sh.count(row, 6, cell.count)?;

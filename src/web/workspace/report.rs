@@ -24,7 +24,12 @@ const REPORT_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src
 
 fn wave(state: &AppState, id: &str) -> Result<crate::definitions::Wave, AppError> {
     state.definitions.wave(id).cloned().ok_or_else(|| {
-        let known: Vec<&str> = state.definitions.waves.iter().map(|w| w.id.as_str()).collect();
+        let known: Vec<&str> = state
+            .definitions
+            .waves
+            .iter()
+            .map(|w| w.id.as_str())
+            .collect();
         AppError::new(ErrorKind::NotFoundWith(format!(
             "unknown wave `{id}`: use one of {}",
             known.join(", ")
@@ -49,11 +54,19 @@ async fn make(
     let edition = match query.public.as_deref() {
         None | Some("false") => Edition::Internal,
         Some("true") => Edition::Public,
-        Some(o) => return Err(bad(format!("public `{o}` is not allowed: use true or false"))),
+        Some(o) => {
+            return Err(bad(format!(
+                "public `{o}` is not allowed: use true or false"
+            )));
+        }
     };
     let options = ReportOptions {
         wave: wave(state, wave_id)?,
-        compare: query.compare.as_deref().map(|c| wave(state, c)).transpose()?,
+        compare: query
+            .compare
+            .as_deref()
+            .map(|c| wave(state, c))
+            .transpose()?,
         lang,
         edition,
         made_on: (state.clock)(),
@@ -68,17 +81,23 @@ async fn make(
             Some(&options.wave.id),
             &format!(
                 "{} edition ({})",
-                if edition == Edition::Public { "public" } else { "internal" },
+                if edition == Edition::Public {
+                    "public"
+                } else {
+                    "internal"
+                },
                 lang.code()
             ),
         ) {
             tracing::warn!(error = %e, "the report could not be recorded in the audit log");
         }
-        crate::report::make(&mut conn, &st.exports, &st.report_meta, &options).map_err(|e| match e {
-            ReportError::Refused(m) => AppError::new(ErrorKind::Conflict(m)),
-            ReportError::Database(e) => AppError::from(e),
-            other => AppError::internal(other),
-        })
+        crate::report::make(&mut conn, &st.exports, &st.report_meta, &options).map_err(
+            |e| match e {
+                ReportError::Refused(m) => AppError::new(ErrorKind::Conflict(m)),
+                ReportError::Database(e) => AppError::from(e),
+                other => AppError::internal(other),
+            },
+        )
     })
     .await?
 }

@@ -4,14 +4,14 @@
 //!   analysts' 見直し decision, issue 21) is built in `src/evaluation/`. The report takes an
 //!   [`EvaluationTable`]; until the evaluation exists, [`evaluation_from_scores`] fills it
 //!   from the vision scores (current value with its CI, everything else 「—」). To plug the
-//!   evaluation in, build the table from it in [`super::gather::gather`] (the one call of
-//!   `evaluation_from_scores`, marked `SEAM(evaluation)`), for the public edition from the
-//!   published snapshot.
+//!   evaluation in, pass `evaluation: Some(table)` where [`super::make`] builds the
+//!   `BuildInput` (`SEAM(evaluation)` in `src/report/build.rs` marks the field) — for the
+//!   public edition from the published snapshot.
 //! - **Ⅵ 自由記述.** The free-text analysis (issue 23) will publish reviewed comments grouped
 //!   by code. The report takes a [`FreeTextChapter`]; until then [`free_text_from_comments`]
 //!   gives the counts per question and, in the internal edition only, the masked comments
-//!   (the public edition never lists unreviewed comments). Replace the call marked
-//!   `SEAM(free-text)` in [`super::gather::gather`].
+//!   (the public edition never lists unreviewed comments). Pass `free_text: Some(chapter)`
+//!   in [`super::make`] (`SEAM(free-text)` in `src/report/build.rs`).
 
 use super::model::{Edition, VisionFigures};
 use super::strings::Strings;

@@ -730,3 +730,41 @@ fn the_public_edition_shows_nothing_below_the_minimum_and_follows_publications()
         "60"
     );
 }
+
+/// The PDF, when headless Chromium and poppler are installed (they are on the development
+/// machine and in CI; elsewhere the test says it did not run): every chapter heading and
+/// the page numbers are in its text, it is tagged, A4, and in English with --lang en.
+#[test]
+fn the_pdf_has_every_chapter_page_numbers_and_tags() {
+    let chromium = citizen_survey::report::pdf::DEFAULT_CHROMIUM;
+    let tools = [chromium, "/usr/bin/pdftotext", "/usr/bin/pdfinfo"];
+    if let Some(missing) = tools.iter().find(|t| !Path::new(t).exists()) {
+        eprintln!("NOT RUN: {missing} is not installed");
+        return;
+    }
+    let app = spawn_code_app(false);
+    store_data_set(&app);
+    let missing = report(&app, &["--pdf", "--chromium", "/nonexistent/chromium"]).unwrap_err();
+    assert!(missing.contains("SURVEY_CHROMIUM") && missing.contains("nothing was written"), "{missing}");
+    for (lang, headings) in [
+        ("ja", vec!["Ⅰ 調査の概要", "Ⅱ 結果の概要", "Ⅲ 回答者の属性", "Ⅳ 設問別の結果", "Ⅴ ビジョン別の評価", "Ⅵ 自由記述", "資料 調査票", "経年比較"]),
+        ("en", vec!["I. Survey outline", "II. Summary of results", "III. Respondents", "IV. Results by question", "V. Evaluation by vision", "VI. Free-text answers", "Appendix: the questionnaire"]),
+    ] {
+        let dir = report(&app, &["--pdf", "--lang", lang, "--compare", "2028-final"]).unwrap();
+        let pdf = dir.path().join("report.pdf");
+        let info = String::from_utf8(std::process::Command::new("pdfinfo").arg(&pdf).output().unwrap().stdout).unwrap();
+        assert!(info.contains("Tagged:          yes"), "{info}");
+        assert!(info.contains("(A4)"), "{info}");
+        let pages: usize = Regex::new(r"Pages:\s+(\d+)").unwrap().captures(&info).unwrap()[1].parse().unwrap();
+        assert!(pages > 20, "{pages} pages");
+        let text = String::from_utf8(std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().unwrap().stdout).unwrap();
+        for h in headings {
+            assert!(text.contains(h), "{lang}: {h}");
+        }
+        // Page numbers in the bottom margin (the cover has none), the running title on top.
+        for p in [2, pages / 2, pages] {
+            assert!(text.contains(&format!("– {p} / {pages} –")), "{lang}: page {p}");
+        }
+        assert!(!text.contains(&format!("– 1 / {pages} –")), "no number on the cover");
+    }
+}

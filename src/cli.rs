@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> ExitCode {
             questionnaire(&cli.settings, &wave, &lang, output.as_deref())
         }
         Command::Paper(command) => paper(&cli.settings, command),
+        Command::Report(command) => report(&cli.settings, &command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -581,6 +582,13 @@ fn questionnaire(
         "questionnaire of wave {} ({lang}): A4, print from a browser at 100% (or chromium --headless --print-to-pdf)",
         wave.id
     );
+    Ok(())
+}
+
+fn report(settings: &Settings, command: &crate::report::cli::ReportCommand) -> anyhow::Result<()> {
+    for (path, bytes) in crate::report::cli::run(settings, command, clock_for(settings)())? {
+        eprintln!("wrote {} ({} KiB)", path.display(), bytes.div_ceil(1024));
+    }
     Ok(())
 }
 

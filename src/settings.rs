@@ -271,6 +271,8 @@ pub enum Command {
     /// Paper questionnaires: a tabulation vendor's CSV.
     #[command(subcommand)]
     Paper(PaperCommand),
+    /// The 報告書: report.html and report.xlsx (and report.pdf) of a wave into a folder.
+    Report(crate::report::cli::ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]

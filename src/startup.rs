@@ -49,7 +49,12 @@ impl Application {
         ));
         let writer = crate::db::writer::Writer::start(pool.clone())
             .context("cannot start the database writer thread")?;
+        let report_meta = Arc::new(
+            crate::report::load_meta(&settings.definitions, &definitions)
+                .map_err(anyhow::Error::msg)?,
+        );
         let state = AppState {
+            report_meta,
             exports,
             definitions,
             pool,

@@ -25,6 +25,7 @@ const LAYERS: &[&str] = &[
     "invite",
     "mail",
     "publish",
+    "report",
     "settings",
     "web",
     "startup",

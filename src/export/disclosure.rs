@@ -23,7 +23,7 @@ use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, SuppressionReason, suppress
 const CHANNELS: [(&str, &str, &str); 2] = [("web", "ウェブ", "web"), ("paper", "紙", "paper")];
 
 /// The dimensions of `vision-scores-by-group`, with the question (or `channel`) each reads.
-pub(super) const DIMENSIONS: [(GroupBy, &str); 4] = [
+pub(crate) const DIMENSIONS: [(GroupBy, &str); 4] = [
     (GroupBy::AgeBand, AGE_BAND_QUESTION),
     (GroupBy::Area, AREA_QUESTION),
     (GroupBy::Gender, GENDER_QUESTION),
@@ -31,10 +31,10 @@ pub(super) const DIMENSIONS: [(GroupBy, &str); 4] = [
 ];
 
 /// One group of a grouping: its code (`None` = not answered) and labels.
-pub(super) type Group = (Option<String>, String, String);
+pub(crate) type Group = (Option<String>, String, String);
 
 /// A grouping of one wave with the groups every table of it blanks.
-pub(super) struct Grouping {
+pub(crate) struct Grouping {
     pub groups: Vec<Group>,
     /// Per vision and group.
     pub sums: Vec<GroupSums>,
@@ -61,7 +61,7 @@ impl Grouping {
 }
 
 /// The grouping `by` of `wave`, `None` when the wave does not ask its question.
-pub(super) fn grouping(
+pub(crate) fn grouping(
     conn: &mut db::Conn,
     ctx: &ExportContext,
     wave: &Wave,

@@ -15,7 +15,7 @@ use std::io::Write;
 
 use super::{CsvWriter, ExportContext, ExportError, answer_codes, disclosure, fixed};
 use crate::db;
-use crate::definitions::{QuestionKind, Wave};
+use crate::definitions::{Question, QuestionKind, Wave};
 use crate::domain::Scope;
 use crate::stats::{SuppressionReason, scale_disclosure, suppress_linked};
 
@@ -34,6 +34,35 @@ pub const HEADER: [&str; 13] = [
     "suppressed",
     "suppression",
 ];
+
+/// Which answer counts of `q` are blanked (module docs): `ns` are the counts of
+/// [`answer_codes`] in order, `total` the respondents who answered, `grouping` the
+/// question's grouping when it is a breakdown (age band, area, gender). Shared with the
+/// report's public edition.
+pub(crate) fn decisions(
+    q: &Question,
+    ns: &[u64],
+    total: u64,
+    grouping: Option<&disclosure::Grouping>,
+    min: u64,
+) -> Vec<Option<SuppressionReason>> {
+    if total < min {
+        vec![Some(SuppressionReason::Primary); ns.len()]
+    } else if matches!(q.kind, QuestionKind::Multiple { .. }) {
+        ns.iter()
+            .map(|&n| (n < min).then_some(SuppressionReason::Primary))
+            .collect()
+    } else if let Some(grouping) = grouping {
+        answer_codes(q)
+            .iter()
+            .map(|(code, _, _)| grouping.reason(Some(code)))
+            .collect()
+    } else if matches!(q.kind, QuestionKind::Scale { .. }) {
+        scale_disclosure(ns, min).cells
+    } else {
+        suppress_linked(&[ns.to_vec()], min)
+    }
+}
 
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
@@ -78,22 +107,7 @@ pub(super) fn write<W: Write>(
                     .unwrap_or(0)
             })
             .collect();
-        let decided: Vec<Option<SuppressionReason>> = if total < min {
-            vec![Some(SuppressionReason::Primary); ns.len()]
-        } else if matches!(q.kind, QuestionKind::Multiple { .. }) {
-            ns.iter()
-                .map(|&n| (n < min).then_some(SuppressionReason::Primary))
-                .collect()
-        } else if let Some(grouping) = groupings.get(&q.id) {
-            codes
-                .iter()
-                .map(|(code, _, _)| grouping.reason(Some(code)))
-                .collect()
-        } else if matches!(q.kind, QuestionKind::Scale { .. }) {
-            scale_disclosure(&ns, min).cells
-        } else {
-            suppress_linked(std::slice::from_ref(&ns), min)
-        };
+        let decided = decisions(q, &ns, total, groupings.get(&q.id), min);
         let reasons: Vec<(Option<u64>, Option<SuppressionReason>)> = ns
             .iter()
             .zip(decided)

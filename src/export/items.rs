@@ -34,7 +34,7 @@ pub const HEADER: [&str; 17] = [
 ];
 
 /// Each scored item's counts in one aggregate query.
-pub(super) fn counts(
+pub(crate) fn counts(
     conn: &mut db::Conn,
     wave: &Wave,
     scope: Scope,
@@ -78,7 +78,7 @@ pub(super) fn write<W: Write>(
 }
 
 /// Whether an item's figures may be shown, by the rule shared with `question-distribution`.
-pub(super) fn publishable(c: &ItemCounts, min_group_size: u64) -> bool {
+pub(crate) fn publishable(c: &ItemCounts, min_group_size: u64) -> bool {
     let mut cells = c.answers.to_vec();
     cells.push(c.dont_know);
     scale_disclosure(&cells, min_group_size).item_published

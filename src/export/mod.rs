@@ -8,12 +8,12 @@ mod codebook;
 mod comments;
 mod comparison;
 mod csv_out;
-mod disclosure;
-mod distribution;
-mod items;
+pub(crate) mod disclosure;
+pub(crate) mod distribution;
+pub(crate) mod items;
 mod masking;
 mod responses;
-mod vision_scores;
+pub(crate) mod vision_scores;
 
 use std::collections::HashMap;
 use std::fmt;

@@ -44,7 +44,7 @@ pub const WEIGHTED_HEADER: [&str; 7] = [
 ];
 
 /// A vision's weighted score and top-2 share (0–1).
-pub(super) type Weighted = (WeightedEstimate, WeightedEstimate);
+pub(crate) type Weighted = (WeightedEstimate, WeightedEstimate);
 
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
@@ -77,7 +77,7 @@ pub(super) fn write<W: Write>(
 
 /// Each vision's weighted figures, `None` when the wave cannot be weighted (the reason is
 /// logged).
-pub(super) fn weight<'a>(
+pub(crate) fn weight<'a>(
     ctx: &ExportContext,
     wave: &Wave,
     plan: &'a ScorePlan,

@@ -39,6 +39,8 @@ pub struct AppState {
     pub code_guesses: Arc<middleware::limiter::Limiter>,
     /// The group-commit writer every submission goes through.
     pub writer: crate::db::writer::Writer,
+    /// The report's metadata (`report.toml`), read once at start.
+    pub report_meta: Arc<crate::report::definition::ReportMeta>,
 }
 
 impl AppState {
@@ -138,6 +140,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/analyst/waves/{wave}/publish", POST)
                 .route(post_form().to(workspace::publish::publish)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/report", GET)
+                .route(get().to(workspace::report::preview)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/report.xlsx", GET)
+                .route(get().to(workspace::report::workbook)),
         )
         .service(resource("/results/{wave}", GET).route(get().to(resident::results::results)))
         // Paper questionnaires: the booklet, double entry, the vendor's CSV.

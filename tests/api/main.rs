@@ -17,6 +17,7 @@ mod migrations;
 mod paper;
 mod persistence;
 mod r_exports;
+mod report;
 mod resident;
 mod slow_clients;
 mod smtp;

@@ -6,4 +6,5 @@ pub mod dashboard;
 pub mod pages;
 pub mod paper;
 pub mod publish;
+pub mod report;
 pub mod session;

@@ -1,0 +1,126 @@
+//! The 報告書: the document a city publishes after a 市民意識調査, generated from what the
+//! product already computes — `report.html` (one self-contained A4 print document),
+//! `report.xlsx` (one sheet per table family, native charts) and, on request, `report.pdf`
+//! (headless Chromium). See docs/report.md.
+//!
+//! The path of a report: [`gather`] reads each wave from the database through the exports'
+//! own functions; [`build`] turns that plain data into the [`model`] (pure, unit-tested);
+//! [`html`] and [`xlsx`] render the model; [`pdf`] prints the HTML. Two editions:
+//! [`Edition::Internal`] (full counts, for the office) and [`Edition::Public`] (the
+//! published suppression, [`disclosure`]).
+
+pub mod build;
+pub mod charts;
+pub mod chisq;
+pub mod cli;
+pub mod definition;
+pub mod disclosure;
+pub mod gather;
+pub mod html;
+pub mod model;
+pub mod pdf;
+pub mod sampling_error;
+pub mod seams;
+pub mod strings;
+pub mod tabulate;
+pub mod xlsx;
+
+use chrono::NaiveDate;
+
+pub use model::{Edition, Report};
+
+use crate::db;
+use crate::definitions::Wave;
+use crate::domain::Lang;
+use crate::export::ExportContext;
+
+/// Why a report could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error(transparent)]
+    Database(#[from] diesel::result::Error),
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    /// The request cannot be served as asked (unpublished wave for the public edition…).
+    #[error("{0}")]
+    Refused(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+    #[error("writing report.xlsx failed: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// What to make.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub wave: Wave,
+    pub compare: Option<Wave>,
+    pub lang: Lang,
+    pub edition: Edition,
+    pub made_on: NaiveDate,
+}
+
+/// The report's metadata file (`report.toml`) of a definitions folder, checked; the errors
+/// as `check` prints them.
+pub fn load_meta(
+    dir: &std::path::Path,
+    defs: &crate::definitions::Definitions,
+) -> Result<definition::ReportMeta, String> {
+    let waves: Vec<&Wave> = defs.waves.iter().collect();
+    match definition::load(dir, &defs.visions, &waves) {
+        Ok(meta) => Ok(meta.unwrap_or_default()),
+        Err(errors) => Err(errors
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")),
+    }
+}
+
+/// Reads the waves and builds the report (the connection is used only while reading).
+pub fn make(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    meta: &definition::ReportMeta,
+    options: &ReportOptions,
+) -> Result<Report, ReportError> {
+    if options.lang != Lang::Ja && options.lang != Lang::En {
+        return Err(ReportError::Refused(format!(
+            "the report is made in ja or en, not `{}`",
+            options.lang.code()
+        )));
+    }
+    if let Some(other) = &options.compare
+        && other.id == options.wave.id
+    {
+        return Err(ReportError::Refused(format!(
+            "--compare names the report's own wave `{}`: name the other wave",
+            other.id
+        )));
+    }
+    let data = gather::gather(conn, ctx, &options.wave, options.edition)?;
+    let other = options
+        .compare
+        .as_ref()
+        .map(|w| gather::gather(conn, ctx, w, options.edition))
+        .transpose()?;
+    let questionnaire = html::scoped_booklet(&crate::paper::questionnaire::booklet(
+        &options.wave,
+        options.lang,
+        None,
+    ));
+    Ok(build::build(build::BuildInput {
+        defs: &ctx.definitions,
+        lang: options.lang,
+        edition: options.edition,
+        min_group_size: ctx.min_group_size,
+        made_on: options.made_on,
+        meta,
+        data: &data,
+        other: other.as_ref(),
+        population: ctx.population(&options.wave.id),
+        questionnaire,
+        evaluation: None,
+        free_text: None,
+    }))
+}

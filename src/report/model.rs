@@ -1,0 +1,308 @@
+//! The report as plain data: every table and figure of every chapter, numbers as numbers
+//! (the HTML and the workbook format them), a blanked figure as `None`. Built by
+//! [`super::build`] from what the product already computes; rendered by [`super::html`]
+//! and [`super::xlsx`].
+
+use crate::domain::Lang;
+
+pub use super::seams::{EvaluationRow, EvaluationTable, FreeTextChapter, FreeTextQuestion};
+
+/// Which edition: the office's full counts, or the public one with the published
+/// suppression (docs/report.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Edition {
+    #[default]
+    Internal,
+    Public,
+}
+
+/// Rows with fewer respondents than this are marked 参考値 (reference only).
+pub const REFERENCE_BELOW: u64 = 30;
+
+#[derive(Debug, Clone)]
+pub struct WaveRef {
+    pub id: String,
+    pub title: String,
+    /// 2026年度調査 / FY2026 survey.
+    pub series: String,
+    pub period: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub lang: Lang,
+    pub edition: Edition,
+    pub min_group_size: u64,
+    pub title: String,
+    pub publisher: String,
+    pub wave: WaveRef,
+    pub compare: Option<WaveRef>,
+    /// The day the report was made (the service's clock).
+    pub made_on: String,
+    pub outline: Outline,
+    pub evaluation: EvaluationTable,
+    /// Automatic key findings of chapter Ⅱ (sentences built from the figures).
+    pub key_findings: Vec<String>,
+    pub visions: Vec<VisionFigures>,
+    pub profile: Vec<ProfileTable>,
+    pub questions: Vec<QuestionSection>,
+    pub vision_sections: Vec<VisionSection>,
+    pub comparison: Option<ComparisonSection>,
+    pub free_text: FreeTextChapter,
+    pub findings: Findings,
+    /// The paper questionnaire (資料), its `<style>` scoped to `.booklet`.
+    pub questionnaire: Questionnaire,
+}
+
+/// The analysts' 所見 as HTML (from Markdown, raw HTML escaped).
+#[derive(Debug, Clone, Default)]
+pub struct Findings {
+    pub outline: Option<String>,
+    pub summary: Option<String>,
+    pub profile: Option<String>,
+    pub free_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Questionnaire {
+    pub style: String,
+    pub body: String,
+}
+
+/// Ⅰ 調査の概要.
+#[derive(Debug, Clone)]
+pub struct Outline {
+    pub purpose: String,
+    /// (label, value) of the design table: 調査地域, 対象, 抽出方法, 基準日, 方法, 期間.
+    pub design: Vec<(String, String)>,
+    pub collection: Collection,
+    /// 標本誤差早見表 for the wave's respondents.
+    pub sampling_error: Vec<super::sampling_error::Row>,
+    pub sampling_error_n: u64,
+}
+
+/// 回収結果 (配布数, 有効回収数, 回収率) by channel.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub mailed: Option<u64>,
+    pub undeliverable: u64,
+    /// 配布数 (mailed − undeliverable), or the access codes issued on a code wave.
+    pub distributed: Option<u64>,
+    pub rows: Vec<CollectionRow>,
+    pub total: CollectionRow,
+    /// Answers beside the sample (open link), not in any figure (internal edition only).
+    pub open_answers: Option<u64>,
+    /// Paper sheets keyed once or waiting for a resolution (internal edition only).
+    pub pending_paper: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CollectionRow {
+    pub code: String,
+    pub label: String,
+    pub valid: u64,
+    /// valid ÷ 配布数 × 100.
+    pub rate: Option<f64>,
+}
+
+/// One vision's figures (chapters Ⅱ and Ⅴ), unweighted and post-stratified.
+#[derive(Debug, Clone)]
+pub struct VisionFigures {
+    pub id: String,
+    pub name: String,
+    pub short: String,
+    pub n: Option<u64>,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+    pub top2_pct: Option<f64>,
+    pub weighted: Option<WeightedFigures>,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WeightedFigures {
+    pub mean: f64,
+    pub se: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+    pub top2_pct: f64,
+    pub kish_deff: f64,
+    pub effective_n: f64,
+}
+
+/// A column of a frequency table: an answer, or 無回答.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// The stored code; `None` for 無回答.
+    pub code: Option<String>,
+    pub label: String,
+}
+
+/// One line of a frequency table: a group (or 全体) with its n and a cell per column.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The group's code (`None` for 全体 or for the 無回答 group; see `label`).
+    pub code: Option<String>,
+    pub label: String,
+    /// Respondents asked (the base of the percentages); `None` when blanked.
+    pub n: Option<u64>,
+    pub cells: Vec<Cell>,
+    /// n below [`REFERENCE_BELOW`]: 参考値.
+    pub reference: bool,
+}
+
+/// A count and its share of the line's n (percent); both `None` when blanked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Cell {
+    pub count: Option<u64>,
+    pub pct: Option<f64>,
+}
+
+/// A simple (no rows) or cross table of one question.
+#[derive(Debug, Clone)]
+pub struct FrequencyTable {
+    /// `total` for the simple table, else the breakdown (`gender`, `age_band`, `area`,
+    /// `channel`).
+    pub dimension: String,
+    pub title: String,
+    pub columns: Vec<Column>,
+    pub total: Line,
+    pub rows: Vec<Line>,
+    /// Pearson's χ² over the groups' valid answers (single choice and scale only).
+    pub chisq: Option<super::chisq::ChiSquare>,
+    /// Why no p-value is shown, when none is.
+    pub chisq_note: Option<String>,
+}
+
+/// The figures of a scale item (0–100), as `item-scores`.
+#[derive(Debug, Clone)]
+pub struct ItemFigures {
+    pub n: u64,
+    pub mean: Option<f64>,
+    pub sd: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+    pub top2_pct: Option<f64>,
+    pub dont_know: u64,
+    pub dont_know_pct: Option<f64>,
+}
+
+/// Chapter Ⅳ: one question.
+#[derive(Debug, Clone)]
+pub struct QuestionSection {
+    pub id: String,
+    pub vision_id: Option<String>,
+    /// 問3.
+    pub number: String,
+    pub text: String,
+    pub kind: &'static str,
+    pub multiple: bool,
+    /// Who was asked (a `show_if` question: 「問3で『いいえ』と答えた方」).
+    pub base: Option<String>,
+    pub simple: FrequencyTable,
+    /// Respondents who answered (the export's `respondents`), for the workbook.
+    pub answered: Option<u64>,
+    pub crosses: Vec<FrequencyTable>,
+    /// Scale items: their 0–100 figures (`None` when blanked).
+    pub item: Option<ItemFigures>,
+    pub comparison: Option<QuestionComparison>,
+    pub findings: Option<String>,
+}
+
+/// A question in both waves: the earlier wave's simple table beside this one's.
+#[derive(Debug, Clone)]
+pub struct QuestionComparison {
+    pub earlier: FrequencyTable,
+    pub later: FrequencyTable,
+}
+
+/// Chapter Ⅲ: a respondent attribute with the register's shares beside it.
+#[derive(Debug, Clone)]
+pub struct ProfileTable {
+    pub dimension: String,
+    pub title: String,
+    pub n: Option<u64>,
+    pub rows: Vec<ProfileRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ProfileRow {
+    pub code: Option<String>,
+    pub label: String,
+    pub count: Option<u64>,
+    pub pct: Option<f64>,
+    /// Share among those who gave a band/area, beside the register's (代表性).
+    pub pct_of_stated: Option<f64>,
+    pub population_pct: Option<f64>,
+}
+
+/// Chapter Ⅴ: one vision.
+#[derive(Debug, Clone)]
+pub struct VisionSection {
+    pub figures: VisionFigures,
+    pub by_group: Vec<GroupTable>,
+    pub items: Vec<ItemRow>,
+    pub findings: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupTable {
+    pub dimension: String,
+    pub title: String,
+    pub rows: Vec<GroupRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GroupRow {
+    pub code: Option<String>,
+    pub label: String,
+    pub n: Option<u64>,
+    pub mean: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+    pub top2_pct: Option<f64>,
+    pub reference: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct ItemRow {
+    pub id: String,
+    pub number: String,
+    pub text: String,
+    pub figures: Option<ItemFigures>,
+}
+
+/// 経年比較 (`--compare`): visions and core items, as `wave-comparison`.
+#[derive(Debug, Clone)]
+pub struct ComparisonSection {
+    pub earlier: WaveRef,
+    pub later: WaveRef,
+    pub rows: Vec<ComparisonRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ComparisonRow {
+    /// `vision` or `item`.
+    pub level: &'static str,
+    pub id: String,
+    pub vision_id: String,
+    pub name: String,
+    pub earlier_n: Option<u64>,
+    pub earlier_mean: Option<f64>,
+    pub later_n: Option<u64>,
+    pub later_mean: Option<f64>,
+    pub difference: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+    pub p_value: Option<f64>,
+    pub significant: Option<bool>,
+    pub weighted: Option<WeightedComparison>,
+    pub suppressed: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct WeightedComparison {
+    pub earlier: f64,
+    pub later: f64,
+    pub difference: f64,
+    pub ci95: Option<(f64, f64)>,
+    pub p_value: Option<f64>,
+    pub significant: Option<bool>,
+}

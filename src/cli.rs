@@ -122,6 +122,15 @@ fn check(dir: &Path) -> ExitCode {
             for line in coverage_report(&coverage) {
                 println!("{line}");
             }
+            // The report's metadata (optional file), checked against the waves and visions.
+            let waves: Vec<&definitions::Wave> = defs.waves.iter().collect();
+            if let Err(errors) = crate::report::definition::load(dir, &defs.visions, &waves) {
+                for e in &errors {
+                    eprintln!("{e}");
+                }
+                eprintln!("{}: {} error(s)", dir.display(), errors.len());
+                return ExitCode::FAILURE;
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {
@@ -586,7 +595,12 @@ fn questionnaire(
 }
 
 fn report(settings: &Settings, command: &crate::report::cli::ReportCommand) -> anyhow::Result<()> {
-    for (path, bytes) in crate::report::cli::run(settings, command, clock_for(settings)())? {
+    let sources = crate::report::cli::Sources {
+        definitions: &settings.definitions,
+        database_url: &settings.database_url,
+        min_group_size: settings.min_group_size,
+    };
+    for (path, bytes) in crate::report::cli::run(&sources, command, clock_for(settings)())? {
         eprintln!("wrote {} ({} KiB)", path.display(), bytes.div_ceil(1024));
     }
     Ok(())

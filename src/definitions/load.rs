@@ -125,15 +125,6 @@ pub fn load_dir_with_coverage(
         }
     }
     check_across_waves(&mut waves, &mut errors);
-    // The report's metadata (optional file), checked against the waves and visions.
-    if let Err(e) = crate::report::definition::load(
-        dir,
-        &visions,
-        &waves.iter().map(|w| &w.wave).collect::<Vec<_>>(),
-    ) {
-        errors.extend(e);
-    }
-
     if errors.is_empty() {
         Ok((
             Definitions {

@@ -308,3 +308,23 @@ impl QuestionKind {
         }
     }
 }
+
+/// The label of a wave's series in charts: its fiscal year (年度, from April).
+pub fn series_label(opens: chrono::NaiveDate, lang: Lang) -> String {
+    use chrono::Datelike;
+    let year = if opens.month() < 4 {
+        opens.year() - 1
+    } else {
+        opens.year()
+    };
+    crate::i18n::t_args(lang, "results_series", &[("year", year.into())])
+}
+
+impl Vision {
+    /// The chart label of a vision: its id and the short name before the dash or colon.
+    pub fn short_name(&self, lang: Lang) -> String {
+        let name = self.name.get(lang);
+        let short = name.split([':', '—']).next().map(str::trim).unwrap_or(name);
+        format!("{} {short}", self.id)
+    }
+}

@@ -17,7 +17,7 @@ use super::chisq::chisq_test;
 use super::definition::{LangText, ReportMeta};
 use super::disclosure::{Grid, Protected, protect};
 use super::model::*;
-use super::seams::{self, EvaluationTable, FreeTextChapter};
+use super::model::{self, EvaluationTable, FreeTextChapter};
 use super::strings::Strings;
 use super::tabulate::{GroupCode, Tabulation, Tally};
 use crate::definitions::{Definitions, Question, QuestionKind, Wave};
@@ -407,7 +407,7 @@ fn vision_figures(defs: &Definitions, data: &WaveData, lang: Lang, min: u64) -> 
             VisionFigures {
                 id: v.id.clone(),
                 name: v.name.get(lang).to_string(),
-                short: crate::web::resident::results::short_name(v, lang),
+                short: v.short_name(lang),
                 n: shown.map(|s| s.n),
                 mean: shown.map(|s| s.mean),
                 sd: shown.and_then(|s| s.sd),
@@ -431,7 +431,7 @@ fn wave_ref(w: &Wave, lang: Lang) -> WaveRef {
     WaveRef {
         id: w.id.clone(),
         title: w.title.get(lang).to_string(),
-        series: crate::web::resident::results::series_label(w.opens, lang),
+        series: crate::definitions::series_label(w.opens, lang),
         period: crate::i18n::period(lang, w.opens, w.closes),
     }
 }
@@ -829,9 +829,9 @@ pub fn build(input: BuildInput<'_>) -> Report {
         .map(|q| (q.id.clone(), number(&q.id), q.text.get(lang).to_string()))
         .collect();
     let free_text = free_text.unwrap_or_else(|| {
-        seams::free_text_from_comments(&free_questions, &data.comments, edition, min_group_size, s)
+        model::free_text_from_comments(&free_questions, &data.comments, edition, min_group_size, s)
     });
-    let evaluation = evaluation.unwrap_or_else(|| seams::evaluation_from_scores(&visions, s));
+    let evaluation = evaluation.unwrap_or_else(|| model::evaluation_from_scores(&visions, s));
 
     let title = s.report_title.replace("{title}", wave.title.get(lang));
     Report {

@@ -8,7 +8,6 @@ use clap::Args;
 
 use super::{Edition, ReportOptions};
 use crate::export::ExportContext;
-use crate::settings::Settings;
 
 #[derive(Debug, Args)]
 pub struct ReportCommand {
@@ -35,15 +34,22 @@ pub struct ReportCommand {
 }
 
 /// What was written, with the sizes.
+/// Where the report reads from: the definitions folder, the database, the minimum group.
+pub struct Sources<'a> {
+    pub definitions: &'a std::path::Path,
+    pub database_url: &'a str,
+    pub min_group_size: u64,
+}
+
 pub fn run(
-    settings: &Settings,
+    settings: &Sources<'_>,
     command: &ReportCommand,
     today: chrono::NaiveDate,
 ) -> anyhow::Result<Vec<(PathBuf, u64)>> {
     let lang = crate::domain::Lang::parse(&command.lang)
         .filter(|l| l.code() == "ja" || l.code() == "en")
         .with_context(|| format!("unknown report language `{}`: use ja or en", command.lang))?;
-    let defs = crate::definitions::load_dir(&settings.definitions).map_err(|e| {
+    let defs = crate::definitions::load_dir(settings.definitions).map_err(|e| {
         anyhow::anyhow!(
             "the survey definitions in {} are invalid:\n{e}",
             settings.definitions.display()
@@ -57,7 +63,7 @@ pub fn run(
     };
     let wave = find(&command.wave)?;
     let compare = command.compare.as_deref().map(find).transpose()?;
-    let meta = super::load_meta(&settings.definitions, &defs).map_err(anyhow::Error::msg)?;
+    let meta = super::load_meta(settings.definitions, &defs).map_err(anyhow::Error::msg)?;
     if command.pdf && !command.chromium.is_file() {
         anyhow::bail!(
             "--pdf needs headless Chromium, which is not at {}: install it (Debian: apt-get install chromium) or name it with SURVEY_CHROMIUM=/path/to/chromium (or --chromium); nothing was written",
@@ -66,10 +72,10 @@ pub fn run(
     }
     let ctx = ExportContext::load(
         std::sync::Arc::new(defs),
-        &settings.definitions,
+        settings.definitions,
         settings.min_group_size,
     );
-    let pool = crate::db::connect(&settings.database_url)?;
+    let pool = crate::db::connect(settings.database_url)?;
     let options = ReportOptions {
         wave,
         compare,

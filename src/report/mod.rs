@@ -20,7 +20,6 @@ pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod sampling_error;
-pub mod seams;
 pub mod strings;
 pub mod tabulate;
 pub mod xlsx;

@@ -5,7 +5,6 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::Datelike;
 use serde::Deserialize;
 
 use crate::db;
@@ -134,19 +133,12 @@ fn one_decimal(s: Option<&str>) -> Option<f64> {
 
 /// A wave's short name in charts: the city's fiscal year (April to March) it opened in.
 pub fn series_label(opens: chrono::NaiveDate, lang: Lang) -> String {
-    let year = if opens.month() < 4 {
-        opens.year() - 1
-    } else {
-        opens.year()
-    };
-    crate::i18n::t_args(lang, "results_series", &[("year", year.into())])
+    crate::definitions::series_label(opens, lang)
 }
 
-/// The chart label of a vision: its id and the short name before the dash or colon.
+/// The chart label of a vision.
 pub fn short_name(vision: &Vision, lang: Lang) -> String {
-    let name = vision.name.get(lang);
-    let short = name.split([':', '—']).next().map(str::trim).unwrap_or(name);
-    format!("{} {short}", vision.id)
+    vision.short_name(lang)
 }
 
 /// The chart of per-vision scores, one bar per publication (wave).

@@ -788,12 +788,9 @@ fn the_pdf_has_every_chapter_page_numbers_and_tags() {
         .unwrap();
         assert!(info.contains("Tagged:          yes"), "{info}");
         assert!(info.contains("(A4)"), "{info}");
-        let pages: usize = Regex::new(r"Pages:\s+(\d+)")
-            .unwrap()
-            .captures(&info)
-            .unwrap()[1]
-            .parse()
-            .unwrap();
+        #[allow(clippy::regex_creation_in_loops)] // twice, per language
+        let pages_re = Regex::new(r"Pages:\s+(\d+)").unwrap();
+        let pages: usize = pages_re.captures(&info).unwrap()[1].parse().unwrap();
         assert!(pages > 20, "{pages} pages");
         let text = String::from_utf8(
             std::process::Command::new("pdftotext")

@@ -7,3 +7,4 @@ pub mod pages;
 pub mod paper;
 pub mod publish;
 pub mod session;
+pub mod texts;

@@ -56,11 +56,34 @@ pub fn both(key: &str) -> String {
 
 /// [`both`] with arguments.
 pub fn both_args(key: &str, args: &[Arg<'_>]) -> String {
-    format!(
-        "{} / {}",
-        t_args(Lang::Ja, key, args),
-        t_args(Lang::En, key, args)
-    )
+    let p = pair(key, args);
+    format!("{} / {}", p.ja, p.en)
+}
+
+/// A text in Japanese and English, as the workspace and its pages show them (the Japanese
+/// first, then the English in `<span lang="en">`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Both<S = &'static str> {
+    pub ja: S,
+    pub en: S,
+}
+
+impl Both {
+    /// The texts as owned strings, beside texts formatted with values.
+    pub fn owned(&self) -> Both<String> {
+        Both {
+            ja: self.ja.to_string(),
+            en: self.en.to_string(),
+        }
+    }
+}
+
+/// The message `key` in Japanese and English, each with `args`.
+pub fn pair(key: &str, args: &[Arg<'_>]) -> Both<String> {
+    Both {
+        ja: t_args(Lang::Ja, key, args),
+        en: t_args(Lang::En, key, args),
+    }
 }
 
 /// The message `key` with arguments, e.g. `t_args(lang, "max_choices", &[("max", 3.into())])`.
@@ -78,9 +101,13 @@ pub fn t_args(lang: Lang, key: &str, args: &[Arg<'_>]) -> String {
 }
 
 /// A struct of fixed messages per language, looked up once: fields are `&'static str`
-/// so that pages borrow them freely. The field name is the Fluent message id.
+/// so that pages borrow them freely. The field name is the Fluent message id, after an
+/// optional prefix (`messages! { prefix "booklet_"; pub struct … }`).
 macro_rules! messages {
     ($(#[$meta:meta])* pub struct $name:ident { $($field:ident),* $(,)? }) => {
+        $crate::i18n::messages! { prefix ""; $(#[$meta])* pub struct $name { $($field),* } }
+    };
+    (prefix $prefix:literal; $(#[$meta:meta])* pub struct $name:ident { $($field:ident),* $(,)? }) => {
         $(#[$meta])*
         pub struct $name {
             $(pub $field: &'static str,)*
@@ -89,12 +116,12 @@ macro_rules! messages {
         impl $name {
             /// The message ids, for the completeness test.
             #[allow(dead_code)]
-            pub const KEYS: &'static [&'static str] = &[$(stringify!($field)),*];
+            pub const KEYS: &'static [&'static str] = &[$(concat!($prefix, stringify!($field))),*];
 
             fn load(lang: $crate::i18n::Lang) -> $name {
                 $name {
                     // Leaked once per language at first use: a fixed, small amount.
-                    $($field: $crate::i18n::t(lang, stringify!($field)).leak(),)*
+                    $($field: $crate::i18n::t(lang, concat!($prefix, stringify!($field))).leak(),)*
                 }
             }
 
@@ -109,6 +136,35 @@ macro_rules! messages {
     };
 }
 pub(crate) use messages;
+
+/// A struct of fixed workspace texts, each a [`Both`] (Japanese and English) looked up once.
+/// The Fluent message id is the prefix and the field name (`ws_` + `sign_in`).
+macro_rules! pairs {
+    ($(#[$meta:meta])* pub struct $name:ident($prefix:literal) { $($field:ident),* $(,)? }) => {
+        $(#[$meta])*
+        pub struct $name {
+            $(pub $field: $crate::i18n::Both,)*
+        }
+
+        impl $name {
+            /// The message ids, for the coverage test.
+            #[allow(dead_code)]
+            pub const KEYS: &'static [&'static str] = &[$(concat!($prefix, stringify!($field))),*];
+
+            /// The texts (looked up at first use; leaked once, a fixed, small amount).
+            pub fn get() -> &'static $name {
+                static ONE: std::sync::LazyLock<$name> = std::sync::LazyLock::new(|| $name {
+                    $($field: {
+                        let p = $crate::i18n::pair(concat!($prefix, stringify!($field)), &[]);
+                        $crate::i18n::Both { ja: p.ja.leak(), en: p.en.leak() }
+                    },)*
+                });
+                &ONE
+            }
+        }
+    };
+}
+pub(crate) use pairs;
 
 messages! {
     /// The fixed words of resident pages.
@@ -253,11 +309,12 @@ mod tests {
             let path = dir.join(format!("{}.ftl", lang.code()));
             let src = std::fs::read_to_string(&path).unwrap();
             let own = ids(&src);
-            // Workspace keys (`ws_…`) are Japanese and English only (see key_coverage).
+            // Workspace and booklet keys (`ws_…`, `booklet_…`) are Japanese and English
+            // only (see key_coverage).
             let workspace_lang = matches!(lang.code(), "ja" | "en");
             for key in ja
                 .iter()
-                .filter(|k| workspace_lang || !k.starts_with("ws_"))
+                .filter(|k| workspace_lang || !key_coverage::ja_and_en_only(k))
             {
                 assert!(own.contains(key), "{}: `{key}` is missing", path.display());
                 // Present and well formed (a syntax error drops the message).
@@ -291,6 +348,14 @@ mod tests {
                     "queued",
                     "days",
                     "from",
+                    "analyst",
+                    "max_delay",
+                    "wait",
+                    "failures",
+                    "command",
+                    "at",
+                    "by",
+                    "series",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))
@@ -366,11 +431,19 @@ mod tests {
 }
 
 /// Which keys exist in which languages: every resident key (pages, letters, e-mails,
-/// exports) in all six languages; every workspace key (`ws_…`) in Japanese and English,
-/// the two languages the workspace shows.
+/// exports) in all six languages; every workspace key (`ws_…`) and paper booklet key
+/// (`booklet_…`) in Japanese and English, the two languages the workspace shows and the
+/// booklet is printed in.
 #[cfg(test)]
 mod key_coverage {
     use std::collections::BTreeSet;
+
+    /// The prefixes of the keys that exist in Japanese and English only.
+    const JA_AND_EN_ONLY: [&str; 2] = ["ws_", "booklet_"];
+
+    pub(super) fn ja_and_en_only(key: &str) -> bool {
+        JA_AND_EN_ONLY.iter().any(|p| key.starts_with(p))
+    }
 
     fn keys(lang: &str) -> BTreeSet<String> {
         let path = format!("{}/locales/{lang}.ftl", env!("CARGO_MANIFEST_DIR"));
@@ -386,21 +459,37 @@ mod key_coverage {
     fn resident_keys_in_six_languages_workspace_keys_in_ja_and_en() {
         let ja = keys("ja");
         let en = keys("en");
-        assert!(ja.iter().any(|k| k.starts_with("ws_")), "workspace keys");
+        for prefix in JA_AND_EN_ONLY {
+            assert!(ja.iter().any(|k| k.starts_with(prefix)), "{prefix} keys");
+        }
         for lang in ["en", "zh", "ko", "vi", "ja-easy"] {
             let theirs = keys(lang);
             let resident_missing: Vec<&String> = ja
                 .iter()
-                .filter(|k| !k.starts_with("ws_") && !theirs.contains(*k))
+                .filter(|k| !ja_and_en_only(k) && !theirs.contains(*k))
                 .collect();
             assert!(
                 resident_missing.is_empty(),
                 "{lang}.ftl lacks {resident_missing:?}"
             );
         }
-        let ws_ja: BTreeSet<&String> = ja.iter().filter(|k| k.starts_with("ws_")).collect();
-        let ws_en: BTreeSet<&String> = en.iter().filter(|k| k.starts_with("ws_")).collect();
-        assert_eq!(ws_ja, ws_en, "ws_ keys differ between ja.ftl and en.ftl");
+        let only_ja: BTreeSet<&String> = ja.iter().filter(|k| ja_and_en_only(k)).collect();
+        let only_en: BTreeSet<&String> = en.iter().filter(|k| ja_and_en_only(k)).collect();
+        let differ: Vec<&&String> = only_ja.symmetric_difference(&only_en).collect();
+        assert!(
+            differ.is_empty(),
+            "in one of ja.ftl and en.ftl but not the other: {differ:?}"
+        );
+        // The texts that pages and the booklet look up by field name.
+        let fixed = crate::web::workspace::texts::Texts::KEYS
+            .iter()
+            .chain(crate::paper::questionnaire::Texts::KEYS);
+        for key in fixed {
+            assert!(
+                ja_and_en_only(key) && only_ja.contains(&key.to_string()),
+                "`{key}` is not a ws_/booklet_ key of ja.ftl and en.ftl"
+            );
+        }
         // Every key the code asks for exists: a `both("ws_…")` with a typo would show the
         // key itself.
         let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
@@ -413,13 +502,15 @@ mod key_coverage {
                     stack.push(path);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    for part in text.split("\"ws_").skip(1) {
-                        let key: String = part
-                            .chars()
-                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-                            .collect();
-                        if part[key.len()..].starts_with('"') {
-                            used.insert(format!("ws_{key}"));
+                    for prefix in JA_AND_EN_ONLY {
+                        for part in text.split(&format!("\"{prefix}")).skip(1) {
+                            let key: String = part
+                                .chars()
+                                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                                .collect();
+                            if part[key.len()..].starts_with('"') {
+                                used.insert(format!("{prefix}{key}"));
+                            }
                         }
                     }
                 }
@@ -427,7 +518,7 @@ mod key_coverage {
         }
         let missing: Vec<&String> = used
             .iter()
-            .filter(|k| !ws_ja.contains(k) && !k.ends_with('_'))
+            .filter(|k| !only_ja.contains(k) && !k.ends_with('_'))
             .collect();
         assert!(
             missing.is_empty(),

@@ -16,74 +16,27 @@ use crate::definitions::{Question, QuestionKind, Wave};
 use crate::domain::Lang;
 use crate::i18n;
 
-/// The booklet's own words (the rest comes from the definition and the resident strings).
-pub struct Texts {
-    pub booklet: &'static str,
-    pub purpose: &'static str,
-    pub how_to_answer_title: &'static str,
-    pub how_to_answer: &'static str,
-    pub anonymity_title: &'static str,
-    pub anonymity: &'static str,
-    pub return_title: &'static str,
-    /// `{date}` is replaced by the last day.
-    pub return_by: &'static str,
-    pub online: &'static str,
-    pub contact_title: &'static str,
-    pub code_title: &'static str,
-    pub code_note: &'static str,
-    pub go_to: &'static str,
-    pub then_go_to: &'static str,
-    pub write_here: &'static str,
-    pub legend_title: &'static str,
-    pub legend: &'static str,
-    pub end: &'static str,
+i18n::messages! {
+    prefix "booklet_";
+    /// The booklet's own words, `booklet_…` in locales/ja.ftl and en.ftl (the rest comes
+    /// from the definition and the resident strings). With values: `booklet_return_by`,
+    /// `booklet_go_to`, `booklet_then_go_to`.
+    pub struct Texts {
+        booklet, purpose, how_to_answer_title, how_to_answer, anonymity_title, anonymity,
+        return_title, online, contact_title, code_title, code_note, write_here,
+        legend_title, legend, end,
+    }
 }
 
-static JA: Texts = Texts {
-    booklet: "調査票",
-    purpose: "この調査の目的",
-    how_to_answer_title: "ご記入のしかた",
-    how_to_answer: "あてはまる □ に ✓ をつけてください。数字や文章は枠の中にご記入ください。答えにくい質問は空欄のままでもかまいません。「→ 問○へ」とある場合は、その問へお進みください。",
-    anonymity_title: "匿名で回答できます",
-    anonymity: "お名前やご住所を書く欄はありません。表紙のアクセスコードはコンピューターが無作為に作ったもので、どなたに送ったかの記録はどこにも残しません。入力後の回答にはコードも入力した職員も記録しません。結果は統計としてのみ公表し、少人数の集計は公表しません。",
-    return_title: "ご返送について",
-    return_by: "ご記入後、この調査票を同封の返信用封筒（切手不要）に入れて、{date}までにご投函ください。",
-    online: "インターネットで回答された方は、この調査票を返送しないでください（両方届いた場合は、先に届いた回答を集計します）。",
-    contact_title: "お問い合わせ",
-    code_title: "アクセスコード",
-    code_note: "案内状のアクセスコードが印字されています（空欄の場合は案内状のとおりにご記入ください）。",
-    go_to: "→ 問{n}へ",
-    then_go_to: "回答後は 問{n} へお進みください。",
-    write_here: "ご自由にお書きください。",
-    legend_title: "入力用コード（職員用）",
-    legend: "各欄の小さな数字が入力用コードです。5段階：1〜5、「わからない」：9、選択肢：番号（複数はスペース区切り）、数字・文章：記入のとおり、無回答：-。",
-    end: "ご協力ありがとうございました。",
-};
+/// The language of the booklet's own words: Japanese, else English (the booklet is
+/// printed in ja or en).
+fn words_lang(lang: Lang) -> Lang {
+    if lang == Lang::Ja { Lang::Ja } else { Lang::En }
+}
 
-static EN: Texts = Texts {
-    booklet: "Questionnaire",
-    purpose: "Why we ask",
-    how_to_answer_title: "How to answer",
-    how_to_answer: "Tick (✓) the box that applies. Write numbers and text inside the frames. You may leave a question blank. Where it says \"→ Go to question N\", please continue there.",
-    anonymity_title: "Your answers are anonymous",
-    anonymity: "There is no place for your name or address. The access code on the cover was made at random and no record links it to you. Once keyed, your answers are stored without the code and without who keyed them. Results are published only as statistics, never for small groups.",
-    return_title: "Returning the questionnaire",
-    return_by: "Please put this questionnaire in the enclosed reply envelope (no stamp needed) and post it by {date}.",
-    online: "If you answered online, please do not return this questionnaire (if both arrive, the first one received counts).",
-    contact_title: "Contact",
-    code_title: "Access code",
-    code_note: "The access code from your letter is printed here (if the box is empty, copy it from the letter).",
-    go_to: "→ Go to question {n}",
-    then_go_to: "Then go to question {n}.",
-    write_here: "Please write freely.",
-    legend_title: "Entry codes (for staff)",
-    legend: "The small number by each box is its entry code. Scale: 1–5, \"Don't know\": 9; choices: their number (several separated by spaces); numbers and text: as written; left blank: -.",
-    end: "Thank you for taking part.",
-};
-
-/// The booklet's own words: Japanese, else English (the booklet is printed in ja or en).
+/// The booklet's own words: Japanese, else English.
 pub fn texts(lang: Lang) -> &'static Texts {
-    if lang == Lang::Ja { &JA } else { &EN }
+    Texts::get(words_lang(lang))
 }
 
 pub struct BoxView {
@@ -184,7 +137,7 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
             .position(|q| q.id == id)
             .map_or(0, |i| i + 1)
     };
-    let go = |template: &str, n: usize| template.replace("{n}", &n.to_string());
+    let go = |key: &str, n: usize| i18n::t_args(words_lang(lang), key, &[("n", n.into())]);
     let sections = wave
         .sections
         .iter()
@@ -201,7 +154,8 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
                         .map_or(c.equals.as_str(), |o| o.label.get(lang));
                     i18n::only_if(lang, number_of(&c.question), label)
                 });
-                let then_go_to = next_asked(&questions, i, None).map(|n| go(t.then_go_to, n));
+                let then_go_to =
+                    next_asked(&questions, i, None).map(|n| go("booklet_then_go_to", n));
                 let options = |with_go_to: bool| -> Vec<BoxView> {
                     q.kind
                         .options()
@@ -213,7 +167,7 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
                             go_to: with_go_to
                                 .then(|| next_asked(&questions, i, Some((&q.id, &o.code))))
                                 .flatten()
-                                .map(|n| go(t.go_to, n)),
+                                .map(|n| go("booklet_go_to", n)),
                         })
                         .collect()
                 };
@@ -300,9 +254,11 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
         title: wave.title.get(lang),
         period: i18n::period(lang, wave.opens, wave.closes),
         intro: wave.intro.as_ref().map(|i| i.get(lang)),
-        return_by: t
-            .return_by
-            .replace("{date}", &i18n::date(lang, wave.closes)),
+        return_by: i18n::t_args(
+            words_lang(lang),
+            "booklet_return_by",
+            &[("date", i18n::date(lang, wave.closes).into())],
+        ),
         contact: wave.contact.as_ref().map(|c| c.get(lang)),
         code: code.map(|c| c.grouped()),
         scale_labels: s.scale_labels(),

@@ -11,9 +11,11 @@ use crate::db;
 use crate::db::publications::PublishedVision;
 use crate::definitions::{Definitions, Wave, WaveStatus};
 use crate::domain::Lang;
+use crate::i18n::{self, Both};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::workspace::session;
+use crate::web::workspace::texts::{Texts, texts};
 
 pub struct DayRow {
     pub day: String,
@@ -57,8 +59,7 @@ pub struct WavePanel {
     pub id: String,
     pub title: String,
     pub period: String,
-    /// Japanese, English.
-    pub status: (&'static str, &'static str),
+    pub status: Both,
     pub closed: bool,
     /// An invitation-only wave still taking answers: reminders can be queued.
     pub can_remind: bool,
@@ -69,8 +70,8 @@ pub struct WavePanel {
     pub questions: Vec<QuestionRow>,
     pub visions: Vec<VisionRow>,
     pub chart: String,
-    /// "published on … by …" in Japanese and English, when published.
-    pub published: Option<(String, String)>,
+    /// "published on … by …", when published.
+    pub published: Option<Both<String>>,
     /// On postal waves: paper sheets waiting for a second entry and for a resolution.
     pub paper_pending: Option<(i64, i64)>,
 }
@@ -86,9 +87,12 @@ pub struct AuditRow {
 #[derive(Template)]
 #[template(path = "workspace/dashboard.html")]
 pub struct DashboardPage {
-    pub analyst: String,
+    pub t: &'static Texts,
+    /// "signed in as …".
+    pub signed_in: Both<String>,
     pub csrf: String,
-    pub min_group_size: u64,
+    /// Which groups are suppressed (under `min_group_size`).
+    pub suppression: Both<String>,
     pub waves: Vec<WavePanel>,
     pub audit: Vec<AuditRow>,
     /// Every export kind, linked per wave with each encoding.
@@ -202,32 +206,34 @@ fn panel(
         by_channel: None,
         visions: figures.clone(),
     };
+    let t = texts();
+    let title = i18n::pair("ws_chart_title", &[("title", wave.title.ja.clone().into())]);
     let chart = crate::web::resident::results::chart(
         &format!("chart-{}", wave.id),
         defs,
         &[&snapshot],
-        vec![format!(
-            "{} 現在 / now",
-            crate::web::resident::results::series_label(wave.opens, Lang::Ja)
+        vec![i18n::both_args(
+            "ws_chart_now",
+            &[(
+                "series",
+                crate::web::resident::results::series_label(wave.opens, Lang::Ja).into(),
+            )],
         )],
         Lang::Ja,
-        &format!(
-            "{} ビジョン別の点数（0〜100） Scores per vision",
-            wave.title.ja
-        ),
-        "非公表 suppressed",
+        &format!("{} {}", title.ja, title.en),
+        &format!("{} {}", t.suppressed.ja, t.suppressed.en),
     );
     let published = db::publications::find(conn, &wave.id)?.map(|p| {
-        let at = p.published_at.format("%Y-%m-%d %H:%M");
-        (
-            format!(
-                "公表済み {at} UTC、{}（{} 件）",
-                p.published_by, p.responses
-            ),
-            format!(
-                "Published {at} UTC by {} ({} responses)",
-                p.published_by, p.responses
-            ),
+        i18n::pair(
+            "ws_published",
+            &[
+                (
+                    "at",
+                    p.published_at.format("%Y-%m-%d %H:%M").to_string().into(),
+                ),
+                ("by", p.published_by.into()),
+                ("responses", p.responses.into()),
+            ],
         )
     });
     let status = wave.status(today);
@@ -242,9 +248,9 @@ fn panel(
         title: wave.title.ja.clone(),
         period: format!("{} – {}", wave.opens, wave.closes),
         status: match status {
-            WaveStatus::Open => ("受付中", "open"),
-            WaveStatus::Upcoming => ("受付開始前", "upcoming"),
-            WaveStatus::Closed => ("受付終了", "closed"),
+            WaveStatus::Open => t.status_open,
+            WaveStatus::Upcoming => t.status_upcoming,
+            WaveStatus::Closed => t.status_closed,
         },
         closed: status == WaveStatus::Closed,
         can_remind: wave.access == crate::definitions::Access::Invitation
@@ -296,9 +302,16 @@ pub async fn dashboard(
     let body = DashboardPage {
         export_kinds: crate::export::ExportKind::ALL.map(|k| k.name()).to_vec(),
         encodings: crate::export::Encoding::NAMES,
-        analyst: signed_in.analyst.clone(),
+        t: texts(),
+        signed_in: i18n::pair(
+            "ws_signed_in_as",
+            &[("analyst", signed_in.analyst.clone().into())],
+        ),
         csrf: signed_in.csrf_token.clone(),
-        min_group_size: state.min_group_size,
+        suppression: i18n::pair(
+            "ws_suppression_hint",
+            &[("min", state.min_group_size.into())],
+        ),
         waves,
         audit,
     }
@@ -314,7 +327,9 @@ pub async fn dashboard(
 #[derive(Template)]
 #[template(path = "workspace/operator_home.html")]
 struct OperatorHome {
-    analyst: String,
+    t: &'static Texts,
+    /// "signed in as … (operator)".
+    signed_in: Both<String>,
     csrf: String,
     /// `(id, title, postal)`.
     waves: Vec<(String, String, bool)>,
@@ -325,7 +340,11 @@ fn operator_home(
     signed_in: &session::SignedIn,
 ) -> Result<HttpResponse, AppError> {
     let body = OperatorHome {
-        analyst: signed_in.analyst.clone(),
+        t: texts(),
+        signed_in: i18n::pair(
+            "ws_signed_in_operator",
+            &[("analyst", signed_in.analyst.clone().into())],
+        ),
         csrf: signed_in.csrf_token.clone(),
         waves: state
             .definitions

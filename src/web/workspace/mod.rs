@@ -8,3 +8,4 @@ pub mod paper;
 pub mod publish;
 pub mod report;
 pub mod session;
+pub mod texts;

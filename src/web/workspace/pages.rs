@@ -8,6 +8,7 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "workspace/analyst_message.html")]
 struct AnalystMessage<'a> {
+    t: &'static crate::web::workspace::texts::Texts,
     title: &'a str,
     paragraphs: Vec<String>,
     link: Option<(&'a str, &'a str)>,
@@ -16,6 +17,7 @@ struct AnalystMessage<'a> {
 /// The page's HTML.
 pub fn message_body(title: &str, paragraphs: Vec<String>, link: Option<(&str, &str)>) -> String {
     AnalystMessage {
+        t: crate::web::workspace::texts::texts(),
         title,
         paragraphs,
         link,

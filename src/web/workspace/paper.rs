@@ -19,7 +19,7 @@ use serde::Deserialize;
 use crate::db;
 use crate::definitions::{Question, QuestionKind, Wave};
 use crate::domain::{AccessCode, CodeProblem, Lang};
-use crate::i18n;
+use crate::i18n::{self, Both};
 use crate::paper::{
     self, CodeState, EntryOutcome, LANG_KEY, NO_ANSWER, ResolveOutcome, Sheet, SheetError,
     SheetProblem,
@@ -28,6 +28,7 @@ use crate::web::AppState;
 use crate::web::error::{AppError, ErrorKind};
 use crate::web::workspace::publish::{signed_in_wave, workspace_wave};
 use crate::web::workspace::session;
+use crate::web::workspace::texts::{Texts, texts};
 
 /// The entry pages' policy: ours plus our one script.
 const ENTRY_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -94,13 +95,15 @@ pub async fn questionnaire(
 #[derive(Template)]
 #[template(path = "workspace/paper_code.html")]
 struct CodePage {
+    t: &'static Texts,
     csrf: String,
     wave_id: String,
     title: String,
     notice: Option<String>,
     error: Option<String>,
     typed: String,
-    lang: &'static str,
+    /// The sheet's languages: code, name, whether chosen.
+    languages: [(&'static str, &'static str, bool); 2],
     awaiting_second: i64,
     awaiting_resolution: i64,
     paper_responses: i64,
@@ -146,13 +149,14 @@ async fn code_page(
 ) -> Result<HttpResponse, AppError> {
     let (awaiting_second, awaiting_resolution, paper_responses) = counts(state, &wave.id).await?;
     let body = CodePage {
+        t: texts(),
         csrf: signed_in.csrf_token.clone(),
         wave_id: wave.id.clone(),
         title: wave.title.ja.clone(),
         notice,
         error,
         typed: typed.to_string(),
-        lang: lang.code(),
+        languages: [Lang::Ja, Lang::En].map(|l| (l.code(), l.name(), l == lang)),
         awaiting_second,
         awaiting_resolution,
         paper_responses,
@@ -235,6 +239,12 @@ struct EntrySection {
 #[derive(Template)]
 #[template(path = "workspace/paper_sheet.html")]
 struct SheetPage {
+    t: &'static Texts,
+    /// "Entry 1" or "Resolve": in the title, and as the heading.
+    short: Both<String>,
+    heading: Both<String>,
+    /// How to key the sheet, or how to resolve it.
+    hint: Both<String>,
     csrf: String,
     wave_id: String,
     title: String,
@@ -252,7 +262,8 @@ struct SheetPage {
 
 /// The operator codes a question takes, in words (labels in the sheet's language).
 fn allowed(q: &Question, lang: Lang) -> String {
-    let none = format!("{NO_ANSWER} = 無回答 no answer");
+    let t = texts();
+    let none = format!("{NO_ANSWER} = {} {}", t.no_answer.ja, t.no_answer.en);
     let list = |q: &Question| {
         q.kind
             .options()
@@ -278,13 +289,18 @@ fn allowed(q: &Question, lang: Lang) -> String {
         }
         QuestionKind::Single { .. } => format!("{}; {none}", list(q)),
         QuestionKind::Multiple { max_choices, .. } => format!(
-            "{}; 複数はスペース区切り several separated by spaces{}; {none}",
+            "{}; {} {}{}; {none}",
             list(q),
+            t.several.ja,
+            t.several.en,
             max_choices.map_or(String::new(), |m| format!(" (≤ {m})"))
         ),
         QuestionKind::Number { min, max, .. } => format!("{min}〜{max}; {none}"),
         QuestionKind::Text { max_length } => {
-            format!("記入のとおり as written (≤ {max_length}); {none}")
+            format!(
+                "{} {} (≤ {max_length}); {none}",
+                t.as_written.ja, t.as_written.en
+            )
         }
     }
 }
@@ -351,7 +367,7 @@ fn sections(
             });
             rows.push(EntryRow {
                 id: q.id.clone(),
-                number: format!("問{}", number_of(&q.id)),
+                number: i18n::question_number(Lang::Ja, number_of(&q.id)),
                 text: q.text.get(lang).to_string(),
                 allowed: allowed(q, lang),
                 condition,
@@ -392,12 +408,11 @@ fn sheet_page(
         })
         .map(|e| {
             let at = e.question_id.as_deref().map_or(String::new(), |id| {
-                format!(
-                    "問{}: ",
-                    wave.questions()
-                        .position(|q| q.id == id)
-                        .map_or(0, |i| i + 1)
-                )
+                let n = wave
+                    .questions()
+                    .position(|q| q.id == id)
+                    .map_or(0, |i| i + 1);
+                format!("{}: ", i18n::question_number(Lang::Ja, n))
             });
             format!("{at}{}", problem_message(&e.problem))
         })
@@ -412,9 +427,28 @@ fn sheet_page(
             .questions()
             .position(|q| q.id == id)
             .map_or(0, |i| i + 1);
-        Some(format!("問{n}: {}", problem_message(&e.problem)))
+        Some(format!(
+            "{}: {}",
+            i18n::question_number(Lang::Ja, n),
+            problem_message(&e.problem)
+        ))
     }));
+    let t = texts();
+    let (short, heading, hint) = if entry == 0 {
+        (t.resolve.owned(), t.resolve.owned(), t.resolve_hint.owned())
+    } else {
+        let n = [("n", entry.into())];
+        (
+            i18n::pair("ws_entry_title", &n),
+            i18n::pair("ws_entry_heading", &n),
+            i18n::pair("ws_entry_hint", &[("blank", NO_ANSWER.into())]),
+        )
+    };
     SheetPage {
+        t,
+        short,
+        heading,
+        hint,
         csrf: signed_in.csrf_token.clone(),
         wave_id: wave.id.clone(),
         title: wave.title.get(lang).to_string(),

@@ -19,8 +19,10 @@ use crate::db;
 use crate::db::credentials::LockoutPolicy;
 use crate::domain::password;
 use crate::domain::{Lang, hash_token};
+use crate::i18n::{self, Both};
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::workspace::texts::{Texts, around_command, texts};
 
 pub const SESSION_COOKIE: &str = "cs_session";
 /// A pre-session token for the sign-in form itself (against login CSRF).
@@ -172,15 +174,15 @@ pub fn to_sign_in() -> HttpResponse {
 #[derive(Template)]
 #[template(path = "workspace/sign_in.html")]
 struct SignInPage<'a> {
+    t: &'static Texts,
     csrf: &'a str,
     name: &'a str,
-    /// Wrong name or password, or the account's wait is not over (one message for all).
-    refused: bool,
-    forbidden_character: bool,
-    /// Seconds to wait when this client made too many attempts.
-    too_many: Option<u64>,
-    failures: u32,
-    max_delay: i64,
+    /// Why the page is shown again, if it is.
+    error: Option<Both<String>>,
+    /// How failures slow down the next attempts.
+    backoff: Both<String>,
+    /// Who creates accounts: the words around the command.
+    accounts: Both<(String, String)>,
 }
 
 /// Why the sign-in page is shown again.
@@ -200,17 +202,32 @@ fn sign_in_page(
 ) -> HttpResponse {
     let ws = &state.workspace;
     let token = random_hex();
+    let max_delay = ws.lockout.max_delay.num_seconds();
     let body = SignInPage {
+        t: texts(),
         csrf: &token,
         name,
-        refused: error == SignInError::Refused,
-        forbidden_character: error == SignInError::ForbiddenCharacter,
-        too_many: match error {
-            SignInError::TooMany { wait_seconds } => Some(wait_seconds),
-            _ => None,
+        // Wrong name or password, or the account's wait is not over: one message for all.
+        error: match error {
+            SignInError::None => None,
+            SignInError::Refused => Some(i18n::pair(
+                "ws_sign_in_refused",
+                &[("max_delay", max_delay.into())],
+            )),
+            SignInError::ForbiddenCharacter => Some(texts().sign_in_control_character.owned()),
+            SignInError::TooMany { wait_seconds } => Some(i18n::pair(
+                "ws_sign_in_too_many",
+                &[("wait", wait_seconds.into())],
+            )),
         },
-        failures: ws.lockout.free_failures,
-        max_delay: ws.lockout.max_delay.num_seconds(),
+        backoff: i18n::pair(
+            "ws_sign_in_backoff",
+            &[
+                ("failures", ws.lockout.free_failures.into()),
+                ("max_delay", max_delay.into()),
+            ],
+        ),
+        accounts: around_command("ws_sign_in_accounts"),
     }
     .render()
     .unwrap_or_default();

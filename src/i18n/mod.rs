@@ -264,6 +264,20 @@ mod tests {
                     "figures",
                     "paper",
                     "online",
+                    // The evaluation's (eval_*).
+                    "target",
+                    "value",
+                    "baseline",
+                    "band",
+                    "low",
+                    "high",
+                    "wave",
+                    "change",
+                    "ci_low",
+                    "ci_high",
+                    "achievement",
+                    "expected",
+                    "progress",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

@@ -64,7 +64,7 @@ impl Grade {
             Grade::Steady => "steady",
             Grade::Fair => "fair",
             Grade::Improve => "needs_improvement",
-            Grade::NotMeasurable => "-",
+            Grade::NotMeasurable => "not_measurable",
         }
     }
 

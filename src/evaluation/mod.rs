@@ -13,9 +13,11 @@
 //! docs/evaluation.md explains the rules and the statistics for analysts.
 
 pub mod change;
+pub mod decision;
 pub mod figures;
 pub mod grade;
 pub mod row;
+pub mod table;
 pub mod targets;
 pub mod words;
 

@@ -69,6 +69,13 @@ impl EvaluationRow {
     }
 }
 
+/// What a publication keeps of the evaluation: the rows and the decisions, as they were.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub rows: Vec<EvaluationRow>,
+    pub decisions: Vec<super::decision::Decision>,
+}
+
 /// A text in every language (each language's own, or its fallback's).
 fn every_language(f: impl Fn(Lang) -> String) -> BTreeMap<String, String> {
     Lang::all().map(|l| (l.code().to_string(), f(l))).collect()

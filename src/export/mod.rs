@@ -10,6 +10,7 @@ mod comparison;
 mod csv_out;
 mod disclosure;
 mod distribution;
+pub mod evaluation;
 mod items;
 mod masking;
 mod responses;
@@ -56,10 +57,11 @@ pub enum ExportKind {
     Responses,
     Codebook,
     Comments,
+    Evaluation,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 8] = [
+    pub const ALL: [ExportKind; 9] = [
         ExportKind::VisionScores,
         ExportKind::VisionScoresByGroup,
         ExportKind::ItemScores,
@@ -68,6 +70,7 @@ impl ExportKind {
         ExportKind::Responses,
         ExportKind::Codebook,
         ExportKind::Comments,
+        ExportKind::Evaluation,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +83,7 @@ impl ExportKind {
             ExportKind::Responses => "responses",
             ExportKind::Codebook => "codebook",
             ExportKind::Comments => "comments",
+            ExportKind::Evaluation => "evaluation",
         }
     }
 
@@ -125,6 +129,9 @@ pub struct ExportContext {
     pub min_group_size: u64,
     /// Per wave: the population to weight to, or why there is none.
     populations: HashMap<String, Result<Population, String>>,
+    /// The evaluation targets (`targets.toml`; `None` without the file), or why they are
+    /// unusable.
+    pub targets: Result<Option<Arc<crate::evaluation::Targets>>, String>,
 }
 
 /// The population file beside the definitions.
@@ -155,7 +162,16 @@ impl ExportContext {
             }
             populations.insert(wave.id.clone(), population);
         }
+        let targets = crate::evaluation::targets::load(dir, &definitions)
+            .map(|t| t.map(Arc::new))
+            .map_err(|e| {
+                format!("the evaluation targets are invalid (run `citizen-survey check`):\n{e}")
+            });
+        if let Err(reason) = &targets {
+            tracing::warn!(%reason, "no evaluation export");
+        }
         ExportContext {
+            targets,
             plans: crate::stats::ScorePlans::new(&definitions),
             definitions,
             min_group_size,
@@ -198,10 +214,15 @@ pub fn export<W: Write>(
         ExportKind::Responses => responses::header(wave),
         ExportKind::Codebook => codebook::HEADER.map(String::from).to_vec(),
         ExportKind::Comments => comments::HEADER.map(String::from).to_vec(),
+        ExportKind::Evaluation => evaluation::HEADER.map(String::from).to_vec(),
     };
     // Errors that concern the request (no other wave to compare with) come before any byte.
     let other_wave = match kind {
         ExportKind::WaveComparison => Some(comparison::pair(&ctx.definitions, wave)?),
+        ExportKind::Evaluation => {
+            evaluation::targets(ctx)?;
+            None
+        }
         _ => None,
     };
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -220,6 +241,7 @@ pub fn export<W: Write>(
         ExportKind::Responses => responses::write(conn, wave, &mut csv)?,
         ExportKind::Codebook => codebook::write(wave, &mut csv)?,
         ExportKind::Comments => comments::write(conn, wave, &mut csv)?,
+        ExportKind::Evaluation => evaluation::write(conn, ctx, wave, scope, &mut csv)?,
     }
     let replaced = csv.replaced();
     Ok(Exported {
@@ -230,7 +252,7 @@ pub fn export<W: Write>(
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
 /// (negative ones too), never guarded like text (docs/methods.md, "Exports").
-pub const NUMERIC_COLUMNS: [&str; 33] = [
+pub const NUMERIC_COLUMNS: [&str; 46] = [
     "respondents",
     "mean_score",
     "sd",
@@ -264,6 +286,20 @@ pub const NUMERIC_COLUMNS: [&str; 33] = [
     "weighted_difference_ci95_lower",
     "weighted_difference_ci95_upper",
     "weighted_p_value",
+    // evaluation
+    "value",
+    "baseline_value",
+    "baseline_se",
+    "target_value",
+    "target_year",
+    "change",
+    "change_ci95_lower",
+    "change_ci95_upper",
+    "change_p_value",
+    "achievement_pct",
+    "expected_pct",
+    "progress_pct",
+    "band_pct",
 ];
 
 /// An estimate with at least four decimals and at least six significant digits (5.12340,

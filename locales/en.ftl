@@ -179,6 +179,7 @@ eval_col_direction = Direction
 eval_col_opinions = Main opinions of residents
 eval_target_by = { $target } (FY{ $year })
 eval_expected = Expected by now: { $expected }
+eval_ci_range = ({ $low }–{ $high })
 eval_respondents = { $n } respondents
 eval_direction_continue = Continue
 eval_direction_improve = Improve

@@ -169,6 +169,7 @@ eval_col_direction = これから
 eval_col_opinions = みなさんの おもな いけん
 eval_target_by = { $target }（{ $year }ねんど）
 eval_expected = いまの じきの みこみ：{ $expected }
+eval_ci_range = （{ $low }〜{ $high }）
 eval_respondents = こたえた ひと { $n }にん
 eval_direction_continue = つづける
 eval_direction_improve = よく する

@@ -168,6 +168,7 @@ eval_col_direction = 方向性
 eval_col_opinions = 主な市民意見
 eval_target_by = { $target }（{ $year }年度）
 eval_expected = この時点の見込み：{ $expected }
+eval_ci_range = （{ $low }〜{ $high }）
 eval_respondents = 回答者 { $n }人
 eval_direction_continue = 継続
 eval_direction_improve = 改善

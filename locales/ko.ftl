@@ -167,6 +167,7 @@ eval_col_direction = 방향성
 eval_col_opinions = 주요 시민 의견
 eval_target_by = { $target }({ $year }년도)
 eval_expected = 이 시점의 예상: { $expected }
+eval_ci_range = ({ $low }~{ $high })
 eval_respondents = 응답자 { $n }명
 eval_direction_continue = 계속
 eval_direction_improve = 개선

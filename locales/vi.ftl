@@ -167,6 +167,7 @@ eval_col_direction = Định hướng
 eval_col_opinions = Ý kiến chính của người dân
 eval_target_by = { $target } (năm tài chính { $year })
 eval_expected = Mức dự kiến đến nay: { $expected }
+eval_ci_range = ({ $low }–{ $high })
 eval_respondents = { $n } người trả lời
 eval_direction_continue = Tiếp tục
 eval_direction_improve = Cải thiện

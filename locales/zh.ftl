@@ -167,6 +167,7 @@ eval_col_direction = 方向
 eval_col_opinions = 市民的主要意见
 eval_target_by = { $target }（{ $year }年度）
 eval_expected = 此时点的预期：{ $expected }
+eval_ci_range = （{ $low }〜{ $high }）
 eval_respondents = 回答者 { $n }人
 eval_direction_continue = 继续
 eval_direction_improve = 改进

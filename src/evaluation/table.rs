@@ -24,7 +24,7 @@ pub struct Cells {
     pub value: String,
     /// Not published: fewer respondents than the minimum.
     pub suppressed: bool,
-    /// `47.0〜53.0`, or empty.
+    /// `（47.0〜53.0）` / `(47.0–53.0)`, or empty.
     pub ci: String,
     pub respondents: String,
     /// `33.3%`, or empty.
@@ -78,7 +78,14 @@ pub fn cells(row: &EvaluationRow, defs: &Definitions, lang: Lang) -> Cells {
         ci: estimate
             .and_then(|e| e.ci95())
             .map_or(String::new(), |(lo, hi)| {
-                format!("{}〜{}", words::figure(lo, share), words::figure(hi, share))
+                t_args(
+                    lang,
+                    "eval_ci_range",
+                    &[
+                        ("low", words::figure(lo, share).into()),
+                        ("high", words::figure(hi, share).into()),
+                    ],
+                )
             }),
         respondents: estimate.map_or(String::new(), |e| {
             t_args(lang, "eval_respondents", &[("n", e.n().into())])

@@ -164,6 +164,7 @@ pub fn message_ids() -> Vec<String> {
         "eval_measure_item_top2",
         "eval_weighted_name",
         "eval_legend_none",
+        "eval_ci_range",
     ] {
         ids.push(m.into());
     }

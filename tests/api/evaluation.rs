@@ -19,10 +19,10 @@ use crate::workspace::{Browser, create_with_password};
 const PASSWORD: &str = "correct horse battery staple";
 const WAVE: &str = "2026-midterm";
 
-/// Every scale item of the wave.
-fn scale_items(app: &TestApp) -> Vec<String> {
+/// Every scale item of a wave.
+fn scale_items(app: &TestApp, wave: &str) -> Vec<String> {
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
-    defs.wave(WAVE)
+    defs.wave(wave)
         .unwrap()
         .scored_items()
         .map(|(_, q)| q.id.clone())
@@ -32,15 +32,20 @@ fn scale_items(app: &TestApp) -> Vec<String> {
 /// `n` residents; resident i answers every scale item with (i mod 5) + 1, so that each
 /// vision scores 50 and each item's top-2 share is 40% when n is a multiple of 5.
 fn submit(app: &TestApp, from: usize, n: usize) {
-    let items = scale_items(app);
+    submit_to(app, WAVE, from, n, |i| (i % 5) + 1);
+}
+
+/// `n` residents of `wave`, resident i answering every scale item with `value(i)`.
+fn submit_to(app: &TestApp, wave: &str, from: usize, n: usize, value: impl Fn(usize) -> usize) {
+    let items = scale_items(app, wave);
     let areas = ["jr_south", "katayama_kishibe", "senriyama_saiji"];
     let ages = ["age_30_39", "age_50_59", "age_70_79"];
     for i in from..from + n {
-        let value = ((i % 5) + 1).to_string();
+        let value = value(i).to_string();
         let mut answers: Vec<(&str, &str)> =
             vec![("age_band", ages[i % 3]), ("area", areas[i % 3])];
         answers.extend(items.iter().map(|q| (q.as_str(), value.as_str())));
-        assert_eq!(app.submit(WAVE, &answers).status, 303);
+        assert_eq!(app.submit(wave, &answers).status, 303);
     }
 }
 
@@ -339,5 +344,69 @@ fn unpublished_and_unknown_evaluations_are_not_found() {
     assert_eq!(
         app.get("/analyst/waves/2026-midterm/evaluation").status,
         303
+    );
+}
+
+#[test]
+fn a_later_wave_takes_its_baseline_from_the_earlier_publication() {
+    let midterm = spawn_app_on(midterm_day());
+    submit(&midterm, 0, 50);
+    create_with_password(&midterm, "kato", PASSWORD);
+    // The final wave, on the same database: residents agree more (4 or 5: v3 scores 87.5).
+    let on = |day: NaiveDate| {
+        spawn_app_with_settings(TestDatabase::new(), settings(&midterm.database_url), day)
+    };
+    let last = on(NaiveDate::from_ymd_opt(2028, 11, 10).unwrap());
+    submit_to(&last, "2028-final", 0, 40, |i| 4 + i % 2);
+    let after = on(NaiveDate::from_ymd_opt(2029, 1, 10).unwrap());
+    let browser = Browser::new(&after);
+    assert_eq!(browser.sign_in("kato", PASSWORD).status, 303);
+    let csrf = browser.csrf();
+    let publish = |wave: &str| {
+        browser.post(
+            &format!("/analyst/waves/{wave}/publish"),
+            &[("_csrf", &csrf)],
+        )
+    };
+    let v3 = |after: &TestApp| {
+        let page = after.get("/results/2028-final/evaluation.csv");
+        assert_eq!(page.status, 200);
+        row(&table(page.body.as_bytes()), "v3_score").clone()
+    };
+
+    // Analysts see the baseline from the current 2026 figures.
+    let out = after.cli_on(
+        "2029-01-10",
+        &["export", "evaluation", "--wave", "2028-final"],
+    );
+    assert!(out.status.success());
+    let live = table(&out.stdout);
+    assert_eq!(row(&live, "v3_score")["baseline_value"], "50.0000");
+
+    // Published before 2026 was: the public baseline is "not published yet".
+    assert_eq!(publish("2028-final").status, 303);
+    let early = v3(&after);
+    assert_eq!(early["grade"], "not_measurable");
+    assert!(
+        early["reason_en"].contains("not published yet"),
+        "{}",
+        early["reason_en"]
+    );
+    assert_eq!(early["baseline_value"], "");
+
+    // Once 2026 is published, publishing 2028 again takes 2026's published figure.
+    assert_eq!(publish("2026-midterm").status, 303);
+    assert_eq!(publish("2028-final").status, 303);
+    let v3 = v3(&after);
+    assert_eq!(v3["baseline_wave"], "2026-midterm");
+    assert_eq!(v3["baseline_value"], "50.0000");
+    assert_eq!(v3["value"], "87.5000");
+    assert_eq!(v3["change_test"], "welch");
+    assert_eq!(v3["grade"], "S");
+    assert_eq!(v3["expected_pct"], "100.0000");
+    let page = after.get("/results/2028-final?lang=en");
+    assert!(
+        page.body.contains("FY2026 survey"),
+        "the baseline's source is the 2026 survey"
     );
 }

@@ -602,6 +602,15 @@ fn keyed(wave: &Wave, fields: &[(String, String)]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// The access code a sheet's form carries (the page put it there).
+fn sheet_code(fields: &[(String, String)]) -> Result<AccessCode, AppError> {
+    AccessCode::parse(session::field(fields, "_code").unwrap_or_default()).map_err(|_| {
+        AppError::new(ErrorKind::BadRequest(
+            "the form carries no valid access code: open the sheet again".into(),
+        ))
+    })
+}
+
 /// `POST /analyst/waves/{wave}/paper/sheet`: one entry of a sheet.
 pub async fn enter_sheet(
     state: web::Data<AppState>,
@@ -611,11 +620,7 @@ pub async fn enter_sheet(
 ) -> Result<HttpResponse, AppError> {
     let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
-    let Ok(code) = AccessCode::parse(session::field(&fields, "_code").unwrap_or_default()) else {
-        return Err(AppError::new(ErrorKind::BadRequest(
-            "the form carries no valid access code: open the sheet again".into(),
-        )));
-    };
+    let code = sheet_code(&fields)?;
     let typed = keyed(&wave, &fields);
     let (sheet, answers) = match paper::read_sheet(&wave, &typed) {
         Ok(read) => read,
@@ -696,11 +701,7 @@ pub async fn resolve_sheet(
 ) -> Result<HttpResponse, AppError> {
     let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
-    let Ok(code) = AccessCode::parse(session::field(&fields, "_code").unwrap_or_default()) else {
-        return Err(AppError::new(ErrorKind::BadRequest(
-            "the form carries no valid access code: open the sheet again".into(),
-        )));
-    };
+    let code = sheet_code(&fields)?;
     let (w, c) = (wave.clone(), code.clone());
     let conflict = state
         .db(move |conn| -> Result<_, AppError> { Ok(paper::conflict(conn, &w, &c)?) })

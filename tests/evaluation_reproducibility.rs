@@ -172,3 +172,88 @@ fn changes_agree_with_r() {
         &r,
     );
 }
+
+/// The CS portfolio of 2028's four items against R: satisfaction, the two derived
+/// importances with Fisher's interval, 偏差値, the angle from the 基準線 and the 改善度指数.
+#[test]
+fn the_cs_portfolio_agrees_with_r() {
+    use citizen_survey::evaluation::portfolio::{ItemInput, PairSums, analyse};
+    let all = rows("respondents.csv");
+    let r: HashMap<String, f64> = rows("expected.csv")
+        .into_iter()
+        .map(|row| (row["key"].clone(), row["value"].parse().unwrap()))
+        .collect();
+    let items = ["item1", "item2", "item3", "item4"];
+    let wave: Vec<&HashMap<String, String>> =
+        all.iter().filter(|r| r["wave"] == "2028-final").collect();
+    let value = |row: &HashMap<String, String>, k: &str| -> Option<f64> {
+        row[k]
+            .parse::<u8>()
+            .ok()
+            .filter(|v| (1..=5).contains(v))
+            .map(f64::from)
+    };
+    let mut counts = [ItemCounts::default(); 4];
+    let mut overall = [PairSums::default(); 4];
+    let mut rest = [PairSums::default(); 4];
+    for row in &wave {
+        let v: Vec<Option<f64>> = items.iter().map(|k| value(row, k)).collect();
+        for (j, k) in items.iter().enumerate() {
+            counts[j].add(&row[*k]);
+        }
+        if let Some(y) = value(row, "overall") {
+            for (j, x) in v.iter().enumerate() {
+                if let Some(x) = x {
+                    overall[j].add(*x, y);
+                }
+            }
+        }
+        let answered: Vec<f64> = v.iter().flatten().copied().collect();
+        if answered.len() >= 2 {
+            let total: f64 = answered.iter().sum();
+            for (j, x) in v.iter().enumerate() {
+                if let Some(x) = x {
+                    rest[j].add(*x, (total - x) / (answered.len() - 1) as f64);
+                }
+            }
+        }
+    }
+    for (name, sums) in [("overall", &overall), ("rest", &rest)] {
+        let inputs: Vec<ItemInput> = (0..4)
+            .map(|j| {
+                let f = item_figures(&counts[j]);
+                let importance = sums[j].correlation().unwrap();
+                assert_eq!(importance.n as f64, r[&format!("{name}.item{}.n", j + 1)]);
+                if name == "overall" {
+                    let (lo, hi) = importance.ci95().unwrap();
+                    agree(&format!("overall.item{}.ci_lower", j + 1), lo, &r);
+                    agree(&format!("overall.item{}.ci_upper", j + 1), hi, &r);
+                }
+                ItemInput {
+                    id: items[j].into(),
+                    vision: "v1".into(),
+                    satisfaction: Estimate::Mean {
+                        n: f.n,
+                        mean: f.mean.unwrap(),
+                        sd: f.sd,
+                    },
+                    importance,
+                }
+            })
+            .collect();
+        let p = analyse(inputs).unwrap();
+        for (j, i) in p.items.iter().enumerate() {
+            let k = format!("{name}.item{}", j + 1);
+            agree(
+                &format!("{k}.satisfaction"),
+                i.input.satisfaction.value(),
+                &r,
+            );
+            agree(&format!("{k}.importance"), i.input.importance.r, &r);
+            agree(&format!("{k}.satisfaction_t"), i.satisfaction_t, &r);
+            agree(&format!("{k}.importance_t"), i.importance_t, &r);
+            agree(&format!("{k}.angle"), i.angle, &r);
+            agree(&format!("{k}.index"), i.improvement_index, &r);
+        }
+    }
+}

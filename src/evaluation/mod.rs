@@ -16,6 +16,7 @@ pub mod change;
 pub mod decision;
 pub mod figures;
 pub mod grade;
+pub mod portfolio;
 pub mod row;
 pub mod table;
 pub mod targets;

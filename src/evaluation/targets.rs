@@ -145,6 +145,9 @@ impl Indicator {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Targets {
     pub indicators: Vec<Indicator>,
+    /// The CS portfolio's overall-satisfaction item (`[portfolio] overall`): a scale question
+    /// whose correlation with each scored item is that item's importance.
+    pub overall: Option<String>,
 }
 
 impl Targets {
@@ -170,6 +173,13 @@ pub fn fiscal_year(date: chrono::NaiveDate) -> i32 {
 struct RawFile {
     #[serde(default)]
     indicators: Vec<Spanned<RawIndicator>>,
+    portfolio: Option<RawPortfolio>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPortfolio {
+    overall: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -285,8 +295,27 @@ pub fn parse(path: &Path, src: &str, defs: &Definitions) -> Result<Targets, Defi
             indicators.push(indicator);
         }
     }
+    let overall = raw.portfolio.and_then(|p| p.overall).map(|o| {
+        let is_scale = defs.waves.iter().any(|w| {
+            w.question(o.get_ref())
+                .is_some_and(|q| matches!(q.kind, QuestionKind::Scale { .. }))
+        });
+        if !is_scale {
+            ctx.error(
+                o.span(),
+                format!(
+                    "[portfolio] overall: unknown item `{}`: no wave has a scale question with that id (the overall-satisfaction question must be a scale question)",
+                    o.get_ref()
+                ),
+            );
+        }
+        o.into_inner()
+    });
     if ctx.errors.is_empty() {
-        Ok(Targets { indicators })
+        Ok(Targets {
+            indicators,
+            overall,
+        })
     } else {
         ctx.errors.sort_by_key(|e| e.line);
         Err(DefinitionErrors(ctx.errors))
@@ -1113,6 +1142,22 @@ rule.kind = "interval"
             .replacen("target.year = 2028", "target.year = 2030", 1);
         let e = errors(&both);
         assert_eq!(e.iter().map(|e| e.0).collect::<Vec<_>>(), [4, 21]);
+    }
+
+    #[test]
+    fn the_portfolio_s_overall_item_must_be_a_scale_question() {
+        let t = parse(
+            Path::new("t.toml"),
+            &format!("{GOOD}\n[portfolio]\noverall = \"v1_fewer_visits\"\n"),
+            &defs(),
+        )
+        .unwrap();
+        assert_eq!(t.overall.as_deref(), Some("v1_fewer_visits"));
+        one_error(
+            &format!("{GOOD}\n[portfolio]\noverall = \"age_band\"\n"),
+            25,
+            "[portfolio] overall: unknown item `age_band`",
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod distribution;
 pub mod evaluation;
 mod items;
 mod masking;
+pub mod portfolio;
 mod responses;
 mod vision_scores;
 
@@ -58,10 +59,11 @@ pub enum ExportKind {
     Codebook,
     Comments,
     Evaluation,
+    CsPortfolio,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 9] = [
+    pub const ALL: [ExportKind; 10] = [
         ExportKind::VisionScores,
         ExportKind::VisionScoresByGroup,
         ExportKind::ItemScores,
@@ -71,6 +73,7 @@ impl ExportKind {
         ExportKind::Codebook,
         ExportKind::Comments,
         ExportKind::Evaluation,
+        ExportKind::CsPortfolio,
     ];
 
     pub fn name(self) -> &'static str {
@@ -84,6 +87,7 @@ impl ExportKind {
             ExportKind::Codebook => "codebook",
             ExportKind::Comments => "comments",
             ExportKind::Evaluation => "evaluation",
+            ExportKind::CsPortfolio => "cs-portfolio",
         }
     }
 
@@ -215,6 +219,7 @@ pub fn export<W: Write>(
         ExportKind::Codebook => codebook::HEADER.map(String::from).to_vec(),
         ExportKind::Comments => comments::HEADER.map(String::from).to_vec(),
         ExportKind::Evaluation => evaluation::HEADER.map(String::from).to_vec(),
+        ExportKind::CsPortfolio => portfolio::HEADER.map(String::from).to_vec(),
     };
     // Errors that concern the request (no other wave to compare with) come before any byte.
     let other_wave = match kind {
@@ -242,6 +247,7 @@ pub fn export<W: Write>(
         ExportKind::Codebook => codebook::write(wave, &mut csv)?,
         ExportKind::Comments => comments::write(conn, wave, &mut csv)?,
         ExportKind::Evaluation => evaluation::write(conn, ctx, wave, scope, &mut csv)?,
+        ExportKind::CsPortfolio => portfolio::write(conn, ctx, wave, scope, &mut csv)?,
     }
     let replaced = csv.replaced();
     Ok(Exported {
@@ -252,7 +258,7 @@ pub fn export<W: Write>(
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
 /// (negative ones too), never guarded like text (docs/methods.md, "Exports").
-pub const NUMERIC_COLUMNS: [&str; 46] = [
+pub const NUMERIC_COLUMNS: [&str; 60] = [
     "respondents",
     "mean_score",
     "sd",
@@ -300,6 +306,21 @@ pub const NUMERIC_COLUMNS: [&str; 46] = [
     "expected_pct",
     "progress_pct",
     "band_pct",
+    // cs-portfolio
+    "satisfaction",
+    "satisfaction_ci95_lower",
+    "satisfaction_ci95_upper",
+    "importance_n",
+    "importance",
+    "importance_ci95_lower",
+    "importance_ci95_upper",
+    "satisfaction_mean",
+    "importance_mean",
+    "satisfaction_t",
+    "importance_t",
+    "distance",
+    "angle_deg",
+    "improvement_index",
 ];
 
 /// An estimate with at least four decimals and at least six significant digits (5.12340,

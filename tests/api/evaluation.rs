@@ -410,3 +410,107 @@ fn a_later_wave_takes_its_baseline_from_the_earlier_publication() {
         "the baseline's source is the 2026 survey"
     );
 }
+
+/// The bundled definitions with `[portfolio] overall = "v1_fewer_visits"` in the targets;
+/// the folder lives as long as the process.
+fn definitions_with_overall() -> std::path::PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let bundled = crate::helpers::definitions_dir();
+    std::fs::create_dir_all(dir.join("waves")).unwrap();
+    for f in [
+        "visions.toml",
+        "population.csv",
+        "waves/2026-midterm.toml",
+        "waves/2028-final.toml",
+    ] {
+        std::fs::copy(bundled.join(f), dir.join(f)).unwrap();
+    }
+    let targets = std::fs::read_to_string(bundled.join("targets.toml")).unwrap();
+    std::fs::write(
+        dir.join("targets.toml"),
+        format!("{targets}\n[portfolio]\noverall = \"v1_fewer_visits\"\n"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn the_cs_portfolio_export_places_every_item() {
+    let database = TestDatabase::new();
+    let mut s = settings(&database.url);
+    s.definitions = definitions_with_overall();
+    let app = spawn_app_with_settings(database, s, midterm_day());
+    // Resident i = 5a + b: v1's items answer b + 1, every other item (a mod 5) + 1. Each
+    // answer is chosen by 10 of the 50, so every item is published and scores 50.
+    let items = scale_items(&app, WAVE);
+    for i in 0..50 {
+        let (a, b) = (i / 5, i % 5);
+        let values: Vec<String> = items
+            .iter()
+            .map(|q| {
+                if q.starts_with("v1_") {
+                    b + 1
+                } else {
+                    a % 5 + 1
+                }
+                .to_string()
+            })
+            .collect();
+        let mut answers: Vec<(&str, &str)> = vec![("age_band", "age_30_39"), ("area", "jr_south")];
+        answers.extend(
+            items
+                .iter()
+                .map(String::as_str)
+                .zip(values.iter().map(String::as_str)),
+        );
+        assert_eq!(app.submit(WAVE, &answers).status, 303);
+    }
+    let out = app.cli(&["export", "cs-portfolio", "--wave", WAVE]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = table(&out.stdout);
+    // The overall item itself is not placed: the other 19 are.
+    assert_eq!(rows.len(), items.len() - 1);
+    assert!(rows.iter().all(|r| r["item_id"] != "v1_fewer_visits"));
+    let at = |id: &str| rows.iter().find(|r| r["item_id"] == id).unwrap();
+    // v1's other items answer exactly as the overall item: r = 1; the rest are
+    // independent of it by design: r = 0.
+    let v1 = at("v1_online_procedures");
+    assert_eq!(v1["importance_method"], "overall:v1_fewer_visits");
+    assert_eq!(v1["importance"], "1.00000");
+    assert_eq!(v1["importance_n"], "50");
+    assert_eq!(at("v3_staff_skills")["importance"], "0.0000");
+    // Every satisfaction is 50: the 偏差値 of S are 50 and everything is on the satisfied
+    // side; importance splits v1 (重点維持) from the others (維持).
+    for r in &rows {
+        assert_eq!(r["satisfaction"], "50.0000", "{}", r["item_id"]);
+        assert_eq!(r["satisfaction_t"], "50.0000");
+        assert_eq!(r["suppressed"], "false");
+        let expected = if r["item_id"].starts_with("v1_") {
+            "重点維持"
+        } else {
+            "維持"
+        };
+        assert_eq!(r["quadrant_ja"], expected, "{}", r["item_id"]);
+    }
+    // The mean importance is 3 × 1 / 19; its 偏差値 follow (σ with divisor 19).
+    let mean: f64 = at("v2_any_age")["importance_mean"].parse().unwrap();
+    assert!((mean - 3.0 / 19.0).abs() < 1e-5, "{mean}");
+    // The workspace shows the scatter with the quadrants' names.
+    create_with_password(&app, "kato", PASSWORD);
+    let browser = Browser::new(&app);
+    assert_eq!(browser.sign_in("kato", PASSWORD).status, 303);
+    let page = browser.get(&format!("/analyst/waves/{WAVE}/evaluation"));
+    for needle in [
+        "id=\"cs-portfolio\"",
+        "<svg",
+        "重点維持",
+        "<pattern",
+        "cs-portfolio.csv",
+    ] {
+        assert!(page.body.contains(needle), "{needle}");
+    }
+}

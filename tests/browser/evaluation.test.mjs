@@ -148,6 +148,7 @@ test("axe finds no violation on the evaluation, in any language, at 320 and 1280
     await signIn(page, closed.url);
     await page.goto(`${closed.url}/analyst/waves/2026-midterm/evaluation`);
     await audit(page, `workspace evaluation, published [${width}px]`);
+    await page.locator("#cs-portfolio figure").screenshot({ path: join(SHOTS, `cs-portfolio-${width}.png`) });
     await context.close();
   }
   console.log(`axe: ${audits} audits, ${violations.length} violations`);

@@ -58,6 +58,22 @@ pub struct EvaluationPage {
     pub directions: Vec<(&'static str, String, String)>,
     pub max_reason: usize,
     pub max_opinions: usize,
+    /// The CS portfolio: how importance was derived, its scatter (SVG), its rows.
+    pub portfolio_method: String,
+    pub portfolio_svg: Option<String>,
+    pub portfolio: Vec<PortfolioRow>,
+}
+
+/// One item of the CS portfolio as the page lists it (numbered as in the scatter).
+pub struct PortfolioRow {
+    pub number: usize,
+    pub item: String,
+    pub satisfaction: String,
+    pub importance: String,
+    pub t_scores: String,
+    pub quadrant: &'static str,
+    pub index: String,
+    pub uncertain: bool,
 }
 
 impl EvaluationPage {
@@ -142,7 +158,16 @@ fn build(
             }
         })
         .collect();
+    let analysis = crate::export::portfolio::analysis(conn, &st.exports, wave, Scope::Sample)
+        .map_err(AppError::internal)?;
+    let (portfolio, portfolio_svg) = portfolio_view(wave, &analysis);
     Ok(EvaluationPage {
+        portfolio_method: match analysis.method.strip_prefix("overall:") {
+            Some(q) => format!("総合満足度の設問 `{q}` との相関 / correlation with the overall-satisfaction question `{q}`"),
+            None => "ほかの設問の平均との相関（修正済み項目–合計相関。総合満足度の設問がないため） / corrected item–total correlation (the wave asks no overall-satisfaction question)".into(),
+        },
+        portfolio_svg,
+        portfolio,
         csrf,
         wave_id: wave.id.clone(),
         wave_title: wave.title.ja.clone(),
@@ -163,6 +188,64 @@ fn build(
         max_reason: crate::evaluation::decision::MAX_REASON,
         max_opinions: crate::evaluation::decision::MAX_OPINIONS,
     })
+}
+
+/// The portfolio's rows and scatter, items numbered in form order.
+fn portfolio_view(
+    wave: &Wave,
+    a: &crate::export::portfolio::Analysis,
+) -> (Vec<PortfolioRow>, Option<String>) {
+    let Some(p) = &a.portfolio else {
+        return (Vec::new(), None);
+    };
+    let rows: Vec<PortfolioRow> = p
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, placed)| PortfolioRow {
+            number: i + 1,
+            item: wave
+                .question(&placed.input.id)
+                .map_or(placed.input.id.clone(), |q| {
+                    format!("{} {}", placed.input.id, q.text.ja)
+                }),
+            satisfaction: format!("{:.1}", placed.input.satisfaction.value()),
+            importance: format!("{:.3}", placed.input.importance.r),
+            t_scores: format!("{:.1} / {:.1}", placed.satisfaction_t, placed.importance_t),
+            quadrant: placed.quadrant.ja(),
+            index: format!("{:.1}", placed.improvement_index),
+            uncertain: placed.crosses_mean_line,
+        })
+        .collect();
+    let desc = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}：{}、満足度{}、重要度{}、{}。",
+                r.number, r.item, r.satisfaction, r.importance, r.quadrant
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let svg = crate::web::charts::render_scatter(&crate::web::charts::Scatter {
+        id: format!("cs-{}", wave.id),
+        title: "CSポートフォリオ：重要度（横）× 満足度（縦）の偏差値 / CS portfolio".into(),
+        desc,
+        points: rows
+            .iter()
+            .zip(&p.items)
+            .map(|(r, placed)| {
+                (
+                    r.number.to_string(),
+                    placed.importance_t,
+                    placed.satisfaction_t,
+                )
+            })
+            .collect(),
+        quadrants: ["重点維持", "維持", "重点改善", "改善"].map(String::from),
+        axes: ("重要度".into(), "満足度".into()),
+    });
+    (rows, Some(svg))
 }
 
 fn field_problem(p: &Problem) -> String {

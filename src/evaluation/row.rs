@@ -60,6 +60,50 @@ impl EvaluationRow {
         self.measure.ends_with("top2")
     }
 
+    /// Why the row got its grade, with its figures, in `lang`.
+    pub fn reason_text(&self, defs: &Definitions, lang: Lang) -> String {
+        let row = self;
+        let share = row.is_share();
+        let f = |x: f64| words::figure(x, share);
+        let mut args: Vec<crate::i18n::Arg<'_>> = vec![
+            ("min", row.min_group_size.into()),
+            ("target", f(row.target_value).into()),
+        ];
+        if let Some(e) = &row.estimate {
+            args.push(("value", f(e.value()).into()));
+        }
+        if let Some(b) = row.baseline_value {
+            args.push(("baseline", f(b).into()));
+            if let Some(band) = row.band_pct {
+                let b = super::grade::shown(b);
+                let half = b.abs() * band / 100.0;
+                args.push(("band", format!("{band}").into()));
+                args.push(("low", f(b - half).into()));
+                args.push(("high", f(b + half).into()));
+            }
+        }
+        if let Some(w) = &row.baseline_wave {
+            args.push(("wave", words::wave_label(defs, w, lang).into()));
+        }
+        if let Some(c) = &row.change {
+            args.push(("change", words::signed(c.difference).into()));
+            if let Some((lo, hi)) = c.ci95 {
+                args.push(("ci_low", words::signed(lo).into()));
+                args.push(("ci_high", words::signed(hi).into()));
+            }
+        }
+        for (key, x) in [
+            ("achievement", row.achievement_pct),
+            ("expected", row.expected_pct),
+            ("progress", row.progress_pct),
+        ] {
+            if let Some(x) = x {
+                args.push((key, words::percent(x).into()));
+            }
+        }
+        crate::i18n::t_args(lang, row.reason.message(), &args)
+    }
+
     /// A text kept per language, in `lang` or its fallback.
     pub fn text(map: &BTreeMap<String, String>, lang: Lang) -> &str {
         lang.chain()

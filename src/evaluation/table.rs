@@ -100,7 +100,7 @@ pub fn cells(row: &EvaluationRow, defs: &Definitions, lang: Lang) -> Cells {
         }),
         grade_code: grade.code(),
         grade: words::grade_label(grade, lang),
-        reason: words::reason(row, defs, lang),
+        reason: row.reason_text(defs, lang),
     }
 }
 

@@ -2,10 +2,9 @@
 //! labels, and the reason for each grade with its figures (`eval_*` in `locales/*.ftl`).
 //! Figures are shown as published: one decimal, shares with `%`.
 
-use super::row::EvaluationRow;
 use super::targets::{Indicator, Measure, fiscal_year};
 use crate::definitions::{Definitions, Wave};
-use crate::i18n::{Arg, Lang, t, t_args};
+use crate::i18n::{Lang, t, t_args};
 
 use super::grade::{Grade, Reason};
 
@@ -82,49 +81,6 @@ pub fn indicator_name(defs: &Definitions, ind: &Indicator, wave: &Wave, lang: La
 /// The grade's label: `A（改善）`, `着実`, `−（測定できない）`.
 pub fn grade_label(grade: Grade, lang: Lang) -> String {
     t(lang, grade.message())
-}
-
-/// Why the row got its grade, with its figures, in `lang`.
-pub fn reason(row: &EvaluationRow, defs: &Definitions, lang: Lang) -> String {
-    let share = row.is_share();
-    let f = |x: f64| figure(x, share);
-    let mut args: Vec<Arg<'_>> = vec![
-        ("min", row.min_group_size.into()),
-        ("target", f(row.target_value).into()),
-    ];
-    if let Some(e) = &row.estimate {
-        args.push(("value", f(e.value()).into()));
-    }
-    if let Some(b) = row.baseline_value {
-        args.push(("baseline", f(b).into()));
-        if let Some(band) = row.band_pct {
-            let b = super::grade::shown(b);
-            let half = b.abs() * band / 100.0;
-            args.push(("band", format!("{band}").into()));
-            args.push(("low", f(b - half).into()));
-            args.push(("high", f(b + half).into()));
-        }
-    }
-    if let Some(w) = &row.baseline_wave {
-        args.push(("wave", wave_label(defs, w, lang).into()));
-    }
-    if let Some(c) = &row.change {
-        args.push(("change", signed(c.difference).into()));
-        if let Some((lo, hi)) = c.ci95 {
-            args.push(("ci_low", signed(lo).into()));
-            args.push(("ci_high", signed(hi).into()));
-        }
-    }
-    for (key, x) in [
-        ("achievement", row.achievement_pct),
-        ("expected", row.expected_pct),
-        ("progress", row.progress_pct),
-    ] {
-        if let Some(x) = x {
-            args.push((key, percent(x).into()));
-        }
-    }
-    t_args(lang, row.reason.message(), &args)
 }
 
 /// The legend under a table: one line per grade of the rules in use, in `lang`.

@@ -108,6 +108,15 @@ fn clock_for(settings: &Settings) -> clock::Clock {
 fn check(dir: &Path) -> ExitCode {
     match definitions::load_dir_with_coverage(dir) {
         Ok((defs, coverage)) => {
+            // The targets need valid visions and waves; their errors fail the check too.
+            let targets = match check_targets(dir, &defs) {
+                Ok(line) => line,
+                Err(errors) => {
+                    eprintln!("{errors}");
+                    eprintln!("{}: {} error(s)", dir.display(), errors.0.len());
+                    return ExitCode::FAILURE;
+                }
+            };
             let waves: Vec<String> = defs
                 .waves
                 .iter()
@@ -119,6 +128,7 @@ fn check(dir: &Path) -> ExitCode {
                 defs.visions.len(),
                 waves.join(", ")
             );
+            println!("{targets}");
             for line in coverage_report(&coverage) {
                 println!("{line}");
             }
@@ -139,6 +149,32 @@ fn check(dir: &Path) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `targets.toml` (optional), checked against the valid definitions: the line `check`
+/// prints about it, or its errors.
+fn check_targets(
+    dir: &Path,
+    defs: &definitions::Definitions,
+) -> Result<String, definitions::DefinitionErrors> {
+    use crate::evaluation::targets;
+    let path = dir.join(targets::TARGETS_FILE);
+    Ok(match targets::load(dir, defs)? {
+        None => format!("{}: none (no evaluation table)", path.display()),
+        Some(t) => {
+            let missing = targets::visions_without_indicators(&t, defs);
+            format!(
+                "{}: ok: {} indicators{}",
+                path.display(),
+                t.indicators.len(),
+                if missing.is_empty() {
+                    String::new()
+                } else {
+                    format!("; note: no indicator for {}", missing.join(", "))
+                }
+            )
+        }
+    })
 }
 
 /// Per file and language other than Japanese: how many texts are missing (each shown in the

@@ -9,6 +9,7 @@ pub mod clock;
 pub mod db;
 pub mod definitions;
 pub mod domain;
+pub mod evaluation;
 pub mod export;
 pub mod i18n;
 pub mod invite;

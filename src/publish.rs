@@ -118,6 +118,8 @@ pub fn current_figures(
 /// Who publishes what, and when.
 pub struct Request<'a> {
     pub definitions: &'a Definitions,
+    /// Populations and evaluation targets (the evaluation is published with the figures).
+    pub exports: &'a crate::export::ExportContext,
     pub plan: &'a ScorePlan,
     pub wave: &'a Wave,
     pub analyst: &'a str,
@@ -139,6 +141,17 @@ pub fn publish(
     if !refusals.is_empty() {
         return Ok(Err(refusals));
     }
+    // The evaluation (docs/evaluation.md) and the decisions are part of the snapshot; its
+    // figures pass the same differencing guard.
+    let evaluation = crate::export::evaluation::to_publish(conn, r.exports, wave)
+        .map_err(export_to_query_error)?;
+    if let Some(e) = &evaluation {
+        let earlier = db::evaluations::published_counts(conn, &wave.id)?;
+        let refusals = evaluation_refusals(&earlier, e, r.min_group_size);
+        if !refusals.is_empty() {
+            return Ok(Err(refusals));
+        }
+    }
     let responses = db::counts::count(conn, &wave.id)?;
     let (paper, online) = db::counts::count_by_channel(conn, &wave.id)?;
     let as_i32 = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
@@ -154,20 +167,67 @@ pub fn publish(
     let suppressed = publication.visions.iter().filter(|v| v.suppressed).count();
     conn.transaction(|conn| -> diesel::QueryResult<()> {
         db::publications::replace(conn, &publication)?;
+        match &evaluation {
+            Some(e) => {
+                db::evaluations::replace_published(conn, &wave.id, publication.published_at, e)?
+            }
+            None => db::evaluations::remove_published(conn, &wave.id)?,
+        }
         db::audit::record(
             conn,
             r.analyst,
             "publish",
             Some(&wave.id),
             &format!(
-                "{} responses; {suppressed} of {} visions suppressed (minimum group {})",
+                "{} responses; {suppressed} of {} visions suppressed (minimum group {}){}",
                 publication.responses,
                 publication.visions.len(),
-                publication.min_group_size
+                publication.min_group_size,
+                evaluation.as_ref().map_or(String::new(), |e| format!(
+                    "; evaluation: {} indicators, decisions for {} visions",
+                    e.rows.len(),
+                    e.decisions.iter().filter(|d| !d.is_empty()).count()
+                ))
             ),
         )
     })?;
     Ok(Ok(publication))
+}
+
+/// Indicators whose published respondents could be differenced against an earlier
+/// publication of the wave (reported by indicator id, as visions are by vision id).
+pub fn evaluation_refusals(
+    earlier: &[(String, i32)],
+    evaluation: &crate::evaluation::row::Snapshot,
+    min_group_size: u64,
+) -> Vec<Shortfall> {
+    evaluation
+        .rows
+        .iter()
+        .filter_map(|row| {
+            let now = row.estimate?.n();
+            let before: Vec<u64> = earlier
+                .iter()
+                .filter(|(id, _)| *id == row.indicator_id)
+                .filter_map(|(_, n)| u64::try_from(*n).ok())
+                .collect();
+            let more = differencing_shortfall(&before, now, min_group_size)?;
+            Some(Shortfall {
+                vision_id: row.indicator_id.clone(),
+                respondents: now,
+                more,
+            })
+        })
+        .collect()
+}
+
+/// The evaluation's figures are read with the database's errors; anything else (targets
+/// made unusable while running) is reported as one.
+fn export_to_query_error(e: crate::export::ExportError) -> diesel::result::Error {
+    match e {
+        crate::export::ExportError::Database(e) => e,
+        other => diesel::result::Error::QueryBuilderError(other.to_string().into()),
+    }
 }
 
 #[cfg(test)]

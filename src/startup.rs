@@ -31,6 +31,14 @@ impl Application {
                 settings.definitions.display()
             )
         })?;
+        // A broken targets file stops the start as broken definitions do (the evaluation
+        // would otherwise be silently missing); `check` prints the same list.
+        crate::evaluation::targets::load(&settings.definitions, &defs).map_err(|e| {
+            anyhow::anyhow!(
+                "the evaluation targets in {} are invalid; run `citizen-survey check` for the same list:\n{e}",
+                settings.definitions.display()
+            )
+        })?;
         let pool = crate::db::connect(&settings.database_url)?;
         let definitions = Arc::new(defs);
         match settings.mail()? {

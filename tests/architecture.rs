@@ -18,6 +18,7 @@ const LAYERS: &[&str] = &[
     "definitions",
     "domain",
     "stats",
+    "evaluation",
     "db",
     "export",
     "paper",

@@ -8,6 +8,7 @@ pub mod audit;
 mod batch_pg;
 pub mod counts;
 pub mod credentials;
+pub mod evaluations;
 pub mod invitations;
 pub mod monitoring;
 pub mod paper;

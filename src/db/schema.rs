@@ -240,3 +240,41 @@ diesel::table! {
         responses -> BigInt,
     }
 }
+
+diesel::table! {
+    evaluation_decisions (wave_id, vision_id) {
+        wave_id -> Text,
+        vision_id -> Text,
+        direction -> Nullable<Text>,
+        reason -> Text,
+        opinions -> Text,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evaluation_revisions (wave_id) {
+        wave_id -> Text,
+        opened_by -> Text,
+        opened_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    published_evaluations (wave_id) {
+        wave_id -> Text,
+        published_at -> Timestamp,
+        snapshot -> Text,
+    }
+}
+
+diesel::table! {
+    published_evaluation_history (id) {
+        id -> Text,
+        wave_id -> Text,
+        indicator_id -> Text,
+        published_at -> Timestamp,
+        respondents -> Integer,
+    }
+}

@@ -10,8 +10,10 @@ mod comparison;
 mod csv_out;
 pub(crate) mod disclosure;
 pub(crate) mod distribution;
+pub mod evaluation;
 pub(crate) mod items;
 mod masking;
+pub mod portfolio;
 mod responses;
 pub(crate) mod vision_scores;
 
@@ -56,10 +58,12 @@ pub enum ExportKind {
     Responses,
     Codebook,
     Comments,
+    Evaluation,
+    CsPortfolio,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 8] = [
+    pub const ALL: [ExportKind; 10] = [
         ExportKind::VisionScores,
         ExportKind::VisionScoresByGroup,
         ExportKind::ItemScores,
@@ -68,6 +72,8 @@ impl ExportKind {
         ExportKind::Responses,
         ExportKind::Codebook,
         ExportKind::Comments,
+        ExportKind::Evaluation,
+        ExportKind::CsPortfolio,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +86,8 @@ impl ExportKind {
             ExportKind::Responses => "responses",
             ExportKind::Codebook => "codebook",
             ExportKind::Comments => "comments",
+            ExportKind::Evaluation => "evaluation",
+            ExportKind::CsPortfolio => "cs-portfolio",
         }
     }
 
@@ -125,6 +133,9 @@ pub struct ExportContext {
     pub min_group_size: u64,
     /// Per wave: the population to weight to, or why there is none.
     populations: HashMap<String, Result<Population, String>>,
+    /// The evaluation targets (`targets.toml`; `None` without the file), or why they are
+    /// unusable.
+    pub targets: Result<Option<Arc<crate::evaluation::Targets>>, String>,
 }
 
 /// The population file beside the definitions.
@@ -155,7 +166,16 @@ impl ExportContext {
             }
             populations.insert(wave.id.clone(), population);
         }
+        let targets = crate::evaluation::targets::load(dir, &definitions)
+            .map(|t| t.map(Arc::new))
+            .map_err(|e| {
+                format!("the evaluation targets are invalid (run `citizen-survey check`):\n{e}")
+            });
+        if let Err(reason) = &targets {
+            tracing::warn!(%reason, "no evaluation export");
+        }
         ExportContext {
+            targets,
             plans: crate::stats::ScorePlans::new(&definitions),
             definitions,
             min_group_size,
@@ -198,10 +218,16 @@ pub fn export<W: Write>(
         ExportKind::Responses => responses::header(wave),
         ExportKind::Codebook => codebook::HEADER.map(String::from).to_vec(),
         ExportKind::Comments => comments::HEADER.map(String::from).to_vec(),
+        ExportKind::Evaluation => evaluation::HEADER.map(String::from).to_vec(),
+        ExportKind::CsPortfolio => portfolio::HEADER.map(String::from).to_vec(),
     };
     // Errors that concern the request (no other wave to compare with) come before any byte.
     let other_wave = match kind {
         ExportKind::WaveComparison => Some(comparison::pair(&ctx.definitions, wave)?),
+        ExportKind::Evaluation => {
+            evaluation::targets(ctx)?;
+            None
+        }
         _ => None,
     };
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
@@ -220,6 +246,8 @@ pub fn export<W: Write>(
         ExportKind::Responses => responses::write(conn, wave, &mut csv)?,
         ExportKind::Codebook => codebook::write(wave, &mut csv)?,
         ExportKind::Comments => comments::write(conn, wave, &mut csv)?,
+        ExportKind::Evaluation => evaluation::write(conn, ctx, wave, scope, &mut csv)?,
+        ExportKind::CsPortfolio => portfolio::write(conn, ctx, wave, scope, &mut csv)?,
     }
     let replaced = csv.replaced();
     Ok(Exported {
@@ -230,7 +258,7 @@ pub fn export<W: Write>(
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
 /// (negative ones too), never guarded like text (docs/methods.md, "Exports").
-pub const NUMERIC_COLUMNS: [&str; 33] = [
+pub const NUMERIC_COLUMNS: [&str; 60] = [
     "respondents",
     "mean_score",
     "sd",
@@ -264,6 +292,35 @@ pub const NUMERIC_COLUMNS: [&str; 33] = [
     "weighted_difference_ci95_lower",
     "weighted_difference_ci95_upper",
     "weighted_p_value",
+    // evaluation
+    "value",
+    "baseline_value",
+    "baseline_se",
+    "target_value",
+    "target_year",
+    "change",
+    "change_ci95_lower",
+    "change_ci95_upper",
+    "change_p_value",
+    "achievement_pct",
+    "expected_pct",
+    "progress_pct",
+    "band_pct",
+    // cs-portfolio
+    "satisfaction",
+    "satisfaction_ci95_lower",
+    "satisfaction_ci95_upper",
+    "importance_n",
+    "importance",
+    "importance_ci95_lower",
+    "importance_ci95_upper",
+    "satisfaction_mean",
+    "importance_mean",
+    "satisfaction_t",
+    "importance_t",
+    "distance",
+    "angle_deg",
+    "improvement_index",
 ];
 
 /// An estimate with at least four decimals and at least six significant digits (5.12340,

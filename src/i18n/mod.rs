@@ -356,6 +356,20 @@ mod tests {
                     "at",
                     "by",
                     "series",
+                    // The evaluation's (eval_*).
+                    "target",
+                    "value",
+                    "baseline",
+                    "band",
+                    "low",
+                    "high",
+                    "wave",
+                    "change",
+                    "ci_low",
+                    "ci_high",
+                    "achievement",
+                    "expected",
+                    "progress",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

@@ -19,6 +19,7 @@ pub use comparison::{
     Comparison, ComparisonRow, SIGNIFICANCE_LEVEL, SampleMoments, Test, compare_summaries,
     weighted_difference, welch,
 };
+pub use dist::{p_two_sided_normal, p_two_sided_t, t975, z975};
 pub use items::{
     ItemCounts, ItemFigures, Proportion, WeightedItemFigures, item_figures, item_value,
     weighted_item_figures, wilson_interval,

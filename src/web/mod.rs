@@ -149,7 +149,21 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/analyst/waves/{wave}/report.xlsx", GET)
                 .route(get().to(workspace::report::workbook)),
         )
+        // The evaluation: the 見直し decisions in the workspace, the published table's CSV.
+        .service(
+            resource("/analyst/waves/{wave}/evaluation", GET_POST)
+                .route(get().to(workspace::evaluation::page))
+                .route(post_form().to(workspace::evaluation::save)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/evaluation/revise", POST)
+                .route(post_form().to(workspace::evaluation::revise)),
+        )
         .service(resource("/results/{wave}", GET).route(get().to(resident::results::results)))
+        .service(
+            resource("/results/{wave}/evaluation.csv", GET)
+                .route(get().to(resident::evaluation::evaluation_csv)),
+        )
         // Paper questionnaires: the booklet, double entry, the vendor's CSV.
         .service(resource("/static/paper-entry.js", GET).route(get().to(workspace::paper::script)))
         .service(

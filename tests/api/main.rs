@@ -5,6 +5,7 @@ mod analyst;
 mod codes;
 mod deploy;
 mod disclosure;
+mod evaluation;
 mod exports;
 mod faults;
 mod full_disk;

@@ -85,6 +85,8 @@ pub struct ResultsPage {
     pub changes: Vec<ChangeRow>,
     pub chart: String,
     pub method: Vec<String>,
+    /// The published evaluation's section (HTML), or empty.
+    pub evaluation: String,
 }
 
 /// A published vision's n, mean and sd, as the test needs them.
@@ -197,7 +199,13 @@ pub fn chart(
     })
 }
 
-fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: Lang) -> String {
+fn results_page(
+    defs: &Definitions,
+    wave_id: &str,
+    pubs: &[Publication],
+    evaluation: Option<&crate::evaluation::row::Snapshot>,
+    lang: Lang,
+) -> String {
     let t = texts(lang);
     let title = defs
         .wave(wave_id)
@@ -339,6 +347,7 @@ fn results_page(defs: &Definitions, wave_id: &str, pubs: &[Publication], lang: L
                 crate::i18n::t_args(lang, &format!("results_method_{i}"), &[("min", min.into())])
             })
             .collect(),
+        evaluation: crate::web::resident::evaluation::section(defs, wave_id, evaluation, lang),
     };
     page.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "template rendering failed");
@@ -390,13 +399,15 @@ pub async fn results(
     if state.definitions.wave(&wave_id).is_none() {
         return Err(not_found());
     }
-    let pubs = state
-        .db(move |conn| -> Result<Vec<Publication>, AppError> {
+    let id = wave_id.clone();
+    let (pubs, evaluation) = state
+        .db(move |conn| -> Result<_, AppError> {
             let mut pubs = Vec::new();
             for id in db::publications::published_waves(conn)? {
                 pubs.extend(db::publications::find(conn, &id)?);
             }
-            Ok(pubs)
+            let evaluation = db::evaluations::published(conn, &id)?.map(|(_, s)| s);
+            Ok((pubs, evaluation))
         })
         .await
         .map_err(|e| e.for_resident(lang))?;
@@ -416,5 +427,11 @@ pub async fn results(
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::VARY, "Accept-Language"))
-        .body(results_page(&state.definitions, &wave_id, &pubs, lang)))
+        .body(results_page(
+            &state.definitions,
+            &wave_id,
+            &pubs,
+            evaluation.as_ref(),
+            lang,
+        )))
 }

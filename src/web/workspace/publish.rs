@@ -82,6 +82,7 @@ pub async fn publish(
         .db(move |conn| -> Result<_, AppError> {
             let request = crate::publish::Request {
                 definitions: &st.definitions,
+                exports: &st.exports,
                 plan: &st.score_plan(&wave),
                 wave: &wave,
                 analyst: &analyst,

@@ -1,0 +1,496 @@
+//! The workspace's evaluation page `/analyst/waves/{wave}/evaluation`: the current grades of
+//! every indicator and, per vision, the 見直し decision analysts record (direction, reason,
+//! 主な市民意見). One form for all visions (plain controls, usable with the keyboard alone),
+//! with the session's CSRF token; every save is audit-logged with what changed.
+//!
+//! The decisions are published with the results and then locked: a save is refused until an
+//! analyst reopens them ("改訂を始める"), which the audit log records too; the public keeps
+//! the published decisions until the next publication supersedes them.
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use diesel::Connection;
+
+use super::publish::{signed_in_wave, workspace_wave};
+use super::session;
+use crate::db;
+use crate::definitions::Wave;
+use crate::domain::{Lang, Scope};
+use crate::evaluation::decision::{Decision, Direction, Problem};
+use crate::evaluation::table::{Cells, groups};
+use crate::web::AppState;
+use crate::web::error::AppError;
+
+/// Whether the decisions may be edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Not published yet.
+    Draft,
+    /// Published on this day (UTC timestamp as text): locked.
+    Locked(String),
+    /// Published, and reopened by an analyst for the next publication.
+    Revision(String),
+}
+
+pub struct VisionForm {
+    pub id: String,
+    pub name: String,
+    pub rows: Vec<Cells>,
+    pub direction: String,
+    pub reason: String,
+    pub opinions: String,
+    pub problems: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "workspace/evaluation.html")]
+pub struct EvaluationPage {
+    pub t: &'static crate::web::workspace::texts::Texts,
+    pub csrf: String,
+    pub wave_id: String,
+    pub wave_title: String,
+    pub state: State,
+    pub saved: bool,
+    /// Why there is nothing to evaluate, when there is not.
+    pub unavailable: Option<String>,
+    pub visions: Vec<VisionForm>,
+    /// `(code, 日本語, English)` of each direction.
+    pub directions: Vec<(&'static str, String, String)>,
+    pub max_reason: usize,
+    pub max_opinions: usize,
+    /// The CS portfolio: how importance was derived, its scatter (SVG), its rows.
+    pub portfolio_method: String,
+    pub portfolio_svg: Option<String>,
+    pub portfolio: Vec<PortfolioRow>,
+}
+
+/// One item of the CS portfolio as the page lists it (numbered as in the scatter).
+pub struct PortfolioRow {
+    pub number: usize,
+    pub item: String,
+    pub satisfaction: String,
+    pub importance: String,
+    pub t_scores: String,
+    pub quadrant: &'static str,
+    pub index: String,
+    pub uncertain: bool,
+}
+
+impl EvaluationPage {
+    pub fn locked(&self) -> bool {
+        matches!(self.state, State::Locked(_))
+    }
+}
+
+/// The lock state of a wave's decisions, read in the caller's transaction.
+fn lock_state(conn: &mut db::Conn, wave_id: &str) -> Result<State, AppError> {
+    Ok(match db::evaluations::published(conn, wave_id)? {
+        None => State::Draft,
+        Some((at, _)) => {
+            let at = at.format("%Y-%m-%d %H:%M UTC").to_string();
+            if db::evaluations::revision_open(conn, wave_id)? {
+                State::Revision(at)
+            } else {
+                State::Locked(at)
+            }
+        }
+    })
+}
+
+/// A submitted form: each vision's decision as typed, and the problems by vision.
+type Entered = (Vec<Decision>, Vec<(String, Problem)>);
+
+/// What the page shows, from the database; `entered` replaces the stored decisions (a
+/// refused save shows what was typed, with its problems).
+fn build(
+    st: &AppState,
+    conn: &mut db::Conn,
+    wave: &Wave,
+    csrf: String,
+    entered: Option<Entered>,
+    saved: bool,
+) -> Result<EvaluationPage, AppError> {
+    let defs = &st.definitions;
+    let (rows, unavailable) = match &st.exports.targets {
+        Ok(Some(targets)) => (
+            crate::export::evaluation::live_rows(conn, &st.exports, targets, wave, Scope::Sample)
+                .map_err(AppError::internal)?,
+            None,
+        ),
+        Ok(None) => (
+            Vec::new(),
+            Some(format!(
+                "{} がないため、評価する指標がありません。 / There is no {} beside the definitions: nothing to evaluate (docs/evaluation.md).",
+                crate::evaluation::TARGETS_FILE,
+                crate::evaluation::TARGETS_FILE
+            )),
+        ),
+        Err(reason) => (Vec::new(), Some(reason.clone())),
+    };
+    let (decisions, problems) = match entered {
+        Some(e) => e,
+        None => (db::evaluations::decisions(conn, &wave.id)?, Vec::new()),
+    };
+    let state = lock_state(conn, &wave.id)?;
+    let grouped = groups(&rows, &decisions, defs, Lang::Ja);
+    let visions = defs
+        .visions
+        .iter()
+        .map(|v| {
+            let d = decisions.iter().find(|d| d.vision_id == v.id);
+            VisionForm {
+                id: v.id.clone(),
+                name: v.name.ja.clone(),
+                rows: grouped
+                    .iter()
+                    .find(|g| g.vision_id == v.id)
+                    .map_or(Vec::new(), |g| g.rows.clone()),
+                direction: d
+                    .and_then(|d| d.direction)
+                    .map_or(String::new(), |d| d.code().to_string()),
+                reason: d.map_or(String::new(), |d| d.reason.clone()),
+                opinions: d.map_or(String::new(), |d| d.opinions.clone()),
+                problems: problems
+                    .iter()
+                    .filter(|(vision, _)| *vision == v.id)
+                    .map(|(_, p)| field_problem(p))
+                    .collect(),
+            }
+        })
+        .collect();
+    let analysis = crate::export::portfolio::analysis(conn, &st.exports, wave, Scope::Sample)
+        .map_err(AppError::internal)?;
+    let (portfolio, portfolio_svg) = portfolio_view(wave, &analysis);
+    Ok(EvaluationPage {
+        t: crate::web::workspace::texts::texts(),
+        portfolio_method: match analysis.method.strip_prefix("overall:") {
+            Some(q) => format!("総合満足度の設問 `{q}` との相関 / correlation with the overall-satisfaction question `{q}`"),
+            None => "ほかの設問の平均との相関（修正済み項目–合計相関。総合満足度の設問がないため） / corrected item–total correlation (the wave asks no overall-satisfaction question)".into(),
+        },
+        portfolio_svg,
+        portfolio,
+        csrf,
+        wave_id: wave.id.clone(),
+        wave_title: wave.title.ja.clone(),
+        state,
+        saved,
+        unavailable,
+        visions,
+        directions: Direction::ALL
+            .iter()
+            .map(|d| {
+                (
+                    d.code(),
+                    crate::i18n::t(Lang::Ja, d.message()),
+                    crate::i18n::t(Lang::En, d.message()),
+                )
+            })
+            .collect(),
+        max_reason: crate::evaluation::decision::MAX_REASON,
+        max_opinions: crate::evaluation::decision::MAX_OPINIONS,
+    })
+}
+
+/// The portfolio's rows and scatter, items numbered in form order.
+fn portfolio_view(
+    wave: &Wave,
+    a: &crate::export::portfolio::Analysis,
+) -> (Vec<PortfolioRow>, Option<String>) {
+    let Some(p) = &a.portfolio else {
+        return (Vec::new(), None);
+    };
+    let rows: Vec<PortfolioRow> = p
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, placed)| PortfolioRow {
+            number: i + 1,
+            item: wave
+                .question(&placed.input.id)
+                .map_or(placed.input.id.clone(), |q| {
+                    format!("{} {}", placed.input.id, q.text.ja)
+                }),
+            satisfaction: format!("{:.1}", placed.input.satisfaction.value()),
+            importance: format!("{:.3}", placed.input.importance.r),
+            t_scores: format!("{:.1} / {:.1}", placed.satisfaction_t, placed.importance_t),
+            quadrant: placed.quadrant.ja(),
+            index: format!("{:.1}", placed.improvement_index),
+            uncertain: placed.crosses_mean_line,
+        })
+        .collect();
+    let desc = rows
+        .iter()
+        .map(|r| {
+            format!(
+                "{}：{}、満足度{}、重要度{}、{}。",
+                r.number, r.item, r.satisfaction, r.importance, r.quadrant
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let svg = crate::web::charts::render_scatter(&crate::web::charts::Scatter {
+        id: format!("cs-{}", wave.id),
+        title: "CSポートフォリオ：重要度（横）× 満足度（縦）の偏差値 / CS portfolio".into(),
+        desc,
+        points: rows
+            .iter()
+            .zip(&p.items)
+            .map(|(r, placed)| {
+                (
+                    r.number.to_string(),
+                    placed.importance_t,
+                    placed.satisfaction_t,
+                )
+            })
+            .collect(),
+        quadrants: ["重点維持", "維持", "重点改善", "改善"].map(String::from),
+        axes: ("重要度".into(), "満足度".into()),
+    });
+    (rows, Some(svg))
+}
+
+fn field_problem(p: &Problem) -> String {
+    let field = match p.field {
+        "direction" => "方向性 / Direction",
+        "reason" => "理由 / Reason",
+        _ => "主な市民意見 / Main opinions",
+    };
+    format!("{field}: {}", p.message)
+}
+
+fn html(status: StatusCode, page: &EvaluationPage) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(crate::web::no_store())
+        .body(page.render().map_err(AppError::internal)?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct PageQuery {
+    saved: Option<String>,
+}
+
+/// `GET /analyst/waves/{wave}/evaluation` (signed in, analysts).
+pub async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Err(AppError::sign_in_required());
+    };
+    if !signed_in.role.may_export() {
+        return Err(session::operator_refused());
+    }
+    let wave = workspace_wave(&state, &path)?;
+    let st = state.clone();
+    let saved = query.saved.is_some();
+    let page = state
+        .db(move |conn| build(&st, conn, &wave, signed_in.csrf_token, None, saved))
+        .await?;
+    html(StatusCode::OK, &page)
+}
+
+/// The decisions of a submitted form, one per vision of the definitions, or the problems
+/// of each field (by vision).
+fn parse_form(defs: &crate::definitions::Definitions, fields: &[(String, String)]) -> Entered {
+    let get = |name: String| session::field(fields, &name).unwrap_or("").to_string();
+    let mut decisions = Vec::new();
+    let mut problems = Vec::new();
+    for v in &defs.visions {
+        let (direction, reason, opinions) = (
+            get(format!("direction_{}", v.id)),
+            get(format!("reason_{}", v.id)),
+            get(format!("opinions_{}", v.id)),
+        );
+        match Decision::parse(&v.id, &direction, &reason, &opinions) {
+            Ok(d) => decisions.push(d),
+            Err(ps) => {
+                problems.extend(ps.into_iter().map(|p| (v.id.clone(), p)));
+                // Shown again as typed.
+                decisions.push(Decision {
+                    vision_id: v.id.clone(),
+                    direction: Direction::parse(&direction),
+                    reason,
+                    opinions,
+                });
+            }
+        }
+    }
+    (decisions, problems)
+}
+
+/// What changed between the stored decisions and the saved ones, for the audit log (no
+/// free text in the log: its length only).
+fn changes(before: &[Decision], after: &[Decision]) -> Vec<String> {
+    after
+        .iter()
+        .filter(|d| {
+            let old = before.iter().find(|b| b.vision_id == d.vision_id);
+            old.map_or(!d.is_empty(), |o| o != *d)
+        })
+        .map(|d| {
+            format!(
+                "{}: {} (reason {} chars, opinions {} chars)",
+                d.vision_id,
+                d.direction.map_or("undecided", Direction::code),
+                d.reason.chars().count(),
+                d.opinions.chars().count()
+            )
+        })
+        .collect()
+}
+
+/// `POST /analyst/waves/{wave}/evaluation`: saves every vision's decision (CSRF, analysts);
+/// refused while the wave's published decisions are locked.
+pub async fn save(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (signed_in, wave) = signed_in_wave(&state, &req, &path, &body, false).await?;
+    let fields = session::form_fields(&body);
+    let (decisions, problems) = parse_form(&state.definitions, &fields);
+    let st = state.clone();
+    let analyst = signed_in.analyst.clone();
+    let wave_id = wave.id.clone();
+    if !problems.is_empty() {
+        let page = state
+            .db(move |conn| {
+                build(
+                    &st,
+                    conn,
+                    &wave,
+                    signed_in.csrf_token,
+                    Some((decisions, problems)),
+                    false,
+                )
+            })
+            .await?;
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let now = crate::publish::published_at((state.clock)());
+    let locked = state
+        .db(move |conn| -> Result<bool, AppError> {
+            Ok(conn.transaction(|conn| -> diesel::QueryResult<bool> {
+                let published = db::evaluations::published(conn, &wave.id)?.is_some();
+                if published && !db::evaluations::revision_open(conn, &wave.id)? {
+                    return Ok(true);
+                }
+                let before = db::evaluations::decisions(conn, &wave.id)?;
+                let changed = changes(&before, &decisions);
+                if changed.is_empty() {
+                    return Ok(false);
+                }
+                for d in &decisions {
+                    db::evaluations::save_decision(conn, &wave.id, d, &analyst, now)?;
+                }
+                db::audit::record(
+                    conn,
+                    &analyst,
+                    "evaluation_decision",
+                    Some(&wave.id),
+                    &changed.join("; "),
+                )?;
+                Ok(false)
+            })?)
+        })
+        .await?;
+    if locked {
+        return Err(AppError::refused_with_link(
+            StatusCode::CONFLICT,
+            crate::i18n::both("ws_eval_locked"),
+            vec![crate::i18n::both("ws_eval_locked_body")],
+            (
+                &format!("/analyst/waves/{wave_id}/evaluation"),
+                "ws_eval_back",
+            ),
+        ));
+    }
+    tracing::info!(analyst = %signed_in.analyst, wave = %wave_id, "evaluation decisions saved");
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/analyst/waves/{wave_id}/evaluation?saved=1"),
+        ))
+        .finish())
+}
+
+/// `POST /analyst/waves/{wave}/evaluation/revise`: reopens a published wave's decisions for
+/// the next publication (CSRF, analysts); refused before the wave is published.
+pub async fn revise(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (signed_in, wave) = signed_in_wave(&state, &req, &path, &body, false).await?;
+    let analyst = signed_in.analyst.clone();
+    let wave_id = wave.id.clone();
+    let now = crate::publish::published_at((state.clock)());
+    let published = state
+        .db(move |conn| -> Result<bool, AppError> {
+            Ok(conn.transaction(|conn| -> diesel::QueryResult<bool> {
+                if db::evaluations::published(conn, &wave.id)?.is_none() {
+                    return Ok(false);
+                }
+                if !db::evaluations::revision_open(conn, &wave.id)? {
+                    db::evaluations::open_revision(conn, &wave.id, &analyst, now)?;
+                    db::audit::record(
+                        conn,
+                        &analyst,
+                        "evaluation_revise",
+                        Some(&wave.id),
+                        "published decisions reopened for the next publication",
+                    )?;
+                }
+                Ok(true)
+            })?)
+        })
+        .await?;
+    if !published {
+        return Err(AppError::refused_with_link(
+            StatusCode::CONFLICT,
+            crate::i18n::both("ws_eval_not_published"),
+            vec![crate::i18n::both("ws_eval_not_published_body")],
+            (
+                &format!("/analyst/waves/{wave_id}/evaluation"),
+                "ws_eval_back",
+            ),
+        ));
+    }
+    Ok(HttpResponse::SeeOther()
+        .insert_header((
+            header::LOCATION,
+            format!("/analyst/waves/{wave_id}/evaluation"),
+        ))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changed_decisions_reach_the_audit_log_without_their_text() {
+        let d = |v: &str, dir: &str, reason: &str| Decision::parse(v, dir, reason, "").unwrap();
+        let before = vec![d("v1", "improve", "理由")];
+        let after = vec![
+            d("v1", "improve", "理由"),
+            d("v2", "", ""),
+            d("v3", "review", "予算"),
+        ];
+        assert_eq!(
+            changes(&before, &after),
+            ["v3: review (reason 2 chars, opinions 0 chars)"]
+        );
+        let after = vec![d("v1", "continue", "理由")];
+        assert_eq!(
+            changes(&before, &after),
+            ["v1: continue (reason 2 chars, opinions 0 chars)"]
+        );
+    }
+}

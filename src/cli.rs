@@ -37,6 +37,7 @@ pub fn run(cli: Cli) -> ExitCode {
             questionnaire(&cli.settings, &wave, &lang, output.as_deref())
         }
         Command::Paper(command) => paper(&cli.settings, command),
+        Command::Sample(command) => crate::sample::cli::run(command, clock_for(&cli.settings)()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -271,6 +271,9 @@ pub enum Command {
     /// Paper questionnaires: a tabulation vendor's CSV.
     #[command(subcommand)]
     Paper(PaperCommand),
+    /// Sample plan and draw from the resident register (docs/sampling.md).
+    #[command(subcommand)]
+    Sample(crate::sample::cli::SampleCommand),
 }
 
 #[derive(Debug, Subcommand)]

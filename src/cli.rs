@@ -122,6 +122,15 @@ fn check(dir: &Path) -> ExitCode {
             for line in coverage_report(&coverage) {
                 println!("{line}");
             }
+            // Weighting files (weighting.toml, population and margins, the sample plan).
+            let weighting = crate::weights::load(dir, &defs);
+            for finding in &weighting.findings {
+                eprintln!("{finding}");
+            }
+            if weighting.has_errors() {
+                eprintln!("{}: weighting files have errors", dir.display());
+                return ExitCode::FAILURE;
+            }
             ExitCode::SUCCESS
         }
         Err(errors) => {

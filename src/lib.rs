@@ -20,3 +20,4 @@ pub mod settings;
 pub mod startup;
 pub mod stats;
 pub mod web;
+pub mod weights;

@@ -12,8 +12,10 @@ mod disclosure;
 mod distribution;
 mod items;
 mod masking;
+mod representativeness;
 mod responses;
 mod vision_scores;
+mod weighted;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -29,7 +31,8 @@ pub use vision_scores::{VISION_SCORES_HEADER, summary_of};
 use crate::db;
 use crate::definitions::{Definitions, Question, QuestionKind, Wave};
 use crate::domain::{DONT_KNOW, Lang, Scope};
-use crate::stats::{Population, StratumCodes, parse_population};
+use crate::stats::Population;
+use crate::weights::WaveWeighting;
 
 /// Why an export could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -56,10 +59,11 @@ pub enum ExportKind {
     Responses,
     Codebook,
     Comments,
+    Representativeness,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 8] = [
+    pub const ALL: [ExportKind; 9] = [
         ExportKind::VisionScores,
         ExportKind::VisionScoresByGroup,
         ExportKind::ItemScores,
@@ -68,6 +72,7 @@ impl ExportKind {
         ExportKind::Responses,
         ExportKind::Codebook,
         ExportKind::Comments,
+        ExportKind::Representativeness,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +85,7 @@ impl ExportKind {
             ExportKind::Responses => "responses",
             ExportKind::Codebook => "codebook",
             ExportKind::Comments => "comments",
+            ExportKind::Representativeness => "representativeness",
         }
     }
 
@@ -121,47 +127,46 @@ pub struct ExportOptions {
 pub struct ExportContext {
     pub definitions: Arc<Definitions>,
     pub min_group_size: u64,
-    /// Per wave: the population to weight to, or why there is none.
-    populations: HashMap<String, Result<Population, String>>,
+    /// Per wave: how weighted figures are made (weighting.toml), or why there are none.
+    weighting: HashMap<String, Result<WaveWeighting, String>>,
 }
 
-/// The population file beside the definitions.
-pub const POPULATION_FILE: &str = "population.csv";
+/// The population file beside the definitions (post-stratification's default).
+pub const POPULATION_FILE: &str = crate::weights::DEFAULT_POPULATION_FILE;
 
 impl ExportContext {
-    /// Reads `population.csv` from the definitions folder for every wave; when it is
-    /// missing or does not fit a wave, weighted columns stay blank and the reason is
-    /// logged here, once.
+    /// Reads weighting.toml (or, without it, `population.csv`) and the files it names from
+    /// the definitions folder for every wave; when they are missing, examples not allowed,
+    /// or do not fit a wave, weighted columns stay blank and the reason is logged here,
+    /// once, as is every warning `check` would print.
     pub fn load(definitions: Arc<Definitions>, dir: &Path, min_group_size: u64) -> Self {
-        let path = dir.join(POPULATION_FILE);
-        let text = std::fs::read_to_string(&path);
-        let mut populations = HashMap::new();
+        let loaded = crate::weights::load(dir, &definitions);
+        for finding in &loaded.findings {
+            tracing::warn!(%finding, "weighting");
+        }
         for wave in &definitions.waves {
-            let population = match &text {
-                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-                Ok(text) => match StratumCodes::from_wave(wave) {
-                    None => Err(format!(
-                        "wave {} has no age_band and area questions to weight by",
-                        wave.id
-                    )),
-                    Some(codes) => parse_population(text, &codes)
-                        .map_err(|e| format!("{}: {e}", path.display())),
-                },
-            };
-            if let Err(reason) = &population {
+            if let Some(Err(reason)) = loaded.waves.get(&wave.id) {
                 tracing::warn!(wave = %wave.id, %reason, "weighted columns of exports will be blank");
             }
-            populations.insert(wave.id.clone(), population);
         }
         ExportContext {
             definitions,
             min_group_size,
-            populations,
+            weighting: loaded.waves,
         }
     }
 
+    /// How the wave is weighted; `None` when it is not (weighted columns blank).
+    pub fn weighting(&self, wave_id: &str) -> Option<&WaveWeighting> {
+        self.weighting.get(wave_id).and_then(|w| w.as_ref().ok())
+    }
+
+    /// The population a post-stratified wave is weighted to.
     pub fn population(&self, wave_id: &str) -> Option<&Population> {
-        self.populations.get(wave_id).and_then(|p| p.as_ref().ok())
+        match self.weighting(wave_id)? {
+            WaveWeighting::PostStratify { population, .. } => Some(population),
+            WaveWeighting::Rake(_) => None,
+        }
     }
 }
 
@@ -183,11 +188,19 @@ pub fn export<W: Write>(
     out: W,
 ) -> Result<Exported<W>, ExportError> {
     let header: Vec<String> = match kind {
-        ExportKind::VisionScores => VISION_SCORES_HEADER
-            .iter()
-            .chain(&vision_scores::WEIGHTED_HEADER)
-            .map(|h| h.to_string())
-            .collect(),
+        ExportKind::VisionScores => {
+            let raked = matches!(ctx.weighting(&wave.id), Some(WaveWeighting::Rake(_)));
+            VISION_SCORES_HEADER
+                .iter()
+                .chain(&vision_scores::WEIGHTED_HEADER)
+                .chain(if raked {
+                    &weighted::RAKE_HEADER[..]
+                } else {
+                    &[]
+                })
+                .map(|h| h.to_string())
+                .collect()
+        }
         ExportKind::VisionScoresByGroup => by_group::HEADER.map(String::from).to_vec(),
         ExportKind::ItemScores => items::HEADER.map(String::from).to_vec(),
         ExportKind::QuestionDistribution => distribution::HEADER.map(String::from).to_vec(),
@@ -195,6 +208,7 @@ pub fn export<W: Write>(
         ExportKind::Responses => responses::header(wave),
         ExportKind::Codebook => codebook::HEADER.map(String::from).to_vec(),
         ExportKind::Comments => comments::HEADER.map(String::from).to_vec(),
+        ExportKind::Representativeness => representativeness::HEADER.map(String::from).to_vec(),
     };
     // Errors that concern the request (no other wave to compare with) come before any byte.
     let other_wave = match kind {
@@ -217,6 +231,9 @@ pub fn export<W: Write>(
         ExportKind::Responses => responses::write(conn, wave, &mut csv)?,
         ExportKind::Codebook => codebook::write(wave, &mut csv)?,
         ExportKind::Comments => comments::write(conn, wave, &mut csv)?,
+        ExportKind::Representativeness => {
+            representativeness::write(conn, ctx, wave, scope, &mut csv)?
+        }
     }
     let replaced = csv.replaced();
     Ok(Exported {
@@ -227,7 +244,7 @@ pub fn export<W: Write>(
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
 /// (negative ones too), never guarded like text (README, "Exports").
-pub const NUMERIC_COLUMNS: [&str; 33] = [
+pub const NUMERIC_COLUMNS: [&str; 46] = [
     "respondents",
     "mean_score",
     "sd",
@@ -261,6 +278,19 @@ pub const NUMERIC_COLUMNS: [&str; 33] = [
     "weighted_difference_ci95_lower",
     "weighted_difference_ci95_upper",
     "weighted_p_value",
+    "weight_min",
+    "weight_max",
+    "weight_ratio",
+    "weighting_iterations",
+    "register_population",
+    "register_share_pct",
+    "respondent_share_pct",
+    "respondent_register_share_pct",
+    "difference_pct_points",
+    "weighted_share_pct",
+    "sample_size",
+    "response_rate_pct",
+    "design_weight",
 ];
 
 /// An estimate with at least four decimals and at least six significant digits (5.12340,

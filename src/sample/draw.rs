@@ -163,7 +163,7 @@ pub fn draw<R: Read>(
         .map(|s| position(s.random_bits, 0, s.population, s.sample_size))
         .collect();
     let mut selected = Vec::new();
-    let mut hashes: Vec<(u64, u64)> = Vec::new();
+    let mut hashes: Vec<u64> = Vec::new();
     let known = || {
         plan.strata
             .iter()
@@ -186,9 +186,7 @@ pub fn draw<R: Read>(
                     known: known(),
                 });
             };
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            r.id.hash(&mut hasher);
-            hashes.push((hasher.finish(), r.line));
+            hashes.push(id_hash(r.id));
             let s = &strata[h];
             if seen[h] == next[h] && taken[h] < s.sample_size {
                 selected.push(Selected {
@@ -224,62 +222,54 @@ pub fn draw<R: Read>(
     })
 }
 
-/// Sorts the (hash, line) pairs; for each pair of lines with the same hash, reads those
-/// lines' ids again from the frame to tell a duplicate from a hash collision.
+/// A 64-bit hash of an id (fixed keys: the same in every run).
+fn id_hash(id: &str) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    id.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// Sorts the ids' hashes; when some hash comes twice, reads the frame again for the lines
+/// with such a hash, to tell a duplicate id from a hash collision and name its lines.
 fn check_unique_ids<R: Read>(
     open: &impl Fn() -> std::io::Result<R>,
     encoding: FrameEncoding,
     id_column: &str,
     by: &[String],
-    mut hashes: Vec<(u64, u64)>,
+    mut hashes: Vec<u64>,
 ) -> Result<(), DrawError> {
     hashes.sort_unstable();
-    let mut suspects: Vec<(u64, u64)> = Vec::new(); // (first line, later line)
-    for pair in hashes.windows(2) {
-        if pair[0].0 == pair[1].0 {
-            suspects.push((pair[0].1, pair[1].1));
-        }
-    }
-    if suspects.is_empty() {
+    let repeated: std::collections::HashSet<u64> = hashes
+        .windows(2)
+        .filter(|pair| pair[0] == pair[1])
+        .map(|pair| pair[0])
+        .collect();
+    drop(hashes);
+    if repeated.is_empty() {
         return Ok(());
     }
-    let wanted: std::collections::HashSet<u64> =
-        suspects.iter().flat_map(|&(a, b)| [a, b]).collect();
-    let mut ids: HashMap<u64, String> = HashMap::new();
+    // First line of each suspect id, and the earliest line that repeats one.
+    let mut first: HashMap<String, u64> = HashMap::new();
+    let mut duplicate: Option<(u64, u64)> = None;
     read_frame::<_, DrawError>(
         open().map_err(FrameError::from)?,
         encoding,
         id_column,
         by,
         |r| {
-            if wanted.contains(&r.line) {
-                ids.insert(r.line, r.id.to_string());
+            if duplicate.is_none() && repeated.contains(&id_hash(r.id)) {
+                match first.get(r.id) {
+                    Some(&line) => duplicate = Some((r.line, line)),
+                    None => {
+                        first.insert(r.id.to_string(), r.line);
+                    }
+                }
             }
             Ok(())
         },
     )?;
-    // Report the earliest duplicate in the file.
-    let mut duplicates: Vec<(u64, u64)> = suspects
-        .into_iter()
-        .filter(|(a, b)| ids.get(a) == ids.get(b))
-        .map(|(a, b)| (a.max(b), a.min(b)))
-        .collect();
-    duplicates.sort_unstable();
-    match duplicates.first() {
-        Some(&(line, first_line)) => {
-            // The first occurrence of that id, not just the previous one.
-            let id = &ids[&line];
-            let first = ids
-                .iter()
-                .filter(|(_, v)| *v == id)
-                .map(|(l, _)| *l)
-                .min()
-                .unwrap_or(first_line);
-            Err(DrawError::DuplicateId {
-                line,
-                first_line: first,
-            })
-        }
+    match duplicate {
+        Some((line, first_line)) => Err(DrawError::DuplicateId { line, first_line }),
         None => Ok(()),
     }
 }

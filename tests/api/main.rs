@@ -18,6 +18,7 @@ mod paper;
 mod persistence;
 mod r_exports;
 mod resident;
+mod sampling;
 mod slow_clients;
 mod smtp;
 mod startup;

@@ -69,6 +69,8 @@ pub struct CountTable {
     pub declaration: Declaration,
     /// The category columns (the header without `population`).
     pub columns: Vec<String>,
+    /// The header's line.
+    pub header_line: usize,
     pub rows: Vec<CountRow>,
 }
 
@@ -171,6 +173,7 @@ pub fn parse_counts(bytes: &[u8]) -> Result<CountTable, CountError> {
     let mut declaration = Declaration::default();
     let mut declared_at: HashMap<&str, usize> = HashMap::new();
     let mut columns: Option<Vec<String>> = None;
+    let mut header_line = 0;
     let mut rows: Vec<CountRow> = Vec::new();
     let mut first_line: HashMap<Vec<String>, usize> = HashMap::new();
     for (i, raw) in text.lines().enumerate() {
@@ -232,6 +235,7 @@ pub fn parse_counts(bytes: &[u8]) -> Result<CountTable, CountError> {
                     found: content.to_string(),
                 });
             }
+            header_line = line;
             columns = Some(
                 fields[..fields.len() - 1]
                     .iter()
@@ -288,6 +292,7 @@ pub fn parse_counts(bytes: &[u8]) -> Result<CountTable, CountError> {
     Ok(CountTable {
         declaration,
         columns,
+        header_line,
         rows,
     })
 }
@@ -334,6 +339,7 @@ mod tests {
         );
         assert!(!t.declaration.is_example());
         assert_eq!(t.columns, ["age_band", "gender"]);
+        assert_eq!(t.header_line, 4);
         assert_eq!(t.rows.len(), 3);
         assert_eq!(t.rows[1].line, 7);
         assert_eq!(t.rows[1].count, 12);

@@ -748,7 +748,7 @@ impl Ctx<'_> {
                 Some(_) => {
                     self.push(
                         file,
-                        header_line(&table),
+                        table.header_line,
                         Severity::Error,
                         format!("column `{c}` appears twice"),
                     );
@@ -757,7 +757,7 @@ impl Ctx<'_> {
                 None => {
                     self.push(
                         file,
-                        header_line(&table),
+                        table.header_line,
                         Severity::Error,
                         format!("column `{c}`: margins can be by age_band, area and gender (the answers the totals keep)"),
                     );
@@ -774,7 +774,7 @@ impl Ctx<'_> {
             None => {
                 self.push(
                     file,
-                    header_line(&table),
+                    table.header_line,
                     Severity::Error,
                     format!(
                         "wave {} lacks one of the questions {}",
@@ -893,17 +893,15 @@ impl Ctx<'_> {
             }
         }
         let total = plan.population() as f64;
-        {
-            if (total - register).abs() > 0.01 * register {
-                self.push(
-                    file,
-                    0,
-                    Severity::Warning,
-                    format!(
-                        "the plan's frame has {total} residents, the margins {register}: are they of the same register and date?"
-                    ),
-                );
-            }
+        if (total - register).abs() > 0.01 * register {
+            self.push(
+                file,
+                0,
+                Severity::Warning,
+                format!(
+                    "the plan's frame has {total} residents, the register file {register}: are they of the same register and date?"
+                ),
+            );
         }
         ok.then(|| DesignSpec {
             file: file.to_path_buf(),
@@ -915,15 +913,6 @@ impl Ctx<'_> {
                 .collect(),
         })
     }
-}
-
-/// The line of the header of a count file (the first data line's, minus what lies between,
-/// is not known: the header is reported as the line before the first row).
-fn header_line(table: &CountTable) -> usize {
-    table
-        .rows
-        .first()
-        .map_or(1, |r| r.line.saturating_sub(1).max(1))
 }
 
 /// `line N: …` → N (0 when the message names no line).

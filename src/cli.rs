@@ -38,6 +38,7 @@ pub fn run(cli: Cli) -> ExitCode {
         }
         Command::Paper(command) => paper(&cli.settings, command),
         Command::Report(command) => report(&cli.settings, &command),
+        Command::Sample(command) => crate::sample::cli::run(command, clock_for(&cli.settings)()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -139,6 +140,15 @@ fn check(dir: &Path) -> ExitCode {
                     eprintln!("{e}");
                 }
                 eprintln!("{}: {} error(s)", dir.display(), errors.len());
+                return ExitCode::FAILURE;
+            }
+            // Weighting files (weighting.toml, population and margins, the sample plan).
+            let weighting = crate::weights::load(dir, &defs);
+            for finding in &weighting.findings {
+                eprintln!("{finding}");
+            }
+            if weighting.has_errors() {
+                eprintln!("{}: weighting files have errors", dir.display());
                 return ExitCode::FAILURE;
             }
             ExitCode::SUCCESS

@@ -273,6 +273,9 @@ pub enum Command {
     Paper(PaperCommand),
     /// The 報告書: report.html and report.xlsx (and report.pdf) of a wave into a folder.
     Report(crate::report::cli::ReportCommand),
+    /// Sample plan and draw from the resident register (docs/sampling.md).
+    #[command(subcommand)]
+    Sample(crate::sample::cli::SampleCommand),
 }
 
 #[derive(Debug, Subcommand)]

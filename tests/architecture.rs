@@ -18,6 +18,8 @@ const LAYERS: &[&str] = &[
     "definitions",
     "domain",
     "stats",
+    "sample",
+    "weights",
     "evaluation",
     "db",
     "export",
@@ -34,7 +36,12 @@ const LAYERS: &[&str] = &[
 ];
 
 /// Imports allowed to point up the layers, `(from, to, why)`; at most two.
-const UPWARD: &[(&str, &str, &str)] = &[];
+const UPWARD: &[(&str, &str, &str)] = &[(
+    "sample",
+    "export",
+    "the plan and the draw's files are written with the exports' CSV writer and number format \
+     (encodings, injection guard); the sampling core itself uses nothing of export",
+)];
 
 type Module = Vec<String>;
 
@@ -241,12 +248,19 @@ fn cycles<N: Ord + Clone>(edges: &BTreeMap<N, BTreeSet<N>>) -> Vec<Vec<N>> {
     s.found
 }
 
+/// Edges between top-level modules; an import allowed upward in [`UPWARD`] is left out of
+/// the cycle check (it is the one explained exception to the layering).
 fn top_level(g: &Graph) -> BTreeMap<String, BTreeSet<String>> {
+    top_level_with(g, false)
+}
+
+fn top_level_with(g: &Graph, upward: bool) -> BTreeMap<String, BTreeSet<String>> {
     let mut top: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for (from, tos) in &g.files {
         for to in tos {
             if let (Some(a), Some(b)) = (from.first(), to.first())
                 && a != b
+                && (upward || !UPWARD.iter().any(|(f, t, _)| f == a && t == b))
             {
                 top.entry(a.clone()).or_default().insert(b.clone());
             }
@@ -278,7 +292,7 @@ fn no_import_cycle_between_files() {
 #[test]
 fn imports_point_down_the_layers() {
     assert!(UPWARD.len() <= 2, "at most two upward imports");
-    let top = top_level(&graph());
+    let top = top_level_with(&graph(), true);
     let layer = |m: &str| LAYERS.iter().position(|l| *l == m);
     let mut problems = Vec::new();
     for (from, tos) in &top {

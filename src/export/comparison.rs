@@ -92,7 +92,8 @@ pub(super) fn write<W: Write>(
         db::scores::ensure_current(conn, &plan)?;
         let s = db::scores::by_stratum(conn, &wave.id, scope)?;
         weighted.push(
-            weight(ctx, wave, &plan, &s)
+            weight(conn, ctx, wave, &plan, scope, &s)?
+                .visions
                 .into_iter()
                 .map(|(id, w)| (id.to_string(), w))
                 .collect(),

@@ -126,7 +126,7 @@ pub fn wave_data(
         t.top2_sum += g.top2_shifted_sum;
         t.top2_sum_sq += g.top2_sum_sq;
     }
-    for (vision, w) in weight(ctx, wave, &plan, &sums) {
+    for (vision, w) in weight(conn, ctx, wave, &plan, scope, &sums)?.visions {
         if let Some((score, top2)) = w {
             let estimate = |e: crate::stats::WeightedEstimate, scale: f64| Estimate::Weighted {
                 n: e.n as u64,

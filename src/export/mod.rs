@@ -14,8 +14,10 @@ pub mod evaluation;
 pub(crate) mod items;
 mod masking;
 pub mod portfolio;
+mod representativeness;
 mod responses;
 pub(crate) mod vision_scores;
+mod weighted;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -31,7 +33,8 @@ pub use vision_scores::VISION_SCORES_HEADER;
 use crate::db;
 use crate::definitions::{Definitions, Question, QuestionKind, Wave};
 use crate::domain::{DONT_KNOW, Lang, Scope};
-use crate::stats::{Population, StratumCodes, parse_population};
+use crate::stats::Population;
+use crate::weights::WaveWeighting;
 
 /// Why an export could not be produced.
 #[derive(Debug, thiserror::Error)]
@@ -60,10 +63,11 @@ pub enum ExportKind {
     Comments,
     Evaluation,
     CsPortfolio,
+    Representativeness,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 10] = [
+    pub const ALL: [ExportKind; 11] = [
         ExportKind::VisionScores,
         ExportKind::VisionScoresByGroup,
         ExportKind::ItemScores,
@@ -74,6 +78,7 @@ impl ExportKind {
         ExportKind::Comments,
         ExportKind::Evaluation,
         ExportKind::CsPortfolio,
+        ExportKind::Representativeness,
     ];
 
     pub fn name(self) -> &'static str {
@@ -88,6 +93,7 @@ impl ExportKind {
             ExportKind::Comments => "comments",
             ExportKind::Evaluation => "evaluation",
             ExportKind::CsPortfolio => "cs-portfolio",
+            ExportKind::Representativeness => "representativeness",
         }
     }
 
@@ -131,40 +137,30 @@ pub struct ExportContext {
     /// Each wave's score plan, made once.
     pub plans: crate::stats::ScorePlans,
     pub min_group_size: u64,
-    /// Per wave: the population to weight to, or why there is none.
-    populations: HashMap<String, Result<Population, String>>,
+    /// Per wave: how weighted figures are made (weighting.toml), or why there are none.
+    weighting: HashMap<String, Result<WaveWeighting, String>>,
     /// The evaluation targets (`targets.toml`; `None` without the file), or why they are
     /// unusable.
     pub targets: Result<Option<Arc<crate::evaluation::Targets>>, String>,
 }
 
-/// The population file beside the definitions.
-pub const POPULATION_FILE: &str = "population.csv";
+/// The population file beside the definitions (post-stratification's default).
+pub const POPULATION_FILE: &str = crate::weights::DEFAULT_POPULATION_FILE;
 
 impl ExportContext {
-    /// Reads `population.csv` from the definitions folder for every wave; when it is
-    /// missing or does not fit a wave, weighted columns stay blank and the reason is
-    /// logged here, once.
+    /// Reads weighting.toml (or, without it, `population.csv`) and the files it names from
+    /// the definitions folder for every wave; when they are missing, examples not allowed,
+    /// or do not fit a wave, weighted columns stay blank and the reason is logged here,
+    /// once, as is every warning `check` would print.
     pub fn load(definitions: Arc<Definitions>, dir: &Path, min_group_size: u64) -> Self {
-        let path = dir.join(POPULATION_FILE);
-        let text = std::fs::read_to_string(&path);
-        let mut populations = HashMap::new();
+        let loaded = crate::weights::load(dir, &definitions);
+        for finding in &loaded.findings {
+            tracing::warn!(%finding, "weighting");
+        }
         for wave in &definitions.waves {
-            let population = match &text {
-                Err(e) => Err(format!("cannot read {}: {e}", path.display())),
-                Ok(text) => match StratumCodes::from_wave(wave) {
-                    None => Err(format!(
-                        "wave {} has no age_band and area questions to weight by",
-                        wave.id
-                    )),
-                    Some(codes) => parse_population(text, &codes)
-                        .map_err(|e| format!("{}: {e}", path.display())),
-                },
-            };
-            if let Err(reason) = &population {
+            if let Some(Err(reason)) = loaded.waves.get(&wave.id) {
                 tracing::warn!(wave = %wave.id, %reason, "weighted columns of exports will be blank");
             }
-            populations.insert(wave.id.clone(), population);
         }
         let targets = crate::evaluation::targets::load(dir, &definitions)
             .map(|t| t.map(Arc::new))
@@ -179,12 +175,21 @@ impl ExportContext {
             plans: crate::stats::ScorePlans::new(&definitions),
             definitions,
             min_group_size,
-            populations,
+            weighting: loaded.waves,
         }
     }
 
+    /// How the wave is weighted; `None` when it is not (weighted columns blank).
+    pub fn weighting(&self, wave_id: &str) -> Option<&WaveWeighting> {
+        self.weighting.get(wave_id).and_then(|w| w.as_ref().ok())
+    }
+
+    /// The population a post-stratified wave is weighted to.
     pub fn population(&self, wave_id: &str) -> Option<&Population> {
-        self.populations.get(wave_id).and_then(|p| p.as_ref().ok())
+        match self.weighting(wave_id)? {
+            WaveWeighting::PostStratify { population, .. } => Some(population),
+            WaveWeighting::Rake(_) => None,
+        }
     }
 }
 
@@ -206,11 +211,19 @@ pub fn export<W: Write>(
     out: W,
 ) -> Result<Exported<W>, ExportError> {
     let header: Vec<String> = match kind {
-        ExportKind::VisionScores => VISION_SCORES_HEADER
-            .iter()
-            .chain(&vision_scores::WEIGHTED_HEADER)
-            .map(|h| h.to_string())
-            .collect(),
+        ExportKind::VisionScores => {
+            let raked = matches!(ctx.weighting(&wave.id), Some(WaveWeighting::Rake(_)));
+            VISION_SCORES_HEADER
+                .iter()
+                .chain(&vision_scores::WEIGHTED_HEADER)
+                .chain(if raked {
+                    &weighted::RAKE_HEADER[..]
+                } else {
+                    &[]
+                })
+                .map(|h| h.to_string())
+                .collect()
+        }
         ExportKind::VisionScoresByGroup => by_group::HEADER.map(String::from).to_vec(),
         ExportKind::ItemScores => items::HEADER.map(String::from).to_vec(),
         ExportKind::QuestionDistribution => distribution::HEADER.map(String::from).to_vec(),
@@ -220,6 +233,7 @@ pub fn export<W: Write>(
         ExportKind::Comments => comments::HEADER.map(String::from).to_vec(),
         ExportKind::Evaluation => evaluation::HEADER.map(String::from).to_vec(),
         ExportKind::CsPortfolio => portfolio::HEADER.map(String::from).to_vec(),
+        ExportKind::Representativeness => representativeness::HEADER.map(String::from).to_vec(),
     };
     // Errors that concern the request (no other wave to compare with) come before any byte.
     let other_wave = match kind {
@@ -248,6 +262,9 @@ pub fn export<W: Write>(
         ExportKind::Comments => comments::write(conn, wave, &mut csv)?,
         ExportKind::Evaluation => evaluation::write(conn, ctx, wave, scope, &mut csv)?,
         ExportKind::CsPortfolio => portfolio::write(conn, ctx, wave, scope, &mut csv)?,
+        ExportKind::Representativeness => {
+            representativeness::write(conn, ctx, wave, scope, &mut csv)?
+        }
     }
     let replaced = csv.replaced();
     Ok(Exported {
@@ -257,8 +274,8 @@ pub fn export<W: Write>(
 }
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
-/// (negative ones too), never guarded like text (docs/methods.md, "Exports").
-pub const NUMERIC_COLUMNS: [&str; 60] = [
+/// (negative ones too), never guarded like text.
+pub const NUMERIC_COLUMNS: [&str; 73] = [
     "respondents",
     "mean_score",
     "sd",
@@ -292,7 +309,6 @@ pub const NUMERIC_COLUMNS: [&str; 60] = [
     "weighted_difference_ci95_lower",
     "weighted_difference_ci95_upper",
     "weighted_p_value",
-    // evaluation
     "value",
     "baseline_value",
     "baseline_se",
@@ -306,7 +322,6 @@ pub const NUMERIC_COLUMNS: [&str; 60] = [
     "expected_pct",
     "progress_pct",
     "band_pct",
-    // cs-portfolio
     "satisfaction",
     "satisfaction_ci95_lower",
     "satisfaction_ci95_upper",
@@ -321,6 +336,19 @@ pub const NUMERIC_COLUMNS: [&str; 60] = [
     "distance",
     "angle_deg",
     "improvement_index",
+    "weight_min",
+    "weight_max",
+    "weight_ratio",
+    "weighting_iterations",
+    "register_population",
+    "register_share_pct",
+    "respondent_share_pct",
+    "respondent_register_share_pct",
+    "difference_pct_points",
+    "weighted_share_pct",
+    "sample_size",
+    "response_rate_pct",
+    "design_weight",
 ];
 
 /// An estimate with at least four decimals and at least six significant digits (5.12340,

@@ -1,5 +1,7 @@
-//! `vision-scores`: one row per vision with its score and spread, unweighted and
-//! post-stratified to the population (`population.csv`).
+//! `vision-scores`: one row per vision with its score and spread, unweighted and weighted
+//! as weighting.toml says: post-stratified to the population (`population.csv`, the
+//! default) or raked to register margins, then with the raking's diagnostic columns
+//! ([`super::weighted::RAKE_HEADER`]).
 //!
 //! Read from the running totals `vision_score_sums` ([`db::scores`]): per vision, age band
 //! and area, the number of respondents and the sums of their scores, a few thousand rows
@@ -7,15 +9,14 @@
 
 use std::io::Write;
 
-use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
+use super::{CsvWriter, ExportContext, ExportError, fixed, opt, weighted};
 use crate::db;
 use crate::definitions::Wave;
 use crate::domain::Scope;
 use crate::stats::ScorePlan;
 use crate::stats::{GroupSums, SCORE_SHIFT, TOP2_SHIFT, summary_of};
-use crate::stats::{
-    StratumAnswers, Summary, ValueSums, WeightedEstimate, WeightingOptions, post_stratify_groups,
-};
+use crate::stats::{StratumAnswers, Summary, ValueSums, WeightingOptions, post_stratify_groups};
+use crate::weights::WaveWeighting;
 
 /// The unweighted columns (also those of the published open data).
 pub const VISION_SCORES_HEADER: [&str; 11] = [
@@ -44,7 +45,7 @@ pub const WEIGHTED_HEADER: [&str; 7] = [
 ];
 
 /// A vision's weighted score and top-2 share (0–1).
-pub(crate) type Weighted = (WeightedEstimate, WeightedEstimate);
+pub(crate) use super::weighted::Weighted;
 
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
@@ -56,7 +57,10 @@ pub(super) fn write<W: Write>(
     let plan = ctx.plans.of(wave);
     db::scores::ensure_current(conn, &plan)?;
     let sums = db::scores::by_stratum(conn, &wave.id, scope)?;
-    let weighted = weight(ctx, wave, &plan, &sums);
+    let Weights {
+        visions: weighted,
+        rake_columns,
+    } = weight(conn, ctx, wave, &plan, scope, &sums)?;
     for vision in &ctx.definitions.visions {
         let mine: Vec<&GroupSums> = sums.iter().filter(|s| s.vision_id == vision.id).collect();
         let mut row = vec![
@@ -70,14 +74,56 @@ pub(super) fn write<W: Write>(
         row.extend(figures(summary, ctx.min_group_size));
         let w = shown.and_then(|_| weighted.iter().find(|(id, _)| *id == vision.id)?.1);
         row.extend(weighted_figures(w));
+        if let Some(columns) = &rake_columns {
+            row.extend(columns.iter().cloned());
+        }
         csv.write(&row)?;
     }
     Ok(())
 }
 
-/// Each vision's weighted figures, `None` when the wave cannot be weighted (the reason is
-/// logged).
+/// Each vision's weighted figures and, for a raked wave, the diagnostic columns.
+pub(crate) struct Weights<'a> {
+    pub visions: Vec<(&'a str, Option<Weighted>)>,
+    /// [`super::weighted::RAKE_HEADER`]'s cells, for a raked wave.
+    pub rake_columns: Option<Vec<String>>,
+}
+
+/// Each vision's weighted figures as weighting.toml says (`None` when the wave cannot be
+/// weighted; the reason is logged, and for a raked wave it is also in the
+/// `weighting_status` column).
 pub(crate) fn weight<'a>(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    wave: &Wave,
+    plan: &'a ScorePlan,
+    scope: Scope,
+    sums: &[GroupSums],
+) -> Result<Weights<'a>, ExportError> {
+    if let Some(WaveWeighting::Rake(spec)) = ctx.weighting(&wave.id) {
+        let cells = weighted::cell_sums(conn, &wave.id, scope)?;
+        let result = weighted::rake_wave(spec, plan, &cells);
+        let visions = match &result {
+            Ok(raked) => weighted::raked_visions(raked, plan, &cells),
+            Err(e) => {
+                tracing::warn!(wave = %wave.id, reason = %e, "weighted columns left blank");
+                plan.vision_ids.iter().map(|v| (v.as_str(), None)).collect()
+            }
+        };
+        return Ok(Weights {
+            visions,
+            rake_columns: Some(weighted::rake_columns(spec, &result)),
+        });
+    }
+    Ok(Weights {
+        visions: post_stratified(ctx, wave, plan, sums),
+        rake_columns: None,
+    })
+}
+
+/// Each vision's post-stratified figures, `None` when the wave cannot be weighted (the
+/// reason is logged).
+fn post_stratified<'a>(
     ctx: &ExportContext,
     wave: &Wave,
     plan: &'a ScorePlan,

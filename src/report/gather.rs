@@ -139,7 +139,9 @@ pub fn gather(
 
     // Visions: the running totals by stratum and the weighted figures, as vision-scores.
     let sums = db::scores::by_stratum(conn, &wave.id, SCOPE)?;
-    let weighted = crate::export::vision_scores::weight(ctx, wave, &plan, &sums);
+    let weighted = crate::export::vision_scores::weight(conn, ctx, wave, &plan, SCOPE, &sums)
+        .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))?
+        .visions;
     let visions = ctx
         .definitions
         .visions

@@ -2,6 +2,7 @@
 //! scores are computed", for the same rules in words.
 
 mod breakdown;
+mod calibration;
 mod comparison;
 mod dist;
 mod items;
@@ -14,6 +15,10 @@ mod weighting;
 pub use breakdown::{
     Breakdown, BreakdownRow, DEFAULT_MIN_GROUP_SIZE, GroupFigures, ScaleDisclosure,
     SuppressionReason, apply, differencing_shortfall, scale_disclosure, suppress, suppress_linked,
+};
+pub use calibration::{
+    Bounds, Calibration, CalibrationError, CalibrationGroup, CalibrationOptions, Diagnostics,
+    Margin, MarginFit, Method, UNKNOWN_CATEGORY, Variance, calibrate,
 };
 pub use comparison::{
     Comparison, ComparisonRow, SIGNIFICANCE_LEVEL, SampleMoments, Test, compare_summaries,

@@ -614,7 +614,7 @@ pub struct WeightedEstimate {
 impl WeightedEstimate {
     /// The estimate from its mean, linearisation variance, respondents with a value n_d,
     /// their weight W_d and Σ w (y − ȳ)² over them (for the design effect).
-    fn new(
+    pub(super) fn new(
         mean: f64,
         variance: Option<f64>,
         n_d: usize,

@@ -1,4 +1,4 @@
-use crate::helpers::{TestApp, spawn_app, submit_known_set};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with_example_weights, submit_known_set};
 
 fn download(
     app: &TestApp,
@@ -60,7 +60,7 @@ fn downloads_need_a_valid_token_and_say_nothing_else() {
 
 #[test]
 fn vision_scores_equal_hand_computed_figures() {
-    let app = spawn_app();
+    let app = spawn_app_with_example_weights();
     submit_known_set(&app);
     let token = app.create_analyst("analyst");
     let (_, _, body) = download(&app, Some(&token), "");

@@ -21,6 +21,7 @@ pub(crate) fn code_definitions(open_answers: bool) -> PathBuf {
     for file in ["visions.toml", "population.csv"] {
         std::fs::copy(bundled.join(file), dir.join(file)).unwrap();
     }
+    crate::helpers::allow_example_weights(&dir);
     for (wave, closes, open) in [
         ("2026-midterm", "closes = 2027-01-31\n", open_answers),
         ("2028-final", "closes = 2028-12-31\n", false),

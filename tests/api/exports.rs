@@ -503,7 +503,7 @@ fn the_running_totals_equal_a_recomputation_from_the_answers() {
 
 #[test]
 fn waves_are_compared_item_by_item() {
-    let app = spawn_app();
+    let app = crate::helpers::spawn_app_with_example_weights();
     submit_data_set(&app);
     let token = app.create_analyst("a");
     // Twelve 2028 responses, everyone one point higher on v1 (stored as the web would).

@@ -171,6 +171,39 @@ pub fn spawn_app() -> TestApp {
     spawn_app_on(midterm_day())
 }
 
+/// Lets a definitions folder weight with example count files: the bundled population.csv
+/// declares no source and reference date (it is made up), so weighted columns are blank
+/// unless weighting.toml allows examples, as tests that check weighted figures do.
+pub fn allow_example_weights(dir: &Path) {
+    std::fs::write(dir.join("weighting.toml"), "allow_example = true\n").unwrap();
+}
+
+/// The bundled definitions, copied, with [`allow_example_weights`].
+pub fn definitions_with_example_weights() -> PathBuf {
+    let dir = tempfile::tempdir().unwrap().keep();
+    let bundled = definitions_dir();
+    std::fs::create_dir_all(dir.join("waves")).unwrap();
+    for file in [
+        "visions.toml",
+        "population.csv",
+        "waves/2026-midterm.toml",
+        "waves/2028-final.toml",
+    ] {
+        std::fs::copy(bundled.join(file), dir.join(file)).unwrap();
+    }
+    allow_example_weights(&dir);
+    dir
+}
+
+/// [`spawn_app`] on [`definitions_with_example_weights`]: weighted figures from the
+/// example population.
+pub fn spawn_app_with_example_weights() -> TestApp {
+    let database = TestDatabase::new();
+    let mut settings = settings(&database.url);
+    settings.definitions = definitions_with_example_weights();
+    spawn_app_with_settings(database, settings, midterm_day())
+}
+
 /// An HTTP client that shows every status and never follows redirects.
 pub fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()

@@ -20,6 +20,7 @@ mod persistence;
 mod r_exports;
 mod report;
 mod resident;
+mod sampling;
 mod slow_clients;
 mod smtp;
 mod startup;

@@ -72,6 +72,8 @@ fn definitions() -> PathBuf {
         dir.join("population.csv"),
     )
     .unwrap();
+    // The fixture's population is the example one (no source, no reference date).
+    crate::helpers::allow_example_weights(&dir);
     dir
 }
 

@@ -74,6 +74,15 @@ pub fn delete(conn: &mut Conn, code_hash: &str) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Deletes the pending sheets of these codes, if any.
+pub fn delete_all(conn: &mut Conn, code_hashes: &[String]) -> QueryResult<()> {
+    for chunk in code_hashes.chunks(10_000) {
+        diesel::delete(paper_sheets::table.filter(paper_sheets::code_hash.eq_any(chunk)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// `(waiting for a second entry, waiting for a resolution)` on a wave.
 pub fn counts(conn: &mut Conn, wave_id: &str) -> QueryResult<(i64, i64)> {
     let rows: Vec<bool> = paper_sheets::table

@@ -99,8 +99,25 @@ pub enum EntryOutcome {
     AwaitingResolution,
 }
 
-/// The response stored for a paper sheet: channel `paper`, in the sample, the code used
-/// up in the same transaction.
+/// The submission of a paper sheet: channel `paper`, in the sample, its code used up in
+/// the transaction that stores it.
+fn sheet_submission(
+    plan: &Arc<ScorePlan>,
+    code: &AccessCode,
+    today: NaiveDate,
+    answers: &Answers,
+) -> Submission {
+    Submission {
+        plan: plan.clone(),
+        channel: Channel::Paper,
+        in_sample: true,
+        credential: Some(Credential::Code(code.clone())),
+        submitted_on: today,
+        answers: answers.clone(),
+    }
+}
+
+/// The response stored for a paper sheet ([`sheet_submission`]).
 fn store_sheet(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
@@ -108,18 +125,12 @@ fn store_sheet(
     today: NaiveDate,
     answers: &Answers,
 ) -> QueryResult<Stored> {
-    db::submit::store(
-        conn,
-        &Submission {
-            plan: plan.clone(),
-            channel: Channel::Paper,
-            in_sample: true,
-            credential: Some(Credential::Code(code.clone())),
-            submitted_on: today,
-            answers: answers.clone(),
-        },
-    )
+    db::submit::store(conn, &sheet_submission(plan, code, today, answers))
 }
+
+/// How long keying, resolving and importing wait for a long read to end so that SQLite's
+/// log can be emptied after their commit ([`db::wal`]).
+const LOG_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Keys one entry of a sheet: the first is kept; the second (by another operator, who has
 /// not seen the first) is compared field by field and, when both agree, the sheet becomes
@@ -134,7 +145,7 @@ pub fn enter(
     today: NaiveDate,
 ) -> QueryResult<EntryOutcome> {
     let hash = code.hash();
-    conn.transaction(|conn| {
+    let outcome = conn.transaction(|conn| -> QueryResult<EntryOutcome> {
         match code_state(conn, wave, code, operator_id)? {
             CodeState::Unknown => return Ok(EntryOutcome::Unknown),
             CodeState::Used => {
@@ -168,7 +179,10 @@ pub fn enter(
             Stored::New | Stored::Replay => EntryOutcome::Stored,
             Stored::CredentialRefused => EntryOutcome::Duplicate,
         })
-    })
+    })?;
+    // Neither the pending entries nor the stored sheet stay in SQLite's log.
+    db::wal::empty_within(conn, LOG_PATIENCE);
+    Ok(outcome)
 }
 
 /// A sheet waiting for a resolution: both entries and the keys on which they differ.
@@ -221,7 +235,7 @@ pub fn resolve(
     today: NaiveDate,
 ) -> QueryResult<ResolveOutcome> {
     let hash = code.hash();
-    conn.transaction(|conn| {
+    let outcome = conn.transaction(|conn| -> QueryResult<ResolveOutcome> {
         match db::paper::find(conn, &hash)? {
             Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {}
             _ => return Ok(ResolveOutcome::NotPending),
@@ -231,5 +245,7 @@ pub fn resolve(
             Stored::New | Stored::Replay => ResolveOutcome::Stored,
             Stored::CredentialRefused => ResolveOutcome::Duplicate,
         })
-    })
+    })?;
+    db::wal::empty_within(conn, LOG_PATIENCE);
+    Ok(outcome)
 }

@@ -2,6 +2,7 @@
 //! talks HTTP to it.
 
 mod analyst;
+mod anonymity;
 mod codes;
 mod deploy;
 mod disclosure;

@@ -19,7 +19,7 @@ use crate::workspace::Browser;
 const PASSWORD: &str = "a long enough password";
 const WAVE: &str = "2026-midterm";
 
-fn wave() -> Wave {
+pub(crate) fn wave() -> Wave {
     let defs = citizen_survey::definitions::load_dir(&code_definitions(false)).unwrap();
     defs.wave(WAVE).unwrap().clone()
 }
@@ -46,7 +46,7 @@ fn account(app: &TestApp, name: &str, role: &str) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_string()
 }
 
-fn signed_in<'a>(app: &'a TestApp, name: &str, role: &str) -> Browser<'a> {
+pub(crate) fn signed_in<'a>(app: &'a TestApp, name: &str, role: &str) -> Browser<'a> {
     account(app, name, role);
     let b = Browser::new(app);
     assert_eq!(b.sign_in(name, PASSWORD).status, 303);
@@ -54,7 +54,7 @@ fn signed_in<'a>(app: &'a TestApp, name: &str, role: &str) -> Browser<'a> {
 }
 
 /// Every question the sheet asks without conditions keyed `-`, then `codes`.
-fn sheet(codes: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(crate) fn sheet(codes: &[(&str, &str)]) -> Vec<(String, String)> {
     let w = wave();
     let mut fields: Vec<(String, String)> = w
         .questions()
@@ -71,7 +71,7 @@ fn sheet(codes: &[(&str, &str)]) -> Vec<(String, String)> {
 }
 
 /// Opens the sheet of `code` (as the operator types it) on the entry page.
-fn open_sheet(b: &Browser, code: &str) -> Page {
+pub(crate) fn open_sheet(b: &Browser, code: &str) -> Page {
     let page = b.get(&format!("/analyst/waves/{WAVE}/paper"));
     assert_eq!(page.status, 200, "{}", page.body);
     let csrf = hidden_value(&page.body, "_csrf").unwrap();
@@ -82,13 +82,18 @@ fn open_sheet(b: &Browser, code: &str) -> Page {
 }
 
 /// Keys a whole sheet: opens it by its code, then posts every field.
-fn key_sheet(b: &Browser, code: &str, fields: &[(String, String)]) -> Page {
+pub(crate) fn key_sheet(b: &Browser, code: &str, fields: &[(String, String)]) -> Page {
     let form = open_sheet(b, code);
     assert_eq!(form.status, 200, "{}", form.body);
     post_sheet(b, &form.body, "sheet", fields)
 }
 
-fn post_sheet(b: &Browser, form: &str, action: &str, fields: &[(String, String)]) -> Page {
+pub(crate) fn post_sheet(
+    b: &Browser,
+    form: &str,
+    action: &str,
+    fields: &[(String, String)],
+) -> Page {
     let mut all: Vec<(String, String)> = ["_csrf", "_code", "_entry"]
         .iter()
         .map(|k| (k.to_string(), hidden_value(form, k).unwrap()))
@@ -466,7 +471,7 @@ fn vendor_header(w: &Wave) -> Vec<String> {
 }
 
 /// One vendor row: `values` by column name, blank elsewhere.
-fn vendor_row(w: &Wave, code: &str, values: &[(&str, &str)]) -> String {
+pub(crate) fn vendor_row(w: &Wave, code: &str, values: &[(&str, &str)]) -> String {
     vendor_header(w)
         .iter()
         .map(|c| {
@@ -485,7 +490,7 @@ fn vendor_row(w: &Wave, code: &str, values: &[(&str, &str)]) -> String {
         .join(",")
 }
 
-fn vendor_csv(w: &Wave, rows: &[String]) -> String {
+pub(crate) fn vendor_csv(w: &Wave, rows: &[String]) -> String {
     let mut s = vendor_header(w).join(",");
     s.push_str("\r\n");
     for r in rows {
@@ -495,7 +500,11 @@ fn vendor_csv(w: &Wave, rows: &[String]) -> String {
     s
 }
 
-fn import(app: &TestApp, file: &std::path::Path, extra: &[&str]) -> std::process::Output {
+pub(crate) fn import(
+    app: &TestApp,
+    file: &std::path::Path,
+    extra: &[&str],
+) -> std::process::Output {
     let mut args = vec!["paper", "import", "--wave", WAVE, file.to_str().unwrap()];
     args.extend(extra);
     app.cli(&args)

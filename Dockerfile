@@ -6,6 +6,7 @@ COPY src src
 COPY migrations migrations
 COPY templates templates
 COPY static static
+COPY locales locales
 RUN cargo build --release --locked
 
 # Run: a small image with the binary and the bundled definitions, as a non-root user.

@@ -1,7 +1,7 @@
 # やさしい日本語 (Easy Japanese). Same messages as ja.ftl. Short sentences, words spaced
 # (分かち書き), written in kana where a kanji would need a reading: Fluent uses `{` for
 # arguments, so these strings carry no {漢字|かんじ} marks (the definitions do).
-# Not yet reviewed (see the note in the README).
+# Not yet reviewed (see docs/methods.md, "Survey definitions").
 
 ## Language metadata and page frame
 site_name = すいたし デジタル せいさく しみん アンケート

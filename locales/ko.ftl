@@ -1,5 +1,5 @@
 # 한국어. Same messages as ja.ftl. Translated from the Japanese; not yet reviewed by a
-# native speaker (see the note in the README).
+# native speaker (see docs/methods.md, "Survey definitions").
 
 ## Language metadata and page frame
 site_name = 스이타시 디지털 정책 시민 설문조사

@@ -1,5 +1,5 @@
 # Tiếng Việt. Same messages as ja.ftl. Translated from the Japanese; not yet reviewed by a
-# native speaker (see the note in the README).
+# native speaker (see docs/methods.md, "Survey definitions").
 
 ## Language metadata and page frame
 site_name = Khảo sát người dân về Chính sách số của thành phố Suita

@@ -1,5 +1,5 @@
 # 简体中文. Same messages as ja.ftl. Translated from the Japanese; not yet reviewed by a
-# native speaker (see the note in the README).
+# native speaker (see docs/methods.md, "Survey definitions").
 
 ## Language metadata and page frame
 site_name = 吹田市数字化政策 市民问卷调查

@@ -69,7 +69,7 @@ bench() {
     /usr/bin/time -f 'load: %e s, %M KiB max RSS' "$LOAD" "$url" "$WAVE" "$COUNT"
     if [ "$backend" = postgresql ]; then
         # The responses export reads the table in the order of its random ids: how much of
-        # it fits in the server's buffers decides its speed (README "Benchmarks").
+        # it fits in the server's buffers decides its speed (docs/benchmarks.md).
         echo "postgresql shared_buffers $(psql "$url" -tAc 'SHOW shared_buffers'), responses table $(psql "$url" -tAc "SELECT pg_size_pretty(pg_total_relation_size('responses'))")"
     fi
     echo "== $backend: exports (the first vision-scores run also warms the cache)"

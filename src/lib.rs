@@ -15,6 +15,7 @@ pub mod invite;
 pub mod mail;
 pub mod paper;
 pub mod postal;
+pub mod publish;
 pub mod settings;
 pub mod startup;
 pub mod stats;

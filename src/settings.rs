@@ -129,7 +129,7 @@ pub struct Settings {
 }
 
 /// How long a client may take, and how many may be connected: so that slow or stalled
-/// clients cannot hold the service (see README, "Hardening").
+/// clients cannot hold the service (see docs/security.md, "Hardening").
 #[derive(Debug, Clone, Args)]
 pub struct LimitSettings {
     /// Seconds a client has to send a request's headers (after connecting, or between

@@ -72,6 +72,9 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .wrap(actix_web::middleware::from_fn(
+                    crate::web::middleware::workspace_pages::render_for_browsers,
+                ))
+                .wrap(actix_web::middleware::from_fn(
                     crate::web::middleware::storage::record_unavailable,
                 ))
                 .wrap(actix_web::middleware::from_fn(http_rules::body_deadline))

@@ -15,12 +15,7 @@ use diesel::prelude::*;
 use super::schema::vision_score_sums;
 use super::{Conn, DbConnection};
 use crate::domain::Scope;
-use crate::stats::{ScorePlan, ScoreRow};
-
-/// Shift of the score sums: Σ (score − 50) keeps sums of squares well conditioned.
-pub const SCORE_SHIFT: f64 = 50.0;
-/// Shift of the top-2 share sums (shares are 0–1).
-pub const TOP2_SHIFT: f64 = 0.5;
+use crate::stats::{GroupKey, GroupSums, SCORE_SHIFT, ScorePlan, ScoreRow, TOP2_SHIFT};
 
 /// What a response's derived rows carry besides its answers: the channel and the sample
 /// flag, which exports break down and filter by.
@@ -28,25 +23,6 @@ pub const TOP2_SHIFT: f64 = 0.5;
 pub struct Tags<'a> {
     pub channel: &'a str,
     pub in_sample: bool,
-}
-
-/// Sums of one vision's scores over one group of respondents.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct GroupSums {
-    pub vision_id: String,
-    /// The group's key (age band and area for [`by_stratum`]; one code for [`by_group`]).
-    pub key: GroupKey,
-    /// All respondents of the group, with or without a score.
-    pub respondents: u64,
-    /// Respondents with a score.
-    pub n: u64,
-    /// Σ (score − [`SCORE_SHIFT`]), Σ (score − [`SCORE_SHIFT`])².
-    pub score_sum: f64,
-    pub score_sum_sq: f64,
-    /// Σ top2, Σ (top2 − [`TOP2_SHIFT`]), Σ (top2 − [`TOP2_SHIFT`])².
-    pub top2_sum: f64,
-    pub top2_shifted_sum: f64,
-    pub top2_sum_sq: f64,
 }
 
 /// One row of `vision_score_sums`: raw (unshifted) sums.
@@ -96,9 +72,6 @@ pub fn totals(conn: &mut Conn, wave_id: &str, scope: Scope) -> QueryResult<Vec<T
         ))
         .load(conn)
 }
-
-/// A group's key: one or two codes, `None` for "not answered".
-type GroupKey = (Option<String>, Option<String>);
 
 /// Adds up totals by vision and `key`, in first-seen order, shifting the sums.
 fn group(rows: Vec<Totals>, key: impl Fn(&Totals) -> GroupKey) -> Vec<GroupSums> {

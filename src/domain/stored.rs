@@ -5,8 +5,8 @@
 //! numbers, free text. A question that was not answered is absent.
 //!
 //! One row per response instead of one per answer: a submission writes one B-tree entry
-//! instead of about thirty, and an export reads one row per response (README,
-//! "Benchmarks"). The text is plain JSON so that an operator can still query it with
+//! instead of about thirty, and an export reads one row per response
+//! (docs/benchmarks.md). The text is plain JSON so that an operator can still query it with
 //! SQLite's `json_extract` or PostgreSQL's `::jsonb`.
 
 use std::borrow::Cow;

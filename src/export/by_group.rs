@@ -52,7 +52,7 @@ pub(super) fn write<W: Write>(
                 .groups
                 .iter()
                 .map(|(code, _, _)| {
-                    let summary = super::vision_scores::summary_of(&grouping.of(&vision.id, code));
+                    let summary = crate::stats::summary_of(&grouping.of(&vision.id, code));
                     GroupFigures {
                         group: code.clone().unwrap_or_default(),
                         n: summary.map_or(0, |s| s.n),

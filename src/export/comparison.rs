@@ -17,9 +17,9 @@ use std::io::Write;
 use super::vision_scores::{Weighted, weight};
 use super::{CsvWriter, ExportContext, ExportError, fixed, opt, p_value};
 use crate::db;
-use crate::db::scores::GroupSums;
 use crate::definitions::{Definitions, Wave};
 use crate::domain::Scope;
+use crate::stats::GroupSums;
 use crate::stats::{
     Comparison, SampleMoments, WeightedEstimate, item_figures, weighted_difference, welch,
 };
@@ -103,8 +103,7 @@ pub(super) fn write<W: Write>(
     for vision in &ctx.definitions.visions {
         let side = |sums: &[GroupSums]| -> Side {
             let mine: Vec<&GroupSums> = sums.iter().filter(|s| s.vision_id == vision.id).collect();
-            super::vision_scores::summary_of(&mine)
-                .map(|s| (s.n, s.mean, SampleMoments::from_summary(&s)))
+            crate::stats::summary_of(&mine).map(|s| (s.n, s.mean, SampleMoments::from_summary(&s)))
         };
         let row = [
             "vision".to_string(),

@@ -12,10 +12,11 @@ use std::collections::HashMap;
 
 use super::{ExportContext, ExportError, NOT_ANSWERED, answer_codes};
 use crate::db;
-use crate::db::scores::{GroupBy, GroupSums};
+use crate::db::scores::GroupBy;
 use crate::definitions::Wave;
 use crate::domain::Scope;
 use crate::stats::GENDER_QUESTION;
+use crate::stats::GroupSums;
 use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, SuppressionReason, suppress_linked};
 
 /// Channels in the by-group export, with their labels.

@@ -1,7 +1,7 @@
 //! CSV exports for analysts: the same bytes from the CLI and from the analyst route, each
 //! written row by row to any `Write` so that large exports stream in constant memory.
 //!
-//! The kinds ([`ExportKind`]) and their columns are listed in the README ("Exports").
+//! The kinds ([`ExportKind`]) and their columns are listed in docs/methods.md ("Exports").
 
 mod by_group;
 mod codebook;
@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 pub use csv_out::{CsvWriter, Encoding, EncodingError, REPLACEMENT, Unencodable, neutralise};
 pub use masking::mask_personal_data;
-pub use vision_scores::{VISION_SCORES_HEADER, summary_of};
+pub use vision_scores::VISION_SCORES_HEADER;
 
 use crate::db;
 use crate::definitions::{Definitions, Question, QuestionKind, Wave};
@@ -259,7 +259,7 @@ pub fn spooled(
 }
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
-/// (negative ones too), never guarded like text (README, "Exports").
+/// (negative ones too), never guarded like text (docs/methods.md, "Exports").
 pub const NUMERIC_COLUMNS: [&str; 33] = [
     "respondents",
     "mean_score",

@@ -92,7 +92,7 @@ const CHUNKS: usize = 3;
 /// Reads the responses on one thread and writes the CSV on the calling one. Decoding the
 /// stored answers is the largest part, so each thread decodes every other row: the two
 /// then take about as long (on two cores, 181,000 rows/s with the reader decoding all,
-/// README "Benchmarks").
+/// docs/benchmarks.md).
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     wave: &Wave,

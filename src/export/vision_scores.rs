@@ -9,13 +9,12 @@ use std::io::Write;
 
 use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
-use crate::db::scores::{GroupSums, SCORE_SHIFT, TOP2_SHIFT};
 use crate::definitions::Wave;
 use crate::domain::Scope;
 use crate::stats::ScorePlan;
+use crate::stats::{GroupSums, SCORE_SHIFT, TOP2_SHIFT, summary_of};
 use crate::stats::{
-    Accumulator, StratumAnswers, Summary, ValueSums, WeightedEstimate, WeightingOptions,
-    post_stratify_groups,
+    StratumAnswers, Summary, ValueSums, WeightedEstimate, WeightingOptions, post_stratify_groups,
 };
 
 /// The unweighted columns (also those of the published open data).
@@ -74,18 +73,6 @@ pub(super) fn write<W: Write>(
         csv.write(&row)?;
     }
     Ok(())
-}
-
-/// The unweighted summary of groups' sums.
-pub fn summary_of(groups: &[&GroupSums]) -> Option<Summary> {
-    let (mut n, mut s, mut ss, mut t) = (0, 0.0, 0.0, 0.0);
-    for g in groups {
-        n += g.n;
-        s += g.score_sum;
-        ss += g.score_sum_sq;
-        t += g.top2_sum;
-    }
-    Accumulator::from_sums(n, SCORE_SHIFT, s, ss, t).summary()
 }
 
 /// Each vision's weighted figures, `None` when the wave cannot be weighted (the reason is

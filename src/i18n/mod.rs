@@ -48,6 +48,21 @@ pub fn t(lang: Lang, key: &str) -> String {
     t_args(lang, key, &[])
 }
 
+/// The message `key` in Japanese and English, as the workspace shows its texts
+/// (`日本語 / English`); workspace keys (`ws_…`) exist in ja.ftl and en.ftl.
+pub fn both(key: &str) -> String {
+    both_args(key, &[])
+}
+
+/// [`both`] with arguments.
+pub fn both_args(key: &str, args: &[Arg<'_>]) -> String {
+    format!(
+        "{} / {}",
+        t_args(Lang::Ja, key, args),
+        t_args(Lang::En, key, args)
+    )
+}
+
 /// The message `key` with arguments, e.g. `t_args(lang, "max_choices", &[("max", 3.into())])`.
 pub fn t_args(lang: Lang, key: &str, args: &[Arg<'_>]) -> String {
     let map: HashMap<&str, FluentValue<'_>> = args.iter().cloned().collect();
@@ -238,7 +253,12 @@ mod tests {
             let path = dir.join(format!("{}.ftl", lang.code()));
             let src = std::fs::read_to_string(&path).unwrap();
             let own = ids(&src);
-            for key in &ja {
+            // Workspace keys (`ws_…`) are Japanese and English only (see key_coverage).
+            let workspace_lang = matches!(lang.code(), "ja" | "en");
+            for key in ja
+                .iter()
+                .filter(|k| workspace_lang || !k.starts_with("ws_"))
+            {
                 assert!(own.contains(key), "{}: `{key}` is missing", path.display());
                 // Present and well formed (a syntax error drops the message).
                 let probe: HashMap<&str, FluentValue<'_>> = [
@@ -264,6 +284,13 @@ mod tests {
                     "figures",
                     "paper",
                     "online",
+                    "blank",
+                    "position",
+                    "vision",
+                    "more",
+                    "queued",
+                    "days",
+                    "from",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))
@@ -334,6 +361,77 @@ mod tests {
                 "Somewhat agree",
                 "Strongly agree"
             ]
+        );
+    }
+}
+
+/// Which keys exist in which languages: every resident key (pages, letters, e-mails,
+/// exports) in all six languages; every workspace key (`ws_…`) in Japanese and English,
+/// the two languages the workspace shows.
+#[cfg(test)]
+mod key_coverage {
+    use std::collections::BTreeSet;
+
+    fn keys(lang: &str) -> BTreeSet<String> {
+        let path = format!("{}/locales/{lang}.ftl", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' '))
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k.trim().to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn resident_keys_in_six_languages_workspace_keys_in_ja_and_en() {
+        let ja = keys("ja");
+        let en = keys("en");
+        assert!(ja.iter().any(|k| k.starts_with("ws_")), "workspace keys");
+        for lang in ["en", "zh", "ko", "vi", "ja-easy"] {
+            let theirs = keys(lang);
+            let resident_missing: Vec<&String> = ja
+                .iter()
+                .filter(|k| !k.starts_with("ws_") && !theirs.contains(*k))
+                .collect();
+            assert!(
+                resident_missing.is_empty(),
+                "{lang}.ftl lacks {resident_missing:?}"
+            );
+        }
+        let ws_ja: BTreeSet<&String> = ja.iter().filter(|k| k.starts_with("ws_")).collect();
+        let ws_en: BTreeSet<&String> = en.iter().filter(|k| k.starts_with("ws_")).collect();
+        assert_eq!(ws_ja, ws_en, "ws_ keys differ between ja.ftl and en.ftl");
+        // Every key the code asks for exists: a `both("ws_…")` with a typo would show the
+        // key itself.
+        let src = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut used = BTreeSet::new();
+        let mut stack = vec![std::path::PathBuf::from(src)];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for part in text.split("\"ws_").skip(1) {
+                        let key: String = part
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        if part[key.len()..].starts_with('"') {
+                            used.insert(format!("ws_{key}"));
+                        }
+                    }
+                }
+            }
+        }
+        let missing: Vec<&String> = used
+            .iter()
+            .filter(|k| !ws_ja.contains(k) && !k.ends_with('_'))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "keys used in src/ but not in ja.ftl: {missing:?}"
         );
     }
 }

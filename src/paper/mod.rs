@@ -13,6 +13,7 @@ pub mod import;
 pub mod questionnaire;
 pub mod sheet;
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -135,7 +136,42 @@ const LOG_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 /// Keys one entry of a sheet: the first is kept; the second (by another operator, who has
 /// not seen the first) is compared field by field and, when both agree, the sheet becomes
 /// a response and its pending row is deleted, in one transaction.
+/// The audit line (by the operator's name `analyst`) is written in the same transaction.
+#[allow(clippy::too_many_arguments)]
 pub fn enter(
+    conn: &mut Conn,
+    plan: &Arc<ScorePlan>,
+    wave: &Wave,
+    code: &AccessCode,
+    (operator_id, analyst): (&str, &str),
+    entry: (&Sheet, &Answers),
+    today: NaiveDate,
+) -> QueryResult<EntryOutcome> {
+    let outcome = conn.transaction(|conn| -> QueryResult<EntryOutcome> {
+        let outcome = enter_sheet(conn, plan, wave, code, operator_id, entry, today)?;
+        let audit = match &outcome {
+            EntryOutcome::FirstKept => Some(("paper_entry", "1 sheet: first entry".to_string())),
+            EntryOutcome::Stored => Some((
+                "paper_verify",
+                "1 sheet: second entry agreed, stored".to_string(),
+            )),
+            EntryOutcome::Disagreed(keys) => Some((
+                "paper_verify",
+                format!("1 sheet: second entry, {} fields disagree", keys.len()),
+            )),
+            _ => None,
+        };
+        if let Some((action, detail)) = audit {
+            db::audit::record(conn, analyst, action, Some(&wave.id), &detail)?;
+        }
+        Ok(outcome)
+    })?;
+    // Neither the pending entries nor the stored sheet stay in SQLite's log.
+    db::wal::empty_within(conn, LOG_PATIENCE);
+    Ok(outcome)
+}
+
+fn enter_sheet(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
     wave: &Wave,
@@ -145,7 +181,7 @@ pub fn enter(
     today: NaiveDate,
 ) -> QueryResult<EntryOutcome> {
     let hash = code.hash();
-    let outcome = conn.transaction(|conn| -> QueryResult<EntryOutcome> {
+    {
         match code_state(conn, wave, code, operator_id)? {
             CodeState::Unknown => return Ok(EntryOutcome::Unknown),
             CodeState::Used => {
@@ -179,10 +215,7 @@ pub fn enter(
             Stored::New | Stored::Replay => EntryOutcome::Stored,
             Stored::CredentialRefused => EntryOutcome::Duplicate,
         })
-    })?;
-    // Neither the pending entries nor the stored sheet stay in SQLite's log.
-    db::wal::empty_within(conn, LOG_PATIENCE);
-    Ok(outcome)
+    }
 }
 
 /// A sheet waiting for a resolution: both entries and the keys on which they differ.
@@ -191,6 +224,26 @@ pub struct Conflict {
     pub first: Sheet,
     pub second: Sheet,
     pub differ: Vec<String>,
+}
+
+impl Conflict {
+    /// The sheet as resolved: what both entries said, and the resolver's `typed` values
+    /// where they disagreed (a key the resolver left out stays out).
+    pub fn resolved(&self, typed: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let mut resolved: BTreeMap<String, String> = self
+            .first
+            .0
+            .iter()
+            .filter(|(k, _)| !self.differ.contains(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for key in &self.differ {
+            if let Some(v) = typed.get(key) {
+                resolved.insert(key.clone(), v.clone());
+            }
+        }
+        resolved
+    }
 }
 
 pub fn conflict(conn: &mut Conn, wave: &Wave, code: &AccessCode) -> QueryResult<Option<Conflict>> {
@@ -225,12 +278,14 @@ pub enum ResolveOutcome {
 }
 
 /// Stores the resolved sheet (the resolver's values where the entries disagreed) and
-/// deletes the pending row, in one transaction.
+/// deletes the pending row, with the audit line by `analyst` (`differ` fields resolved),
+/// in one transaction.
 pub fn resolve(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
     wave: &Wave,
     code: &AccessCode,
+    (analyst, differ): (&str, usize),
     answers: &Answers,
     today: NaiveDate,
 ) -> QueryResult<ResolveOutcome> {
@@ -241,11 +296,17 @@ pub fn resolve(
             _ => return Ok(ResolveOutcome::NotPending),
         }
         db::paper::delete(conn, &hash)?;
-        Ok(match store_sheet(conn, plan, code, today, answers)? {
+        let outcome = match store_sheet(conn, plan, code, today, answers)? {
             Stored::New | Stored::Replay => ResolveOutcome::Stored,
             Stored::CredentialRefused => ResolveOutcome::Duplicate,
-        })
+        };
+        if outcome == ResolveOutcome::Stored {
+            let detail = format!("1 sheet resolved ({differ} fields), stored");
+            db::audit::record(conn, analyst, "paper_resolve", Some(&wave.id), &detail)?;
+        }
+        Ok(outcome)
     })?;
+    // Neither the pending entries nor the stored sheet stay in SQLite's log.
     db::wal::empty_within(conn, LOG_PATIENCE);
     Ok(outcome)
 }

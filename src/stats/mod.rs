@@ -1,5 +1,5 @@
-//! Pure statistics over plain numbers: no database, no HTTP. See the README's "How scores
-//! are computed" for the same rules in words.
+//! Pure statistics over plain numbers: no database, no HTTP. See docs/methods.md, "How
+//! scores are computed", for the same rules in words.
 
 mod breakdown;
 mod comparison;
@@ -8,6 +8,7 @@ mod items;
 mod plan;
 mod population;
 mod scores;
+mod sums;
 mod weighting;
 
 pub use breakdown::{
@@ -28,6 +29,7 @@ pub use population::{
     Population, PopulationError, StratumCodes, parse_population,
 };
 pub use scores::{Accumulator, RespondentScore, Summary, respondent_score};
+pub use sums::{GroupKey, GroupSums, SCORE_SHIFT, TOP2_SHIFT, summary_of};
 pub use weighting::{
     DEFAULT_MIN_RESPONDENTS, GroupedPostStratification, Pattern, PostStratification, PostStratum,
     StratumAnswers, ValueSums, WeightedEstimate, WeightedVision, WeightingError, WeightingOptions,

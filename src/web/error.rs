@@ -1,5 +1,8 @@
-//! The one error type of the web layer. Resident pages get an error page in their language;
-//! everything else gets a short JSON body. A 500's cause is logged once and never shown.
+//! The one error type of the web layer. Resident pages get an error page in their
+//! language, workspace pages the workspace's message page (Japanese and English), scripts
+//! a short JSON body. A 500's cause is logged once and never shown. A workspace refusal
+//! (nothing changed: a missing CSRF token, a role not allowed, a wave not in a state for
+//! the action) is an error like any other ([`ErrorKind::Refused`]).
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
@@ -37,14 +40,34 @@ pub enum ErrorKind {
     RequestTimeout,
     #[error("the database is unavailable")]
     Unavailable(#[source] anyhow::Error),
+    /// A workspace action refused, nothing changed: its status, title and explanation.
+    #[error("{}: {}", .0.title, .0.paragraphs.join(" "))]
+    Refused(Box<Refusal>),
+    /// A workspace page for someone not signed in: 303 to the sign-in page.
+    #[error("sign in first: /analyst/sign-in")]
+    SignInRequired,
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
 
-/// How the error is shown: a resident's HTML page in their language, or JSON for scripts.
+/// A refused workspace action, as the message page shows it (texts in Japanese and
+/// English, from `locales/`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub status: StatusCode,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    /// `(href, label)` of the way back.
+    pub link: Option<(String, String)>,
+}
+
+/// How the error is shown: a resident's HTML page in their language, the workspace's
+/// message page (a browser on `/analyst`, see [`crate::web::middleware::workspace_pages`]),
+/// or JSON for scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {
     Resident(Lang),
+    Workspace,
     Client,
 }
 
@@ -67,6 +90,37 @@ impl AppError {
     pub fn for_resident(mut self, lang: Lang) -> Self {
         self.audience = Audience::Resident(lang);
         self
+    }
+
+    /// Show this error as the workspace's message page.
+    pub fn for_workspace(mut self) -> Self {
+        self.audience = Audience::Workspace;
+        self
+    }
+
+    /// A refused workspace action (nothing changed), with a link back to the workspace.
+    pub fn refused(status: StatusCode, title: String, paragraphs: Vec<String>) -> Self {
+        Self::refused_with_link(status, title, paragraphs, ("/analyst", "ws_back"))
+    }
+
+    /// [`AppError::refused`] with another way back: `(href, locale key of its label)`.
+    pub fn refused_with_link(
+        status: StatusCode,
+        title: String,
+        paragraphs: Vec<String>,
+        (href, label): (&str, &str),
+    ) -> Self {
+        Self::new(ErrorKind::Refused(Box::new(Refusal {
+            status,
+            title,
+            paragraphs,
+            link: Some((href.to_string(), crate::i18n::both(label))),
+        })))
+        .for_workspace()
+    }
+
+    pub fn sign_in_required() -> Self {
+        Self::new(ErrorKind::SignInRequired).for_workspace()
     }
 
     pub fn not_found() -> Self {
@@ -167,7 +221,7 @@ impl From<actix_web::error::BlockingError> for AppError {
 
 impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
-        match self.kind {
+        match &self.kind {
             ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => StatusCode::NOT_FOUND,
             ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
             ErrorKind::BadRequest(_) => StatusCode::BAD_REQUEST,
@@ -179,11 +233,12 @@ impl ResponseError for AppError {
             ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorKind::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ErrorKind::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Refused(r) => r.status,
+            ErrorKind::SignInRequired => StatusCode::SEE_OTHER,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        let status = self.status_code();
         // One line, never a backtrace; a 503's cause is logged once per interval by
         // `web::storage::record_unavailable`, which finds it in the response's extensions.
         if let ErrorKind::Internal(cause) = &self.kind {
@@ -192,6 +247,20 @@ impl ResponseError for AppError {
                 .collect::<Vec<_>>()
                 .join(" ");
             tracing::error!(%cause, "request failed");
+        }
+        self.render(self.audience)
+    }
+}
+
+impl AppError {
+    /// The response for `audience` (logs nothing).
+    pub fn render(&self, audience: Audience) -> HttpResponse {
+        let status = self.status_code();
+        if matches!(self.kind, ErrorKind::SignInRequired) {
+            return HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/analyst/sign-in"))
+                .insert_header(crate::web::no_store())
+                .finish();
         }
         let mut response = HttpResponse::build(status);
         if matches!(self.kind, ErrorKind::Unauthorized) {
@@ -203,10 +272,21 @@ impl ResponseError for AppError {
         if matches!(self.kind, ErrorKind::Unavailable(_)) {
             response.insert_header((header::RETRY_AFTER, HeaderValue::from_static("5")));
         }
-        let mut response = match self.audience {
+        let mut response = match audience {
             Audience::Resident(lang) => response
                 .content_type("text/html; charset=utf-8")
-                .body(views::error_page(lang, &self.kind)),
+                .body(resident_page(lang, &self.kind)),
+            Audience::Workspace => {
+                let (title, paragraphs, link) = workspace_page(&self.kind);
+                response
+                    .content_type("text/html; charset=utf-8")
+                    .insert_header(crate::web::no_store())
+                    .body(crate::web::workspace::pages::message_body(
+                        &title,
+                        paragraphs,
+                        link.as_ref().map(|(h, l)| (h.as_str(), l.as_str())),
+                    ))
+            }
             Audience::Client => {
                 let message = match &self.kind {
                     ErrorKind::Internal(_) => "internal error".to_string(),
@@ -224,6 +304,67 @@ impl ResponseError for AppError {
         }
         response
     }
+}
+
+/// The resident's error page for `kind`, in their language.
+fn resident_page(lang: Lang, kind: &ErrorKind) -> String {
+    let s = crate::i18n::strings(lang);
+    let (title, body) = match kind {
+        ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => (s.not_found_title, s.not_found_body),
+        ErrorKind::PayloadTooLarge => (s.too_large_title, s.too_large_body),
+        ErrorKind::Unavailable(_) => (s.unavailable_title, s.unavailable_body),
+        ErrorKind::RequestTimeout => (s.timeout_title, s.timeout_body),
+        ErrorKind::BadRequest(_)
+        | ErrorKind::MethodNotAllowed(_)
+        | ErrorKind::UnsupportedMediaType => (s.bad_request_title, s.bad_request_body),
+        ErrorKind::Forbidden(_)
+        | ErrorKind::Conflict(_)
+        | ErrorKind::Unauthorized
+        | ErrorKind::Refused(_)
+        | ErrorKind::SignInRequired
+        | ErrorKind::Internal(_) => (s.internal_title, s.internal_body),
+    };
+    views::notice(lang, title, body)
+}
+
+/// The workspace's message page for `kind`: a refusal's own texts, else a title and a
+/// paragraph per kind from `locales/` (Japanese / English).
+fn workspace_page(kind: &ErrorKind) -> (String, Vec<String>, Option<(String, String)>) {
+    use crate::i18n::{Lang, t};
+    if let ErrorKind::Refused(r) = kind {
+        return (r.title.clone(), r.paragraphs.clone(), r.link.clone());
+    }
+    let key = match kind {
+        ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => "ws_error_not_found",
+        ErrorKind::Unauthorized | ErrorKind::Forbidden(_) => "ws_error_forbidden",
+        ErrorKind::Conflict(_) => "ws_error_conflict",
+        ErrorKind::PayloadTooLarge => "ws_error_too_large",
+        ErrorKind::Unavailable(_) => "ws_error_unavailable",
+        ErrorKind::RequestTimeout => "ws_error_timeout",
+        ErrorKind::BadRequest(_)
+        | ErrorKind::MethodNotAllowed(_)
+        | ErrorKind::UnsupportedMediaType => "ws_error_bad_request",
+        ErrorKind::Internal(_) | ErrorKind::Refused(_) | ErrorKind::SignInRequired => {
+            "ws_error_internal"
+        }
+    };
+    let mut paragraphs = vec![
+        t(Lang::Ja, &format!("{key}_body")),
+        t(Lang::En, &format!("{key}_body")),
+    ];
+    // What the message says to scripts says it to people too (never a 500's cause).
+    match kind {
+        ErrorKind::NotFoundWith(m)
+        | ErrorKind::Forbidden(m)
+        | ErrorKind::Conflict(m)
+        | ErrorKind::BadRequest(m) => paragraphs.push(m.clone()),
+        _ => {}
+    }
+    (
+        crate::i18n::both(key),
+        paragraphs,
+        Some(("/analyst".to_string(), crate::i18n::both("ws_back"))),
+    )
 }
 
 fn serde_json_message(message: &str) -> std::collections::BTreeMap<&'static str, String> {

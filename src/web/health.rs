@@ -8,13 +8,12 @@ use crate::web::error::AppError;
 /// but cannot store (its disk is full or failing: `"writable": false`). The reason is in
 /// the log, not here: this page is public.
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    let pool = state.pool.clone();
-    let backend = web::block(move || -> Result<&'static str, AppError> {
-        let mut conn = pool.get()?;
-        conn.batch_execute("SELECT 1")?;
-        Ok(crate::db::backend_name(&conn))
-    })
-    .await??;
+    let backend = state
+        .db(move |conn| -> Result<&'static str, AppError> {
+            conn.batch_execute("SELECT 1")?;
+            Ok(crate::db::backend_name(conn))
+        })
+        .await?;
     let storage = state.storage.clone();
     let not_writable = web::block(move || storage.not_writable()).await?;
     let body = |status: &'static str, writable: bool| serde_json::json!({ "status": status, "database": backend, "writable": writable });

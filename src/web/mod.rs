@@ -42,16 +42,31 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Runs `f` on a pooled connection off the async executor (never diesel on the
-    /// executor); an error becomes the resident's error page in `lang`.
+    /// Runs `f` on a pooled connection off the async executor: the one way `web` reaches
+    /// the database (never diesel on the executor). A transaction goes inside `f`.
+    pub async fn db<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut crate::db::Conn) -> Result<T, crate::web::error::AppError> + Send + 'static,
+    ) -> Result<T, crate::web::error::AppError> {
+        let state = self.clone();
+        web::block(move || f(&mut *state.blocking_conn()?)).await?
+    }
+
+    /// A pooled connection, for work already off the executor (the export producer
+    /// streaming a wave); everything else goes through [`AppState::db`].
+    pub fn blocking_conn(&self) -> Result<crate::db::PooledConn, crate::web::error::AppError> {
+        Ok(self.pool.get()?)
+    }
+
+    /// [`AppState::db`] for a query whose error becomes the resident's error page in
+    /// `lang`.
     pub async fn query_for_resident<T: Send + 'static>(
         &self,
         lang: Lang,
         f: impl FnOnce(&mut crate::db::Conn) -> diesel::QueryResult<T> + Send + 'static,
     ) -> Result<T, crate::web::error::AppError> {
-        let pool = self.pool.clone();
-        web::block(move || -> Result<T, crate::web::error::AppError> { Ok(f(&mut *pool.get()?)?) })
-            .await?
+        self.db(move |conn| Ok(f(conn)?))
+            .await
             .map_err(|e| e.for_resident(lang))
     }
 

@@ -641,7 +641,7 @@ fn a_copy_of_the_database_pairs_no_code_with_a_response() {
     // The code rows, as stored (no ORDER BY: key order on SQLite), are in hash order:
     // neither the order of generation nor that of use. PostgreSQL appends the new version
     // of an updated row, so its physical order follows use until the table is reordered
-    // as the README says to do after a wave closes.
+    // as docs/security.md ("Anonymity") says to do after a wave closes.
     if let citizen_survey::db::DbConnection::Postgresql(_) = &conn {
         use diesel::connection::SimpleConnection;
         conn.batch_execute("CLUSTER access_codes USING access_codes_pkey")

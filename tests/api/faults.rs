@@ -241,3 +241,47 @@ fn a_database_outage_gets_503_with_answers_kept_and_recovers_by_itself() {
         .unwrap();
     assert_eq!(bare, 0);
 }
+
+/// One error road: with the database out of reach, a browser on a workspace page gets the
+/// workspace's HTML page (503, Japanese and English), a script still gets JSON.
+#[test]
+#[ignore = "needs PostgreSQL: set TEST_POSTGRES_URL and run with --include-ignored"]
+fn a_workspace_page_with_the_database_down_answers_html() {
+    postgres_server().expect("TEST_POSTGRES_URL must point at a PostgreSQL server");
+    let database = TestDatabase::new();
+    let target = host_port(&database.url);
+    let proxy = FlakyProxy::start(&target);
+    let through_proxy = database
+        .url
+        .replacen(&target, &format!("127.0.0.1:{}", proxy.port), 1);
+    let app = spawn_app_with(database, through_proxy, midterm_day());
+    crate::workspace::create_with_password(&app, "hanako", "correct horse battery staple");
+    let browser = crate::workspace::Browser::new(&app);
+    assert_eq!(
+        browser
+            .sign_in("hanako", "correct horse battery staple")
+            .status,
+        303
+    );
+    assert_eq!(browser.get_html("/analyst").status, 200);
+    proxy.cut();
+    let page = browser.get_html("/analyst");
+    assert_eq!(page.status, 503, "{}", page.body);
+    let content_type = page.header("content-type");
+    assert!(content_type.starts_with("text/html"), "{content_type}");
+    assert!(
+        page.body
+            .contains("データベースに接続できません / The database is unavailable"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/analyst\""), "a way back");
+    // A script (bearer token) keeps the JSON it parses.
+    let script = app.get_with(
+        "/analyst/waves/2026-midterm/vision-scores.csv",
+        ("Authorization", "Bearer x"),
+    );
+    assert_eq!(script.status, 503);
+    assert!(script.body.starts_with("{\"error\""), "{}", script.body);
+    proxy.restore();
+}

@@ -72,6 +72,19 @@ impl<'a> Browser<'a> {
         self.keep(request.call().unwrap())
     }
 
+    /// A GET as a browser sends it (`Accept: text/html…`).
+    pub(crate) fn get_html(&self, path: &str) -> Page {
+        let mut request = self
+            .agent
+            .get(format!("{}{path}", self.app.address))
+            .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+        let cookies = self.cookie_header();
+        if !cookies.is_empty() {
+            request = request.header("Cookie", cookies);
+        }
+        self.keep(request.call().unwrap())
+    }
+
     pub(crate) fn post(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         let mut request = self.agent.post(format!("{}{path}", self.app.address));
         let cookies = self.cookie_header();

@@ -207,7 +207,7 @@ fn spearman(a: &[f64], b: &[f64]) -> f64 {
 fn a_copy_of_the_sqlite_files_neither_orders_responses_nor_pairs_codes() {
     let app = crate::codes::spawn_code_app(true);
     let Some(path) = app.sqlite_file() else {
-        eprintln!("SQLite only: the PostgreSQL write-ahead log is covered in the README");
+        eprintln!("SQLite only: the PostgreSQL write-ahead log is covered in docs/security.md");
         return;
     };
     let wal = format!("{path}-wal");

@@ -15,7 +15,7 @@ use crate::db::access_codes;
 use crate::definitions::{Access, Wave};
 use crate::domain::{AccessCode, Credential, LANG_FIELD, Lang};
 use crate::web::error::AppError;
-use crate::web::resident::form::{LangQuery, form_page, html};
+use crate::web::resident::pages::{LangQuery, form_page, html};
 use crate::web::resident::views::{self, FormCredential};
 use crate::web::{AppState, negotiate_lang};
 

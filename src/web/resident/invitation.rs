@@ -8,7 +8,7 @@ use crate::db::invitations::{self, TokenHolder};
 use crate::domain::{Lang, TOKEN_FIELD};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::resident::form::{LangQuery, find_wave, form_page, html, notice};
+use crate::web::resident::pages::{LangQuery, find_wave, form_page, html, notice};
 use crate::web::resident::views;
 
 async fn holder(
@@ -85,12 +85,10 @@ pub async fn opt_out(
         .and_then(|l| Lang::parse(&l))
         .unwrap_or_else(|| crate::web::negotiate_lang(&req, None));
     let token = field(TOKEN_FIELD).unwrap_or_default();
-    let pool = state.pool.clone();
-    let done = web::block(move || -> Result<_, AppError> {
-        Ok(invitations::opt_out(&mut *pool.get()?, &token)?)
-    })
-    .await?
-    .map_err(|e| e.for_resident(lang))?;
+    let done = state
+        .db(move |conn| -> Result<_, AppError> { Ok(invitations::opt_out(conn, &token)?) })
+        .await
+        .map_err(|e| e.for_resident(lang))?;
     if !done {
         return Ok(invalid_link(lang));
     }

@@ -4,5 +4,6 @@
 pub mod code;
 pub mod form;
 pub mod invitation;
+pub mod pages;
 pub mod results;
 pub mod views;

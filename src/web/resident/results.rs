@@ -398,17 +398,16 @@ pub async fn results(
     if state.definitions.wave(&wave_id).is_none() {
         return Err(not_found());
     }
-    let st = state.clone();
-    let pubs = web::block(move || -> Result<Vec<Publication>, AppError> {
-        let mut conn = st.pool.get()?;
-        let mut pubs = Vec::new();
-        for id in db::publications::published_waves(&mut conn)? {
-            pubs.extend(db::publications::find(&mut conn, &id)?);
-        }
-        Ok(pubs)
-    })
-    .await?
-    .map_err(|e| e.for_resident(lang))?;
+    let pubs = state
+        .db(move |conn| -> Result<Vec<Publication>, AppError> {
+            let mut pubs = Vec::new();
+            for id in db::publications::published_waves(conn)? {
+                pubs.extend(db::publications::find(conn, &id)?);
+            }
+            Ok(pubs)
+        })
+        .await
+        .map_err(|e| e.for_resident(lang))?;
     let Some(publication) = pubs.iter().find(|p| p.wave_id == wave_id) else {
         return Err(not_found());
     };

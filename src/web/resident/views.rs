@@ -8,7 +8,6 @@ use crate::definitions::{Definitions, QuestionKind, Wave, WaveStatus};
 use crate::domain::{Credential, FieldError, Furigana, Lang, RawForm};
 use crate::i18n::furigana;
 use crate::i18n::{self, Strings};
-use crate::web::error::ErrorKind;
 
 /// What every page needs for its frame.
 pub struct Page {
@@ -257,24 +256,6 @@ pub fn opt_out(lang: Lang, token: &str) -> String {
         page: Page::new(lang, None),
         token: token.to_string(),
     })
-}
-
-pub fn error_page(lang: Lang, kind: &ErrorKind) -> String {
-    let s = i18n::strings(lang);
-    let (title, body) = match kind {
-        ErrorKind::NotFound | ErrorKind::NotFoundWith(_) => (s.not_found_title, s.not_found_body),
-        ErrorKind::PayloadTooLarge => (s.too_large_title, s.too_large_body),
-        ErrorKind::Unavailable(_) => (s.unavailable_title, s.unavailable_body),
-        ErrorKind::RequestTimeout => (s.timeout_title, s.timeout_body),
-        ErrorKind::BadRequest(_)
-        | ErrorKind::MethodNotAllowed(_)
-        | ErrorKind::UnsupportedMediaType => (s.bad_request_title, s.bad_request_body),
-        ErrorKind::Forbidden(_)
-        | ErrorKind::Conflict(_)
-        | ErrorKind::Unauthorized
-        | ErrorKind::Internal(_) => (s.internal_title, s.internal_body),
-    };
-    notice(lang, title, body)
 }
 
 #[derive(Template)]

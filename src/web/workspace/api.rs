@@ -40,12 +40,12 @@ pub(super) async fn authorise_with_role(
             .filter(|t| !t.is_empty())
             .ok_or_else(|| AppError::new(ErrorKind::Unauthorized))?;
         let hash = hash_token(token);
-        let pool = state.pool.clone();
-        return web::block(move || -> Result<_, AppError> {
-            Ok(db::analysts::find_by_token_hash(&mut *pool.get()?, &hash)?)
-        })
-        .await??
-        .ok_or_else(|| AppError::new(ErrorKind::Unauthorized));
+        return state
+            .db(move |conn| -> Result<_, AppError> {
+                Ok(db::analysts::find_by_token_hash(conn, &hash)?)
+            })
+            .await?
+            .ok_or_else(|| AppError::new(ErrorKind::Unauthorized));
     }
     let session = crate::web::workspace::session::current(state, req)
         .await?
@@ -112,11 +112,11 @@ pub async fn import_invitations(
         .map_err(|_| AppError::new(ErrorKind::BadRequest("the CSV must be UTF-8".into())))?;
     let accept = query.accept.as_deref() == Some("valid");
     let st = state.clone();
-    let outcome = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        crate::invite::import(&mut conn, &wave, &csv, accept, (st.clock)()).map_err(invite_error)
-    })
-    .await??;
+    let outcome = state
+        .db(move |conn| -> Result<_, AppError> {
+            crate::invite::import(conn, &wave, &csv, accept, (st.clock)()).map_err(invite_error)
+        })
+        .await?;
     tracing::info!(%analyst, wave = %path.as_str(), queued = outcome.queued, rejected = outcome.report.rejected.len(), "invitations imported");
     let status = if outcome.imported {
         actix_web::http::StatusCode::OK
@@ -142,18 +142,17 @@ pub async fn invitation_status(
     authorise(&state, &req).await?;
     let wave = analyst_wave(&state, &path)?;
     let with_addresses = query.addresses.unwrap_or(false);
-    let st = state.clone();
-    let body = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let counts = db::invitations::counts(&mut conn, &wave.id)?;
-        let addresses = if with_addresses {
-            Some(db::invitations::addresses(&mut conn, &wave.id)?)
-        } else {
-            None
-        };
-        Ok(serde_json::json!({ "wave_id": wave.id, "counts": counts, "addresses": addresses }))
-    })
-    .await??;
+    let body = state
+        .db(move |conn| -> Result<_, AppError> {
+            let counts = db::invitations::counts(conn, &wave.id)?;
+            let addresses = if with_addresses {
+                Some(db::invitations::addresses(conn, &wave.id)?)
+            } else {
+                None
+            };
+            Ok(serde_json::json!({ "wave_id": wave.id, "counts": counts, "addresses": addresses }))
+        })
+        .await?;
     Ok(HttpResponse::Ok()
         .insert_header(crate::web::no_store())
         .json(body))
@@ -168,12 +167,11 @@ pub async fn send_reminders(
     let analyst = authorise(&state, &req).await?;
     let wave = analyst_wave(&state, &path)?;
     let st = state.clone();
-    let queued = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        crate::invite::remind(&mut conn, &wave, (st.clock)(), st.reminder_days)
-            .map_err(invite_error)
-    })
-    .await??;
+    let queued = state
+        .db(move |conn| -> Result<_, AppError> {
+            crate::invite::remind(conn, &wave, (st.clock)(), st.reminder_days).map_err(invite_error)
+        })
+        .await?;
     tracing::info!(%analyst, wave = %path.as_str(), queued, "reminders queued");
     Ok(HttpResponse::Ok().json(serde_json::json!({ "queued": queued })))
 }
@@ -274,7 +272,7 @@ pub async fn export_csv(
     actix_web::rt::task::spawn_blocking(move || {
         let result = (|| -> Result<u64, AppError> {
             // No database: 503, as for every other page.
-            let mut conn = st.pool.get()?;
+            let mut conn = st.blocking_conn()?;
             if let Err(e) = db::audit::record(
                 &mut conn,
                 &analyst,

@@ -132,11 +132,11 @@ fn vision_rows(defs: &Definitions, figures: &[PublishedVision]) -> Vec<VisionRow
 
 fn panel(
     conn: &mut db::Conn,
-    defs: &Definitions,
+    st: &AppState,
     wave: &Wave,
     today: chrono::NaiveDate,
-    min_group_size: u64,
 ) -> Result<WavePanel, AppError> {
+    let (defs, min_group_size) = (&*st.definitions, st.min_group_size);
     let responses = db::counts::count(conn, &wave.id)?;
     let mut days: BTreeMap<chrono::NaiveDate, DayRow> = BTreeMap::new();
     for (day, channel, in_sample, n) in db::monitoring::responses_by_day(conn, &wave.id)? {
@@ -192,7 +192,7 @@ fn panel(
         })
         .collect();
     let figures =
-        crate::web::workspace::publish::current_figures(conn, defs, wave, min_group_size)?;
+        crate::publish::current_figures(conn, defs, &st.score_plan(wave), wave, min_group_size)?;
     let snapshot = db::publications::Publication {
         wave_id: wave.id.clone(),
         published_at: chrono::NaiveDateTime::default(),
@@ -271,28 +271,28 @@ pub async fn dashboard(
         return operator_home(&state, &signed_in);
     }
     let st = state.clone();
-    let (waves, audit) = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let today = (st.clock)();
-        let waves = st
-            .definitions
-            .waves
-            .iter()
-            .map(|w| panel(&mut conn, &st.definitions, w, today, st.min_group_size))
-            .collect::<Result<Vec<_>, _>>()?;
-        let audit = db::audit::latest(&mut conn, 20)?
-            .into_iter()
-            .map(|e| AuditRow {
-                at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
-                analyst: e.analyst,
-                action: e.action,
-                wave: e.wave_id.unwrap_or_default(),
-                detail: e.detail,
-            })
-            .collect::<Vec<_>>();
-        Ok((waves, audit))
-    })
-    .await??;
+    let (waves, audit) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let today = (st.clock)();
+            let waves = st
+                .definitions
+                .waves
+                .iter()
+                .map(|w| panel(conn, &st, w, today))
+                .collect::<Result<Vec<_>, _>>()?;
+            let audit = db::audit::latest(conn, 20)?
+                .into_iter()
+                .map(|e| AuditRow {
+                    at: e.at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                    analyst: e.analyst,
+                    action: e.action,
+                    wave: e.wave_id.unwrap_or_default(),
+                    detail: e.detail,
+                })
+                .collect::<Vec<_>>();
+            Ok((waves, audit))
+        })
+        .await?;
     let body = DashboardPage {
         export_kinds: crate::export::ExportKind::ALL.map(|k| k.name()).to_vec(),
         encodings: crate::export::Encoding::NAMES,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod dashboard;
+pub mod pages;
 pub mod paper;
 pub mod publish;
 pub mod session;

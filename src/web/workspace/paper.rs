@@ -26,7 +26,7 @@ use crate::paper::{
 };
 use crate::web::AppState;
 use crate::web::error::{AppError, ErrorKind};
-use crate::web::workspace::publish::signed_in_wave;
+use crate::web::workspace::publish::{signed_in_wave, workspace_wave};
 use crate::web::workspace::session;
 
 /// The entry pages' policy: ours plus our one script.
@@ -114,24 +114,23 @@ pub struct DoneQuery {
 
 fn done_notice(done: Option<&str>, n: usize) -> Option<String> {
     Some(match done? {
-        "first" => "1回目の入力を保存しました。別の担当者が同じ調査票を入力すると、一致した場合に回答として登録されます。 / First entry kept: the sheet becomes a response when another operator's entry agrees.".into(),
-        "stored" => "2回目の入力が1回目と一致したため、回答として登録しました。 / The second entry agreed with the first: the sheet is now a response.".into(),
-        "disagreed" => format!("2回目の入力が1回目と {n} か所で一致しません。この調査票は照合待ちとして別にしてください（どちらの値かは表示しません）。 / The second entry disagrees with the first in {n} field(s): put the sheet aside for resolution (the values are not shown)."),
-        "resolved" => "照合した調査票を回答として登録しました。 / The resolved sheet is now a response.".into(),
+        "first" => crate::i18n::both("ws_paper_first_kept"),
+        "stored" => crate::i18n::both("ws_paper_stored"),
+        "disagreed" => crate::i18n::both_args("ws_paper_disagreed", &[("n", n.into())]),
+        "resolved" => crate::i18n::both("ws_paper_resolved"),
         _ => return None,
     })
 }
 
 async fn counts(state: &AppState, wave_id: &str) -> Result<(i64, i64, i64), AppError> {
-    let pool = state.pool.clone();
     let wave_id = wave_id.to_string();
-    web::block(move || -> Result<_, AppError> {
-        let mut conn = pool.get()?;
-        let (second, resolution) = db::paper::counts(&mut conn, &wave_id)?;
-        let paper = db::access_codes::status(&mut conn, &wave_id)?.paper;
-        Ok((second, resolution, paper))
-    })
-    .await?
+    state
+        .db(move |conn| -> Result<_, AppError> {
+            let (second, resolution) = db::paper::counts(conn, &wave_id)?;
+            let paper = db::access_codes::status(conn, &wave_id)?.paper;
+            Ok((second, resolution, paper))
+        })
+        .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -163,17 +162,6 @@ async fn code_page(
     Ok(page(status, body))
 }
 
-fn wave_or_404(state: &AppState, id: &str) -> Result<Wave, Box<HttpResponse>> {
-    state.definitions.wave(id).cloned().ok_or_else(|| {
-        Box::new(session::message_page(
-            StatusCode::NOT_FOUND,
-            "調査が見つかりません / Unknown wave",
-            vec![format!("`{id}`")],
-            Some(("/analyst", "分析者ページへ / To the workspace")),
-        ))
-    })
-}
-
 /// What a paper-entry POST needs: a signed-in analyst or operator with the session's CSRF
 /// token, and a postal (code) wave; otherwise the page to answer with.
 async fn signed_in_code_wave(
@@ -181,27 +169,21 @@ async fn signed_in_code_wave(
     req: &HttpRequest,
     wave_id: &str,
     body: &[u8],
-) -> Result<Result<(session::SignedIn, Wave), HttpResponse>, AppError> {
-    let found = match signed_in_wave(state, req, wave_id, body, true).await? {
-        Ok(found) => found,
-        Err(page) => return Ok(Err(page)),
-    };
-    if paper::require_code_wave(&found.1).is_err() {
-        return Ok(Err(not_a_code_wave(&found.1)));
-    }
-    Ok(Ok(found))
+) -> Result<(session::SignedIn, Wave), AppError> {
+    let found = signed_in_wave(state, req, wave_id, body, true).await?;
+    require_code_wave(&found.1)?;
+    Ok(found)
 }
 
-fn not_a_code_wave(wave: &Wave) -> HttpResponse {
-    session::message_page(
-        StatusCode::CONFLICT,
-        "紙の入力はできません / No paper entry on this wave",
-        vec![
-            "紙の調査票はアクセスコードで入力します。郵送調査（access = \"code\"）の調査だけが対象です。 / Paper sheets are keyed by their access code: only postal waves (access = \"code\") take paper entry.".into(),
-            paper::require_code_wave(wave).err().unwrap_or_default(),
-        ],
-        Some(("/analyst", "分析者ページへ / To the workspace")),
-    )
+/// 409 on a wave that takes no paper entry (not a postal wave).
+fn require_code_wave(wave: &Wave) -> Result<(), AppError> {
+    paper::require_code_wave(wave).map_err(|why| {
+        AppError::refused(
+            StatusCode::CONFLICT,
+            crate::i18n::both("ws_no_paper_entry"),
+            vec![crate::i18n::both("ws_no_paper_entry_body"), why],
+        )
+    })
 }
 
 /// `GET /analyst/waves/{wave}/paper`: type the sheet's access code.
@@ -214,13 +196,8 @@ pub async fn entry(
     let Some(signed_in) = session::current(&state, &req).await? else {
         return Ok(session::to_sign_in());
     };
-    let wave = match wave_or_404(&state, &path) {
-        Ok(w) => w,
-        Err(page) => return Ok(*page),
-    };
-    if paper::require_code_wave(&wave).is_err() {
-        return Ok(not_a_code_wave(&wave));
-    }
+    let wave = workspace_wave(&state, &path)?;
+    require_code_wave(&wave)?;
     let notice = done_notice(query.done.as_deref(), query.n.unwrap_or(0));
     code_page(
         &state,
@@ -314,13 +291,12 @@ fn allowed(q: &Question, lang: Lang) -> String {
 
 fn problem_message(p: &SheetProblem) -> String {
     match p {
-        SheetProblem::NotKeyed => format!(
-            "入力されていません。回答を入力するか、空欄なら {NO_ANSWER} を入力してください。 / Not keyed: key the answer, or {NO_ANSWER} if it was left blank."
-        ),
-        SheetProblem::Language => "言語は ja か en です。 / The language is ja or en.".into(),
+        SheetProblem::NotKeyed => {
+            crate::i18n::both_args("ws_paper_not_keyed", &[("blank", NO_ANSWER.into())])
+        }
+        SheetProblem::Language => crate::i18n::both("ws_paper_language"),
         SheetProblem::Field(crate::domain::FieldProblem::NotAnOption) => {
-            "このコードはありません（右の一覧を参照）。 / Not an allowed code (see the list)."
-                .into()
+            crate::i18n::both("ws_paper_not_an_option")
         }
         SheetProblem::Field(f) => format!("{} / {}", f.message(Lang::Ja), f.message(Lang::En)),
     }
@@ -368,8 +344,9 @@ fn sections(
                     .and_then(|t| t.kind.options().iter().position(|o| o.code == c.equals))
                     .map_or(c.equals.clone(), |i| (i + 1).to_string());
                 let n = number_of(&c.question);
-                format!(
-                    "問{n} が {position} のときだけ（ほかは空欄のまま） / only if question {n} is {position} (else leave empty)"
+                crate::i18n::both_args(
+                    "ws_paper_only_if",
+                    &[("n", n.into()), ("position", position.into())],
                 )
             });
             rows.push(EntryRow {
@@ -465,23 +442,21 @@ fn sheet_page(
 
 /// The id of the signed-in operator (the pending first entry keeps it until the second).
 async fn analyst_id(state: &AppState, name: &str) -> Result<String, AppError> {
-    let pool = state.pool.clone();
     let name = name.to_string();
-    web::block(move || -> Result<_, AppError> {
-        Ok(db::analysts::find_by_name(&mut *pool.get()?, &name)?
-            .map(|(id, _)| id)
-            .unwrap_or_default())
-    })
-    .await?
+    state
+        .db(move |conn| -> Result<_, AppError> {
+            Ok(db::analysts::find_by_name(conn, &name)?
+                .map(|(id, _)| id)
+                .unwrap_or_default())
+        })
+        .await
 }
 
 fn code_problem(p: CodeProblem) -> String {
     match p {
-        CodeProblem::Empty => "アクセスコードを入力してください。 / Type the sheet's access code.".into(),
-        CodeProblem::Length => "アクセスコードは16文字です。 / An access code has 16 characters.".into(),
-        CodeProblem::Character | CodeProblem::Check => {
-            "コードに誤りがあります（どこかの文字が違います）。 / The code has a typo (a character is wrong).".into()
-        }
+        CodeProblem::Empty => crate::i18n::both("ws_code_empty"),
+        CodeProblem::Length => crate::i18n::both("ws_code_length"),
+        CodeProblem::Character | CodeProblem::Check => crate::i18n::both("ws_code_typo"),
     }
 }
 
@@ -499,10 +474,7 @@ pub async fn open_sheet(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_code_wave(&state, &req, &path, &body).await? {
-        Ok(found) => found,
-        Err(page) => return Ok(page),
-    };
+    let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
     let typed = session::field(&fields, "code")
         .unwrap_or_default()
@@ -525,18 +497,17 @@ pub async fn open_sheet(
         }
     };
     let operator = analyst_id(&state, &signed_in.analyst).await?;
-    let st = state.clone();
     let (w, c) = (wave.clone(), code.clone());
-    let (state_now, conflict) = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let s = paper::code_state(&mut conn, &w, &c, &operator)?;
-        let conflict = match s {
-            CodeState::AwaitingResolution => paper::conflict(&mut conn, &w, &c)?,
-            _ => None,
-        };
-        Ok((s, conflict))
-    })
-    .await??;
+    let (state_now, conflict) = state
+        .db(move |conn| -> Result<_, AppError> {
+            let s = paper::code_state(conn, &w, &c, &operator)?;
+            let conflict = match s {
+                CodeState::AwaitingResolution => paper::conflict(conn, &w, &c)?,
+                _ => None,
+            };
+            Ok((s, conflict))
+        })
+        .await?;
     let refuse = |status, msg: &str| {
         code_page(
             &state,
@@ -550,21 +521,27 @@ pub async fn open_sheet(
         )
     };
     match state_now {
-        CodeState::Unknown => refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "この調査で発行したコードではありません。 / Not a code issued for this wave.",
-        )
-        .await,
-        CodeState::Used => refuse(
-            StatusCode::CONFLICT,
-            "重複：このコードの回答はすでに登録されています（ウェブまたは紙。先に届いた回答が有効）。何も保存していません。 / Duplicate: this code has already been answered (on the web or on paper; the first answer counts). Nothing was stored.",
-        )
-        .await,
-        CodeState::KeyedByYou => refuse(
-            StatusCode::CONFLICT,
-            "この調査票の1回目はあなたが入力しました。2回目は別の担当者が入力してください。 / You keyed this sheet's first entry: the second must be keyed by another operator.",
-        )
-        .await,
+        CodeState::Unknown => {
+            refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &crate::i18n::both("ws_code_unknown"),
+            )
+            .await
+        }
+        CodeState::Used => {
+            refuse(
+                StatusCode::CONFLICT,
+                &crate::i18n::both("ws_code_duplicate_long"),
+            )
+            .await
+        }
+        CodeState::KeyedByYou => {
+            refuse(
+                StatusCode::CONFLICT,
+                &crate::i18n::both("ws_code_keyed_by_you_long"),
+            )
+            .await
+        }
         CodeState::Fresh | CodeState::AwaitingSecond => {
             let entry = if state_now == CodeState::Fresh { 1 } else { 2 };
             let body = sheet_page(
@@ -582,7 +559,11 @@ pub async fn open_sheet(
         }
         CodeState::AwaitingResolution => {
             let Some(conflict) = conflict else {
-                return refuse(StatusCode::CONFLICT, "照合待ちの調査票が見つかりません。 / No sheet awaits resolution.").await;
+                return refuse(
+                    StatusCode::CONFLICT,
+                    &crate::i18n::both("ws_nothing_awaits_resolution"),
+                )
+                .await;
             };
             let body = resolution_page(&signed_in, &wave, &code, &conflict, &BTreeMap::new(), &[])?;
             Ok(page(StatusCode::OK, body))
@@ -621,12 +602,13 @@ fn keyed(wave: &Wave, fields: &[(String, String)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn record(state: &AppState, analyst: &str, action: &'static str, wave: &str, detail: String) {
-    if let Ok(mut conn) = state.pool.get()
-        && let Err(e) = db::audit::record(&mut conn, analyst, action, Some(wave), &detail)
-    {
-        tracing::warn!(error = %e, "paper entry could not be recorded in the audit log");
-    }
+/// The access code a sheet's form carries (the page put it there).
+fn sheet_code(fields: &[(String, String)]) -> Result<AccessCode, AppError> {
+    AccessCode::parse(session::field(fields, "_code").unwrap_or_default()).map_err(|_| {
+        AppError::new(ErrorKind::BadRequest(
+            "the form carries no valid access code: open the sheet again".into(),
+        ))
+    })
 }
 
 /// `POST /analyst/waves/{wave}/paper/sheet`: one entry of a sheet.
@@ -636,16 +618,9 @@ pub async fn enter_sheet(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_code_wave(&state, &req, &path, &body).await? {
-        Ok(found) => found,
-        Err(page) => return Ok(page),
-    };
+    let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
-    let Ok(code) = AccessCode::parse(session::field(&fields, "_code").unwrap_or_default()) else {
-        return Err(AppError::new(ErrorKind::BadRequest(
-            "the form carries no valid access code: open the sheet again".into(),
-        )));
-    };
+    let code = sheet_code(&fields)?;
     let typed = keyed(&wave, &fields);
     let (sheet, answers) = match paper::read_sheet(&wave, &typed) {
         Ok(read) => read,
@@ -671,21 +646,21 @@ pub async fn enter_sheet(
     let st = state.clone();
     let w = wave.clone();
     let today = (state.clock)();
-    let outcome = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let plan = st.score_plan(&w);
-        Ok(paper::enter(
-            &mut conn,
-            &plan,
-            &w,
-            &code,
-            &operator,
-            (&sheet, &answers),
-            today,
-        )?)
-    })
-    .await??;
-    let analyst = &signed_in.analyst;
+    let analyst = signed_in.analyst.clone();
+    let outcome = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plan = st.score_plan(&w);
+            Ok(paper::enter(
+                conn,
+                &plan,
+                &w,
+                &code,
+                (&operator, &analyst),
+                (&sheet, &answers),
+                today,
+            )?)
+        })
+        .await?;
     let done = |done: &str, n: usize| {
         HttpResponse::SeeOther()
             .insert_header((
@@ -694,58 +669,26 @@ pub async fn enter_sheet(
             ))
             .finish()
     };
-    let refuse = |msg: &str| {
-        session::message_page(
-            StatusCode::CONFLICT,
-            "保存していません / Nothing stored",
-            vec![msg.to_string()],
-            Some((&back(&wave.id), "次の調査票へ / Next sheet")),
-        )
-    };
-    Ok(match outcome {
-        EntryOutcome::FirstKept => {
-            record(
-                &state,
-                analyst,
-                "paper_entry",
-                &wave.id,
-                "1 sheet: first entry".into(),
-            );
-            done("first", 0)
-        }
-        EntryOutcome::Stored => {
-            record(
-                &state,
-                analyst,
-                "paper_verify",
-                &wave.id,
-                "1 sheet: second entry agreed, stored".into(),
-            );
-            done("stored", 0)
-        }
-        EntryOutcome::Disagreed(keys) => {
-            record(
-                &state,
-                analyst,
-                "paper_verify",
-                &wave.id,
-                format!("1 sheet: second entry, {} fields disagree", keys.len()),
-            );
-            done("disagreed", keys.len())
-        }
-        EntryOutcome::Duplicate => refuse(
-            "重複：このコードの回答はすでに登録されています。 / Duplicate: this code has already been answered.",
-        ),
-        EntryOutcome::Unknown => {
-            refuse("この調査で発行したコードではありません。 / Not a code issued for this wave.")
-        }
-        EntryOutcome::KeyedByYou => refuse(
-            "この調査票の1回目はあなたが入力しました。2回目は別の担当者が入力してください。 / You keyed the first entry: the second must be keyed by another operator.",
-        ),
-        EntryOutcome::AwaitingResolution => {
-            refuse("この調査票は照合待ちです。 / This sheet awaits resolution.")
-        }
-    })
+    let refuse = |key: &str| Err(nothing_stored(&wave, crate::i18n::both(key)));
+    match outcome {
+        EntryOutcome::FirstKept => Ok(done("first", 0)),
+        EntryOutcome::Stored => Ok(done("stored", 0)),
+        EntryOutcome::Disagreed(keys) => Ok(done("disagreed", keys.len())),
+        EntryOutcome::Duplicate => refuse("ws_code_duplicate"),
+        EntryOutcome::Unknown => refuse("ws_code_unknown"),
+        EntryOutcome::KeyedByYou => refuse("ws_code_keyed_by_you"),
+        EntryOutcome::AwaitingResolution => refuse("ws_code_awaits_resolution"),
+    }
+}
+
+/// 409 "nothing stored" for a sheet, with the way to the next one.
+fn nothing_stored(wave: &Wave, why: String) -> AppError {
+    AppError::refused_with_link(
+        StatusCode::CONFLICT,
+        crate::i18n::both("ws_nothing_stored"),
+        vec![why],
+        (&back(&wave.id), "ws_next_sheet"),
+    )
 }
 
 /// `POST /analyst/waves/{wave}/paper/resolve`: the resolver's values where the two entries
@@ -756,44 +699,24 @@ pub async fn resolve_sheet(
     path: web::Path<String>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
-    let (signed_in, wave) = match signed_in_code_wave(&state, &req, &path, &body).await? {
-        Ok(found) => found,
-        Err(page) => return Ok(page),
-    };
+    let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
-    let Ok(code) = AccessCode::parse(session::field(&fields, "_code").unwrap_or_default()) else {
-        return Err(AppError::new(ErrorKind::BadRequest(
-            "the form carries no valid access code: open the sheet again".into(),
-        )));
-    };
-    let st = state.clone();
+    let code = sheet_code(&fields)?;
     let (w, c) = (wave.clone(), code.clone());
-    let conflict = web::block(move || -> Result<_, AppError> {
-        Ok(paper::conflict(&mut *st.pool.get()?, &w, &c)?)
-    })
-    .await??;
+    let conflict = state
+        .db(move |conn| -> Result<_, AppError> { Ok(paper::conflict(conn, &w, &c)?) })
+        .await?;
     let Some(conflict) = conflict else {
-        return Ok(session::message_page(
+        return Err(AppError::refused_with_link(
             StatusCode::CONFLICT,
-            "照合待ちではありません / Nothing to resolve",
-            vec!["この調査票は照合待ちではありません（照合済みか、未入力です）。 / This sheet does not await resolution (resolved already, or not keyed).".into()],
-            Some((&back(&wave.id), "次の調査票へ / Next sheet")),
+            crate::i18n::both("ws_nothing_to_resolve"),
+            vec![crate::i18n::both("ws_nothing_to_resolve_body")],
+            (&back(&wave.id), "ws_next_sheet"),
         ));
     };
     let typed = keyed(&wave, &fields);
     // What both entries said, and the resolver's values where they disagree.
-    let mut resolved: BTreeMap<String, String> = conflict
-        .first
-        .0
-        .iter()
-        .filter(|(k, _)| !conflict.differ.contains(k))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    for key in &conflict.differ {
-        if let Some(v) = typed.get(key) {
-            resolved.insert(key.clone(), v.clone());
-        }
-    }
+    let resolved = conflict.resolved(&typed);
     let (_, answers) = match paper::read_sheet(&wave, &resolved) {
         Ok(read) => read,
         Err(errors) => {
@@ -804,33 +727,35 @@ pub async fn resolve_sheet(
     let st = state.clone();
     let w = wave.clone();
     let today = (state.clock)();
-    let outcome = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let plan = st.score_plan(&w);
-        Ok(paper::resolve(
-            &mut conn, &plan, &w, &code, &answers, today,
-        )?)
-    })
-    .await??;
+    let analyst = signed_in.analyst.clone();
+    let differ = conflict.differ.len();
+    let outcome = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plan = st.score_plan(&w);
+            Ok(paper::resolve(
+                conn,
+                &plan,
+                &w,
+                &code,
+                (&analyst, differ),
+                &answers,
+                today,
+            )?)
+        })
+        .await?;
     Ok(match outcome {
-        ResolveOutcome::Stored => {
-            record(
-                &state,
-                &signed_in.analyst,
-                "paper_resolve",
-                &wave.id,
-                format!("1 sheet resolved ({} fields), stored", conflict.differ.len()),
-            );
-            HttpResponse::SeeOther()
-                .insert_header((header::LOCATION, format!("{}?done=resolved", back(&wave.id))))
-                .finish()
+        ResolveOutcome::Stored => HttpResponse::SeeOther()
+            .insert_header((
+                header::LOCATION,
+                format!("{}?done=resolved", back(&wave.id)),
+            ))
+            .finish(),
+        ResolveOutcome::Duplicate | ResolveOutcome::NotPending => {
+            return Err(nothing_stored(
+                &wave,
+                crate::i18n::both("ws_answered_or_resolved"),
+            ));
         }
-        ResolveOutcome::Duplicate | ResolveOutcome::NotPending => session::message_page(
-            StatusCode::CONFLICT,
-            "保存していません / Nothing stored",
-            vec!["このコードの回答はすでに登録されているか、照合済みです。 / This code has been answered already, or the sheet was resolved meanwhile.".into()],
-            Some((&back(&wave.id), "次の調査票へ / Next sheet")),
-        ),
     })
 }
 
@@ -853,22 +778,22 @@ pub async fn import(
     let accept = query.accept.as_deref() == Some("valid");
     let st = state.clone();
     let today = (state.clock)();
-    let result = web::block(move || -> Result<_, AppError> {
-        let mut conn = st.pool.get()?;
-        let plan = st.score_plan(&wave);
-        match paper::import::import(&mut conn, &plan, &wave, &body, accept, today) {
-            Ok(report) => {
-                crate::paper::import::record_paper_import(&mut conn, &analyst, &wave.id, &report);
-                Ok(Ok(report))
+    let result = state
+        .db(move |conn| -> Result<_, AppError> {
+            let plan = st.score_plan(&wave);
+            match paper::import::import(conn, &plan, &wave, &body, accept, today) {
+                Ok(report) => {
+                    crate::paper::import::record_paper_import(conn, &analyst, &wave.id, &report);
+                    Ok(Ok(report))
+                }
+                Err(paper::import::ImportError::Database(e)) => Err(e.into()),
+                Err(paper::import::ImportError::Header(errors)) => Ok(Err(errors)),
+                Err(paper::import::ImportError::File(m)) => {
+                    Err(AppError::new(ErrorKind::BadRequest(m)))
+                }
             }
-            Err(paper::import::ImportError::Database(e)) => Err(e.into()),
-            Err(paper::import::ImportError::Header(errors)) => Ok(Err(errors)),
-            Err(paper::import::ImportError::File(m)) => {
-                Err(AppError::new(ErrorKind::BadRequest(m)))
-            }
-        }
-    })
-    .await??;
+        })
+        .await?;
     Ok(match result {
         Ok(report) => {
             let status = if report.imported {

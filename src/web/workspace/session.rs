@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use crate::db;
 use crate::db::credentials::LockoutPolicy;
-use crate::domain::hash_token;
 use crate::domain::password;
+use crate::domain::{Lang, hash_token};
 use crate::web::AppState;
 use crate::web::error::AppError;
 
@@ -113,17 +113,17 @@ pub async fn current(state: &AppState, req: &HttpRequest) -> Result<Option<Signe
         return Ok(None);
     };
     let id_hash = hash_token(&id);
-    let pool = state.pool.clone();
-    let found = web::block(move || -> Result<_, AppError> {
-        let session = db::sessions::find(&mut *pool.get()?, &id_hash, now())?;
-        Ok(session.map(|s| SignedIn {
-            role: crate::domain::Role::parse(&s.role).unwrap_or(crate::domain::Role::Operator),
-            analyst: s.analyst,
-            csrf_token: s.csrf_token,
-            id_hash,
-        }))
-    })
-    .await??;
+    let found = state
+        .db(move |conn| -> Result<_, AppError> {
+            let session = db::sessions::find(conn, &id_hash, now())?;
+            Ok(session.map(|s| SignedIn {
+                role: crate::domain::Role::parse(&s.role).unwrap_or(crate::domain::Role::Operator),
+                analyst: s.analyst,
+                csrf_token: s.csrf_token,
+                id_hash,
+            }))
+        })
+        .await?;
     Ok(found)
 }
 
@@ -139,67 +139,34 @@ pub fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> 
         .map(|(_, v)| v.as_str())
 }
 
-/// A page in Japanese with English for analysts.
-#[derive(Template)]
-#[template(path = "workspace/analyst_message.html")]
-pub struct AnalystMessage<'a> {
-    pub title: &'a str,
-    pub paragraphs: Vec<String>,
-    pub link: Option<(&'a str, &'a str)>,
-}
-
-pub fn message_page(
-    status: actix_web::http::StatusCode,
-    title: &str,
-    paragraphs: Vec<String>,
-    link: Option<(&str, &str)>,
-) -> HttpResponse {
-    let body = AnalystMessage {
-        title,
-        paragraphs,
-        link,
-    }
-    .render()
-    .unwrap_or_default();
-    HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header(crate::web::no_store())
-        .body(body)
-}
-
 /// 403 for a POST whose CSRF token is missing or wrong: nothing was changed.
-pub fn csrf_refused() -> HttpResponse {
-    message_page(
+pub fn csrf_refused() -> AppError {
+    AppError::refused(
         actix_web::http::StatusCode::FORBIDDEN,
-        "送信を受け付けられません / Request refused",
+        crate::i18n::both("ws_csrf_refused"),
         vec![
-            "フォームの確認用トークンがないか、正しくありません。何も変更していません。ページを開き直してから、もう一度お試しください。".into(),
-            "The form's security token is missing or wrong. Nothing was changed. Reload the page and try again.".into(),
+            crate::i18n::t(Lang::Ja, "ws_csrf_refused_body"),
+            crate::i18n::t(Lang::En, "ws_csrf_refused_body"),
         ],
-        Some(("/analyst", "分析者ページへ / To the workspace")),
     )
 }
 
 /// 403 for an operator on an analyst-only page or action (exports, publication,
 /// reminders): nothing was changed.
-pub fn operator_refused() -> HttpResponse {
-    message_page(
+pub fn operator_refused() -> AppError {
+    AppError::refused(
         actix_web::http::StatusCode::FORBIDDEN,
-        "操作できません / Not allowed",
+        crate::i18n::both("ws_operator_refused"),
         vec![
-            "入力担当（operator）のアカウントでは、調査票の入力と印刷だけができます。エクスポート・公表・リマインドは分析者のアカウントで行ってください。何も変更していません。".into(),
-            "Operator accounts key and print paper questionnaires only. Exports, publication and reminders need an analyst account. Nothing was changed.".into(),
+            crate::i18n::t(Lang::Ja, "ws_operator_refused_body"),
+            crate::i18n::t(Lang::En, "ws_operator_refused_body"),
         ],
-        Some(("/analyst", "分析者ページへ / To the workspace")),
     )
 }
 
-/// Where an analyst who is not signed in is sent.
+/// Where someone who is not signed in is sent (303 to the sign-in page).
 pub fn to_sign_in() -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, "/analyst/sign-in"))
-        .insert_header(crate::web::no_store())
-        .finish()
+    AppError::sign_in_required().render(crate::web::error::Audience::Workspace)
 }
 
 #[derive(Template)]
@@ -322,7 +289,7 @@ pub async fn sign_in(
     let form: SignInForm = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let expected = cookie(&req, SIGN_IN_COOKIE).unwrap_or_default();
     if expected.is_empty() || !constant_time_eq(expected.as_bytes(), form.csrf.as_bytes()) {
-        return Ok(csrf_refused());
+        return Err(csrf_refused());
     }
     let name = form.name.trim().to_string();
     // A NUL fails on PostgreSQL (and no name holds a control character): answer with the
@@ -340,46 +307,48 @@ pub async fn sign_in(
     }
     let st = state.clone();
     let attempted = name.clone();
-    let outcome = web::block(move || -> Result<Outcome, AppError> {
-        let ws = &st.workspace;
-        let mut conn = st.pool.get()?;
-        let now = now();
-        let Some(account) = db::credentials::find(&mut conn, &attempted)? else {
-            password::verify_nothing(&form.password);
-            return Ok(Outcome::Refused);
-        };
-        if LockoutPolicy::is_locked(account.locked_until, now) {
-            // Same work and the same answer as a wrong password; the wait does not grow.
-            password::verify_nothing(&form.password);
-            return Ok(Outcome::Refused);
-        }
-        if !password::verify_password(&form.password, &account.password_hash) {
-            let locked =
-                db::credentials::record_failure(&mut conn, &account.analyst_id, ws.lockout, now)?;
-            let detail = match locked {
-                Some(until) => format!("wrong password; next attempt accepted from {until} UTC"),
-                None => "wrong password".to_string(),
+    let outcome = state
+        .db(move |conn| -> Result<Outcome, AppError> {
+            let ws = &st.workspace;
+            let now = now();
+            let Some(account) = db::credentials::find(conn, &attempted)? else {
+                password::verify_nothing(&form.password);
+                return Ok(Outcome::Refused);
             };
-            db::audit::record(&mut conn, &account.name, "sign_in_failed", None, &detail)?;
-            return Ok(Outcome::Refused);
-        }
-        db::credentials::record_success(&mut conn, &account.analyst_id)?;
-        let id = random_hex();
-        db::sessions::create(
-            &mut conn,
-            &hash_token(&id),
-            &account.analyst_id,
-            &random_hex(),
-            now,
-            now + ws.session_ttl,
-        )?;
-        db::audit::record(&mut conn, &account.name, "sign_in", None, "")?;
-        Ok(Outcome::SignedIn {
-            id,
-            analyst: account.name,
+            if LockoutPolicy::is_locked(account.locked_until, now) {
+                // Same work and the same answer as a wrong password; the wait does not grow.
+                password::verify_nothing(&form.password);
+                return Ok(Outcome::Refused);
+            }
+            if !password::verify_password(&form.password, &account.password_hash) {
+                let locked =
+                    db::credentials::record_failure(conn, &account.analyst_id, ws.lockout, now)?;
+                let detail = match locked {
+                    Some(until) => {
+                        format!("wrong password; next attempt accepted from {until} UTC")
+                    }
+                    None => "wrong password".to_string(),
+                };
+                db::audit::record(conn, &account.name, "sign_in_failed", None, &detail)?;
+                return Ok(Outcome::Refused);
+            }
+            db::credentials::record_success(conn, &account.analyst_id)?;
+            let id = random_hex();
+            db::sessions::create(
+                conn,
+                &hash_token(&id),
+                &account.analyst_id,
+                &random_hex(),
+                now,
+                now + ws.session_ttl,
+            )?;
+            db::audit::record(conn, &account.name, "sign_in", None, "")?;
+            Ok(Outcome::SignedIn {
+                id,
+                analyst: account.name,
+            })
         })
-    })
-    .await??;
+        .await?;
     match outcome {
         Outcome::SignedIn { id, analyst } => {
             tracing::info!(%analyst, "analyst signed in");
@@ -423,17 +392,16 @@ pub async fn sign_out(
     };
     let fields = form_fields(&body);
     if !session.csrf_ok(field(&fields, CSRF_FIELD)) {
-        return Ok(csrf_refused());
+        return Err(csrf_refused());
     }
-    let pool = state.pool.clone();
     let s = session.clone();
-    web::block(move || -> Result<(), AppError> {
-        let mut conn = pool.get()?;
-        db::sessions::delete(&mut conn, &s.id_hash)?;
-        db::audit::record(&mut conn, &s.analyst, "sign_out", None, "")?;
-        Ok(())
-    })
-    .await??;
+    state
+        .db(move |conn| -> Result<(), AppError> {
+            db::sessions::delete(conn, &s.id_hash)?;
+            db::audit::record(conn, &s.analyst, "sign_out", None, "")?;
+            Ok(())
+        })
+        .await?;
     tracing::info!(analyst = %session.analyst, "analyst signed out");
     let mut response = to_sign_in();
     response.headers_mut().append(

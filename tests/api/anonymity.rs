@@ -718,3 +718,105 @@ fn a_replayed_form_raises_no_error_in_the_database() {
         }
     }
 }
+
+/// One CSV download as rows of `column → cell` (UTF-8 without BOM).
+fn csv_rows(app: &TestApp, token: &str, path: &str) -> Vec<HashMap<String, String>> {
+    let mut response = app
+        .agent
+        .get(format!("{}{path}", app.address))
+        .header("Authorization", format!("Bearer {token}"))
+        .call()
+        .unwrap();
+    assert_eq!(response.status(), 200, "{path}");
+    let body = response.body_mut().read_to_vec().unwrap();
+    let mut reader = csv::Reader::from_reader(body.as_slice());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// Issue 20, defect 8: the analyst downloads an aggregate export with and without
+/// `include_open=true` and subtracts. No difference of two published figures may rest on
+/// 1 to minimum − 1 open respondents (their mean would be (n₂·m₂ − n₁·m₁)/(n₂ − n₁)).
+#[test]
+fn exports_with_and_without_open_answers_cannot_be_subtracted() {
+    use citizen_survey::db::submit::{Submission, store};
+    use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
+    let app = spawn_code_app(true);
+    let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
+    let plan = std::sync::Arc::new(citizen_survey::stats::ScorePlan::new(
+        defs.wave("2026-midterm").unwrap(),
+        &defs.visions,
+    ));
+    let answer = |age: &str, score: u8, in_sample: bool| {
+        let answers = Answers {
+            key: SubmissionKey::generate(),
+            lang: Lang::Ja,
+            values: vec![
+                ("age_band".into(), AnswerValue::Choice(age.into())),
+                ("area".into(), AnswerValue::Choice("jr_south".into())),
+                ("v1_online_procedures".into(), AnswerValue::Scale(score)),
+            ],
+        };
+        let mut s = Submission::open_web(plan.clone(), crate::helpers::midterm_day(), answers);
+        s.in_sample = in_sample;
+        store(&mut app.db(), &s).unwrap();
+    };
+    // The sample: 20 in their thirties, 20 in their forties. Open answers: three in
+    // their thirties at first; then nine more in their fifties (12 open in all).
+    for i in 0..40 {
+        let age = if i < 20 { "age_30_39" } else { "age_40_49" };
+        answer(age, (i % 5 + 1) as u8, true);
+    }
+    let token = app.create_analyst("subtracting");
+    let mut leaks = Vec::new();
+    for round in 0..2 {
+        if round == 0 {
+            for _ in 0..3 {
+                answer("age_30_39", 1, false);
+            }
+        } else {
+            for _ in 0..9 {
+                answer("age_50_59", 5, false);
+            }
+        }
+        for kind in ["vision-scores", "vision-scores-by-group"] {
+            let base = format!("/analyst/waves/2026-midterm/{kind}.csv?encoding=utf-8");
+            let without = csv_rows(&app, &token, &base);
+            let with = csv_rows(&app, &token, &format!("{base}&include_open=true"));
+            assert_eq!(without.len(), with.len());
+            for (a, b) in without.iter().zip(&with) {
+                let (Ok(n1), Ok(n2)) = (
+                    a["respondents"].parse::<f64>(),
+                    b["respondents"].parse::<f64>(),
+                ) else {
+                    continue;
+                };
+                let (Ok(m1), Ok(m2)) = (
+                    a["mean_score"].parse::<f64>(),
+                    b["mean_score"].parse::<f64>(),
+                ) else {
+                    continue;
+                };
+                let open = n2 - n1;
+                if open > 0.0 && open < 10.0 {
+                    let group = a.get("group_code").cloned().unwrap_or_default();
+                    leaks.push(format!(
+                        "round {round}, {kind} {} {group}: {open} open respondents' mean {:.2}",
+                        a["vision_id"],
+                        (n2 * m2 - n1 * m1) / open
+                    ));
+                }
+            }
+        }
+    }
+    assert!(leaks.is_empty(), "{leaks:#?}");
+}

@@ -268,9 +268,10 @@ impl<'a> Pass2<'a> {
     /// Mixing (see [`super::mix`]): the new responses are written together with the
     /// responses of their window — `before` and `after` neighbours in id order among the
     /// responses of the same wave, day and sample flag, taken cyclically — which are deleted
-    /// and inserted again in the same command, all in one random order; and every row of
-    /// the batch's waves' running totals and counts is rewritten (a zero gain where the
-    /// batch adds nothing). So every row written here carries the same `xmin` and `cmin`,
+    /// and inserted again in the same command, all in one random order; every row of the
+    /// batch's waves' running totals, question and day counts is rewritten (a zero gain
+    /// where the batch adds nothing; these are bounded by the definitions), and the answer
+    /// counts of every response of the group. So every row written here carries the same `xmin` and `cmin`,
     /// the new rows sit among the others in the heap, and no total says which response
     /// was the newest.
     fn walk_tables<'b>(
@@ -306,7 +307,9 @@ impl<'a> Pass2<'a> {
         out.push_sql("), ");
         // The window of each new response: `b` neighbours below it and `a` above it, in
         // id order among the responses of its wave, day and sample flag, wrapping around
-        // at either end (so that near an end the window is as wide as elsewhere).
+        // at either end (so that near an end the window is as wide as elsewhere). They are
+        // locked in key order before they are deleted, so that two instances rewriting
+        // overlapping windows wait for each other instead of deadlocking.
         let window = super::mix::window_sql(
             "FROM responses x WHERE x.wave_id = nr.wave_id \
              AND x.submitted_on = nr.submitted_on AND x.in_sample = nr.in_sample",
@@ -319,7 +322,10 @@ impl<'a> Pass2<'a> {
             "mx AS (SELECT DISTINCT nr.wave_id, w.id FROM nr CROSS JOIN LATERAL ({window}) w), "
         ));
         out.push_sql(
-            "dl AS (DELETE FROM responses WHERE (wave_id, id) IN (SELECT wave_id, id FROM mx) \
+            "lk AS (SELECT x.wave_id, x.id FROM responses x \
+             WHERE (x.wave_id, x.id) IN (SELECT wave_id, id FROM mx) \
+             ORDER BY x.wave_id, x.id FOR UPDATE), \
+             dl AS (DELETE FROM responses WHERE (wave_id, id) IN (SELECT wave_id, id FROM lk) \
              RETURNING id, wave_id, channel, language, submitted_on, in_sample, answers), \
              r AS (INSERT INTO responses \
              (id, wave_id, channel, language, submitted_on, in_sample, answers) \
@@ -381,12 +387,22 @@ impl<'a> Pass2<'a> {
         array::<Text, _>(&mut out, &a.value, "::text[], ")?;
         array::<Bool, _>(&mut out, &a.in_sample, "::bool[], ")?;
         array::<BigInt, _>(&mut out, &a.n, "::int8[]) ")?;
+        // Answer counts grow with the free-text answers (one row per text), so not all of
+        // them are rewritten: those of the rewritten neighbours' answers are, so that the
+        // rows a batch writes are those of its whole group, not of its new responses.
         out.push_sql(
             "AS g(wave_id, question_id, value, in_sample, n) UNION ALL \
-             SELECT wave_id, question_id, value, in_sample, 0::int8 FROM answer_counts \
-             WHERE wave_id = ANY(",
+             SELECT m.wave_id, m.question_id, m.value, m.in_sample, 0::int8 \
+             FROM (SELECT DISTINCT dl.wave_id, kv.key AS question_id, v.value, dl.in_sample \
+             FROM dl CROSS JOIN LATERAL jsonb_each(dl.answers::jsonb) kv \
+             CROSS JOIN LATERAL (SELECT kv.value #>> '{}' AS value \
+             WHERE jsonb_typeof(kv.value) <> 'array' \
+             UNION ALL SELECT jsonb_array_elements_text(kv.value) \
+             WHERE jsonb_typeof(kv.value) = 'array') v) m \
+             CROSS JOIN LATERAL (SELECT 1 FROM answer_counts c WHERE c.wave_id = m.wave_id \
+             AND c.question_id = m.question_id AND c.value = m.value \
+             AND c.in_sample = m.in_sample LIMIT 1) e) x ",
         );
-        array::<Text, _>(&mut out, touch, "::text[])) x ")?;
         guarded(&mut out, "WHERE")?;
         out.push_sql(
             "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 \

@@ -15,14 +15,19 @@
 //!   responses of its wave, day and sample flag, `b` below and `MIX − 1 − b` above with
 //!   `b` uniform in `0..MIX`, taken cyclically: they are deleted and inserted again,
 //!   unchanged, in the command that inserts the new ones, in a random order (see
-//!   [`super::batch_pg`]); every row of the wave's running totals and counts is
-//!   rewritten in the same statement (zero gains where nothing is added), so no total
-//!   says which response came last;
+//!   [`super::batch_pg`]); every row of the wave's running totals, question and day
+//!   counts (bounded by the definitions) and the answer counts of every response of the
+//!   group (free texts make those grow with the responses) are rewritten in the same
+//!   statement (zero gains where nothing is added), so no count says which response of
+//!   the group came last;
 //! - a **claimed access code** with the used codes around it in hash order among the used
 //!   codes of its wave, the same way: the claim deletes the unused row, and one command
 //!   deletes the neighbours and inserts all of them back used, in a random order;
 //! - an **answered invitation** with the answered invitations around it in id order: one
 //!   `UPDATE` sets the flag on the new ones and rewrites the neighbours.
+//!
+//! Every statement locks the rows it rewrites in key order first, so that two instances
+//! whose windows overlap wait for each other rather than deadlock.
 //!
 //! What a dump then shows: every `xmin` of a used code is shared by at least [`MIX`] used
 //! codes of its wave (or all of them, while fewer are used), likewise answered
@@ -98,7 +103,9 @@ pub fn claim_codes(
     hashes: &[&str],
 ) -> QueryResult<Vec<String>> {
     let claimed: Vec<String> = sql_query(
-        "DELETE FROM access_codes WHERE wave_id = $1 AND code_hash = ANY($2) AND NOT used \
+        "WITH lk AS (SELECT code_hash FROM access_codes WHERE wave_id = $1 \
+         AND code_hash = ANY($2) AND NOT used ORDER BY code_hash FOR UPDATE) \
+         DELETE FROM access_codes WHERE code_hash IN (SELECT code_hash FROM lk) \
          RETURNING code_hash AS key",
     )
     .bind::<Text, _>(wave_id)
@@ -121,8 +128,10 @@ pub fn claim_codes(
     sql_query(format!(
         "WITH c AS (SELECT * FROM unnest($2::text[], $3::int4[], $4::int4[]) AS c(h, b, a)), \
          mx AS (SELECT DISTINCT w.code_hash FROM c CROSS JOIN LATERAL ({neighbours}) w), \
-         dl AS (DELETE FROM access_codes WHERE wave_id = $1 AND used \
-         AND code_hash IN (SELECT code_hash FROM mx) RETURNING code_hash) \
+         lk AS (SELECT code_hash FROM access_codes WHERE wave_id = $1 AND used \
+         AND code_hash IN (SELECT code_hash FROM mx) ORDER BY code_hash FOR UPDATE), \
+         dl AS (DELETE FROM access_codes WHERE code_hash IN (SELECT code_hash FROM lk) \
+         RETURNING code_hash) \
          INSERT INTO access_codes (code_hash, wave_id, used) \
          SELECT h, $1, true FROM (SELECT h FROM c UNION ALL SELECT code_hash FROM dl) z \
          ORDER BY random()"
@@ -178,10 +187,12 @@ pub fn claim_invitations(
     );
     let answered: std::collections::HashSet<String> = sql_query(format!(
         "WITH c AS (SELECT * FROM unnest($2::text[], $3::int4[], $4::int4[]) AS c(id, b, a)), \
-         mx AS (SELECT DISTINCT w.id FROM c CROSS JOIN LATERAL ({neighbours}) w) \
-         UPDATE invitations SET answered = true WHERE wave_id = $1 \
+         mx AS (SELECT DISTINCT w.id FROM c CROSS JOIN LATERAL ({neighbours}) w), \
+         lk AS (SELECT id FROM invitations WHERE wave_id = $1 \
          AND ((id IN (SELECT id FROM c) AND NOT answered) \
-         OR (id IN (SELECT id FROM mx) AND answered)) RETURNING id AS key"
+         OR (id IN (SELECT id FROM mx) AND answered)) ORDER BY id FOR UPDATE) \
+         UPDATE invitations SET answered = true WHERE id IN (SELECT id FROM lk) \
+         RETURNING id AS key"
     ))
     .bind::<Text, _>(wave_id)
     .bind::<Array<Text>, _>(&ids)

@@ -55,6 +55,9 @@ pub enum CodeState {
     KeyedByYou,
     /// Keyed twice with disagreements: waiting for a resolution.
     AwaitingResolution,
+    /// Waiting for a resolution, and this operator keyed one of its entries: a third
+    /// person must resolve it (the resolver sees both entries).
+    ResolveByAnother,
 }
 
 pub fn code_state(
@@ -74,6 +77,9 @@ pub fn code_state(
     }
     Ok(match db::paper::find(conn, &code.hash())? {
         None => CodeState::Fresh,
+        Some(p) if p.second_entry.is_some() && p.keyed_by(operator_id) => {
+            CodeState::ResolveByAnother
+        }
         Some(p) if p.second_entry.is_some() => CodeState::AwaitingResolution,
         Some(p) if p.first_operator.as_deref() == Some(operator_id) => CodeState::KeyedByYou,
         Some(_) => CodeState::AwaitingSecond,
@@ -98,6 +104,10 @@ pub enum EntryOutcome {
     KeyedByYou,
     /// Both entries are in already: resolve the sheet instead.
     AwaitingResolution,
+    /// The second entry leaves `blank` of the `answered` questions of the first entry
+    /// blank: refused as incomplete (stored, it would show the resolver every value of the
+    /// first entry as a disagreement), nothing kept.
+    Incomplete { blank: usize, answered: usize },
 }
 
 /// The submission of a paper sheet: channel `paper`, in the sample, its code used up in
@@ -189,7 +199,9 @@ fn enter_sheet(
                 return Ok(EntryOutcome::Duplicate);
             }
             CodeState::KeyedByYou => return Ok(EntryOutcome::KeyedByYou),
-            CodeState::AwaitingResolution => return Ok(EntryOutcome::AwaitingResolution),
+            CodeState::AwaitingResolution | CodeState::ResolveByAnother => {
+                return Ok(EntryOutcome::AwaitingResolution);
+            }
             CodeState::Fresh => {
                 if db::paper::insert_first(conn, &hash, &wave.id, &entry.0.to_json(), operator_id)?
                 {
@@ -205,9 +217,13 @@ fn enter_sheet(
             return Ok(EntryOutcome::KeyedByYou);
         }
         let first = Sheet::from_json(&pending.first_entry).unwrap_or_default();
+        let (blank, answered) = sheet::left_blank(&first, entry.0);
+        if sheet::incomplete(blank, answered) {
+            return Ok(EntryOutcome::Incomplete { blank, answered });
+        }
         let differ = sheet::differences(wave, &first, entry.0);
         if !differ.is_empty() {
-            db::paper::set_second(conn, &hash, &entry.0.to_json())?;
+            db::paper::set_second(conn, &hash, &entry.0.to_json(), operator_id)?;
             return Ok(EntryOutcome::Disagreed(differ));
         }
         db::paper::delete(conn, &hash)?;
@@ -275,24 +291,30 @@ pub enum ResolveOutcome {
     Duplicate,
     /// No sheet of this code waits for a resolution (resolved meanwhile, or never keyed).
     NotPending,
+    /// The resolver keyed one of the sheet's entries: a third person must resolve it.
+    KeyedByYou,
 }
 
 /// Stores the resolved sheet (the resolver's values where the entries disagreed) and
-/// deletes the pending row, with the audit line by `analyst` (`differ` fields resolved),
+/// deletes the pending row — unless the resolver `operator_id` keyed one of its entries — with the audit line by `analyst` (`differ` fields resolved),
 /// in one transaction.
 pub fn resolve(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
     wave: &Wave,
     code: &AccessCode,
-    (analyst, differ): (&str, usize),
+    (operator_id, analyst, differ): (&str, &str, usize),
     answers: &Answers,
     today: NaiveDate,
 ) -> QueryResult<ResolveOutcome> {
     let hash = code.hash();
     let outcome = conn.transaction(|conn| -> QueryResult<ResolveOutcome> {
         match db::paper::find(conn, &hash)? {
-            Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {}
+            Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {
+                if p.keyed_by(operator_id) {
+                    return Ok(ResolveOutcome::KeyedByYou);
+                }
+            }
             _ => return Ok(ResolveOutcome::NotPending),
         }
         db::paper::delete(conn, &hash)?;

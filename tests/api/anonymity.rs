@@ -820,3 +820,81 @@ fn exports_with_and_without_open_answers_cannot_be_subtracted() {
     }
     assert!(leaks.is_empty(), "{leaks:#?}");
 }
+
+/// Issue 20, defect 6: the second operator is the attacker. Keying every field blank
+/// must not turn the first entry into a full disclosure, and neither keyer may see or
+/// settle the resolution; a third person resolves.
+#[test]
+fn double_entry_stays_blind_to_both_operators() {
+    let app = spawn_code_app(false);
+    let code = generate(&app, "2026-midterm", 1).remove(0);
+    let first = crate::paper::signed_in(&app, "operator-a", "operator");
+    let second = crate::paper::signed_in(&app, "operator-b", "operator");
+    let third = crate::paper::signed_in(&app, "operator-c", "operator");
+    let secret = "the first operator's secret comment";
+    let typed = crate::paper::sheet(&[
+        ("v1_online_procedures", "4"),
+        ("v1_fewer_visits", "2"),
+        ("v2_any_age", "5"),
+        ("age_band", "2"),
+        ("opinion_general", secret),
+    ]);
+    assert_eq!(crate::paper::key_sheet(&first, &code, &typed).status, 303);
+    // A second entry of blanks: refused as incomplete, nothing kept, nothing shown.
+    let blank = crate::paper::sheet(&[]);
+    let refused = crate::paper::key_sheet(&second, &code, &blank);
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(!refused.body.contains(secret));
+    assert!(!refused.body.contains("value=\"4\""));
+    let rows: Vec<Option<String>> = citizen_survey::db::schema::paper_sheets::table
+        .select(citizen_survey::db::schema::paper_sheets::second_entry)
+        .load(&mut app.db())
+        .unwrap();
+    assert_eq!(rows, [None], "the incomplete entry is not kept");
+    // A real second entry that differs on one field: it waits for a resolution.
+    let other = crate::paper::sheet(&[
+        ("v1_online_procedures", "4"),
+        ("v1_fewer_visits", "3"),
+        ("v2_any_age", "5"),
+        ("age_band", "2"),
+        ("opinion_general", secret),
+    ]);
+    let done = crate::paper::key_sheet(&second, &code, &other);
+    assert!(
+        done.header("location").contains("done=disagreed"),
+        "{}",
+        done.body
+    );
+    // Neither keyer gets the resolution form (it shows both entries) or may resolve.
+    for keyer in [&first, &second] {
+        let page = crate::paper::open_sheet(keyer, &code);
+        assert_eq!(page.status, 409, "{}", page.body);
+        assert!(!page.body.contains("1回目 <span lang=\"en\">first</span>"));
+    }
+    let form = crate::paper::open_sheet(&third, &code);
+    assert_eq!(form.status, 200, "{}", form.body);
+    let third_csrf = crate::helpers::hidden_value(&form.body, "_csrf").unwrap();
+    for keyer in [&first, &second] {
+        // The third person's form, posted with the keyer's own session and token.
+        let entry = keyer.get("/analyst/waves/2026-midterm/paper");
+        let csrf = crate::helpers::hidden_value(&entry.body, "_csrf").unwrap();
+        let attempt = crate::paper::post_sheet(
+            keyer,
+            &form.body.replace(&third_csrf, &csrf),
+            "resolve",
+            &[("v1_fewer_visits".into(), "2".into())],
+        );
+        assert_eq!(attempt.status, 409, "{}", attempt.body);
+        assert!(!attempt.body.contains(secret));
+    }
+    assert_eq!(app.response_count(), 0);
+    // The third person resolves it.
+    let ok = crate::paper::post_sheet(
+        &third,
+        &form.body,
+        "resolve",
+        &[("v1_fewer_visits".into(), "2".into())],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(app.response_count(), 1);
+}

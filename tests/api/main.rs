@@ -22,6 +22,7 @@ mod resident;
 mod slow_clients;
 mod smtp;
 mod startup;
+mod throttle;
 mod validation;
 mod workspace;
 mod writer;

@@ -10,3 +10,6 @@ BEGIN
     RETURN true;
 END
 $$;
+ALTER TABLE responses RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_vacuum_cost_delay);
+ALTER TABLE access_codes RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_vacuum_cost_delay);
+ALTER TABLE answer_counts RESET (autovacuum_vacuum_scale_factor, autovacuum_vacuum_threshold, autovacuum_vacuum_cost_delay);

@@ -371,10 +371,11 @@ fn export(settings: &Settings, command: &ExportCommand) -> anyhow::Result<()> {
             }
         }
         None => {
-            let stdout = std::io::stdout().lock();
-            let out = std::io::BufWriter::with_capacity(64 * 1024, stdout);
-            let mut done = export::export(&mut conn, &ctx, kind, &wave, options, out)?;
-            done.out.flush()?;
+            // Read from the database first, then write: a slow pipe keeps no snapshot open.
+            let mut done = export::spooled(&mut conn, &ctx, kind, &wave, options)?;
+            let mut out = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
+            std::io::copy(&mut done.out, &mut out)?;
+            out.flush()?;
             done.replaced
         }
     };

@@ -23,7 +23,7 @@ use diesel::pg::{Pg, PgConnection};
 use diesel::prelude::*;
 use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
 use diesel::serialize::ToSql;
-use diesel::sql_types::{Array, BigInt, Bool, Date, Double, HasSqlType, Text};
+use diesel::sql_types::{Array, BigInt, Bool, Date, Double, HasSqlType, Integer, Text};
 
 use super::counts::BatchCounts;
 use super::scores::{SumGain, SumKey};
@@ -103,6 +103,8 @@ struct Responses<'a> {
     day: Vec<NaiveDate>,
     in_sample: Vec<bool>,
     answers: Vec<&'a str>,
+    before: Vec<i32>,
+    after: Vec<i32>,
 }
 
 #[derive(Default)]
@@ -163,6 +165,9 @@ pub struct ResponseRow<'a> {
     pub submitted_on: NaiveDate,
     pub in_sample: bool,
     pub answers: &'a str,
+    /// The window of [`super::mix`]: how many neighbours below and above it in id order
+    /// are written again with it.
+    pub window: (i32, i32),
 }
 
 impl<'a> Pass2<'a> {
@@ -176,6 +181,8 @@ impl<'a> Pass2<'a> {
         r.day.push(row.submitted_on);
         r.in_sample.push(row.in_sample);
         r.answers.push(row.answers);
+        r.before.push(row.window.0);
+        r.after.push(row.window.1);
     }
 
     /// Adds what a wave's running totals gain ([`super::scores::sum_batch`]).
@@ -246,38 +253,96 @@ impl RunQueryDsl<PgConnection> for Pass2<'_> {}
 impl QueryFragment<Pg> for Pass2<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_sql("WITH ");
-        self.walk_tables(&mut out)?;
+        self.walk_tables(&mut out, None)?;
         out.push_sql(" SELECT 1");
         Ok(())
     }
 }
 
 impl<'a> Pass2<'a> {
-    /// The `WITH` clauses that write the tables, `r AS (…), …, w AS (…)`. Every instance
+    /// The `WITH` clauses that write the tables, `nr AS (…), …, w AS (…)`. Every instance
     /// runs the same statements, so concurrent writers take the rows' locks table by
-    /// table in one order, and within a table in key order.
-    fn walk_tables<'b>(&'b self, out: &mut AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+    /// table in one order, and within a table in key order. With `guard` (the one-statement
+    /// batch), every clause writes only when the `k` clause inserted all `guard` keys.
+    ///
+    /// Mixing (see [`super::mix`]): the new responses are written together with the
+    /// responses of their window — `before` and `after` neighbours in id order among the
+    /// responses of the same wave, day and sample flag, taken cyclically — which are deleted
+    /// and inserted again in the same command, all in one random order; every row of the
+    /// batch's waves' running totals, question and day counts is rewritten (a zero gain
+    /// where the batch adds nothing; these are bounded by the definitions), and the answer
+    /// counts of every response of the group. So every row written here carries the same `xmin` and `cmin`,
+    /// the new rows sit among the others in the heap, and no total says which response
+    /// was the newest.
+    fn walk_tables<'b>(
+        &'b self,
+        out: &mut AstPass<'_, 'b, Pg>,
+        guard: Option<&'b i64>,
+    ) -> QueryResult<()> {
         let mut out = out.reborrow();
+        let guarded = |out: &mut AstPass<'_, 'b, Pg>, keyword: &str| -> QueryResult<()> {
+            if let Some(n) = guard {
+                out.push_sql(keyword);
+                out.push_sql(" (SELECT count(*) FROM k) = ");
+                out.push_bind_param::<BigInt, i64>(n)?;
+                out.push_sql(" ");
+            }
+            Ok(())
+        };
         let r = &self.responses;
-        out.push_sql(
-            "r AS (INSERT INTO responses \
-             (id, wave_id, channel, language, submitted_on, in_sample, answers) \
-             SELECT * FROM unnest(",
-        );
+        out.push_sql("nr AS (SELECT * FROM unnest(");
         array::<Text, _>(&mut out, &r.id, "::text[], ")?;
         array::<Text, _>(&mut out, &r.wave, "::text[], ")?;
         array::<Text, _>(&mut out, &r.channel, "::text[], ")?;
         array::<Text, _>(&mut out, &r.language, "::text[], ")?;
         array::<Date, _>(&mut out, &r.day, "::date[], ")?;
         array::<Bool, _>(&mut out, &r.in_sample, "::bool[], ")?;
-        array::<Text, _>(&mut out, &r.answers, "::text[])), ")?;
+        array::<Text, _>(&mut out, &r.answers, "::text[], ")?;
+        array::<Integer, _>(&mut out, &r.before, "::int4[], ")?;
+        array::<Integer, _>(&mut out, &r.after, "::int4[]) ")?;
+        out.push_sql(
+            "AS nr(id, wave_id, channel, language, submitted_on, in_sample, answers, b, a) ",
+        );
+        guarded(&mut out, "WHERE")?;
+        out.push_sql("), ");
+        // The window of each new response: `b` neighbours below it and `a` above it, in
+        // id order among the responses of its wave, day and sample flag, wrapping around
+        // at either end (so that near an end the window is as wide as elsewhere). They are
+        // locked in key order before they are deleted, so that two instances rewriting
+        // overlapping windows wait for each other instead of deadlocking.
+        let window = super::mix::window_sql(
+            "FROM responses x WHERE x.wave_id = nr.wave_id \
+             AND x.submitted_on = nr.submitted_on AND x.in_sample = nr.in_sample",
+            "id",
+            "nr.id",
+            "nr.b",
+            "nr.a",
+        );
+        out.push_sql(&format!(
+            "mx AS (SELECT DISTINCT nr.wave_id, w.id FROM nr CROSS JOIN LATERAL ({window}) w), "
+        ));
+        out.push_sql(
+            "lk AS (SELECT x.wave_id, x.id FROM responses x \
+             WHERE (x.wave_id, x.id) IN (SELECT wave_id, id FROM mx) \
+             ORDER BY x.wave_id, x.id FOR UPDATE), \
+             dl AS (DELETE FROM responses WHERE (wave_id, id) IN (SELECT wave_id, id FROM lk) \
+             RETURNING id, wave_id, channel, language, submitted_on, in_sample, answers), \
+             r AS (INSERT INTO responses \
+             (id, wave_id, channel, language, submitted_on, in_sample, answers) \
+             SELECT * FROM (SELECT id, wave_id, channel, language, submitted_on, in_sample, \
+             answers FROM nr UNION ALL SELECT * FROM dl) z ORDER BY random()), ",
+        );
 
+        // The totals: the batch's gains, plus a zero gain for every row of its waves.
+        let touch = &self.waves.wave;
         let s = &self.sums;
         out.push_sql(
             "s AS (INSERT INTO vision_score_sums AS t \
              (wave_id, vision_id, age_band, area, gender, channel, in_sample, \
              respondents, n, score_sum, score_sum_sq, top2_sum, top2_sum_sq) \
-             SELECT * FROM unnest(",
+             SELECT wave_id, vision_id, age_band, area, gender, channel, in_sample, \
+             sum(respondents)::int8, sum(n)::int8, sum(score_sum), sum(score_sum_sq), \
+             sum(top2_sum), sum(top2_sum_sq) FROM (SELECT * FROM unnest(",
         );
         array::<Text, _>(&mut out, &s.wave, "::text[], ")?;
         array::<Text, _>(&mut out, &s.vision, "::text[], ")?;
@@ -293,7 +358,17 @@ impl<'a> Pass2<'a> {
         array::<Double, _>(&mut out, &s.top2_sum, "::float8[], ")?;
         array::<Double, _>(&mut out, &s.top2_sum_sq, "::float8[]) ")?;
         out.push_sql(
-            "ON CONFLICT (wave_id, vision_id, age_band, area, gender, channel, in_sample) \
+            "AS g(wave_id, vision_id, age_band, area, gender, channel, in_sample, \
+             respondents, n, score_sum, score_sum_sq, top2_sum, top2_sum_sq) \
+             UNION ALL SELECT wave_id, vision_id, age_band, area, gender, channel, in_sample, \
+             0::int8, 0::int8, 0::float8, 0::float8, 0::float8, 0::float8 \
+             FROM vision_score_sums WHERE wave_id = ANY(",
+        );
+        array::<Text, _>(&mut out, touch, "::text[])) x ")?;
+        guarded(&mut out, "WHERE")?;
+        out.push_sql(
+            "GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7 \
+             ON CONFLICT (wave_id, vision_id, age_band, area, gender, channel, in_sample) \
              DO UPDATE SET respondents = t.respondents + excluded.respondents, \
              n = t.n + excluded.n, score_sum = t.score_sum + excluded.score_sum, \
              score_sum_sq = t.score_sum_sq + excluded.score_sum_sq, \
@@ -304,6 +379,7 @@ impl<'a> Pass2<'a> {
         let a = &self.answers;
         out.push_sql(
             "a AS (INSERT INTO answer_counts AS t (wave_id, question_id, value, in_sample, n) \
+             SELECT wave_id, question_id, value, in_sample, sum(n)::int8 FROM (\
              SELECT * FROM unnest(",
         );
         array::<Text, _>(&mut out, &a.wave, "::text[], ")?;
@@ -311,28 +387,57 @@ impl<'a> Pass2<'a> {
         array::<Text, _>(&mut out, &a.value, "::text[], ")?;
         array::<Bool, _>(&mut out, &a.in_sample, "::bool[], ")?;
         array::<BigInt, _>(&mut out, &a.n, "::int8[]) ")?;
+        // Answer counts grow with the free-text answers (one row per text), so not all of
+        // them are rewritten: those of the rewritten neighbours' answers are, so that the
+        // rows a batch writes are those of its whole group, not of its new responses.
         out.push_sql(
-            "ON CONFLICT (wave_id, question_id, value, in_sample) \
+            "AS g(wave_id, question_id, value, in_sample, n) UNION ALL \
+             SELECT m.wave_id, m.question_id, m.value, m.in_sample, 0::int8 \
+             FROM (SELECT DISTINCT dl.wave_id, kv.key AS question_id, v.value, dl.in_sample \
+             FROM dl CROSS JOIN LATERAL jsonb_each(dl.answers::jsonb) kv \
+             CROSS JOIN LATERAL (SELECT kv.value #>> '{}' AS value \
+             WHERE jsonb_typeof(kv.value) <> 'array' \
+             UNION ALL SELECT jsonb_array_elements_text(kv.value) \
+             WHERE jsonb_typeof(kv.value) = 'array') v) m \
+             CROSS JOIN LATERAL (SELECT 1 FROM answer_counts c WHERE c.wave_id = m.wave_id \
+             AND c.question_id = m.question_id AND c.value = m.value \
+             AND c.in_sample = m.in_sample LIMIT 1) e) x ",
+        );
+        guarded(&mut out, "WHERE")?;
+        out.push_sql(
+            "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 \
+             ON CONFLICT (wave_id, question_id, value, in_sample) \
              DO UPDATE SET n = t.n + excluded.n), ",
         );
 
         let q = &self.questions;
         out.push_sql(
             "q AS (INSERT INTO question_counts AS t \
-             (wave_id, question_id, in_sample, respondents) SELECT * FROM unnest(",
+             (wave_id, question_id, in_sample, respondents) \
+             SELECT wave_id, question_id, in_sample, sum(respondents)::int8 FROM (\
+             SELECT * FROM unnest(",
         );
         array::<Text, _>(&mut out, &q.wave, "::text[], ")?;
         array::<Text, _>(&mut out, &q.question, "::text[], ")?;
         array::<Bool, _>(&mut out, &q.in_sample, "::bool[], ")?;
         array::<BigInt, _>(&mut out, &q.respondents, "::int8[]) ")?;
         out.push_sql(
-            "ON CONFLICT (wave_id, question_id, in_sample) \
+            "AS g(wave_id, question_id, in_sample, respondents) UNION ALL \
+             SELECT wave_id, question_id, in_sample, 0::int8 FROM question_counts \
+             WHERE wave_id = ANY(",
+        );
+        array::<Text, _>(&mut out, touch, "::text[])) x ")?;
+        guarded(&mut out, "WHERE")?;
+        out.push_sql(
+            "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 \
+             ON CONFLICT (wave_id, question_id, in_sample) \
              DO UPDATE SET respondents = t.respondents + excluded.respondents), ",
         );
 
         let d = &self.days;
         out.push_sql(
             "d AS (INSERT INTO day_counts AS t (wave_id, day, channel, in_sample, responses) \
+             SELECT wave_id, day, channel, in_sample, sum(responses)::int8 FROM (\
              SELECT * FROM unnest(",
         );
         array::<Text, _>(&mut out, &d.wave, "::text[], ")?;
@@ -341,7 +446,15 @@ impl<'a> Pass2<'a> {
         array::<Bool, _>(&mut out, &d.in_sample, "::bool[], ")?;
         array::<BigInt, _>(&mut out, &d.responses, "::int8[]) ")?;
         out.push_sql(
-            "ON CONFLICT (wave_id, day, channel, in_sample) \
+            "AS g(wave_id, day, channel, in_sample, responses) UNION ALL \
+             SELECT wave_id, day, channel, in_sample, 0::int8 FROM day_counts \
+             WHERE wave_id = ANY(",
+        );
+        array::<Text, _>(&mut out, touch, "::text[])) x ")?;
+        guarded(&mut out, "WHERE")?;
+        out.push_sql(
+            "GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4 \
+             ON CONFLICT (wave_id, day, channel, in_sample) \
              DO UPDATE SET responses = t.responses + excluded.responses), ",
         );
 
@@ -351,43 +464,39 @@ impl<'a> Pass2<'a> {
         );
         array::<Text, _>(&mut out, &w.wave, "::text[], ")?;
         array::<BigInt, _>(&mut out, &w.responses, "::int8[]) ")?;
+        guarded(&mut out, "WHERE")?;
         out.push_sql(
-            "ON CONFLICT (wave_id) DO UPDATE SET responses = t.responses + excluded.responses)",
+            "ORDER BY 1 ON CONFLICT (wave_id) \
+             DO UPDATE SET responses = t.responses + excluded.responses)",
         );
         Ok(())
     }
 
     /// Writes the whole batch — its keys first, then everything else — as ONE statement
-    /// outside any transaction, on the condition that every key is new: when one was
-    /// stored before (a replayed form, or the same form through another instance) the
-    /// statement fails as a whole, stores nothing, and `Ok(false)` says so; the batch must
-    /// then go through [`super::submit::store_batch`]. `keys` are `(key, wave id)` in
-    /// the first random order; the rest was gathered as for [`Pass2::execute`].
+    /// outside any transaction, on the condition that every key is new; returns the keys
+    /// it inserted. When a key was stored before (a replayed form, or the same form
+    /// through another instance) nothing else is written, and no error is raised (an
+    /// error would put the statement and its time in the server's log): a key seen in
+    /// the statement's snapshot stops every insert, and a key committed meanwhile by
+    /// another instance is skipped, so the keys returned are then fewer than given and
+    /// are this batch's own (the caller deletes them again in the transaction that
+    /// stores the batch, [`super::submit::store_batch_owning`]). `keys` are
+    /// `(key, wave id)` in the first random order; the rest was gathered as for
+    /// [`Pass2::execute`].
     pub fn execute_if_all_new(
         self,
         conn: &mut PgConnection,
         keys: &[(&'a str, &'a str)],
-    ) -> QueryResult<bool> {
+    ) -> QueryResult<Vec<String>> {
         let (keys, waves): (Vec<_>, Vec<_>) = keys.iter().copied().unzip();
         let statement = AllNew {
             expected: keys.len() as i64,
             keys: NewKeys { keys, waves },
             rest: self,
         };
-        match RunQueryDsl::execute(statement, conn) {
-            Ok(_) => Ok(true),
-            Err(diesel::result::Error::DatabaseError(_, info))
-                if info.message().contains(KEY_STORED_BEFORE) =>
-            {
-                Ok(false)
-            }
-            Err(e) => Err(e),
-        }
+        statement.load(conn)
     }
 }
-
-/// The message of `citizen_survey_all_new` (migration `2026-12-01-000060_batch_guard`).
-const KEY_STORED_BEFORE: &str = "a key of the batch was stored before";
 
 /// [`Pass2::execute_if_all_new`]'s statement.
 struct AllNew<'a> {
@@ -407,17 +516,28 @@ impl QueryId for AllNew<'_> {
 
 impl RunQueryDsl<PgConnection> for AllNew<'_> {}
 
+impl Query for AllNew<'_> {
+    type SqlType = Text;
+}
+
 impl QueryFragment<Pg> for AllNew<'_> {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        // The main query reads `k` to the end before the other clauses run, and raises
-        // when fewer keys went in than were given: the statement then changes nothing.
-        out.push_sql("WITH k AS (");
-        self.keys.walk_ast(out.reborrow())?;
-        out.push_sql("), ");
-        self.rest.walk_tables(&mut out)?;
-        out.push_sql(" SELECT citizen_survey_all_new((SELECT count(*) FROM k), ");
-        out.push_bind_param::<BigInt, i64>(&self.expected)?;
-        out.push_sql(")");
+        // The keys go in only when none of them is in the statement's snapshot; the other
+        // clauses write only when all of them went in.
+        out.push_sql("WITH k AS (INSERT INTO submission_keys (key, wave_id) SELECT * FROM unnest(");
+        array::<Text, _>(&mut out, &self.keys.keys, "::text[], ")?;
+        array::<Text, _>(
+            &mut out,
+            &self.keys.waves,
+            "::text[]) WHERE NOT EXISTS (SELECT 1 FROM submission_keys WHERE key = ANY(",
+        )?;
+        array::<Text, _>(
+            &mut out,
+            &self.keys.keys,
+            "::text[])) ON CONFLICT DO NOTHING RETURNING key), ",
+        )?;
+        self.rest.walk_tables(&mut out, Some(&self.expected))?;
+        out.push_sql(" SELECT key FROM k");
         Ok(())
     }
 }

@@ -1,7 +1,7 @@
 //! Paper sheets waiting for their second (blind) entry or for a resolution. A row lives only
 //! until its sheet becomes a response: [`crate::paper`] deletes it in the transaction that
-//! stores the response. Keyed by the access code's hash; the first operator's id is kept
-//! only until the second entry arrives.
+//! stores the response. Keyed by the access code's hash; the ids of the operators who
+//! keyed the two entries are kept until then, so that neither resolves the sheet.
 
 use diesel::prelude::*;
 
@@ -13,10 +13,21 @@ use super::schema::paper_sheets;
 pub struct PendingSheet {
     pub wave_id: String,
     pub first_entry: String,
-    /// The analyst id of the first entry's operator, until the second entry.
+    /// The analyst id of the first entry's operator.
     pub first_operator: Option<String>,
     /// Set when the second entry disagreed with the first.
     pub second_entry: Option<String>,
+    /// The analyst id of the second entry's operator (with `second_entry`).
+    pub second_operator: Option<String>,
+}
+
+impl PendingSheet {
+    /// Whether `operator_id` keyed either entry.
+    pub fn keyed_by(&self, operator_id: &str) -> bool {
+        [&self.first_operator, &self.second_operator]
+            .iter()
+            .any(|o| o.as_deref() == Some(operator_id))
+    }
 }
 
 pub fn find(conn: &mut Conn, code_hash: &str) -> QueryResult<Option<PendingSheet>> {
@@ -27,6 +38,7 @@ pub fn find(conn: &mut Conn, code_hash: &str) -> QueryResult<Option<PendingSheet
             paper_sheets::first_entry,
             paper_sheets::first_operator,
             paper_sheets::second_entry,
+            paper_sheets::second_operator,
         ))
         .first(conn)
         .optional()
@@ -57,12 +69,17 @@ pub fn insert_first(
     Ok(inserted == 1)
 }
 
-/// Stores a disagreeing second entry and forgets who keyed the first (no longer needed).
-pub fn set_second(conn: &mut Conn, code_hash: &str, entry: &str) -> QueryResult<()> {
+/// Stores a disagreeing second entry and who keyed it (neither keyer may resolve it).
+pub fn set_second(
+    conn: &mut Conn,
+    code_hash: &str,
+    entry: &str,
+    operator_id: &str,
+) -> QueryResult<()> {
     diesel::update(paper_sheets::table.find(code_hash))
         .set((
             paper_sheets::second_entry.eq(Some(entry)),
-            paper_sheets::first_operator.eq(None::<String>),
+            paper_sheets::second_operator.eq(Some(operator_id)),
         ))
         .execute(conn)
         .map(drop)
@@ -72,6 +89,15 @@ pub fn delete(conn: &mut Conn, code_hash: &str) -> QueryResult<()> {
     diesel::delete(paper_sheets::table.find(code_hash))
         .execute(conn)
         .map(drop)
+}
+
+/// Deletes the pending sheets of these codes, if any.
+pub fn delete_all(conn: &mut Conn, code_hashes: &[String]) -> QueryResult<()> {
+    for chunk in code_hashes.chunks(10_000) {
+        diesel::delete(paper_sheets::table.filter(paper_sheets::code_hash.eq_any(chunk)))
+            .execute(conn)?;
+    }
+    Ok(())
 }
 
 /// `(waiting for a second entry, waiting for a resolution)` on a wave.

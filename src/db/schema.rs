@@ -200,6 +200,7 @@ diesel::table! {
         first_entry -> Text,
         first_operator -> Nullable<Text>,
         second_entry -> Nullable<Text>,
+        second_operator -> Nullable<Text>,
     }
 }
 

@@ -9,7 +9,14 @@
 //!   with the response and are written in a separate pass, in an independent random order
 //!   from the responses of the same batch;
 //! - a credential is claimed in the same transaction that stores its response: nothing is
-//!   acknowledged without both, and a refused credential stores nothing (its key included).
+//!   acknowledged without both, and a refused credential stores nothing (its key included);
+//! - on PostgreSQL, no transaction (or savepoint) writes a response, a used code or an
+//!   answered invitation with fewer than [`super::mix::MIX`] rows of its kind: each new
+//!   one is rewritten with its neighbours in one command, in a random order, and the
+//!   wave's running totals are all rewritten with it ([`super::mix`]), so that neither
+//!   `xmin`, `cmin`, `ctid` nor the totals pair a credential with its response or order
+//!   responses by arrival;
+//! - on SQLite, the caller empties the write-ahead log after the commit ([`super::wal`]).
 
 use std::sync::Arc;
 
@@ -82,8 +89,23 @@ pub fn store(conn: &mut Conn, submission: &Submission) -> QueryResult<Stored> {
 /// multi-row inserts; the running totals and counts are summed over the batch and each
 /// touched row is updated once.
 pub fn store_batch(conn: &mut Conn, batch: &[Submission]) -> QueryResult<Vec<Stored>> {
+    store_batch_owning(conn, batch, &[])
+}
+
+/// [`store_batch`], where `owned` are keys of this batch that an attempt of
+/// [`write_batch`] inserted (and committed) without storing anything else: they are
+/// deleted again first, in the same transaction, so that they count as new.
+fn store_batch_owning(
+    conn: &mut Conn,
+    batch: &[Submission],
+    owned: &[String],
+) -> QueryResult<Vec<Stored>> {
     let mut outcomes = vec![Stored::New; batch.len()];
     conn.transaction(|conn| {
+        if !owned.is_empty() {
+            diesel::delete(submission_keys::table.filter(submission_keys::key.eq_any(owned)))
+                .execute(conn)?;
+        }
         // Pass 1: keys and credentials, a few statements for the whole batch, in a random
         // order. The keys go in first: on PostgreSQL a concurrent insert of the same key
         // (another instance) waits for that transaction and is then skipped as a replay.
@@ -110,18 +132,10 @@ pub fn store_batch(conn: &mut Conn, batch: &[Submission]) -> QueryResult<Vec<Sto
         }
         let mut refused_keys = Vec::new();
         claim_codes(conn, batch, &order, &mut outcomes)?;
+        claim_invitations(conn, batch, &order, &mut outcomes)?;
         for &i in &order {
-            let s = &batch[i];
-            if outcomes[i] != Stored::New {
-                continue;
-            }
-            if let Some(Credential::Invitation(token)) = &s.credential
-                && !super::invitations::mark_answered(conn, &s.plan.wave_id, token)?
-            {
-                outcomes[i] = Stored::CredentialRefused;
-            }
             if outcomes[i] == Stored::CredentialRefused {
-                refused_keys.push(s.answers.key.as_string());
+                refused_keys.push(batch[i].answers.key.as_string());
             }
         }
         // A refused credential stores nothing, its key included: the form can be sent again.
@@ -179,6 +193,7 @@ fn insert_responses_with<'b, R>(
                     submitted_on: s.submitted_on,
                     in_sample: s.in_sample,
                     answers,
+                    window: super::mix::window(),
                 });
             }
         }
@@ -272,8 +287,10 @@ fn insert_responses_with<'b, R>(
 /// [`store_batch`] as the writer calls it, outside any transaction. On PostgreSQL a batch
 /// without credentials is first tried as ONE statement that stores everything on the
 /// condition that every key is new (one round trip instead of BEGIN, keys, the rest and
-/// COMMIT; see [`super::batch_pg::Pass2::execute_if_all_new`]); a batch with a replay, a
-/// credential, or on SQLite goes through [`store_batch`], which tells each one apart.
+/// COMMIT; see [`super::batch_pg::Pass2::execute_if_all_new`]), which tells a replay
+/// without raising an error (an error would date it in the server's log); a batch with a
+/// replay, a credential, or on SQLite goes through [`store_batch`], which tells each one
+/// apart.
 pub fn write_batch(conn: &mut Conn, batch: &[Submission]) -> QueryResult<Vec<Stored>> {
     if matches!(conn, DbConnection::Postgresql(_))
         && !batch.is_empty()
@@ -288,12 +305,14 @@ pub fn write_batch(conn: &mut Conn, batch: &[Submission]) -> QueryResult<Vec<Sto
                 .map(|i| (keys[i].as_str(), batch[i].plan.wave_id.as_str()))
                 .collect();
             let order = shuffled(batch.len());
-            let stored = insert_responses_with(conn, batch, &order, |c, pass| {
+            let inserted = insert_responses_with(conn, batch, &order, |c, pass| {
                 pass.execute_if_all_new(c, &pairs)
-            })?;
-            if stored == Some(true) {
+            })?
+            .unwrap_or_default();
+            if inserted.len() == batch.len() {
                 return Ok(vec![Stored::New; batch.len()]);
             }
+            return store_batch_owning(conn, batch, &inserted);
         }
     }
     store_batch(conn, batch)
@@ -362,27 +381,86 @@ fn claim_codes(
     waves.sort_unstable();
     waves.dedup();
     for wave_id in waves {
-        let hashes: Vec<&str> = wanted
+        let mut hashes: Vec<&str> = wanted
             .iter()
             .filter(|(_, w, _)| *w == wave_id)
             .map(|(_, _, h)| h.as_str())
             .collect();
-        let update = diesel::update(
-            access_codes::table
-                .filter(access_codes::code_hash.eq_any(&hashes))
-                .filter(access_codes::wave_id.eq(wave_id))
-                .filter(access_codes::used.eq(false)),
-        )
-        .set(access_codes::used.eq(true))
-        .returning(access_codes::code_hash);
+        // In key order, as every writer locks them.
+        hashes.sort_unstable();
         let claimed: Vec<String> = match conn {
-            DbConnection::Sqlite(c) => update.get_results(c)?,
-            DbConnection::Postgresql(c) => update.get_results(c)?,
+            DbConnection::Sqlite(c) => diesel::update(
+                access_codes::table
+                    .filter(access_codes::code_hash.eq_any(&hashes))
+                    .filter(access_codes::wave_id.eq(wave_id))
+                    .filter(access_codes::used.eq(false)),
+            )
+            .set(access_codes::used.eq(true))
+            .returning(access_codes::code_hash)
+            .get_results(c)?,
+            DbConnection::Postgresql(c) => super::mix::claim_codes(c, wave_id, &hashes)?,
         };
         let mut claimed: std::collections::HashSet<String> = claimed.into_iter().collect();
         for (i, w, hash) in &wanted {
             if *w == wave_id && !claimed.remove(hash) {
                 outcomes[*i] = Stored::CredentialRefused;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Marks the invitations of the batch's still-accepted submissions answered; a token that
+/// is unknown, of another wave, already used, or used by an earlier submission of this
+/// batch (two links of one invitee) is refused. On PostgreSQL one statement per wave,
+/// mixed ([`super::mix::claim_invitations`]).
+fn claim_invitations(
+    conn: &mut Conn,
+    batch: &[Submission],
+    order: &[usize],
+    outcomes: &mut [Stored],
+) -> QueryResult<()> {
+    let wanted: Vec<(usize, &str, &str)> = order
+        .iter()
+        .filter(|&&i| outcomes[i] == Stored::New)
+        .filter_map(|&i| match &batch[i].credential {
+            Some(Credential::Invitation(token)) => {
+                Some((i, batch[i].plan.wave_id.as_str(), token.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    if wanted.is_empty() {
+        return Ok(());
+    }
+    if let DbConnection::Sqlite(_) = conn {
+        for (i, wave_id, token) in wanted {
+            if !super::invitations::mark_answered(conn, wave_id, token)? {
+                outcomes[i] = Stored::CredentialRefused;
+            }
+        }
+        return Ok(());
+    }
+    let DbConnection::Postgresql(c) = conn else {
+        unreachable!("SQLite is handled above")
+    };
+    let mut waves: Vec<&str> = wanted.iter().map(|(_, w, _)| *w).collect();
+    waves.sort_unstable();
+    waves.dedup();
+    for wave_id in waves {
+        let mine: Vec<(usize, &str)> = wanted
+            .iter()
+            .filter(|(_, w, _)| *w == wave_id)
+            .map(|(i, _, t)| (*i, *t))
+            .collect();
+        let tokens: Vec<&str> = mine.iter().map(|(_, t)| *t).collect();
+        // Token → the invitation it claimed (absent: refused).
+        let claimed = super::mix::claim_invitations(c, wave_id, &tokens)?;
+        let mut taken = std::collections::HashSet::new();
+        for (i, token) in mine {
+            match claimed.get(token) {
+                Some(invitation) if taken.insert(invitation.clone()) => {}
+                _ => outcomes[i] = Stored::CredentialRefused,
             }
         }
     }

@@ -27,18 +27,15 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError, sync_channel};
 use std::time::Duration;
 
-use diesel::RunQueryDsl;
-use diesel::connection::SimpleConnection;
-
+use super::Pool;
 use super::submit::{Stored, Submission, write_batch};
-use super::{DbConnection, Pool};
 
 /// Submissions waiting beyond this many get "busy, try again" (503) at once.
 const QUEUE: usize = 8_192;
 /// Most submissions in one transaction.
 const MAX_BATCH: usize = 512;
 /// How long a checkpoint waits for readers of an older snapshot (SQLite).
-pub const CHECKPOINT_WAIT_MS: u32 = 5;
+pub const CHECKPOINT_WAIT_MS: u32 = super::wal::CHECKPOINT_WAIT_MS;
 /// How soon a checkpoint that could not empty the log is tried again when no batch
 /// comes meanwhile (SQLite).
 pub const CHECKPOINT_RETRY: Duration = Duration::from_millis(50);
@@ -102,7 +99,7 @@ fn run(pool: Pool, rx: Receiver<(Submission, Reply)>) {
             match rx.recv_timeout(CHECKPOINT_RETRY) {
                 Ok(job) => job,
                 Err(RecvTimeoutError::Timeout) => {
-                    log_left = held.as_mut().is_some_and(|conn| !checkpoint(conn));
+                    log_left = held.as_mut().is_some_and(|conn| !super::wal::empty(conn));
                     continue;
                 }
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -143,7 +140,7 @@ fn run(pool: Pool, rx: Receiver<(Submission, Reply)>) {
                 }
                 // The batch is committed (and synced): the residents are answered first,
                 // so that their next submissions gather while the log is emptied.
-                log_left = !checkpoint(&mut conn);
+                log_left = !super::wal::empty(&mut conn);
                 held = Some(conn);
                 tracing::trace!(
                     size,
@@ -163,40 +160,5 @@ fn fail(replies: Vec<Reply>, e: WriteError) {
     let e = Arc::new(e);
     for reply in replies {
         let _ = reply.send(Err(e.clone()));
-    }
-}
-
-/// On SQLite, copies the log into the main file and truncates it, before the next batch
-/// is taken; whether the log is empty now (always on PostgreSQL).
-fn checkpoint(conn: &mut DbConnection) -> bool {
-    let DbConnection::Sqlite(c) = conn else {
-        return true;
-    };
-    #[derive(diesel::QueryableByName)]
-    struct Checkpoint {
-        /// 1 when readers kept it from finishing.
-        #[diesel(sql_type = diesel::sql_types::Integer)]
-        busy: i32,
-    }
-    // Committed already: a checkpoint that cannot finish only leaves the log longer until
-    // the next one; it never loses anything.
-    let done = c
-        .batch_execute(&format!("PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}"))
-        .and_then(|()| {
-            diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result::<Checkpoint>(c)
-        });
-    let restored = c.batch_execute(&format!(
-        "PRAGMA busy_timeout = {}",
-        super::SQLITE_BUSY_TIMEOUT_MS
-    ));
-    if let Err(e) = restored {
-        tracing::warn!(error = %e, "restoring the busy timeout after a checkpoint failed");
-    }
-    match done {
-        Ok(result) => result.busy == 0,
-        Err(e) => {
-            tracing::warn!(error = %e, "write-ahead log checkpoint failed");
-            false
-        }
     }
 }

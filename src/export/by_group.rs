@@ -47,7 +47,7 @@ pub(super) fn write<W: Write>(
         let Some(grouping) = disclosure::grouping(conn, ctx, wave, by, name, scope)? else {
             continue;
         };
-        for vision in &ctx.definitions.visions {
+        for (v, vision) in ctx.definitions.visions.iter().enumerate() {
             let figures: Vec<GroupFigures<Option<Summary>>> = grouping
                 .groups
                 .iter()
@@ -60,7 +60,8 @@ pub(super) fn write<W: Write>(
                     }
                 })
                 .collect();
-            let breakdown = apply(figures, &grouping.reasons, ctx.min_group_size.max(1));
+            let reasons = grouping.vision_reasons(v);
+            let breakdown = apply(figures, &reasons, ctx.min_group_size.max(1));
             let groups = &grouping.groups;
             for (row, (_, ja, en)) in breakdown.rows.into_iter().zip(groups) {
                 let mut cells = vec![

@@ -5,6 +5,9 @@
 //!   (each vision's respondents per group) and, for a question, by `question-distribution`
 //!   (its answer counts): the same groups are blanked in all of them
 //!   ([`crate::stats::suppress_linked`]);
+//!   and the groups are decided for both scopes at once (the sample, and the sample with
+//!   the open answers), so that subtracting one download from the other reveals no group
+//!   of fewer than the minimum open respondents ([`crate::stats::suppress_scopes`]);
 //! - a **scale question** is shown by `question-distribution`, `item-scores` and
 //!   `wave-comparison` ([`crate::stats::scale_disclosure`]).
 
@@ -17,7 +20,7 @@ use crate::definitions::Wave;
 use crate::domain::Scope;
 use crate::stats::GENDER_QUESTION;
 use crate::stats::GroupSums;
-use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, SuppressionReason, suppress_linked};
+use crate::stats::{AGE_BAND_QUESTION, AREA_QUESTION, SuppressionReason, suppress_scopes};
 
 /// Channels in the by-group export, with their labels.
 const CHANNELS: [(&str, &str, &str); 2] = [("web", "ウェブ", "web"), ("paper", "紙", "paper")];
@@ -38,17 +41,34 @@ pub(crate) struct Grouping {
     pub groups: Vec<Group>,
     /// Per vision and group.
     pub sums: Vec<GroupSums>,
-    /// Per group, as [`suppress_linked`] decided over the answer counts and every vision.
+    /// Per group, as [`suppress_scopes`] decided over the answer counts and every vision,
+    /// in both scopes.
     pub reasons: Vec<Option<SuppressionReason>>,
+    /// In the scope asked for, the question's answer-count table (`None` for the channel)
+    /// is blanked as a whole: its open respondents number 1 to minimum − 1.
+    question_blanked: bool,
+    /// Likewise each vision's table, in the definitions' order of visions.
+    visions_blanked: Vec<bool>,
 }
 
 impl Grouping {
-    /// The reason a group (by code) is blanked, if it is.
+    /// The reason a group (by code) is blanked in the question's answer counts, if it is.
     pub fn reason(&self, code: Option<&str>) -> Option<SuppressionReason> {
+        if self.question_blanked {
+            return Some(SuppressionReason::Primary);
+        }
         self.groups
             .iter()
             .position(|g| g.0.as_deref() == code)
             .and_then(|i| self.reasons[i])
+    }
+
+    /// Per group, why it is blanked in the table of the `v`-th vision.
+    pub fn vision_reasons(&self, v: usize) -> Vec<Option<SuppressionReason>> {
+        if self.visions_blanked.get(v).copied().unwrap_or(false) {
+            return vec![Some(SuppressionReason::Primary); self.groups.len()];
+        }
+        self.reasons.clone()
     }
 
     /// The sums of one vision's group.
@@ -87,16 +107,18 @@ pub(crate) fn grouping(
     if by != GroupBy::Channel {
         groups.push((None, NOT_ANSWERED.0.into(), NOT_ANSWERED.1.into()));
     }
-    let sums = db::scores::by_group(conn, &wave.id, by, scope)?;
+    // Both scopes are read: the decision is the same whichever is asked for.
+    let sample = db::scores::by_group(conn, &wave.id, by, Scope::Sample)?;
+    let with_open = db::scores::by_group(conn, &wave.id, by, Scope::WithOpenAnswers)?;
     // A code stored but no longer defined still counts: it gets its own group.
-    for s in &sums {
+    for s in &with_open {
         if !groups.iter().any(|g| g.0 == s.key.0) {
             let code = s.key.0.clone().unwrap_or_default();
             groups.push((s.key.0.clone(), code.clone(), code));
         }
     }
-    let count = |vision: Option<&str>, code: &Option<String>| -> u64 {
-        let first = ctx.definitions.visions.first().map(|v| v.id.as_str());
+    let first = ctx.definitions.visions.first().map(|v| v.id.as_str());
+    let count = |sums: &[GroupSums], vision: Option<&str>, code: &Option<String>| -> u64 {
         sums.iter()
             .filter(|s| Some(s.vision_id.as_str()) == vision.or(first) && &s.key.0 == code)
             .map(|s| if vision.is_some() { s.n } else { s.respondents })
@@ -105,28 +127,45 @@ pub(crate) fn grouping(
     // The question's answer counts (every response has a row per vision, so the first
     // vision's respondents are everyone's; not answered is not a cell of that table),
     // then each vision's respondents with a score.
-    let mut tables: Vec<Vec<u64>> = Vec::new();
-    if by != GroupBy::Channel {
-        tables.push(
-            groups
-                .iter()
-                .map(|(code, _, _)| code.as_ref().map_or(0, |_| count(None, code)))
-                .collect(),
-        );
-    }
-    for vision in &ctx.definitions.visions {
-        tables.push(
-            groups
-                .iter()
-                .map(|(code, _, _)| count(Some(&vision.id), code))
-                .collect(),
-        );
-    }
-    let reasons = suppress_linked(&tables, ctx.min_group_size.max(1));
+    let tables = |sums: &[GroupSums]| -> Vec<Vec<u64>> {
+        let mut tables = Vec::new();
+        if by != GroupBy::Channel {
+            tables.push(
+                groups
+                    .iter()
+                    .map(|(code, _, _)| code.as_ref().map_or(0, |_| count(sums, None, code)))
+                    .collect(),
+            );
+        }
+        for vision in &ctx.definitions.visions {
+            tables.push(
+                groups
+                    .iter()
+                    .map(|(code, _, _)| count(sums, Some(&vision.id), code))
+                    .collect(),
+            );
+        }
+        tables
+    };
+    let decided = suppress_scopes(
+        &tables(&sample),
+        &tables(&with_open),
+        ctx.min_group_size.max(1),
+    );
+    let mut blanked: Vec<bool> = match scope {
+        Scope::Sample => vec![false; decided.with_open_blanked.len()],
+        Scope::WithOpenAnswers => decided.with_open_blanked,
+    };
+    let question_blanked = by != GroupBy::Channel && blanked.remove(0);
     Ok(Some(Grouping {
         groups,
-        sums,
-        reasons,
+        sums: match scope {
+            Scope::Sample => sample,
+            Scope::WithOpenAnswers => with_open,
+        },
+        reasons: decided.reasons,
+        question_blanked,
+        visions_blanked: blanked,
     }))
 }
 

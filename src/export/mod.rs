@@ -273,6 +273,36 @@ pub fn export<W: Write>(
     })
 }
 
+/// How much of a spooled export stays in memory before the rest goes to an unlinked
+/// temporary file (in `TMPDIR`).
+pub const SPOOL_MEMORY: usize = 8 << 20;
+
+/// [`export`] into a spool — memory up to [`SPOOL_MEMORY`], then an unlinked temporary
+/// file — rewound for reading. The database is read as fast as it produces the rows and
+/// its read snapshot ends when this returns, however slowly the caller then hands the
+/// bytes on (a slow client, a slow pipe): a snapshot kept open lets SQLite's log grow with
+/// every commit meanwhile, in commit order ([`crate::db::wal`]). The caller holds the
+/// spool, not a connection, while it sends it.
+pub fn spooled(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    kind: ExportKind,
+    wave: &Wave,
+    options: ExportOptions,
+) -> Result<Exported<tempfile::SpooledTempFile>, ExportError> {
+    use std::io::{Seek, SeekFrom};
+    let mut done = export(
+        conn,
+        ctx,
+        kind,
+        wave,
+        options,
+        tempfile::SpooledTempFile::new(SPOOL_MEMORY),
+    )?;
+    done.out.seek(SeekFrom::Start(0))?;
+    Ok(done)
+}
+
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
 /// (negative ones too), never guarded like text.
 pub const NUMERIC_COLUMNS: [&str; 73] = [

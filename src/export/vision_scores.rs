@@ -57,6 +57,13 @@ pub(super) fn write<W: Write>(
     let plan = ctx.plans.of(wave);
     db::scores::ensure_current(conn, &plan)?;
     let sums = db::scores::by_stratum(conn, &wave.id, scope)?;
+    // With the open answers, a vision's figure minus the sample's (the other download)
+    // would be the open respondents': it is blanked while they number 1 to minimum − 1.
+    let sample = match scope {
+        Scope::Sample => None,
+        Scope::WithOpenAnswers => Some(db::scores::by_stratum(conn, &wave.id, Scope::Sample)?),
+    };
+    let min = ctx.min_group_size.max(1);
     let Weights {
         visions: weighted,
         rake_columns,
@@ -69,8 +76,14 @@ pub(super) fn write<W: Write>(
             vision.name.ja.clone(),
             vision.name.en.clone(),
         ];
-        let summary = summary_of(&mine);
-        let shown = summary.filter(|s| s.n >= ctx.min_group_size.max(1));
+        let n = |sums: &[&GroupSums]| summary_of(sums).map_or(0, |s| s.n);
+        let open = sample.as_ref().map_or(0, |sample| {
+            let theirs: Vec<&GroupSums> =
+                sample.iter().filter(|s| s.vision_id == vision.id).collect();
+            n(&mine).saturating_sub(n(&theirs))
+        });
+        let summary = summary_of(&mine).filter(|_| open == 0 || open >= min);
+        let shown = summary.filter(|s| s.n >= min);
         row.extend(figures(summary, ctx.min_group_size));
         let w = shown.and_then(|_| weighted.iter().find(|(id, _)| *id == vision.id)?.1);
         row.extend(weighted_figures(w));

@@ -356,6 +356,8 @@ mod tests {
                     "at",
                     "by",
                     "series",
+                    "answered",
+                    "dash",
                     // The evaluation's (eval_*).
                     "target",
                     "value",

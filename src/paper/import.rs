@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use serde::Serialize;
 
-use crate::db::submit::Stored;
+use crate::db::submit::{Stored, Submission};
 use crate::db::{self, Conn};
 use crate::definitions::{Question, QuestionKind, Wave};
 use crate::domain::{
@@ -394,13 +394,22 @@ pub fn import(
     if !report.rejected.is_empty() && !accept_valid {
         return Ok(report);
     }
+    // Every fresh row in ONE batch: one transaction, the codes claimed and the responses
+    // written in two independent random orders (and, on PostgreSQL, mixed), never one
+    // sheet's response beside only its own code.
     let mut stored = 0;
     let mut used_meanwhile = Vec::new();
+    let batch: Vec<Submission> = fresh
+        .iter()
+        .map(|row| super::sheet_submission(plan, &row.code, today, &row.answers))
+        .collect();
     conn.transaction(|conn| -> diesel::QueryResult<()> {
-        for row in &fresh {
-            // A sheet also waiting in double entry is answered now: drop its entries.
-            db::paper::delete(conn, &row.code.hash())?;
-            match super::store_sheet(conn, plan, &row.code, today, &row.answers)? {
+        // A sheet also waiting in double entry is answered now: drop its entries.
+        let hashes: Vec<String> = fresh.iter().map(|row| row.code.hash()).collect();
+        db::paper::delete_all(conn, &hashes)?;
+        let outcomes = db::submit::store_batch(conn, &batch)?;
+        for (row, outcome) in fresh.iter().zip(outcomes) {
+            match outcome {
                 Stored::New => stored += 1,
                 Stored::Replay | Stored::CredentialRefused => used_meanwhile.push(row.line),
             }
@@ -408,6 +417,7 @@ pub fn import(
         Ok(())
     })
     .map_err(ImportError::Database)?;
+    db::wal::empty_within(conn, super::LOG_PATIENCE);
     report.already_used.extend(used_meanwhile);
     report.already_used.sort_unstable();
     report.imported = true;

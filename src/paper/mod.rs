@@ -55,6 +55,9 @@ pub enum CodeState {
     KeyedByYou,
     /// Keyed twice with disagreements: waiting for a resolution.
     AwaitingResolution,
+    /// Waiting for a resolution, and this operator keyed one of its entries: a third
+    /// person must resolve it (the resolver sees both entries).
+    ResolveByAnother,
 }
 
 pub fn code_state(
@@ -74,6 +77,9 @@ pub fn code_state(
     }
     Ok(match db::paper::find(conn, &code.hash())? {
         None => CodeState::Fresh,
+        Some(p) if p.second_entry.is_some() && p.keyed_by(operator_id) => {
+            CodeState::ResolveByAnother
+        }
         Some(p) if p.second_entry.is_some() => CodeState::AwaitingResolution,
         Some(p) if p.first_operator.as_deref() == Some(operator_id) => CodeState::KeyedByYou,
         Some(_) => CodeState::AwaitingSecond,
@@ -98,10 +104,31 @@ pub enum EntryOutcome {
     KeyedByYou,
     /// Both entries are in already: resolve the sheet instead.
     AwaitingResolution,
+    /// The second entry leaves `blank` of the `answered` questions of the first entry
+    /// blank: refused as incomplete (stored, it would show the resolver every value of the
+    /// first entry as a disagreement), nothing kept.
+    Incomplete { blank: usize, answered: usize },
 }
 
-/// The response stored for a paper sheet: channel `paper`, in the sample, the code used
-/// up in the same transaction.
+/// The submission of a paper sheet: channel `paper`, in the sample, its code used up in
+/// the transaction that stores it.
+fn sheet_submission(
+    plan: &Arc<ScorePlan>,
+    code: &AccessCode,
+    today: NaiveDate,
+    answers: &Answers,
+) -> Submission {
+    Submission {
+        plan: plan.clone(),
+        channel: Channel::Paper,
+        in_sample: true,
+        credential: Some(Credential::Code(code.clone())),
+        submitted_on: today,
+        answers: answers.clone(),
+    }
+}
+
+/// The response stored for a paper sheet ([`sheet_submission`]).
 fn store_sheet(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
@@ -109,18 +136,12 @@ fn store_sheet(
     today: NaiveDate,
     answers: &Answers,
 ) -> QueryResult<Stored> {
-    db::submit::store(
-        conn,
-        &Submission {
-            plan: plan.clone(),
-            channel: Channel::Paper,
-            in_sample: true,
-            credential: Some(Credential::Code(code.clone())),
-            submitted_on: today,
-            answers: answers.clone(),
-        },
-    )
+    db::submit::store(conn, &sheet_submission(plan, code, today, answers))
 }
+
+/// How long keying, resolving and importing wait for a long read to end so that SQLite's
+/// log can be emptied after their commit ([`db::wal`]).
+const LOG_PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Keys one entry of a sheet: the first is kept; the second (by another operator, who has
 /// not seen the first) is compared field by field and, when both agree, the sheet becomes
@@ -136,7 +157,7 @@ pub fn enter(
     entry: (&Sheet, &Answers),
     today: NaiveDate,
 ) -> QueryResult<EntryOutcome> {
-    conn.transaction(|conn| {
+    let outcome = conn.transaction(|conn| -> QueryResult<EntryOutcome> {
         let outcome = enter_sheet(conn, plan, wave, code, operator_id, entry, today)?;
         let audit = match &outcome {
             EntryOutcome::FirstKept => Some(("paper_entry", "1 sheet: first entry".to_string())),
@@ -154,7 +175,10 @@ pub fn enter(
             db::audit::record(conn, analyst, action, Some(&wave.id), &detail)?;
         }
         Ok(outcome)
-    })
+    })?;
+    // Neither the pending entries nor the stored sheet stay in SQLite's log.
+    db::wal::empty_within(conn, LOG_PATIENCE);
+    Ok(outcome)
 }
 
 fn enter_sheet(
@@ -175,7 +199,9 @@ fn enter_sheet(
                 return Ok(EntryOutcome::Duplicate);
             }
             CodeState::KeyedByYou => return Ok(EntryOutcome::KeyedByYou),
-            CodeState::AwaitingResolution => return Ok(EntryOutcome::AwaitingResolution),
+            CodeState::AwaitingResolution | CodeState::ResolveByAnother => {
+                return Ok(EntryOutcome::AwaitingResolution);
+            }
             CodeState::Fresh => {
                 if db::paper::insert_first(conn, &hash, &wave.id, &entry.0.to_json(), operator_id)?
                 {
@@ -191,9 +217,13 @@ fn enter_sheet(
             return Ok(EntryOutcome::KeyedByYou);
         }
         let first = Sheet::from_json(&pending.first_entry).unwrap_or_default();
+        let (blank, answered) = sheet::left_blank(&first, entry.0);
+        if sheet::incomplete(blank, answered) {
+            return Ok(EntryOutcome::Incomplete { blank, answered });
+        }
         let differ = sheet::differences(wave, &first, entry.0);
         if !differ.is_empty() {
-            db::paper::set_second(conn, &hash, &entry.0.to_json())?;
+            db::paper::set_second(conn, &hash, &entry.0.to_json(), operator_id)?;
             return Ok(EntryOutcome::Disagreed(differ));
         }
         db::paper::delete(conn, &hash)?;
@@ -261,24 +291,30 @@ pub enum ResolveOutcome {
     Duplicate,
     /// No sheet of this code waits for a resolution (resolved meanwhile, or never keyed).
     NotPending,
+    /// The resolver keyed one of the sheet's entries: a third person must resolve it.
+    KeyedByYou,
 }
 
 /// Stores the resolved sheet (the resolver's values where the entries disagreed) and
-/// deletes the pending row, with the audit line by `analyst` (`differ` fields resolved),
+/// deletes the pending row — unless the resolver `operator_id` keyed one of its entries — with the audit line by `analyst` (`differ` fields resolved),
 /// in one transaction.
 pub fn resolve(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
     wave: &Wave,
     code: &AccessCode,
-    (analyst, differ): (&str, usize),
+    (operator_id, analyst, differ): (&str, &str, usize),
     answers: &Answers,
     today: NaiveDate,
 ) -> QueryResult<ResolveOutcome> {
     let hash = code.hash();
-    conn.transaction(|conn| {
+    let outcome = conn.transaction(|conn| -> QueryResult<ResolveOutcome> {
         match db::paper::find(conn, &hash)? {
-            Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {}
+            Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {
+                if p.keyed_by(operator_id) {
+                    return Ok(ResolveOutcome::KeyedByYou);
+                }
+            }
             _ => return Ok(ResolveOutcome::NotPending),
         }
         db::paper::delete(conn, &hash)?;
@@ -291,5 +327,8 @@ pub fn resolve(
             db::audit::record(conn, analyst, "paper_resolve", Some(&wave.id), &detail)?;
         }
         Ok(outcome)
-    })
+    })?;
+    // Neither the pending entries nor the stored sheet stay in SQLite's log.
+    db::wal::empty_within(conn, LOG_PATIENCE);
+    Ok(outcome)
 }

@@ -246,6 +246,29 @@ pub fn differences(wave: &Wave, a: &Sheet, b: &Sheet) -> Vec<String> {
         .collect()
 }
 
+/// Of the questions the first entry answered (not `-`), how many the second leaves blank:
+/// `(blank, answered)`.
+pub fn left_blank(first: &Sheet, second: &Sheet) -> (usize, usize) {
+    let answered: Vec<&String> = first
+        .0
+        .iter()
+        .filter(|(k, v)| k.as_str() != LANG_KEY && v.as_str() != NO_ANSWER)
+        .map(|(k, _)| k)
+        .collect();
+    let blank = answered
+        .iter()
+        .filter(|k| second.0.get(k.as_str()).is_none_or(|v| v == NO_ANSWER))
+        .count();
+    (blank, answered.len())
+}
+
+/// A second entry is refused as incomplete when it leaves blank more than half of the
+/// (at least two) questions the first entry answered: a sheet keyed blank would otherwise
+/// disagree everywhere and put the first entry's every value before the resolver.
+pub fn incomplete(blank: usize, answered: usize) -> bool {
+    answered >= 2 && blank * 2 > answered
+}
+
 /// The sheet as typed fields again (to read a resolved sheet with [`read_sheet`]).
 pub fn typed_fields(sheet: &Sheet) -> BTreeMap<String, String> {
     sheet.0.clone()
@@ -362,5 +385,43 @@ mod tests {
         assert_eq!(differences(&w, &a, &b), ["v2_any_age"]);
         assert!(differences(&w, &a, &c).is_empty());
         assert_eq!(Sheet::from_json(&a.to_json()).unwrap(), a);
+    }
+
+    #[test]
+    fn a_second_entry_that_blanks_most_answers_is_incomplete() {
+        let sheet = |pairs: &[(&str, &str)]| {
+            Sheet(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            )
+        };
+        let first = sheet(&[
+            (LANG_KEY, "ja"),
+            ("a", "4"),
+            ("b", "2"),
+            ("c", "-"),
+            ("d", "1"),
+        ]);
+        // Three answered; all three blank (one absent): incomplete.
+        let blank = sheet(&[(LANG_KEY, "ja"), ("a", "-"), ("b", "-"), ("c", "-")]);
+        assert_eq!(left_blank(&first, &blank), (3, 3));
+        assert!(incomplete(3, 3));
+        // One of three blank (a real disagreement): not incomplete.
+        let one = sheet(&[
+            (LANG_KEY, "ja"),
+            ("a", "4"),
+            ("b", "-"),
+            ("c", "-"),
+            ("d", "2"),
+        ]);
+        assert_eq!(left_blank(&first, &one), (1, 3));
+        assert!(!incomplete(1, 3));
+        // Two of three: more than half.
+        assert!(incomplete(2, 3));
+        // A first entry with a single answer cannot make a second one incomplete.
+        assert!(!incomplete(1, 1));
+        assert!(!incomplete(0, 0));
     }
 }

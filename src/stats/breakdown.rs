@@ -171,6 +171,77 @@ pub fn suppress_linked(tables: &[Vec<u64>], min_group_size: u64) -> Vec<Option<S
     reasons
 }
 
+/// One grouping decided for both scopes of the exports — the sample, and the sample with
+/// the open answers beside it (`include_open`) — since an analyst can download both and
+/// subtract: the difference of two published figures is the open respondents' figure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScopedDisclosure {
+    /// Per group: why it is blanked, in both scopes' tables alike.
+    pub reasons: Vec<Option<SuppressionReason>>,
+    /// Per table: the with-open-answers table is blanked as a whole, because its open
+    /// respondents number 1 to minimum − 1 (its total minus the sample's total would be
+    /// their figure).
+    pub with_open_blanked: Vec<bool>,
+}
+
+/// [`suppress_linked`] over both scopes at once. `sample[t][g]` and `with_open[t][g]` are
+/// group g's respondents in table t of each scope (the second includes the first); their
+/// difference is the open respondents'. The linked tables are the sample's, the
+/// with-open ones not blanked as a whole, and the open respondents' own (what the two
+/// exports give away by subtraction): so a group published in both scopes has 0 or at
+/// least the minimum open respondents, and the blanked groups of every one of these
+/// tables hold 0 or at least the minimum together. A with-open table whose open
+/// respondents number 1 to minimum − 1 is blanked as a whole (its total alone would give
+/// them away).
+///
+/// # Panics
+///
+/// When the tables do not have the same shape, or a with-open count is below its sample
+/// count.
+pub fn suppress_scopes(
+    sample: &[Vec<u64>],
+    with_open: &[Vec<u64>],
+    min_group_size: u64,
+) -> ScopedDisclosure {
+    assert_eq!(
+        sample.len(),
+        with_open.len(),
+        "one with-open table per sample table"
+    );
+    let open: Vec<Vec<u64>> = sample
+        .iter()
+        .zip(with_open)
+        .map(|(s, w)| {
+            assert_eq!(s.len(), w.len(), "same groups in both scopes");
+            s.iter()
+                .zip(w)
+                .map(|(s, w)| {
+                    w.checked_sub(*s)
+                        .expect("with-open counts include the sample")
+                })
+                .collect()
+        })
+        .collect();
+    let with_open_blanked: Vec<bool> = open
+        .iter()
+        .map(|t| {
+            let n: u64 = t.iter().sum();
+            n > 0 && n < min_group_size
+        })
+        .collect();
+    let mut linked: Vec<Vec<u64>> = sample.to_vec();
+    for (t, table) in with_open.iter().enumerate() {
+        if !with_open_blanked[t] {
+            linked.push(table.clone());
+            linked.push(open[t].clone());
+        }
+    }
+    ScopedDisclosure {
+        reasons: suppress_linked(&linked, min_group_size),
+        with_open_blanked,
+    }
+}
+
 /// The one decision for a scale question, shared by `question-distribution` (its answer
 /// counts), `item-scores` and the item rows of `wave-comparison`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -437,5 +508,35 @@ mod tests {
         assert_eq!(Primary.code(), "primary");
         assert_eq!(Complementary.code(), "complementary");
         assert_eq!(DEFAULT_MIN_GROUP_SIZE, 10);
+    }
+
+    #[test]
+    fn few_open_respondents_blank_the_with_open_table_as_a_whole() {
+        let d = suppress_scopes(&[vec![12, 20, 30]], &[vec![12, 22, 31]], 10);
+        assert_eq!(d.with_open_blanked, [true]);
+        assert_eq!(
+            d.reasons,
+            [None, None, None],
+            "the sample's own table is fine"
+        );
+    }
+
+    #[test]
+    fn many_open_respondents_in_few_groups_blank_those_groups_in_both_scopes() {
+        // Open respondents 0, 3, 12 (15 in all): the second group's 3 would be the
+        // difference, so it is blanked in both scopes, and with it the smallest other
+        // non-empty open group (12), so that the open union blanked is 15 ≥ 10.
+        let d = suppress_scopes(&[vec![12, 20, 30]], &[vec![12, 23, 42]], 10);
+        assert_eq!(d.with_open_blanked, [false]);
+        assert_eq!(d.reasons, [None, Some(Primary), Some(Complementary)]);
+        // Every table's blanked groups: sample 50, with-open 65, open 15: all ≥ 10.
+    }
+
+    #[test]
+    fn without_open_answers_both_scopes_are_the_sample_decision() {
+        let sample = vec![vec![40, 3, 12, 25]];
+        let d = suppress_scopes(&sample, &sample, 10);
+        assert_eq!(d.reasons, suppress_linked(&sample, 10));
+        assert_eq!(d.with_open_blanked, [false]);
     }
 }

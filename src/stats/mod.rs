@@ -14,7 +14,8 @@ mod weighting;
 
 pub use breakdown::{
     Breakdown, BreakdownRow, DEFAULT_MIN_GROUP_SIZE, GroupFigures, ScaleDisclosure,
-    SuppressionReason, apply, differencing_shortfall, scale_disclosure, suppress, suppress_linked,
+    ScopedDisclosure, SuppressionReason, apply, differencing_shortfall, scale_disclosure, suppress,
+    suppress_linked, suppress_scopes,
 };
 pub use calibration::{
     Bounds, Calibration, CalibrationError, CalibrationGroup, CalibrationOptions, Diagnostics,

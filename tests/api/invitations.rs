@@ -8,7 +8,12 @@ use crate::smtp::{Reply, SmtpSink};
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn import(app: &TestApp, token: &str, csv: &str, accept: bool) -> (u16, serde_json::Value) {
+pub(crate) fn import(
+    app: &TestApp,
+    token: &str,
+    csv: &str,
+    accept: bool,
+) -> (u16, serde_json::Value) {
     let query = if accept { "?accept=valid" } else { "" };
     let mut response = app
         .agent
@@ -47,7 +52,11 @@ fn by_rcpt(messages: &[crate::smtp::Received]) -> HashMap<String, crate::smtp::R
 }
 
 /// Answers the survey through a personal link the way a browser would.
-fn answer_via_link(app: &TestApp, token: &str, answers: &[(&str, &str)]) -> crate::helpers::Page {
+pub(crate) fn answer_via_link(
+    app: &TestApp,
+    token: &str,
+    answers: &[(&str, &str)],
+) -> crate::helpers::Page {
     let form = app.get(&format!("/s/{token}"));
     assert_eq!(form.status, 200, "{}", form.body);
     let key = hidden_value(&form.body, "_key").unwrap();

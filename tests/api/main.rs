@@ -2,6 +2,7 @@
 //! talks HTTP to it.
 
 mod analyst;
+mod anonymity;
 mod codes;
 mod deploy;
 mod disclosure;
@@ -24,6 +25,7 @@ mod sampling;
 mod slow_clients;
 mod smtp;
 mod startup;
+mod throttle;
 mod validation;
 mod workspace;
 mod writer;

@@ -6,9 +6,16 @@
 //!
 //! One [`Limiter`] per kind of attempt: each client has a token bucket of `burst` attempts
 //! refilled at `per_minute`, and optionally all clients together have a larger one, so
-//! that guessing spread over many addresses is slowed too. Access codes count only
-//! failures (a well-formed code that is not issued: a resident who types their code right
-//! is never slowed); sign-in counts every attempt, whichever account it names.
+//! that guessing spread over many addresses is slowed too. A client is its address as
+//! [`client_address`] gives it: behind a trusted proxy the address the proxy saw, and an
+//! IPv6 address by its /64 (one home or one phone has a whole /64 to hop through).
+//!
+//! Access codes count only failures (a well-formed code that is not issued) and have no
+//! overall bucket: a resident who types their code right is never slowed by anybody else's
+//! failures, only by their own address's (docs/anonymity.md gives the guessing odds that
+//! remain, with several instances). Sign-in counts every attempt, per client and overall:
+//! an overall flood slows sign-in, never the residents' pages (see
+//! [`crate::web::workspace::session`]).
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -61,6 +68,10 @@ impl Bucket {
     }
 }
 
+/// The overall sign-in budget, in clients' worth: with the default 10 a minute per client,
+/// 60 attempts at once and 60 a minute in all (a city has a handful of analysts).
+pub const SIGN_IN_OVERALL_FACTOR: f64 = 6.0;
+
 /// Most clients remembered at once; beyond this, those whose bucket has refilled are
 /// forgotten (they would start full anyway).
 const MAX_CLIENTS: usize = 100_000;
@@ -93,22 +104,20 @@ impl Limiter {
         }
     }
 
-    /// Access codes: 10 failures at once and 1 a minute per client; 600 at once and 60 a
-    /// minute for everyone.
+    /// Access codes: 10 failures at once and 1 a minute per client, nothing overall (an
+    /// overall bucket let 61 addresses keep every resident out).
     pub fn access_codes() -> Self {
         Limiter::new(
             Rate {
                 burst: 10.0,
                 per_minute: 1.0,
             },
-            Some(Rate {
-                burst: 600.0,
-                per_minute: 60.0,
-            }),
+            None,
         )
     }
 
-    /// Sign-in: `per_minute` attempts at once and a minute per client.
+    /// Sign-in: `per_minute` attempts at once and a minute per client, and
+    /// [`SIGN_IN_OVERALL_FACTOR`] times that for all clients together.
     pub fn sign_in(per_minute: u32) -> Self {
         let n = f64::from(per_minute.max(1));
         Limiter::new(
@@ -116,7 +125,10 @@ impl Limiter {
                 burst: n,
                 per_minute: n,
             },
-            None,
+            Some(Rate {
+                burst: n * SIGN_IN_OVERALL_FACTOR,
+                per_minute: n * SIGN_IN_OVERALL_FACTOR,
+            }),
         )
     }
 
@@ -181,21 +193,37 @@ impl Limiter {
     }
 }
 
-/// The client's address: the TCP peer, or behind a trusted reverse proxy the last entry of
-/// `X-Forwarded-For` (the one the proxy appended; earlier entries are the client's to forge).
+/// The client as the limiters know it: the TCP peer, or behind a trusted reverse proxy the
+/// last entry of `X-Forwarded-For` (the one the proxy appended; earlier entries are the
+/// client's to forge); an IPv6 address by its /64 prefix, an IPv4-mapped one as IPv4.
 pub fn client_address(req: &HttpRequest, trust_proxy: bool) -> Option<IpAddr> {
-    if trust_proxy
-        && let Some(last) = req
-            .headers()
-            .get_all("x-forwarded-for")
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(','))
-            .last()
-        && let Ok(ip) = last.trim().parse()
-    {
-        return Some(ip);
+    let forwarded = trust_proxy
+        .then(|| {
+            req.headers()
+                .get_all("x-forwarded-for")
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .last()
+                .and_then(|last| last.trim().parse::<IpAddr>().ok())
+        })
+        .flatten();
+    forwarded
+        .or_else(|| req.peer_addr().map(|a| a.ip()))
+        .map(client_of)
+}
+
+/// An address as one client: IPv6 by its /64, IPv4-mapped IPv6 as the IPv4 address.
+pub fn client_of(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(std::net::Ipv6Addr::from(bits))
+            }
+        },
     }
-    req.peer_addr().map(|a| a.ip())
 }
 
 #[cfg(test)]
@@ -261,5 +289,48 @@ mod tests {
         // One attempt comes back every 20 s.
         assert!(limiter.take(a, t0 + Duration::from_secs(20)).is_ok());
         assert!(limiter.take(a, t0 + Duration::from_secs(21)).is_err());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_its_slash_64_and_a_mapped_one_its_ipv4() {
+        let a = client_of("2001:db8:1:2:aaaa::1".parse().unwrap());
+        let b = client_of("2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap());
+        let other = client_of("2001:db8:1:3::1".parse().unwrap());
+        assert_eq!(a, b);
+        assert_eq!(a, "2001:db8:1:2::".parse::<IpAddr>().unwrap());
+        assert_ne!(a, other);
+        assert_eq!(
+            client_of("::ffff:192.0.2.7".parse().unwrap()),
+            "192.0.2.7".parse::<IpAddr>().unwrap()
+        );
+        assert_eq!(
+            client_of("192.0.2.7".parse().unwrap()),
+            "192.0.2.7".parse::<IpAddr>().unwrap()
+        );
+    }
+
+    #[test]
+    fn codes_have_no_overall_bucket_and_sign_in_has_one() {
+        let codes = Limiter::access_codes();
+        let now = Instant::now();
+        for i in 0..2_000u32 {
+            codes.spend_at(Some(IpAddr::from(i.to_be_bytes())), now);
+        }
+        assert!(
+            codes.check(ip("203.0.113.9"), now).is_ok(),
+            "a fresh client is never slowed"
+        );
+        let sign_in = Limiter::sign_in(10);
+        for i in 0..60u32 {
+            assert!(
+                sign_in
+                    .take(Some(IpAddr::from(i.to_be_bytes())), now)
+                    .is_ok()
+            );
+        }
+        assert_eq!(
+            sign_in.take(ip("203.0.113.9"), now),
+            Err(Duration::from_secs(1))
+        );
     }
 }

@@ -19,9 +19,10 @@ use crate::web::resident::pages::{LangQuery, form_page, html};
 use crate::web::resident::views::{self, FormCredential};
 use crate::web::{AppState, negotiate_lang};
 
-/// The client as the limiter knows it (its address, never stored or logged).
-pub(super) fn client(req: &HttpRequest) -> Option<IpAddr> {
-    req.peer_addr().map(|a| a.ip())
+/// The client as the limiter knows it (its address, never stored or logged): behind a
+/// trusted proxy the forwarded one, an IPv6 address by its /64.
+pub(super) fn client(state: &AppState, req: &HttpRequest) -> Option<IpAddr> {
+    crate::web::middleware::limiter::client_address(req, state.workspace.trust_proxy)
 }
 
 /// Why a code cannot open a form, as the page a resident sees.
@@ -64,7 +65,8 @@ impl Refusal {
 
 /// The wave a well-formed code opens: issued for a code wave of the definitions, unused.
 /// `expected` limits it to one wave (a form posted to that wave). Counts a failure
-/// against the client when the code is not issued.
+/// against the client when the code is not issued. Only the client's own failures refuse
+/// it unlooked-up (there is no overall bucket): nobody else's guessing slows a resident.
 pub(super) async fn wave_of<'a>(
     state: &'a AppState,
     code: &AccessCode,
@@ -112,7 +114,7 @@ async fn open(
             ));
         }
     };
-    match wave_of(state, &code, None, client(req), lang).await? {
+    match wave_of(state, &code, None, client(state, req), lang).await? {
         Err(refusal) => Ok(refusal.page(lang)),
         Ok(wave) => Ok(form_page(
             state,

@@ -102,7 +102,7 @@ pub async fn submit(
                 let Ok(code) = AccessCode::parse(typed) else {
                     return Ok(crate::web::resident::code::Refusal::Unknown.page(lang));
                 };
-                let client = crate::web::resident::code::client(&req);
+                let client = crate::web::resident::code::client(&state, &req);
                 if let Err(refusal) =
                     crate::web::resident::code::wave_of(&state, &code, Some(&wave.id), client, lang)
                         .await?

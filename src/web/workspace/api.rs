@@ -230,9 +230,10 @@ fn export_error(e: export::ExportError) -> AppError {
 }
 
 /// `GET /analyst/waves/{wave}/{kind}.csv[?encoding=…&unencodable=replace]`: any export,
-/// streamed. An error before the first 64 KiB (a Shift_JIS character in a small export, an
-/// unknown wave) is a proper 4xx/5xx; an error later can only cut the transfer short (the
-/// client sees an incomplete chunked body) and is logged.
+/// read from the database into a spool, then streamed. Every error of the export itself (a
+/// Shift_JIS character, an unknown wave, the database) comes before the first byte and is
+/// a proper 4xx/5xx; a failure while sending can only cut the transfer short (the client
+/// sees an incomplete chunked body) and is logged.
 pub async fn export_csv(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -290,13 +291,18 @@ pub async fn export_csv(
             ) {
                 tracing::warn!(error = %e, "the export could not be recorded in the audit log");
             }
-            let writer = ChunkWriter {
+            // The whole export is read first (into memory, then an unlinked temporary
+            // file) and the connection given back: a slow client keeps no read snapshot
+            // open (issue 20, defect 3; export::spooled).
+            let mut done = export::spooled(&mut conn, &st.exports, kind, &wave, options)
+                .map_err(export_error)?;
+            drop(conn);
+            let mut writer = ChunkWriter {
                 tx: tx.clone(),
                 buf: Vec::with_capacity(CHUNK),
             };
-            let mut done = export::export(&mut conn, &st.exports, kind, &wave, options, writer)
-                .map_err(export_error)?;
-            std::io::Write::flush(&mut done.out).map_err(AppError::internal)?;
+            std::io::copy(&mut done.out, &mut writer).map_err(AppError::internal)?;
+            std::io::Write::flush(&mut writer).map_err(AppError::internal)?;
             Ok(done.replaced)
         })();
         match result {

@@ -576,6 +576,14 @@ pub async fn open_sheet(
             )
             .await
         }
+        // Blind means blind: whoever keyed an entry never sees the other one.
+        CodeState::ResolveByAnother => {
+            refuse(
+                StatusCode::CONFLICT,
+                &crate::i18n::both("ws_code_resolve_by_another"),
+            )
+            .await
+        }
         CodeState::Fresh | CodeState::AwaitingSecond => {
             let entry = if state_now == CodeState::Fresh { 1 } else { 2 };
             let body = sheet_page(
@@ -712,6 +720,19 @@ pub async fn enter_sheet(
         EntryOutcome::Unknown => refuse("ws_code_unknown"),
         EntryOutcome::KeyedByYou => refuse("ws_code_keyed_by_you"),
         EntryOutcome::AwaitingResolution => refuse("ws_code_awaits_resolution"),
+        EntryOutcome::Incomplete { blank, answered } => Err(AppError::refused_with_link(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            crate::i18n::both("ws_nothing_stored"),
+            vec![crate::i18n::both_args(
+                "ws_second_entry_incomplete",
+                &[
+                    ("blank", blank.into()),
+                    ("answered", answered.into()),
+                    ("dash", NO_ANSWER.into()),
+                ],
+            )],
+            (&back(&wave.id), "ws_next_sheet"),
+        )),
     }
 }
 
@@ -736,10 +757,22 @@ pub async fn resolve_sheet(
     let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
     let code = sheet_code(&fields)?;
-    let (w, c) = (wave.clone(), code.clone());
-    let conflict = state
-        .db(move |conn| -> Result<_, AppError> { Ok(paper::conflict(conn, &w, &c)?) })
+    let operator = analyst_id(&state, &signed_in.analyst).await?;
+    let (w, c, o) = (wave.clone(), code.clone(), operator.clone());
+    let (now, conflict) = state
+        .db(move |conn| -> Result<_, AppError> {
+            Ok((
+                paper::code_state(conn, &w, &c, &o)?,
+                paper::conflict(conn, &w, &c)?,
+            ))
+        })
         .await?;
+    if now == CodeState::ResolveByAnother {
+        return Err(nothing_stored(
+            &wave,
+            crate::i18n::both("ws_code_resolve_by_another"),
+        ));
+    }
     let Some(conflict) = conflict else {
         return Err(AppError::refused_with_link(
             StatusCode::CONFLICT,
@@ -771,7 +804,7 @@ pub async fn resolve_sheet(
                 &plan,
                 &w,
                 &code,
-                (&analyst, differ),
+                (&operator, &analyst, differ),
                 &answers,
                 today,
             )?)
@@ -784,6 +817,12 @@ pub async fn resolve_sheet(
                 format!("{}?done=resolved", back(&wave.id)),
             ))
             .finish(),
+        ResolveOutcome::KeyedByYou => {
+            return Err(nothing_stored(
+                &wave,
+                crate::i18n::both("ws_code_resolve_by_another"),
+            ));
+        }
         ResolveOutcome::Duplicate | ResolveOutcome::NotPending => {
             return Err(nothing_stored(
                 &wave,

@@ -40,7 +40,15 @@ pub struct Workspace {
     pub clients: std::sync::Arc<crate::web::middleware::limiter::Limiter>,
     /// Whether the client's address comes from `X-Forwarded-For` (`SURVEY_TRUST_PROXY`).
     pub trust_proxy: bool,
+    /// Password hashes running at once (each Argon2id hash takes 19 MiB).
+    pub hashes: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Most password hashes at once, in each instance: 2 × 19 MiB of memory at most, and two
+/// of the blocking threads, whatever the flood of sign-in attempts.
+pub const CONCURRENT_HASHES: usize = 2;
+/// How long an attempt waits for a hash slot before it gets "busy, try again" (HTTP 503).
+const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
 
 impl Workspace {
     pub fn from_settings(s: &crate::settings::Settings) -> Self {
@@ -55,6 +63,7 @@ impl Workspace {
                 s.analyst.sign_in_per_client_per_minute,
             )),
             trust_proxy: s.limits.trust_proxy,
+            hashes: std::sync::Arc::new(tokio::sync::Semaphore::new(CONCURRENT_HASHES)),
         }
     }
 }
@@ -322,22 +331,61 @@ pub async fn sign_in(
             SignInError::ForbiddenCharacter,
         ));
     }
-    let st = state.clone();
+    // 1. The account, read and the connection given back at once.
     let attempted = name.clone();
+    let account = state
+        .db(move |conn| -> Result<_, AppError> { Ok(db::credentials::find(conn, &attempted)?) })
+        .await?;
+    // 2. The hash, holding no database connection, at most CONCURRENT_HASHES at once: a
+    // flood of attempts waits here (or is told to come back), never in the pool the
+    // residents' pages need, and never with more than a bounded amount of memory.
+    let Ok(permit) =
+        tokio::time::timeout(HASH_WAIT, state.workspace.hashes.clone().acquire_owned()).await
+    else {
+        let mut page = sign_in_page(
+            &state,
+            actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
+            &name,
+            SignInError::TooMany { wait_seconds: 5 },
+        );
+        page.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return Ok(page);
+    };
+    let checked = account.clone();
+    let password_ok = web::block(move || {
+        let _permit = permit;
+        match &checked {
+            // Same work and the same answer for an unknown name, an account still waiting
+            // and a wrong password; the wait does not grow while it lasts.
+            Some(a) if !LockoutPolicy::is_locked(a.locked_until, now()) => {
+                password::verify_password(&form.password, &a.password_hash)
+            }
+            _ => {
+                password::verify_nothing(&form.password);
+                false
+            }
+        }
+    })
+    .await?;
+    // 3. What the attempt did, recorded.
+    let Some(account) = account else {
+        return Ok(sign_in_page(
+            &state,
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            &name,
+            SignInError::Refused,
+        ));
+    };
+    let st = state.clone();
     let outcome = state
         .db(move |conn| -> Result<Outcome, AppError> {
             let ws = &st.workspace;
             let now = now();
-            let Some(account) = db::credentials::find(conn, &attempted)? else {
-                password::verify_nothing(&form.password);
-                return Ok(Outcome::Refused);
-            };
             if LockoutPolicy::is_locked(account.locked_until, now) {
-                // Same work and the same answer as a wrong password; the wait does not grow.
-                password::verify_nothing(&form.password);
                 return Ok(Outcome::Refused);
             }
-            if !password::verify_password(&form.password, &account.password_hash) {
+            if !password_ok {
                 let locked =
                     db::credentials::record_failure(conn, &account.analyst_id, ws.lockout, now)?;
                 let detail = match locked {

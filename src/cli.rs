@@ -39,6 +39,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Paper(command) => paper(&cli.settings, command),
         Command::Report(command) => report(&cli.settings, &command),
         Command::Sample(command) => crate::sample::cli::run(command, clock_for(&cli.settings)()),
+        Command::Text(command) => text(&cli.settings, &command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,6 +141,17 @@ fn check(dir: &Path) -> ExitCode {
                     eprintln!("{e}");
                 }
                 eprintln!("{}: {} error(s)", dir.display(), errors.len());
+                return ExitCode::FAILURE;
+            }
+            // The free-text codebook and word lists (text/).
+            let vision_ids: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
+            let mut text_errors = Vec::new();
+            crate::text::codebook::load(dir, &vision_ids, &mut text_errors);
+            if !text_errors.is_empty() {
+                for e in &text_errors {
+                    eprintln!("{e}");
+                }
+                eprintln!("{}: {} error(s)", dir.display(), text_errors.len());
                 return ExitCode::FAILURE;
             }
             // Weighting files (weighting.toml, population and margins, the sample plan).
@@ -718,4 +730,40 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
         report.rejected.len()
     );
     Ok(())
+}
+
+fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> anyhow::Result<()> {
+    let defs = definitions::load_dir(&settings.definitions).map_err(|e| {
+        anyhow::anyhow!(
+            "the survey definitions in {} are invalid:\n{e}",
+            settings.definitions.display()
+        )
+    })?;
+    let wave_id = command.wave();
+    let wave = defs.wave(wave_id).with_context(|| {
+        let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
+        format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
+    })?;
+    let later = match command {
+        crate::text::command::TextCommand::CompareCodes { later, .. } => Some(
+            defs.wave(later)
+                .with_context(|| format!("unknown wave `{later}`"))?,
+        ),
+        _ => None,
+    };
+    let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
+    let mut errors = Vec::new();
+    let text = crate::text::codebook::load(&settings.definitions, &visions, &mut errors);
+    let pool = open_database(settings)?;
+    let mut conn = pool.get()?;
+    crate::text::command::run(
+        command,
+        wave,
+        later,
+        &text,
+        settings.min_group_size,
+        |wave, selection, mask, terms| {
+            crate::text::load::comments(&mut conn, wave, selection, mask, terms)
+        },
+    )
 }

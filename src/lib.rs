@@ -22,5 +22,6 @@ pub mod sample;
 pub mod settings;
 pub mod startup;
 pub mod stats;
+pub mod text;
 pub mod web;
 pub mod weights;

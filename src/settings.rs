@@ -276,6 +276,9 @@ pub enum Command {
     /// Sample plan and draw from the resident register (docs/sampling.md).
     #[command(subcommand)]
     Sample(crate::sample::cli::SampleCommand),
+    /// Free-text answers, masked: terms, KWIC, distinctive terms, co-occurrence, clusters.
+    #[command(subcommand)]
+    Text(crate::text::command::TextCommand),
 }
 
 #[derive(Debug, Subcommand)]

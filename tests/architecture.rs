@@ -23,6 +23,7 @@ const LAYERS: &[&str] = &[
     "evaluation",
     "db",
     "export",
+    "text",
     "paper",
     "postal",
     "invite",

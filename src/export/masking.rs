@@ -16,7 +16,7 @@
 
 use std::sync::LazyLock;
 
-use regex::{Captures, Regex};
+use regex::Regex;
 
 const DIGIT: &str = "[0-9０-９]";
 const HYPHEN: &str = "[-‐‑–—―−－ーｰ]";
@@ -30,20 +30,44 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 static NUMBER_RUN: LazyLock<Regex> = LazyLock::new(|| {
     let sep = format!("(?:[ \u{3000}]?(?:{HYPHEN}|[(（)）])[ \u{3000}]?|[ \u{3000}])");
     Regex::new(&format!(
-        "(?:〒[ \u{3000}]?)?(?:[+＋]81{sep}?)?[(（]?{DIGIT}+(?:{sep}{DIGIT}+)*[)）]?"
+        "(?:〒[ \u{3000}]?)?(?:[+＋](?:81|８１){sep}?)?[(（]?{DIGIT}+(?:{sep}{DIGIT}+)*[)）]?"
     ))
     .expect("a valid pattern")
 });
 
 /// `text` with e-mail addresses, phone numbers, postal codes and 12-digit numbers masked.
 pub fn mask_personal_data(text: &str) -> String {
-    let text = EMAIL.replace_all(text, "[EMAIL]");
-    NUMBER_RUN
-        .replace_all(&text, |c: &Captures<'_>| {
-            let run = &c[0];
-            classify(run).map_or_else(|| run.to_string(), str::to_string)
-        })
-        .into_owned()
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end, marker) in personal_data_spans(text) {
+        out.push_str(&text[at..start]);
+        out.push_str(marker);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Where [`mask_personal_data`] masks: byte ranges in order, not overlapping, each with
+/// its marker (`[EMAIL]`, `[PHONE]`, `[POSTAL_CODE]`, `[ID_NUMBER]`). The free-text
+/// masking of `crate::text` builds on these.
+pub fn personal_data_spans(text: &str) -> Vec<(usize, usize, &'static str)> {
+    let mut spans: Vec<(usize, usize, &'static str)> = EMAIL
+        .find_iter(text)
+        .map(|m| (m.start(), m.end(), "[EMAIL]"))
+        .collect();
+    let emails = spans.clone();
+    for m in NUMBER_RUN.find_iter(text) {
+        // A run inside an e-mail address is part of it.
+        if emails.iter().any(|&(s, e, _)| m.start() < e && s < m.end()) {
+            continue;
+        }
+        if let Some(marker) = classify(m.as_str()) {
+            spans.push((m.start(), m.end(), marker));
+        }
+    }
+    spans.sort_unstable();
+    spans
 }
 
 /// The marker for a run of digits, or `None` to keep it.
@@ -114,6 +138,7 @@ mod tests {
             "０９０－１２３４－５６７８",
             "+81-90-1234-5678",
             "+81 6 6384 1231",
+            "＋８１－９０－１２３４－５６７８",
         ] {
             assert_eq!(
                 mask_personal_data(&format!("電話: {phone} です")),

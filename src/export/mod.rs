@@ -27,7 +27,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 pub use csv_out::{CsvWriter, Encoding, EncodingError, REPLACEMENT, Unencodable, neutralise};
-pub use masking::mask_personal_data;
+pub use masking::{mask_personal_data, personal_data_spans};
 pub use vision_scores::VISION_SCORES_HEADER;
 
 use crate::db;

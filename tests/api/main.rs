@@ -25,6 +25,7 @@ mod sampling;
 mod slow_clients;
 mod smtp;
 mod startup;
+mod text;
 mod throttle;
 mod validation;
 mod workspace;

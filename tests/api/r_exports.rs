@@ -18,10 +18,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use citizen_survey::db::submit::{Submission, store};
+use citizen_survey::db::submit::{Submission, store_batch};
 use citizen_survey::domain::{AnswerValue, Answers, Lang, SubmissionKey};
 use citizen_survey::stats::ScorePlan;
-use diesel::Connection;
 
 use crate::helpers::{
     TestApp, TestDatabase, V1, definitions_dir, settings, spawn_app_with_settings,
@@ -90,8 +89,8 @@ fn store_fixture_with(app: &TestApp, also: &[(&str, &str)]) -> usize {
     let defs = citizen_survey::definitions::load_dir(&app.definitions).unwrap();
     let text = std::fs::read_to_string(fixtures().join("respondents.csv")).unwrap();
     let (_, rows) = parse(&text);
-    let mut conn = app.db();
-    conn.transaction(|conn| -> diesel::QueryResult<()> {
+    let mut submissions = Vec::new();
+    {
         for r in &rows {
             let wave = defs.wave(&r["wave"]).unwrap();
             let plan = std::sync::Arc::new(ScorePlan::new(wave, &defs.visions));
@@ -132,11 +131,15 @@ fn store_fixture_with(app: &TestApp, also: &[(&str, &str)]) -> usize {
                 lang: Lang::Ja,
                 values,
             };
-            store(conn, &Submission::open_web(plan.clone(), day, answers))?;
+            submissions.push(Submission::open_web(plan.clone(), day, answers));
         }
-        Ok(())
-    })
-    .unwrap();
+    }
+    // Group commits of 100, as the writer stores them (one outer transaction around
+    // single stores makes PostgreSQL's mixing rescan every row version it rewrote).
+    let mut conn = app.db();
+    for chunk in submissions.chunks(100) {
+        store_batch(&mut conn, chunk).unwrap();
+    }
     rows.len()
 }
 

@@ -82,7 +82,7 @@ pub struct BuildInput<'a> {
     pub other: Option<&'a WaveData>,
     pub population: Option<&'a Population>,
     pub questionnaire: Questionnaire,
-    /// SEAM(evaluation): the evaluation table, when the evaluation provides one.
+    /// The evaluation table (`None`: from the vision scores, see `model::evaluation_from_scores`).
     pub evaluation: Option<EvaluationTable>,
     /// SEAM(free-text): the free-text chapter, when the free-text analysis provides one.
     pub free_text: Option<FreeTextChapter>,

@@ -103,6 +103,7 @@ pub fn make(
         .as_ref()
         .map(|w| gather::gather(conn, ctx, w, options.edition))
         .transpose()?;
+    let evaluation = evaluation(conn, ctx, options)?;
     let questionnaire = html::scoped_booklet(&crate::paper::questionnaire::booklet(
         &options.wave,
         options.lang,
@@ -119,7 +120,48 @@ pub fn make(
         other: other.as_ref(),
         population: ctx.population(&options.wave.id),
         questionnaire,
-        evaluation: None,
+        evaluation,
         free_text: None,
     }))
+}
+
+/// Chapter Ⅱ's evaluation table from `src/evaluation/`: the internal edition evaluates the
+/// wave as it would be published now (sample scope, the decisions as recorded); the public
+/// edition prints the published snapshot, never a recomputation. `None` (the table then
+/// shows the vision scores only) when there is no targets file, or nothing is published.
+fn evaluation(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    options: &ReportOptions,
+) -> Result<Option<model::EvaluationTable>, ReportError> {
+    let s = strings::Strings::get(options.lang);
+    let (snapshot, note) = match options.edition {
+        Edition::Internal => {
+            match crate::export::evaluation::to_publish(conn, ctx, &options.wave) {
+                Ok(Some(snapshot)) => (snapshot, s.evaluation_live.to_string()),
+                Ok(None) => return Ok(None),
+                // A targets file that does not load leaves the scores-only table; `check`
+                // names the problem.
+                Err(crate::export::ExportError::Unavailable(_)) => return Ok(None),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Edition::Public => match db::evaluations::published(conn, &options.wave.id)? {
+            Some((at, snapshot)) => (
+                snapshot,
+                s.evaluation_published
+                    .replace("{date}", &crate::i18n::date(options.lang, at.date())),
+            ),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(model::evaluation_from_groups(
+        &crate::evaluation::table::groups(
+            &snapshot.rows,
+            &snapshot.decisions,
+            &ctx.definitions,
+            options.lang,
+        ),
+        note,
+    )))
 }

@@ -310,12 +310,11 @@ pub struct WeightedComparison {
 // Where the report takes what other parts of the product will provide.
 //
 // - **Ⅱ 結果の概要 — the vision evaluation table.** The evaluation (targets, grades, the
-// analysts' 見直し decision, issue 21) is built in `src/evaluation/`. The report takes an
-// [`EvaluationTable`]; until the evaluation exists, [`evaluation_from_scores`] fills it
-// from the vision scores (current value with its CI, everything else 「—」). To plug the
-// evaluation in, pass `evaluation: Some(table)` where [`super::make`] builds the
-// `BuildInput` (`SEAM(evaluation)` in `src/report/build.rs` marks the field) — for the
-// public edition from the published snapshot.
+// analysts' 見直し decision) is built in `src/evaluation/`; [`super::make`] turns its cells
+// into an [`EvaluationTable`] ([`evaluation_from_groups`]) — for the public edition from
+// the published snapshot. Without a targets file (or, in the public edition, a published
+// evaluation) [`evaluation_from_scores`] fills it from the vision scores (current value
+// with its CI, everything else 「—」).
 // - **Ⅵ 自由記述.** The free-text analysis (issue 23) will publish reviewed comments grouped
 // by code. The report takes a [`FreeTextChapter`]; until then [`free_text_from_comments`]
 // gives the counts per question and, in the internal edition only, the masked comments
@@ -326,6 +325,8 @@ pub struct WeightedComparison {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct EvaluationRow {
     pub vision_id: String,
+    /// The indicator's id in targets.toml (empty in the scores-only table).
+    pub indicator_id: String,
     pub vision: String,
     pub indicator: String,
     pub baseline: Option<String>,
@@ -365,6 +366,38 @@ pub fn evaluation_from_scores(visions: &[VisionFigures], s: &Strings) -> Evaluat
             .collect(),
         note: s.evaluation_pending.to_string(),
     }
+}
+
+/// The table from the evaluation's groups (one row per indicator, the vision's decision
+/// on each of its rows).
+pub fn evaluation_from_groups(
+    groups: &[crate::evaluation::table::VisionGroup],
+    note: String,
+) -> EvaluationTable {
+    let filled = |t: &str| (!t.is_empty()).then(|| t.to_string());
+    let rows = groups
+        .iter()
+        .flat_map(|g| {
+            g.rows.iter().map(move |c| EvaluationRow {
+                vision_id: g.vision_id.clone(),
+                indicator_id: c.indicator_id.clone(),
+                vision: g.vision.clone(),
+                indicator: c.indicator.clone(),
+                baseline: Some(if c.source.is_empty() {
+                    c.baseline.clone()
+                } else {
+                    format!("{}（{}）", c.baseline, c.source)
+                }),
+                target: filled(&c.target),
+                current: filled(&c.value).map(|v| format!("{v}{}", c.ci)),
+                achievement: filled(&c.achievement),
+                grade: Some(c.grade.clone()),
+                direction: filled(&g.direction),
+                opinions: filled(&g.opinions),
+            })
+        })
+        .collect();
+    EvaluationTable { rows, note }
 }
 
 /// One free-text question: how many wrote something, and the comments shown.

@@ -18,7 +18,7 @@ pub(crate) fn code_definitions(open_answers: bool) -> PathBuf {
     let dir = tempfile::tempdir().unwrap().keep();
     let bundled = definitions_dir();
     std::fs::create_dir_all(dir.join("waves")).unwrap();
-    for file in ["visions.toml", "population.csv"] {
+    for file in ["visions.toml", "population.csv", "targets.toml"] {
         std::fs::copy(bundled.join(file), dir.join(file)).unwrap();
     }
     crate::helpers::allow_example_weights(&dir);

@@ -242,13 +242,13 @@ fn export(app: &TestApp, token: &str, kind: &str) -> Vec<HashMap<String, String>
 
 /// Every `data-v` of the HTML: (table, row, cell) → value ("" when blanked).
 fn html_cells(html: &str) -> HashMap<(String, String, String), String> {
-    let table = Regex::new(r#"<table data-table="([^"]+)">"#).unwrap();
+    let table = Regex::new(r#"<table (?:class="[^"]*" )?data-table="([^"]+)">"#).unwrap();
     let row = Regex::new(r#"<tr data-row="([^"]*)""#).unwrap();
     let cell = Regex::new(r#"<td data-cell="([^"]+)" data-v="([^"]*)">"#).unwrap();
     let mut out = HashMap::new();
     let (mut t, mut r) = (String::new(), String::new());
     let token = Regex::new(
-        r#"<table data-table="[^"]+">|<tr data-row="[^"]*"|<td data-cell="[^"]+" data-v="[^"]*">"#,
+        r#"<table (?:class="[^"]*" )?data-table="[^"]+">|<tr data-row="[^"]*"|<td data-cell="[^"]+" data-v="[^"]*">"#,
     )
     .unwrap();
     for m in token.find_iter(html) {
@@ -355,6 +355,18 @@ fn the_report_of_web_paper_and_vendor_sheets_equals_the_exports() {
     assert!(!html.contains("@example.jp"));
 
     let cells = html_cells(&html);
+    // Chapter Ⅱ is the evaluation of targets.toml: each indicator's grade as the
+    // `evaluation` export gives it (the same rows, the same rules).
+    let evaluation = export(&app, &token, "evaluation");
+    assert!(!evaluation.is_empty());
+    for row in &evaluation {
+        let key = (
+            "evaluation".to_string(),
+            format!("{}/{}", row["vision_id"], row["indicator_id"]),
+            "grade".to_string(),
+        );
+        assert_eq!(cells.get(&key), Some(&row["grade_ja"]), "{key:?}");
+    }
     let simple = simple_sheet(&xlsx_path);
     let distribution = export(&app, &token, "question-distribution");
     let mut compared = 0;
@@ -683,6 +695,34 @@ fn the_public_edition_shows_nothing_below_the_minimum_and_follows_publications()
         "no unreviewed comment in the public edition"
     );
     assert!(html.contains(">x<"), "small cells are blanked");
+    // Chapter Ⅱ prints the published evaluation: the grades of the open data.
+    let evaluation = closed.get(&format!("/results/{WAVE}/evaluation.csv"));
+    assert_eq!(evaluation.status, 200);
+    let mut reader =
+        csv::Reader::from_reader(evaluation.body.trim_start_matches('\u{feff}').as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (vision, indicator, grade) = (
+        column("vision_id"),
+        column("indicator_id"),
+        column("grade_ja"),
+    );
+    let public_cells = html_cells(&html);
+    let mut graded = 0;
+    for r in reader.records().map(Result::unwrap) {
+        let key = (
+            "evaluation".to_string(),
+            format!("{}/{}", &r[vision], &r[indicator]),
+            "grade".to_string(),
+        );
+        assert_eq!(
+            public_cells.get(&key).map(String::as_str),
+            Some(&r[grade]),
+            "{key:?}"
+        );
+        graded += 1;
+    }
+    assert!(graded > 0);
 
     // The attacker holds the public report and /results.
     let open_data = closed.get(&format!("/results/{WAVE}.csv"));

@@ -84,6 +84,8 @@ pub struct BuildInput<'a> {
     pub questionnaire: Questionnaire,
     /// The evaluation table (`None`: from the vision scores, see `model::evaluation_from_scores`).
     pub evaluation: Option<EvaluationTable>,
+    /// The CS portfolio (`None`: no item could be placed).
+    pub portfolio: Option<model::PortfolioSection>,
     /// SEAM(free-text): the free-text chapter, when the free-text analysis provides one.
     pub free_text: Option<FreeTextChapter>,
 }
@@ -450,6 +452,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
         population,
         questionnaire,
         evaluation,
+        portfolio,
         free_text,
     } = input;
     let s = Strings::get(lang);
@@ -848,6 +851,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
         made_on: crate::i18n::date(lang, made_on),
         outline,
         evaluation,
+        portfolio,
         key_findings,
         visions,
         profile,

@@ -282,6 +282,7 @@ pub struct Page<'a> {
     pub questions: Vec<QuestionView>,
     pub visions: Vec<VisionView>,
     pub comparison: Option<(TableView, String)>,
+    pub portfolio: Option<TableView>,
     pub public: bool,
 }
 
@@ -912,6 +913,39 @@ pub fn render(r: &Report) -> String {
         .svg();
         (view, chart)
     });
+    let portfolio = r.portfolio.as_ref().map(|p| {
+        plain(
+            "portfolio",
+            s.portfolio_title.to_string(),
+            std::iter::once(s.portfolio_headers[0].to_string())
+                .chain(s.portfolio_headers[1..].iter().map(|h| h.to_string()))
+                .collect(),
+            p.rows
+                .iter()
+                .map(|row| RowView {
+                    label: format!("{} {}", row.number, row.item),
+                    code: row.item_id.clone(),
+                    cells: vec![
+                        cell(
+                            row.satisfaction.clone(),
+                            "satisfaction",
+                            row.satisfaction.clone(),
+                        ),
+                        cell(row.importance.clone(), "importance", row.importance.clone()),
+                        cell(row.t_scores.clone(), "t_scores", row.t_scores.clone()),
+                        cell(
+                            format!("{}{}", row.quadrant, if row.uncertain { " ※" } else { "" }),
+                            "quadrant",
+                            row.quadrant.to_string(),
+                        ),
+                        cell(row.index.clone(), "improvement_index", row.index.clone()),
+                    ],
+                    reference: false,
+                    total: false,
+                })
+                .collect(),
+        )
+    });
     let page = Page {
         r,
         s,
@@ -936,6 +970,7 @@ pub fn render(r: &Report) -> String {
         questions,
         visions,
         comparison,
+        portfolio,
         public,
     };
     page.render().unwrap_or_else(|e| {

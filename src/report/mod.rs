@@ -20,6 +20,7 @@ pub mod html;
 pub mod model;
 pub mod pdf;
 pub mod sampling_error;
+pub mod scatter;
 pub mod strings;
 pub mod tabulate;
 pub mod xlsx;
@@ -104,6 +105,7 @@ pub fn make(
         .map(|w| gather::gather(conn, ctx, w, options.edition))
         .transpose()?;
     let evaluation = evaluation(conn, ctx, options)?;
+    let portfolio = portfolio(conn, ctx, options)?;
     let questionnaire = html::scoped_booklet(&crate::paper::questionnaire::booklet(
         &options.wave,
         options.lang,
@@ -121,8 +123,31 @@ pub fn make(
         population: ctx.population(&options.wave.id),
         questionnaire,
         evaluation,
+        portfolio,
         free_text: None,
     }))
+}
+
+/// Chapter Ⅴ's CS portfolio, from the sample as the `cs-portfolio` export computes it (it
+/// places only items whose figures are publishable). The public edition is made only while
+/// the responses equal the publication's, so this is what was published.
+fn portfolio(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    options: &ReportOptions,
+) -> Result<Option<model::PortfolioSection>, ReportError> {
+    let analysis =
+        crate::export::portfolio::analysis(conn, ctx, &options.wave, crate::domain::Scope::Sample)?;
+    let Some(p) = &analysis.portfolio else {
+        return Ok(None);
+    };
+    let s = strings::Strings::get(options.lang);
+    let (rows, svg) = scatter::portfolio(&options.wave, p, options.lang);
+    let method = match analysis.method.strip_prefix("overall:") {
+        Some(q) => s.portfolio_overall.replace("{question}", q),
+        None => s.portfolio_item_rest.to_string(),
+    };
+    Ok(Some(model::PortfolioSection { svg, rows, method }))
 }
 
 /// Chapter Ⅱ's evaluation table from `src/evaluation/`: the internal edition evaluates the

@@ -47,10 +47,22 @@ pub struct Report {
     pub questions: Vec<QuestionSection>,
     pub vision_sections: Vec<VisionSection>,
     pub comparison: Option<ComparisonSection>,
+    /// Chapter Ⅴ's satisfaction × importance (CSポートフォリオ), when items can be placed.
+    pub portfolio: Option<PortfolioSection>,
     pub free_text: FreeTextChapter,
     pub findings: Findings,
     /// The paper questionnaire (資料), its `<style>` scoped to `.booklet`.
     pub questionnaire: Questionnaire,
+}
+
+/// The CS portfolio of chapter Ⅴ: the scatter and its numbered items, as the workspace
+/// and the `cs-portfolio` export place them.
+#[derive(Debug, Clone, Default)]
+pub struct PortfolioSection {
+    pub svg: String,
+    pub rows: Vec<super::scatter::PortfolioRow>,
+    /// How importance was derived, in words.
+    pub method: String,
 }
 
 /// The analysts' 所見 as HTML (from Markdown, raw HTML escaped).

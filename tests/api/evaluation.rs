@@ -496,6 +496,34 @@ fn the_cs_portfolio_export_places_every_item() {
         };
         assert_eq!(r["quadrant_ja"], expected, "{}", r["item_id"]);
     }
+    // The report's chapter Ⅴ places every item as the export does.
+    let dir = tempfile::tempdir().unwrap();
+    let out = app.cli(&[
+        "report",
+        "--wave",
+        WAVE,
+        "--output",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("id=\"cs-portfolio\"")
+            && html.contains("総合満足度の設問（v1_fewer_visits）")
+    );
+    let cells = crate::report::html_cells(&html);
+    for r in &rows {
+        let key = (
+            "portfolio".to_string(),
+            r["item_id"].clone(),
+            "quadrant".to_string(),
+        );
+        assert_eq!(cells.get(&key), Some(&r["quadrant_ja"]), "{key:?}");
+    }
     // The mean importance is 3 × 1 / 19; its 偏差値 follow (σ with divisor 19).
     let mean: f64 = at("v2_any_age")["importance_mean"].parse().unwrap();
     assert!((mean - 3.0 / 19.0).abs() < 1e-5, "{mean}");

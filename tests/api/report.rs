@@ -241,7 +241,7 @@ fn export(app: &TestApp, token: &str, kind: &str) -> Vec<HashMap<String, String>
 }
 
 /// Every `data-v` of the HTML: (table, row, cell) → value ("" when blanked).
-fn html_cells(html: &str) -> HashMap<(String, String, String), String> {
+pub(crate) fn html_cells(html: &str) -> HashMap<(String, String, String), String> {
     let table = Regex::new(r#"<table (?:class="[^"]*" )?data-table="([^"]+)">"#).unwrap();
     let row = Regex::new(r#"<tr data-row="([^"]*)""#).unwrap();
     let cell = Regex::new(r#"<td data-cell="([^"]+)" data-v="([^"]*)">"#).unwrap();

@@ -65,17 +65,7 @@ pub struct EvaluationPage {
     pub portfolio: Vec<PortfolioRow>,
 }
 
-/// One item of the CS portfolio as the page lists it (numbered as in the scatter).
-pub struct PortfolioRow {
-    pub number: usize,
-    pub item: String,
-    pub satisfaction: String,
-    pub importance: String,
-    pub t_scores: String,
-    pub quadrant: &'static str,
-    pub index: String,
-    pub uncertain: bool,
-}
+pub use crate::report::scatter::PortfolioRow;
 
 impl EvaluationPage {
     pub fn locked(&self) -> bool {
@@ -192,62 +182,18 @@ fn build(
     })
 }
 
-/// The portfolio's rows and scatter, items numbered in form order.
+/// The portfolio's rows and scatter (in Japanese, as the rest of the page's data).
 fn portfolio_view(
     wave: &Wave,
     a: &crate::export::portfolio::Analysis,
 ) -> (Vec<PortfolioRow>, Option<String>) {
-    let Some(p) = &a.portfolio else {
-        return (Vec::new(), None);
-    };
-    let rows: Vec<PortfolioRow> = p
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, placed)| PortfolioRow {
-            number: i + 1,
-            item: wave
-                .question(&placed.input.id)
-                .map_or(placed.input.id.clone(), |q| {
-                    format!("{} {}", placed.input.id, q.text.ja)
-                }),
-            satisfaction: format!("{:.1}", placed.input.satisfaction.value()),
-            importance: format!("{:.3}", placed.input.importance.r),
-            t_scores: format!("{:.1} / {:.1}", placed.satisfaction_t, placed.importance_t),
-            quadrant: placed.quadrant.ja(),
-            index: format!("{:.1}", placed.improvement_index),
-            uncertain: placed.crosses_mean_line,
-        })
-        .collect();
-    let desc = rows
-        .iter()
-        .map(|r| {
-            format!(
-                "{}：{}、満足度{}、重要度{}、{}。",
-                r.number, r.item, r.satisfaction, r.importance, r.quadrant
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" ");
-    let svg = crate::web::charts::render_scatter(&crate::web::charts::Scatter {
-        id: format!("cs-{}", wave.id),
-        title: "CSポートフォリオ：重要度（横）× 満足度（縦）の偏差値 / CS portfolio".into(),
-        desc,
-        points: rows
-            .iter()
-            .zip(&p.items)
-            .map(|(r, placed)| {
-                (
-                    r.number.to_string(),
-                    placed.importance_t,
-                    placed.satisfaction_t,
-                )
-            })
-            .collect(),
-        quadrants: ["重点維持", "維持", "重点改善", "改善"].map(String::from),
-        axes: ("重要度".into(), "満足度".into()),
-    });
-    (rows, Some(svg))
+    match &a.portfolio {
+        Some(p) => {
+            let (rows, svg) = crate::report::scatter::portfolio(wave, p, Lang::Ja);
+            (rows, Some(svg))
+        }
+        None => (Vec::new(), None),
+    }
 }
 
 fn field_problem(p: &Problem) -> String {

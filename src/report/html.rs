@@ -923,7 +923,7 @@ pub fn render(r: &Report) -> String {
             p.rows
                 .iter()
                 .map(|row| RowView {
-                    label: format!("{} {}", row.number, row.item),
+                    label: format!("{}. {}", row.number, row.text),
                     code: row.item_id.clone(),
                     cells: vec![
                         cell(

@@ -151,6 +151,8 @@ pub struct PortfolioRow {
     pub item_id: String,
     /// The id and the item's text.
     pub item: String,
+    /// The item's text alone.
+    pub text: String,
     pub satisfaction: String,
     pub importance: String,
     /// `偏差値 satisfaction / importance`.
@@ -182,6 +184,9 @@ pub fn portfolio(
                 .map_or(placed.input.id.clone(), |q| {
                     format!("{} {}", placed.input.id, q.text.get(lang))
                 }),
+            text: wave
+                .question(&placed.input.id)
+                .map_or(placed.input.id.clone(), |q| q.text.get(lang).to_string()),
             satisfaction: format!("{:.1}", placed.input.satisfaction.value()),
             importance: format!("{:.3}", placed.input.importance.r),
             t_scores: format!("{:.1} / {:.1}", placed.satisfaction_t, placed.importance_t),

@@ -372,6 +372,9 @@ mod tests {
                     "achievement",
                     "expected",
                     "progress",
+                    // The report's summary (summary_*).
+                    "channel",
+                    "score",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

@@ -849,6 +849,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
         wave: wave_ref(wave, lang),
         compare: other.map(|o| wave_ref(&o.wave, lang)),
         made_on: crate::i18n::date(lang, made_on),
+        made_on_date: made_on,
         outline,
         evaluation,
         portfolio,
@@ -866,6 +867,7 @@ pub fn build(input: BuildInput<'_>) -> Report {
             free_text: md(&wmeta.findings.free_text),
         },
         questionnaire,
+        summaries: Vec::new(),
     }
 }
 

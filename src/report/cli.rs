@@ -1,5 +1,6 @@
 //! `citizen-survey report --wave W [--compare W2] [--lang ja|en] --output DIR [--pdf]
-//! [--public]`: writes report.html and report.xlsx (and report.pdf) into DIR.
+//! [--public]`: writes report.html, report.xlsx and the 概要版 (summary.html, summary-ja-easy.html)
+//! (and their PDFs) into DIR.
 
 use std::path::{Path, PathBuf};
 
@@ -19,10 +20,10 @@ pub struct ReportCommand {
     /// ja (default) or en.
     #[arg(long, default_value = "ja")]
     pub lang: String,
-    /// Folder to write report.html, report.xlsx (and report.pdf) into; created if missing.
+    /// Folder to write report.html, report.xlsx, summary*.html (and their PDFs) into; created if missing.
     #[arg(long)]
     pub output: PathBuf,
-    /// Also print report.pdf with headless Chromium.
+    /// Also print report.pdf and the summaries as PDF with headless Chromium.
     #[arg(long)]
     pub pdf: bool,
     /// The public edition: exactly the published suppression (the wave must be published).
@@ -126,10 +127,18 @@ pub fn write_files(
     let html = put("report.html", super::html::render(report).as_bytes())?;
     let xlsx = put("report.xlsx", &super::xlsx::write(report)?)?;
     let mut written = vec![html.clone(), xlsx];
+    let mut summaries = Vec::new();
+    for summary in &report.summaries {
+        let path = put(&summary.file, super::summary::render(summary).as_bytes())?;
+        summaries.push(path.clone());
+        written.push(path);
+    }
     if let Some(chromium) = chromium {
-        let pdf = dir.join("report.pdf");
-        super::pdf::print(chromium, &html, &pdf)?;
-        written.push(pdf);
+        for html in std::iter::once(&html).chain(&summaries) {
+            let pdf = html.with_extension("pdf");
+            super::pdf::print(chromium, html, &pdf)?;
+            written.push(pdf);
+        }
     }
     Ok(written
         .into_iter()

@@ -22,6 +22,7 @@ pub mod pdf;
 pub mod sampling_error;
 pub mod scatter;
 pub mod strings;
+pub mod summary;
 pub mod tabulate;
 pub mod xlsx;
 
@@ -104,14 +105,25 @@ pub fn make(
         .as_ref()
         .map(|w| gather::gather(conn, ctx, w, options.edition))
         .transpose()?;
-    let evaluation = evaluation(conn, ctx, options)?;
+    let snapshot = evaluation(conn, ctx, options)?;
+    let evaluation = snapshot.as_ref().map(|(snapshot, note)| {
+        model::evaluation_from_groups(
+            &crate::evaluation::table::groups(
+                &snapshot.rows,
+                &snapshot.decisions,
+                &ctx.definitions,
+                options.lang,
+            ),
+            note.clone(),
+        )
+    });
     let portfolio = portfolio(conn, ctx, options)?;
     let questionnaire = html::scoped_booklet(&crate::paper::questionnaire::booklet(
         &options.wave,
         options.lang,
         None,
     ));
-    Ok(build::build(build::BuildInput {
+    let mut report = build::build(build::BuildInput {
         defs: &ctx.definitions,
         lang: options.lang,
         edition: options.edition,
@@ -125,7 +137,20 @@ pub fn make(
         evaluation,
         portfolio,
         free_text: None,
-    }))
+    });
+    report.summaries = summary::languages(options.lang)
+        .into_iter()
+        .map(|lang| {
+            summary::build(
+                &report,
+                &ctx.definitions,
+                &options.wave,
+                snapshot.as_ref().map(|(s, _)| s),
+                lang,
+            )
+        })
+        .collect();
+    Ok(report)
 }
 
 /// Chapter Ⅴ's CS portfolio, from the sample as the `cs-portfolio` export computes it (it
@@ -150,15 +175,16 @@ fn portfolio(
     Ok(Some(model::PortfolioSection { svg, rows, method }))
 }
 
-/// Chapter Ⅱ's evaluation table from `src/evaluation/`: the internal edition evaluates the
-/// wave as it would be published now (sample scope, the decisions as recorded); the public
-/// edition prints the published snapshot, never a recomputation. `None` (the table then
-/// shows the vision scores only) when there is no targets file, or nothing is published.
+/// The evaluation of chapter Ⅱ and of the summaries, with the table's note: the internal
+/// edition evaluates the wave as it would be published now (sample scope, the decisions as
+/// recorded); the public edition prints the published snapshot, never a recomputation.
+/// `None` (the table then shows the vision scores only) when there is no targets file, or
+/// nothing is published.
 fn evaluation(
     conn: &mut db::Conn,
     ctx: &ExportContext,
     options: &ReportOptions,
-) -> Result<Option<model::EvaluationTable>, ReportError> {
+) -> Result<Option<(crate::evaluation::row::Snapshot, String)>, ReportError> {
     let s = strings::Strings::get(options.lang);
     let (snapshot, note) = match options.edition {
         Edition::Internal => {
@@ -180,13 +206,5 @@ fn evaluation(
             None => return Ok(None),
         },
     };
-    Ok(Some(model::evaluation_from_groups(
-        &crate::evaluation::table::groups(
-            &snapshot.rows,
-            &snapshot.decisions,
-            &ctx.definitions,
-            options.lang,
-        ),
-        note,
-    )))
+    Ok(Some((snapshot, note)))
 }

@@ -38,6 +38,7 @@ pub struct Report {
     pub compare: Option<WaveRef>,
     /// The day the report was made (the service's clock).
     pub made_on: String,
+    pub made_on_date: chrono::NaiveDate,
     pub outline: Outline,
     pub evaluation: EvaluationTable,
     /// Automatic key findings of chapter Ⅱ (sentences built from the figures).
@@ -53,6 +54,8 @@ pub struct Report {
     pub findings: Findings,
     /// The paper questionnaire (資料), its `<style>` scoped to `.booklet`.
     pub questionnaire: Questionnaire,
+    /// The 概要版 in the report's language and in やさしい日本語 (made after the build).
+    pub summaries: Vec<Summary>,
 }
 
 /// The CS portfolio of chapter Ⅴ: the scatter and its numbered items, as the workspace
@@ -63,6 +66,43 @@ pub struct PortfolioSection {
     pub rows: Vec<super::scatter::PortfolioRow>,
     /// How importance was derived, in words.
     pub method: String,
+}
+
+/// The 概要版 (built by [`super::summary`]).
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub lang: Lang,
+    /// The file it is written to (`summary.html`, `summary-ja-easy.html`).
+    pub file: String,
+    pub title: String,
+    /// The title as HTML (readings as ruby in やさしい日本語).
+    pub title_html: String,
+    pub publisher: String,
+    pub made_on: String,
+    /// Internal edition: a line saying it is not for publication.
+    pub internal: Option<String>,
+    pub lead: String,
+    /// (label, value) of 調査の概要 and 回収結果.
+    pub facts: Vec<(String, String)>,
+    pub scores: Vec<ScoreLine>,
+    pub scores_chart: String,
+    pub findings: Vec<String>,
+    pub evaluation: Vec<crate::evaluation::table::VisionGroup>,
+    /// The grading rules used, each with its legend lines.
+    pub legend: Vec<(String, Vec<String>)>,
+    pub portfolio_svg: Option<String>,
+    pub free_text: Vec<(String, String)>,
+    pub more: String,
+}
+
+/// A vision's score as the summary lists it.
+#[derive(Debug, Clone)]
+pub struct ScoreLine {
+    /// HTML (readings as ruby in やさしい日本語).
+    pub name_html: String,
+    pub score: String,
+    pub ci: String,
+    pub respondents: String,
 }
 
 /// The analysts' 所見 as HTML (from Markdown, raw HTML escaped).

@@ -367,6 +367,33 @@ fn the_report_of_web_paper_and_vendor_sheets_equals_the_exports() {
         );
         assert_eq!(cells.get(&key), Some(&row["grade_ja"]), "{key:?}");
     }
+    // The 概要版 in Japanese and in やさしい日本語: the same grades as the evaluation export
+    // (the easy one in its own words, with readings).
+    let summary = std::fs::read_to_string(dir.path().join("summary.html")).unwrap();
+    let easy = std::fs::read_to_string(dir.path().join("summary-ja-easy.html")).unwrap();
+    assert!(summary.contains("概要版") && summary.contains("有効回収数"));
+    assert!(
+        easy.contains("けっかの まとめ")
+            && easy.contains("<ruby>")
+            && easy.contains("<html lang=\"ja\">")
+    );
+    let summary_cells = html_cells(&summary);
+    let easy_cells = html_cells(&easy);
+    for row in &evaluation {
+        let key = (
+            "summary-evaluation".to_string(),
+            format!("{}/{}", row["vision_id"], row["indicator_id"]),
+            "grade".to_string(),
+        );
+        assert_eq!(summary_cells.get(&key), Some(&row["grade_ja"]), "{key:?}");
+        let easy_grade = citizen_survey::i18n::t(
+            citizen_survey::i18n::Lang::parse("ja-easy").unwrap(),
+            citizen_survey::evaluation::grade::Grade::parse(&row["grade"])
+                .unwrap()
+                .message(),
+        );
+        assert_eq!(easy_cells.get(&key), Some(&easy_grade), "{key:?}");
+    }
     let simple = simple_sheet(&xlsx_path);
     let distribution = export(&app, &token, "question-distribution");
     let mut compared = 0;
@@ -855,5 +882,42 @@ fn the_pdf_has_every_chapter_page_numbers_and_tags() {
             !text.contains(&format!("– 1 / {pages} –")),
             "no number on the cover"
         );
+        // The 概要版 (and, beside the Japanese report, the one in やさしい日本語): four A4
+        // pages at most, tagged, with their headings.
+        let mut summaries = vec![("summary.pdf", lang)];
+        if lang == "ja" {
+            summaries.push(("summary-ja-easy.pdf", "ja-easy"));
+        }
+        for (file, summary_lang) in summaries {
+            let pdf = dir.path().join(file);
+            let info = String::from_utf8(
+                std::process::Command::new("pdfinfo")
+                    .arg(&pdf)
+                    .output()
+                    .unwrap()
+                    .stdout,
+            )
+            .unwrap();
+            let pages: usize = pages_re.captures(&info).unwrap()[1].parse().unwrap();
+            assert!((1..=4).contains(&pages), "{file}: {pages} pages");
+            assert!(
+                info.contains("Tagged:          yes") && info.contains("(A4)"),
+                "{info}"
+            );
+            let text = String::from_utf8(
+                std::process::Command::new("pdftotext")
+                    .arg(&pdf)
+                    .arg("-")
+                    .output()
+                    .unwrap()
+                    .stdout,
+            )
+            .unwrap();
+            let l = citizen_survey::i18n::Lang::parse(summary_lang).unwrap();
+            for key in ["summary_outline", "summary_evaluation", "summary_free_text"] {
+                let heading = citizen_survey::i18n::t(l, key);
+                assert!(text.contains(&heading), "{file}: {heading}");
+            }
+        }
     }
 }

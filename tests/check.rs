@@ -554,3 +554,62 @@ fn a_contact_line_without_english() {
     );
     f.assert_error(MIDTERM, "contact.ja = \"吹田市\"", "add `contact.en`");
 }
+
+// ---------------------------------------------------------------------------------------
+// Importance questions (the CS portfolio's asked importance)
+// ---------------------------------------------------------------------------------------
+
+/// The valid set with an importance question for v1 after the opinion question.
+fn with_importance(extra: &str) -> Fixture {
+    Fixture::valid().edit(
+        MIDTERM,
+        "max_length = 2000\n",
+        &format!(
+            "max_length = 2000\n\n[[sections.questions]]\nid = \"importance_v1\"\nkind = \"importance\"\nvision = \"v1\"\ntext.ja = \"利便性向上\"\ntext.en = \"Convenience\"\n{extra}"
+        ),
+    )
+}
+
+#[test]
+fn an_importance_question_names_its_vision() {
+    let dir = with_importance("dont_know = true\n").write();
+    assert_ok(dir.path());
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "max_length = 2000\n",
+        "max_length = 2000\n\n[[sections.questions]]\nid = \"importance_v1\"\nkind = \"importance\" # no vision\ntext.ja = \"重要度\"\ntext.en = \"Importance\"\n",
+    );
+    f.assert_error(
+        MIDTERM,
+        "# no vision",
+        "kind `importance` needs `vision = \"v1\"`",
+    );
+    let f = with_importance("").edit(
+        MIDTERM,
+        "vision = \"v1\"\ntext.ja = \"利便性向上\"",
+        "vision = \"v9\" # unknown\ntext.ja = \"利便性向上\"",
+    );
+    f.assert_error(MIDTERM, "# unknown", "unknown vision `v9` (known: v1, v2)");
+}
+
+#[test]
+fn a_vision_has_one_importance_question_and_only_importance_names_a_vision() {
+    let f = with_importance(
+        "\n[[sections.questions]]\nid = \"importance_again\" # second\nkind = \"importance\"\nvision = \"v1\"\ntext.ja = \"もう一度\"\ntext.en = \"Again\"\n",
+    );
+    f.assert_error(
+        MIDTERM,
+        "# second",
+        "vision `v1` already has an importance question (`importance_v1`)",
+    );
+    let f = Fixture::valid().edit(
+        MIDTERM,
+        "dont_know = true",
+        "dont_know = true\nvision = \"v2\" # misplaced",
+    );
+    f.assert_error(
+        MIDTERM,
+        "# misplaced",
+        "`vision` does not apply to kind `scale`",
+    );
+}

@@ -237,7 +237,9 @@ fn the_cs_portfolio_agrees_with_r() {
                         mean: f.mean.unwrap(),
                         sd: f.sd,
                     },
-                    importance,
+                    importance: citizen_survey::evaluation::portfolio::Importance::Derived(
+                        importance,
+                    ),
                 }
             })
             .collect();
@@ -249,7 +251,7 @@ fn the_cs_portfolio_agrees_with_r() {
                 i.input.satisfaction.value(),
                 &r,
             );
-            agree(&format!("{k}.importance"), i.input.importance.r, &r);
+            agree(&format!("{k}.importance"), i.input.importance.value(), &r);
             agree(&format!("{k}.satisfaction_t"), i.satisfaction_t, &r);
             agree(&format!("{k}.importance_t"), i.importance_t, &r);
             agree(&format!("{k}.angle"), i.angle, &r);

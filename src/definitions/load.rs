@@ -11,7 +11,8 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::model::{
-    Access, Choice, Definitions, Question, QuestionKind, Section, ShowIf, Text, Vision, Wave,
+    Access, Choice, Definitions, Question, QuestionKind, ScaleMeasure, Section, ShowIf, Text,
+    Vision, Wave,
 };
 use super::raw;
 use crate::i18n::{Lang, furigana};
@@ -594,7 +595,9 @@ fn convert_wave(
         let mut questions = Vec::new();
         for raw_q in s.questions {
             let vision_id = s.vision.as_ref().map(|v| v.get_ref().as_str());
-            if let Some(q) = convert_question(ctx, raw_q, vision_id, &mut earlier, &all_questions) {
+            if let Some(q) =
+                convert_question(ctx, raw_q, vision_id, visions, &mut earlier, &all_questions)
+            {
                 questions.push(q);
             }
         }
@@ -605,6 +608,29 @@ fn convert_wave(
                 title,
                 intro,
                 questions,
+            });
+        }
+    }
+
+    // One importance question per vision: the CS portfolio takes the vision's importance
+    // from it.
+    let mut importance: HashMap<&str, &str> = HashMap::new();
+    for q in sections.iter().flat_map(|s| &s.questions) {
+        if let QuestionKind::Scale {
+            vision,
+            measure: ScaleMeasure::Importance,
+            ..
+        } = &q.kind
+            && let Some(first) = importance.insert(vision, &q.id)
+        {
+            let line = earlier.get(&q.id).map_or(0, |(l, _)| *l);
+            ctx.errors.push(DefinitionError {
+                file: ctx.file.to_path_buf(),
+                line,
+                message: format!(
+                    "question `{}`: vision `{vision}` already has an importance question (`{first}`): ask each vision's importance once",
+                    q.id
+                ),
             });
         }
     }
@@ -649,7 +675,12 @@ fn misplaced_keys(q: &raw::Question, kind: &str) -> Vec<(&'static str, Range<usi
     check(
         "dont_know",
         q.dont_know.as_ref().map(|v| v.span()),
-        &["scale"],
+        &["scale", "importance"],
+    );
+    check(
+        "vision",
+        q.vision.as_ref().map(|v| v.span()),
+        &["importance"],
     );
     check(
         "options",
@@ -676,6 +707,7 @@ fn convert_question(
     ctx: &mut Ctx<'_>,
     raw_q: Spanned<raw::Question>,
     section_vision: Option<&str>,
+    visions: &[Vision],
     earlier: &mut HashMap<String, (usize, QuestionKind)>,
     all_questions: &HashMap<String, usize>,
 ) -> Option<Question> {
@@ -757,11 +789,38 @@ fn convert_question(
             Some(vision) => Some(QuestionKind::Scale {
                 vision: vision.to_string(),
                 dont_know: q.dont_know.as_ref().is_some_and(|d| *d.get_ref()),
+                measure: ScaleMeasure::Agreement,
             }),
             None => {
                 ctx.error(
                     q.kind.span(),
                     format!("{what}: a scale question must sit in a section with a `vision` (it is scored for that vision)"),
+                );
+                None
+            }
+        },
+        "importance" => match &q.vision {
+            Some(v) if visions.iter().any(|x| &x.id == v.get_ref()) => Some(QuestionKind::Scale {
+                vision: v.get_ref().clone(),
+                dont_know: q.dont_know.as_ref().is_some_and(|d| *d.get_ref()),
+                measure: ScaleMeasure::Importance,
+            }),
+            Some(v) => {
+                let known: Vec<&str> = visions.iter().map(|x| x.id.as_str()).collect();
+                ctx.error(
+                    v.span(),
+                    format!(
+                        "{what}: unknown vision `{}` (known: {})",
+                        v.get_ref(),
+                        known.join(", ")
+                    ),
+                );
+                None
+            }
+            None => {
+                ctx.error(
+                    q.kind.span(),
+                    format!("{what}: kind `importance` needs `vision = \"v1\"` (the vision whose importance it asks)"),
                 );
                 None
             }
@@ -817,7 +876,7 @@ fn convert_question(
             ctx.error(
                 q.kind.span(),
                 format!(
-                    "{what}: unknown kind `{other}` (expected scale, single, multiple, text or number)"
+                    "{what}: unknown kind `{other}` (expected scale, importance, single, multiple, text or number)"
                 ),
             );
             None

@@ -223,10 +223,26 @@ impl Wave {
         self.questions().find(|q| q.id == id)
     }
 
-    /// The scored (scale) questions with the vision each belongs to.
+    /// The scored (agreement scale) questions with the vision each belongs to.
     pub fn scored_items(&self) -> impl Iterator<Item = (&str, &Question)> {
         self.questions().filter_map(|q| match &q.kind {
-            QuestionKind::Scale { vision, .. } => Some((vision.as_str(), q)),
+            QuestionKind::Scale {
+                vision,
+                measure: ScaleMeasure::Agreement,
+                ..
+            } => Some((vision.as_str(), q)),
+            _ => None,
+        })
+    }
+
+    /// The importance questions (at most one per vision) with their vision.
+    pub fn importance_items(&self) -> impl Iterator<Item = (&str, &Question)> {
+        self.questions().filter_map(|q| match &q.kind {
+            QuestionKind::Scale {
+                vision,
+                measure: ScaleMeasure::Importance,
+                ..
+            } => Some((vision.as_str(), q)),
             _ => None,
         })
     }
@@ -267,10 +283,13 @@ pub struct Choice {
 
 #[derive(Debug, Clone)]
 pub enum QuestionKind {
-    /// 5-point agreement scale scored for `vision`; `dont_know` offers 「わからない」.
+    /// 5-point scale; `dont_know` offers 「わからない」. An agreement scale is scored for
+    /// `vision`; an importance scale (`kind = "importance"`) asks how much the city should
+    /// put into `vision`, is never scored, and gives the CS portfolio its importance.
     Scale {
         vision: String,
         dont_know: bool,
+        measure: ScaleMeasure,
     },
     Single {
         options: Vec<Choice>,
@@ -289,10 +308,33 @@ pub enum QuestionKind {
     },
 }
 
+/// What a 5-point scale measures: its labels, and whether it is scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScaleMeasure {
+    /// 1 = 全くそう思わない … 5 = とてもそう思う; scored for its vision.
+    Agreement,
+    /// 1 = 全く重要でない … 5 = とても重要; never scored.
+    Importance,
+}
+
+impl ScaleMeasure {
+    /// The labels of the five points in the language of `s`.
+    pub fn labels(self, s: &crate::i18n::Strings) -> [&'static str; 5] {
+        match self {
+            ScaleMeasure::Agreement => s.scale_labels(),
+            ScaleMeasure::Importance => s.importance_labels(),
+        }
+    }
+}
+
 impl QuestionKind {
     /// The name used in definition files.
     pub fn name(&self) -> &'static str {
         match self {
+            QuestionKind::Scale {
+                measure: ScaleMeasure::Importance,
+                ..
+            } => "importance",
             QuestionKind::Scale { .. } => "scale",
             QuestionKind::Single { .. } => "single",
             QuestionKind::Multiple { .. } => "multiple",

@@ -66,6 +66,8 @@ pub struct Question {
     pub help: Option<Spanned<Text>>,
     pub required: Option<bool>,
     pub dont_know: Option<Spanned<bool>>,
+    /// `importance` only: the vision whose importance the question asks.
+    pub vision: Option<Spanned<String>>,
     pub options: Option<Spanned<Vec<Spanned<Choice>>>>,
     pub max_choices: Option<Spanned<i64>>,
     pub max_length: Option<Spanned<i64>>,

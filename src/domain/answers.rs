@@ -418,6 +418,7 @@ mod tests {
                         QuestionKind::Scale {
                             vision: "v1".into(),
                             dont_know: true,
+                            measure: crate::definitions::ScaleMeasure::Agreement,
                         },
                         true,
                     ),

@@ -1,9 +1,12 @@
 //! Satisfaction × importance (CSポートフォリオ), the usual Japanese tool for choosing what to
-//! improve. Pure: per scored item its satisfaction S (the item's mean, 0–100) and its
-//! importance I, here **derived**: the correlation of the item with an overall-satisfaction
-//! item over the respondents who answered both, or — when the wave asks no such question —
-//! the corrected item–total correlation (with the mean of the respondent's *other* scored
-//! items, so that the item does not correlate with itself).
+//! improve. Pure: per point its satisfaction S (0–100) and its importance I. Where the wave
+//! **asks** importance (`kind = "importance"`, one question per vision) a point is a vision:
+//! S its score, I the mean of its importance question on the same 0–100 scale (a t
+//! interval). Otherwise a point is a scored item: S the item's mean, I **derived** — the
+//! correlation of the item with an overall-satisfaction item over the respondents who
+//! answered both, or, when the wave asks no such question, the corrected item–total
+//! correlation (with the mean of the respondent's *other* scored items, so that the item
+//! does not correlate with itself).
 //!
 //! From the items' S and I (Suppressed items left out):
 //! - 偏差値 (standardised scores): T = 50 + 10 (x − x̄) / σ, σ the standard deviation over the
@@ -80,14 +83,49 @@ impl Correlation {
     }
 }
 
-/// What an item brings to the analysis.
+/// A point's importance: derived from answers, or asked.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Importance {
+    /// A correlation (with the overall item, or the corrected item–total one).
+    Derived(Correlation),
+    /// The mean of an importance question (0–100) with its spread.
+    Asked(Estimate),
+}
+
+impl Importance {
+    /// The value placed on the importance axis (r, or the 0–100 mean).
+    pub fn value(&self) -> f64 {
+        match self {
+            Importance::Derived(c) => c.r,
+            Importance::Asked(e) => e.value(),
+        }
+    }
+
+    /// How many respondents it rests on.
+    pub fn n(&self) -> u64 {
+        match self {
+            Importance::Derived(c) => c.n,
+            Importance::Asked(e) => e.n(),
+        }
+    }
+
+    /// Fisher's z interval of r, or the t interval of the mean.
+    pub fn ci95(&self) -> Option<(f64, f64)> {
+        match self {
+            Importance::Derived(c) => c.ci95(),
+            Importance::Asked(e) => e.ci95(),
+        }
+    }
+}
+
+/// What a point (an item, or a vision where importance is asked) brings to the analysis.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemInput {
     pub id: String,
     pub vision: String,
-    /// The item's mean (0–100) with its spread.
+    /// The item's mean (or the vision's score), 0–100, with its spread.
     pub satisfaction: Estimate,
-    pub importance: Correlation,
+    pub importance: Importance,
 }
 
 /// The four quadrants, by the means.
@@ -204,13 +242,13 @@ pub fn analyse(items: Vec<ItemInput>) -> Option<Portfolio> {
         return None;
     }
     let s: Vec<f64> = items.iter().map(|i| i.satisfaction.value()).collect();
-    let imp: Vec<f64> = items.iter().map(|i| i.importance.r).collect();
+    let imp: Vec<f64> = items.iter().map(|i| i.importance.value()).collect();
     let (s_mean, s_sd) = mean_sd(&s);
     let (i_mean, i_sd) = mean_sd(&imp);
     let items = items
         .into_iter()
         .map(|input| {
-            let (sv, iv) = (input.satisfaction.value(), input.importance.r);
+            let (sv, iv) = (input.satisfaction.value(), input.importance.value());
             let (st, it) = (t_score(sv, s_mean, s_sd), t_score(iv, i_mean, i_sd));
             let quadrant = match (sv >= s_mean, iv >= i_mean) {
                 (false, true) => Quadrant::PriorityImprove,
@@ -261,7 +299,7 @@ mod tests {
                 mean: s,
                 sd: Some(1.0),
             },
-            importance: Correlation { n: 400, r },
+            importance: Importance::Derived(Correlation { n: 400, r }),
         }
     }
 

@@ -298,7 +298,7 @@ pub fn parse(path: &Path, src: &str, defs: &Definitions) -> Result<Targets, Defi
     let overall = raw.portfolio.and_then(|p| p.overall).map(|o| {
         let is_scale = defs.waves.iter().any(|w| {
             w.question(o.get_ref())
-                .is_some_and(|q| matches!(q.kind, QuestionKind::Scale { .. }))
+                .is_some_and(|q| q.kind.name() == "scale")
         });
         if !is_scale {
             ctx.error(
@@ -566,9 +566,11 @@ impl Ctx<'_> {
                     .waves
                     .iter()
                     .filter_map(|w| match &w.question(&id)?.kind {
-                        QuestionKind::Scale { vision, .. } => {
-                            Some((w.id.as_str(), vision.as_str()))
-                        }
+                        QuestionKind::Scale {
+                            vision,
+                            measure: crate::definitions::ScaleMeasure::Agreement,
+                            ..
+                        } => Some((w.id.as_str(), vision.as_str())),
                         _ => None,
                     })
                     .collect();

@@ -33,13 +33,18 @@ pub const HEADER: [&str; 17] = [
     "suppressed",
 ];
 
-/// Each scored item's counts in one aggregate query.
+/// Each 5-point item's counts (scored items and importance questions) in one aggregate
+/// query.
 pub(crate) fn counts(
     conn: &mut db::Conn,
     wave: &Wave,
     scope: Scope,
 ) -> Result<HashMap<String, ItemCounts>, ExportError> {
-    let items: Vec<&str> = wave.scored_items().map(|(_, q)| q.id.as_str()).collect();
+    let items: Vec<&str> = wave
+        .scored_items()
+        .chain(wave.importance_items())
+        .map(|(_, q)| q.id.as_str())
+        .collect();
     let mut counts: HashMap<String, ItemCounts> = HashMap::new();
     for (question, value, n) in db::counts::value_counts(conn, &wave.id, &items, scope)? {
         let c = counts.entry(question).or_default();

@@ -410,25 +410,21 @@ pub(crate) fn opt(x: Option<f64>) -> String {
 /// a scale 1–5 (and 「わからない」 when offered).
 pub(crate) fn answer_codes(question: &Question) -> Vec<(String, String, String)> {
     match &question.kind {
-        QuestionKind::Scale { dont_know, .. } => {
+        QuestionKind::Scale {
+            dont_know, measure, ..
+        } => {
             let (ja, en) = (
-                crate::i18n::strings(Lang::Ja),
-                crate::i18n::strings(Lang::En),
+                measure.labels(crate::i18n::strings(Lang::Ja)),
+                measure.labels(crate::i18n::strings(Lang::En)),
             );
             let mut codes: Vec<(String, String, String)> = (0..5)
-                .map(|i| {
-                    (
-                        (i + 1).to_string(),
-                        ja.scale_labels()[i].to_string(),
-                        en.scale_labels()[i].to_string(),
-                    )
-                })
+                .map(|i| ((i + 1).to_string(), ja[i].to_string(), en[i].to_string()))
                 .collect();
             if *dont_know {
                 codes.push((
                     DONT_KNOW.to_string(),
-                    ja.dont_know.to_string(),
-                    en.dont_know.to_string(),
+                    crate::i18n::strings(Lang::Ja).dont_know.to_string(),
+                    crate::i18n::strings(Lang::En).dont_know.to_string(),
                 ));
             }
             codes

@@ -15,10 +15,10 @@ use std::io::Write;
 
 use super::{CsvWriter, ExportContext, ExportError, fixed, opt};
 use crate::db;
-use crate::definitions::{QuestionKind, Wave};
+use crate::definitions::Wave;
 use crate::domain::Scope;
 use crate::evaluation::change::Estimate;
-use crate::evaluation::portfolio::{ItemInput, PairSums, Portfolio, analyse};
+use crate::evaluation::portfolio::{Importance, ItemInput, PairSums, Portfolio, analyse};
 use crate::stats::{item_figures, scale_disclosure};
 
 pub const HEADER: [&str; 26] = [
@@ -68,7 +68,8 @@ pub const NUMERIC: [&str; 14] = [
     "improvement_index",
 ];
 
-/// How importance was derived: `overall:QUESTION` or `item_rest`.
+/// How importance was found: `asked` (importance questions, a point per vision),
+/// `overall:QUESTION` or `item_rest` (derived, a point per item).
 pub fn method(overall: Option<&str>) -> String {
     overall.map_or("item_rest".to_string(), |q| format!("overall:{q}"))
 }
@@ -86,7 +87,7 @@ fn overall_of<'a>(ctx: &'a ExportContext, wave: &Wave) -> Option<&'a str> {
     let t = ctx.targets.as_ref().ok()?.as_ref()?;
     let q = t.overall.as_deref()?;
     wave.question(q)
-        .is_some_and(|q| matches!(q.kind, QuestionKind::Scale { .. }))
+        .is_some_and(|q| q.kind.name() == "scale")
         .then_some(q)
 }
 
@@ -159,6 +160,9 @@ pub fn analysis(
     wave: &Wave,
     scope: Scope,
 ) -> Result<Analysis, ExportError> {
+    if wave.importance_items().next().is_some() {
+        return asked(conn, ctx, wave, scope);
+    }
     let overall = overall_of(ctx, wave);
     let items: Vec<(String, String)> = wave
         .scored_items()
@@ -187,7 +191,7 @@ pub fn analysis(
                     mean: f.mean?,
                     sd: f.sd,
                 },
-                importance,
+                importance: Importance::Derived(importance),
             })
         })
         .collect();
@@ -195,6 +199,52 @@ pub fn analysis(
         portfolio: analyse(inputs),
         items,
         method: method(overall),
+    })
+}
+
+/// The portfolio where the wave asks importance: a point per vision with an importance
+/// question — its score (as `vision-scores`) against the question's mean on 0–100. A point
+/// whose score or importance is not publishable is left out.
+fn asked(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    wave: &Wave,
+    scope: Scope,
+) -> Result<Analysis, ExportError> {
+    let items: Vec<(String, String)> = wave
+        .importance_items()
+        .map(|(v, q)| (q.id.clone(), v.to_string()))
+        .collect();
+    let counts = super::items::counts(conn, wave, scope)?;
+    let data = super::evaluation::wave_data(conn, ctx, wave, scope)?;
+    let min = ctx.min_group_size.max(1);
+    let inputs = items
+        .iter()
+        .filter_map(|(id, vision)| {
+            let c = counts.get(id).copied().unwrap_or_default();
+            let mut cells = c.answers.to_vec();
+            cells.push(c.dont_know);
+            if c.answered() == 0 || !scale_disclosure(&cells, min).item_published {
+                return None;
+            }
+            let f = item_figures(&c);
+            let score = data.visions.get(vision)?.score().filter(|s| s.n() >= min)?;
+            Some(ItemInput {
+                id: id.clone(),
+                vision: vision.clone(),
+                satisfaction: score,
+                importance: Importance::Asked(Estimate::Mean {
+                    n: f.n,
+                    mean: f.mean?,
+                    sd: f.sd,
+                }),
+            })
+        })
+        .collect();
+    Ok(Analysis {
+        portfolio: analyse(inputs),
+        items,
+        method: "asked".into(),
     })
 }
 
@@ -231,8 +281,8 @@ pub(super) fn write<W: Write>(
                     opt(s_ci.map(|c| c.0)),
                     opt(s_ci.map(|c| c.1)),
                     a.method.clone(),
-                    r.n.to_string(),
-                    fixed(r.r),
+                    r.n().to_string(),
+                    fixed(r.value()),
                     opt(r_ci.map(|c| c.0)),
                     opt(r_ci.map(|c| c.1)),
                     fixed(p.satisfaction_mean),

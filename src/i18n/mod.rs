@@ -174,6 +174,7 @@ messages! {
         answer_link, results_link, anonymity_note, required, submit, error_prefix,
         error_summary_title, choose_all,
         scale_1, scale_2, scale_3, scale_4, scale_5, dont_know,
+        importance_1, importance_2, importance_3, importance_4, importance_5,
         thanks_title, thanks_body, back_to_top, back_to_form, closed_title, upcoming_title,
         not_stored, not_found_title, not_found_body, too_large_title, too_large_body,
         unavailable_title, unavailable_body, internal_title, internal_body,
@@ -197,6 +198,17 @@ impl Strings {
             self.scale_3,
             self.scale_4,
             self.scale_5,
+        ]
+    }
+
+    /// The five points of the importance scale, 1 to 5.
+    pub fn importance_labels(&self) -> [&'static str; 5] {
+        [
+            self.importance_1,
+            self.importance_2,
+            self.importance_3,
+            self.importance_4,
+            self.importance_5,
         ]
     }
 }

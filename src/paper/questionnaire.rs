@@ -12,7 +12,7 @@
 use askama::Template;
 
 use super::sheet::{DONT_KNOW_CODE, NO_ANSWER};
-use crate::definitions::{Question, QuestionKind, Wave};
+use crate::definitions::{Question, QuestionKind, ScaleMeasure, Wave};
 use crate::domain::Lang;
 use crate::i18n;
 
@@ -184,7 +184,11 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
                     then_go_to,
                 };
                 match &q.kind {
-                    QuestionKind::Scale { dont_know, .. } if condition_free(q) => {
+                    QuestionKind::Scale {
+                        dont_know,
+                        measure: ScaleMeasure::Agreement,
+                        ..
+                    } if condition_free(q) => {
                         grid.push(ScaleRow {
                             number: view.number,
                             text: view.text,
@@ -193,9 +197,11 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
                         });
                         continue;
                     }
-                    QuestionKind::Scale { dont_know, .. } => {
-                        view.boxes = s
-                            .scale_labels()
+                    QuestionKind::Scale {
+                        dont_know, measure, ..
+                    } => {
+                        view.boxes = measure
+                            .labels(s)
                             .iter()
                             .enumerate()
                             .map(|(k, label)| BoxView {

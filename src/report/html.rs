@@ -917,8 +917,16 @@ pub fn render(r: &Report) -> String {
         plain(
             "portfolio",
             s.portfolio_title.to_string(),
-            std::iter::once(s.portfolio_headers[0].to_string())
-                .chain(s.portfolio_headers[1..].iter().map(|h| h.to_string()))
+            s.portfolio_headers
+                .iter()
+                .enumerate()
+                .map(|(i, h)| {
+                    if i == 2 && p.asked {
+                        s.portfolio_importance_asked.to_string()
+                    } else {
+                        h.to_string()
+                    }
+                })
                 .collect(),
             p.rows
                 .iter()

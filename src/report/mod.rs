@@ -169,10 +169,16 @@ fn portfolio(
     let s = strings::Strings::get(options.lang);
     let (rows, svg) = scatter::portfolio(&options.wave, p, options.lang);
     let method = match analysis.method.strip_prefix("overall:") {
+        None if analysis.method == "asked" => s.portfolio_asked.to_string(),
         Some(q) => s.portfolio_overall.replace("{question}", q),
         None => s.portfolio_item_rest.to_string(),
     };
-    Ok(Some(model::PortfolioSection { svg, rows, method }))
+    Ok(Some(model::PortfolioSection {
+        svg,
+        rows,
+        method,
+        asked: analysis.method == "asked",
+    }))
 }
 
 /// The evaluation of chapter Ⅱ and of the summaries, with the table's note: the internal

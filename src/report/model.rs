@@ -66,6 +66,8 @@ pub struct PortfolioSection {
     pub rows: Vec<super::scatter::PortfolioRow>,
     /// How importance was derived, in words.
     pub method: String,
+    /// Importance was asked (a point per vision, importance on 0–100).
+    pub asked: bool,
 }
 
 /// The 概要版 (built by [`super::summary`]).

@@ -188,7 +188,10 @@ pub fn portfolio(
                 .question(&placed.input.id)
                 .map_or(placed.input.id.clone(), |q| q.text.get(lang).to_string()),
             satisfaction: format!("{:.1}", placed.input.satisfaction.value()),
-            importance: format!("{:.3}", placed.input.importance.r),
+            importance: match placed.input.importance {
+                crate::evaluation::portfolio::Importance::Derived(c) => format!("{:.3}", c.r),
+                crate::evaluation::portfolio::Importance::Asked(e) => format!("{:.1}", e.value()),
+            },
             t_scores: format!("{:.1} / {:.1}", placed.satisfaction_t, placed.importance_t),
             quadrant: quadrant(placed.quadrant),
             index: format!("{:.1}", placed.improvement_index),

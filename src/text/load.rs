@@ -63,8 +63,10 @@ pub fn check_selection(wave: &Wave, selection: &Selection<'_>) -> Result<(), Str
     Ok(())
 }
 
-/// The masked comments of `selection.question` in `wave`, in the order of the random
-/// response ids (which says nothing about who answered when). Blank answers are skipped.
+/// The masked comments of `selection.question` in `wave`, sorted by their masked text (and
+/// group): the same answers give the same analyses — clusters, medoids, ties — whatever
+/// the random response ids, and the order says nothing about who answered when. Blank
+/// answers are skipped.
 pub fn comments(
     conn: &mut db::Conn,
     wave: &Wave,
@@ -107,5 +109,6 @@ pub fn comments(
         });
         Ok(())
     })?;
+    out.sort_by(|a, b| (a.masked.text.as_str(), &a.group).cmp(&(b.masked.text.as_str(), &b.group)));
     Ok(out)
 }

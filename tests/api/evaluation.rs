@@ -542,3 +542,67 @@ fn the_cs_portfolio_export_places_every_item() {
         assert!(page.body.contains(needle), "{needle}");
     }
 }
+
+/// 2028-final asks each vision's importance (`kind = "importance"`): the form and the
+/// booklet show the importance labels, the answers are stored but never scored, and the
+/// CS portfolio places a point per vision — its score against its asked importance.
+#[test]
+fn asked_importance_places_each_vision_and_is_never_scored() {
+    const FINAL: &str = "2028-final";
+    let app = spawn_app_on(NaiveDate::from_ymd_opt(2028, 10, 15).unwrap());
+    let form = app.get(&format!("/surveys/{FINAL}?lang=ja"));
+    assert_eq!(form.status, 200);
+    for needle in ["全く重要でない", "とても重要", "name=\"importance_v1\""] {
+        assert!(form.body.contains(needle), "{needle}");
+    }
+    let booklet = app.cli(&["questionnaire", "--wave", FINAL]);
+    assert!(booklet.status.success());
+    assert!(String::from_utf8_lossy(&booklet.stdout).contains("全く重要でない"));
+
+    // 50 residents: v1's items all 2 (low satisfaction) and v1 very important (4–5);
+    // every other item 4 and its vision less important (2–3).
+    let items = scale_items(&app, FINAL);
+    for i in 0..50 {
+        let mut answers: Vec<(String, String)> = vec![
+            ("age_band".into(), "age_30_39".into()),
+            ("area".into(), "jr_south".into()),
+        ];
+        for q in &items {
+            let v = if q.starts_with("v1_") { "2" } else { "4" };
+            answers.push((q.clone(), v.into()));
+        }
+        for v in 1..=5 {
+            let level = if v == 1 { 4 + i % 2 } else { 2 + (i + v) % 2 };
+            answers.push((format!("importance_v{v}"), level.to_string()));
+        }
+        let borrowed: Vec<(&str, &str)> = answers
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        assert_eq!(app.submit(FINAL, &borrowed).status, 303);
+    }
+    // Never scored: v1's score is that of its items alone, (2 − 1) ÷ 4 × 100.
+    let scores = app.cli(&["export", "vision-scores", "--wave", FINAL]);
+    let scores = table(&scores.stdout);
+    let v1 = scores.iter().find(|r| r["vision_id"] == "v1").unwrap();
+    assert_eq!(v1["mean_score"], "25.0000");
+
+    let out = app.cli(&["export", "cs-portfolio", "--wave", FINAL]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows = table(&out.stdout);
+    assert_eq!(rows.len(), 5, "a point per vision");
+    for r in &rows {
+        assert_eq!(r["importance_method"], "asked");
+        assert_eq!(r["item_id"], format!("importance_{}", r["vision_id"]));
+        assert_eq!(r["importance_n"], "50");
+    }
+    let v1 = rows.iter().find(|r| r["vision_id"] == "v1").unwrap();
+    // Importance 4.5 on 1–5 is 87.5 on 0–100; satisfaction is v1's score.
+    assert_eq!(v1["importance"], "87.5000");
+    assert_eq!(v1["satisfaction"], "25.0000");
+    assert_eq!(v1["quadrant_ja"], "重点改善");
+}

@@ -387,9 +387,11 @@ pub fn survey(wave: &Wave, lang: Lang, state: FormState<'_>) -> String {
                     };
                     let s = i18n::strings(lang);
                     let (control, options, max_length, unit) = match &q.kind {
-                        QuestionKind::Scale { dont_know, .. } => {
-                            let mut options: Vec<OptionView> = s
-                                .scale_labels()
+                        QuestionKind::Scale {
+                            dont_know, measure, ..
+                        } => {
+                            let mut options: Vec<OptionView> = measure
+                                .labels(s)
                                 .iter()
                                 .enumerate()
                                 .map(|(i, label)| {

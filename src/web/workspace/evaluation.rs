@@ -155,6 +155,7 @@ fn build(
     Ok(EvaluationPage {
         t: crate::web::workspace::texts::texts(),
         portfolio_method: match analysis.method.strip_prefix("overall:") {
+            None if analysis.method == "asked" => "重要度の設問（ビジョンごと）の平均。点はビジョン、満足度はビジョンの点数 / the mean of each vision's importance question; a point per vision, satisfaction = the vision score".into(),
             Some(q) => format!("総合満足度の設問 `{q}` との相関 / correlation with the overall-satisfaction question `{q}`"),
             None => "ほかの設問の平均との相関（修正済み項目–合計相関。総合満足度の設問がないため） / corrected item–total correlation (the wave asks no overall-satisfaction question)".into(),
         },

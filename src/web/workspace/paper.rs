@@ -274,12 +274,15 @@ fn allowed(q: &Question, lang: Lang) -> String {
             .join(", ")
     };
     match &q.kind {
-        QuestionKind::Scale { dont_know, .. } => {
+        QuestionKind::Scale {
+            dont_know, measure, ..
+        } => {
             let s = i18n::strings(lang);
+            let labels = measure.labels(s);
             format!(
                 "1〜5（1 = {} … 5 = {}）{}; {none}",
-                s.scale_labels()[0],
-                s.scale_labels()[4],
+                labels[0],
+                labels[4],
                 if *dont_know {
                     format!(", {} = {}", paper::sheet::DONT_KNOW_CODE, s.dont_know)
                 } else {

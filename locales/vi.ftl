@@ -137,6 +137,15 @@ results_download_title = Dữ liệu mở
 results_download = { $title }: điểm theo từng tầm nhìn (CSV, UTF-8)
 results_change = Thay đổi (sau − trước) và khoảng tin cậy 95%
 results_change_note = Thay đổi là điểm của cuộc khảo sát sau trừ điểm của cuộc khảo sát trước. ↑ (tăng) và ↓ (giảm) chỉ đánh dấu những thay đổi có ý nghĩa thống kê ở mức 5% theo kiểm định t của Welch (khoảng tin cậy 95% không chứa 0); các chênh lệch khác nằm trong sai số của khảo sát.
+results_outline_title = Tổng quan khảo sát
+results_outline_population = Đối tượng
+results_outline_method = Phương pháp chọn mẫu
+results_outline_mailed = Số thư đã gửi
+results_outline_valid = Số phiếu trả lời hợp lệ
+results_outline_rate = Tỷ lệ trả lời
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }% (không tính { $undeliverable } thư không đến được người nhận)
+results_outline_period = Thời gian khảo sát
 results_not_significant = không có ý nghĩa thống kê
 
 ## E-mail invitations and reminders
@@ -226,3 +235,6 @@ eval_reason_significant_up = Mức thay đổi so với giá trị cơ sở, { $
 eval_reason_reached_not_significant = Con số { $value } đã đạt mục tiêu { $target }, nhưng mức thay đổi so với giá trị cơ sở, { $change } (KTC 95% { $ci_low } đến { $ci_high }), có chứa số 0: nằm trong sai số khảo sát.
 eval_reason_no_significant_change = Mức thay đổi so với giá trị cơ sở, { $change } (KTC 95% { $ci_low } đến { $ci_high }), có chứa số 0: nằm trong sai số khảo sát.
 eval_reason_significant_down = Mức thay đổi so với giá trị cơ sở, { $change } (KTC 95% { $ci_low } đến { $ci_high }), không chứa số 0: giảm có ý nghĩa thống kê.
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = Bạn cũng có thể trả lời khảo sát này bằng tiếng Việt: sau khi quét mã QR hoặc nhập mã truy cập, hãy chọn "Tiếng Việt" ở mục "Ngôn ngữ (Language)" trên trang.

@@ -137,6 +137,15 @@ results_download_title = 开放数据
 results_download = { $title }：各愿景的分数（CSV，UTF-8）
 results_change = 变化（后 − 前）和95%置信区间
 results_change_note = 变化是后一次调查的分数减去前一次调查的分数。↑（上升）和↓（下降）只标在经Welch t检验在5%水平上具有统计显著性的变化上（95%置信区间不包含0）。其他差异在调查误差范围之内。
+results_outline_title = 调查概要
+results_outline_population = 调查对象
+results_outline_method = 抽样方法
+results_outline_mailed = 发放数
+results_outline_valid = 有效回收数
+results_outline_rate = 回收率
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }%（不含无法投递的 { $undeliverable } 封）
+results_outline_period = 调查期间
 results_not_significant = 无显著差异
 
 ## E-mail invitations and reminders
@@ -226,3 +235,6 @@ eval_reason_significant_up = 相对基准值的变化{ $change }（95%置信区�
 eval_reason_reached_not_significant = 本次数值{ $value }达到了目标值{ $target }，但相对基准值的变化{ $change }（95%置信区间 { $ci_low }〜{ $ci_high }）包含0，在调查误差范围之内。
 eval_reason_no_significant_change = 相对基准值的变化{ $change }（95%置信区间 { $ci_low }〜{ $ci_high }）包含0，在调查误差范围之内。
 eval_reason_significant_down = 相对基准值的变化{ $change }（95%置信区间 { $ci_low }〜{ $ci_high }）不包含0，在统计上显著下降。
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = 本调查也可以用中文回答：扫描二维码或输入访问码后，在页面的“语言（Language）”中选择“简体中文”。

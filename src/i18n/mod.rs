@@ -372,6 +372,9 @@ mod tests {
                     "achievement",
                     "expected",
                     "progress",
+                    // The results page's survey outline.
+                    "rate",
+                    "undeliverable",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

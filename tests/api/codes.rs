@@ -1008,7 +1008,11 @@ fn a_letters_qr_code_printed_by_chromium_decodes_to_the_csvs_url() {
         .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .collect();
     pages.sort();
-    assert_eq!(pages.len(), 3, "one A4 page per letter: {pages:?}");
+    assert_eq!(
+        pages.len(),
+        3,
+        "one A4 page per letter (fonts-noto-cjk installed?): {pages:?}"
+    );
     for (page, url) in pages.iter().zip(&urls) {
         let out = std::process::Command::new("/usr/bin/zbarimg")
             .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
@@ -1212,5 +1216,124 @@ fn codes_generate_numbers_and_labels_its_mailings() {
             .unwrap_or_else(|| panic!("{status}"));
         assert!(found.contains(&format!(": issued {n}, spare 0")), "{found}");
         let _ = today;
+    }
+}
+
+#[test]
+fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the_exports() {
+    let app = spawn_code_app(true);
+    let codes = generate(&app, "2026-midterm", 20);
+    let void = |codes: &[&str], reason: &str| {
+        let mut args = vec!["codes", "void", "--wave", "2026-midterm", "--codes"];
+        args.extend_from_slice(codes);
+        args.extend_from_slice(&["--reason", reason]);
+        stdout(&codes_cli(&app, Some(BASE), &args));
+    };
+    void(&[&codes[18], &codes[19]], "spare");
+    void(&[&codes[17]], "undeliverable");
+    for code in &codes[..11] {
+        assert_eq!(answer_by_link(&app, code, &REQUIRED).status, 303);
+    }
+    store_paper(&app, &codes[11]);
+    store_paper(&app, &codes[12]);
+    for _ in 0..3 {
+        assert_eq!(app.submit("2026-midterm", &REQUIRED).status, 303);
+    }
+    // The one definition: 13 valid responses of 20 issued − 2 spare = 18 mailed, 1 of them
+    // undeliverable: 13 / 17 = 76.5%; the 3 open answers are in neither.
+    let counts = citizen_survey::db::counts::wave_counts(&mut app.db(), "2026-midterm").unwrap();
+    assert_eq!(
+        (
+            counts.issued,
+            counts.mailed(),
+            counts.undeliverable,
+            counts.valid(),
+            counts.open
+        ),
+        (20, 18, 1, 13, 3)
+    );
+    assert_eq!(format!("{:.1}", counts.valid_rate().unwrap()), "76.5");
+
+    let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
+    assert!(status.starts_with("wave 2026-midterm: issued 20, spare 2, mailed (配布数) 18, undeliverable (宛先不明) 1; valid responses (有効回収数) 13: web 11 (64.7%), paper 2 (11.8%); 有効回収率 76.5% = 13 / (18 − 1); open answers (not in the sample) 3"), "{status}");
+
+    let analyst = crate::paper::signed_in(&app, "lead", "analyst");
+    let dashboard = analyst.get("/analyst");
+    assert!(
+        dashboard.body.contains("<tbody><tr><td>20</td><td>2</td><td>18</td><td>1</td><td>13 (76.5%)</td><td>11 (64.7%)</td><td>2 (11.8%)</td><td>3</td></tr></tbody>"),
+        "{}",
+        dashboard.body
+    );
+
+    // Exports: the responses export flags the same 13 as the sample.
+    let token = app.create_analyst("Exporter");
+    let rows = analyst_csv(&app, &token, "/analyst/waves/2026-midterm/responses.csv");
+    let in_sample = rows
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(3) == Some("true"))
+        .count();
+    assert_eq!(in_sample, 13);
+
+    // Published after the close: the same count, and the survey outline.
+    let closed = spawn_app_with_settings(
+        TestDatabase::new(),
+        {
+            let mut s = settings(&app.database_url);
+            s.definitions = app.definitions.clone();
+            s
+        },
+        chrono::NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
+    );
+    let b = crate::workspace::Browser::new(&closed);
+    assert_eq!(b.sign_in("lead", crate::paper::PASSWORD).status, 303);
+    let home = b.get("/analyst");
+    let csrf = hidden_value(&home.body, "_csrf").unwrap();
+    assert_eq!(
+        b.post("/analyst/waves/2026-midterm/publish", &[("_csrf", &csrf)])
+            .status,
+        303
+    );
+    let published = citizen_survey::db::publications::find(&mut app.db(), "2026-midterm")
+        .unwrap()
+        .unwrap();
+    assert_eq!(published.responses, 13);
+    assert_eq!(published.by_channel, Some((2, 11)));
+    assert_eq!(published.mailing, Some((18, 1)));
+    let ja = closed.get("/results/2026-midterm");
+    for (label, value) in [
+        ("対象", "吹田市に住民登録のある18歳以上の方"),
+        (
+            "抽出方法",
+            "住民基本台帳から年齢層×地域で層化した系統抽出（3,000人）",
+        ),
+        ("配布数", "18"),
+        ("有効回収数", "13（うち郵送 2、インターネット 11）"),
+        ("回収率", "76.5%（宛先不明 1通を除く）"),
+        ("調査期間", "2026年11月1日 – 2027年1月31日"),
+    ] {
+        assert!(
+            ja.body
+                .contains(&format!("<div><dt>{label}</dt><dd>{value}")),
+            "{label}: {}",
+            ja.body
+        );
+    }
+    assert!(
+        ja.body
+            .contains("回答数：13（うち郵送 2、インターネット 11）")
+    );
+    let en = closed.get("/results/2026-midterm?lang=en");
+    assert!(
+        en.body.contains(
+            "<div><dt>Response rate</dt><dd>76.5% (excluding 1 undeliverable letters)</dd></div>"
+        ),
+        "{}",
+        en.body
+    );
+    for lang in ["zh", "ko", "vi", "ja-easy"] {
+        let page = closed.get(&format!("/results/2026-midterm?lang={lang}"));
+        assert!(page.body.contains("76.5%"), "{lang}");
     }
 }

@@ -418,7 +418,11 @@ pub fn outline(
     }
     rows.push((
         t.results_outline_period.to_string(),
-        crate::i18n::period(lang, wave.opens, wave.closes),
+        format!(
+            "{} – {}",
+            crate::i18n::date(lang, wave.opens),
+            crate::i18n::date(lang, wave.closes)
+        ),
     ));
     rows
 }

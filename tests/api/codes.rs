@@ -604,6 +604,22 @@ fn letters_and_the_reminder_postcard_are_print_ready() {
     assert!(html.contains("Suita City Hall, Digital Policy team"));
     assert!(html.contains(&format!("{BASE}/c")));
     assert!(!html.contains("見本"), "a real mailing is not marked");
+    // One line each in the form's other languages, from their locales, on every letter.
+    for (tag, words) in [
+        ("zh-Hans", "本调查也可以用中文回答"),
+        ("ko", "이 조사는 한국어로도 응답할 수 있습니다"),
+        ("vi", "Bạn cũng có thể trả lời khảo sát này bằng tiếng Việt"),
+        (
+            "ja",
+            "この アンケートは、やさしい にほんごでも こたえられます",
+        ),
+    ] {
+        assert_eq!(
+            html.matches(&format!("<p lang=\"{tag}\">{words}")).count(),
+            3,
+            "{tag}"
+        );
+    }
     let text = std::fs::read_to_string(&csv).unwrap();
     for line in text.lines().skip(1) {
         let code = line.split(',').next().unwrap();

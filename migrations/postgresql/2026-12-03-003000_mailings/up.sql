@@ -7,8 +7,7 @@ CREATE TABLE mailings (
     PRIMARY KEY (wave_id, mailing)
 );
 ALTER TABLE access_codes ADD COLUMN mailing INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE access_codes ADD COLUMN void_reason TEXT
-    CHECK (void_reason IS NULL OR void_reason IN ('spare', 'undeliverable'));
+ALTER TABLE access_codes ADD COLUMN void_reason TEXT CHECK (void_reason IS NULL OR void_reason IN ('spare', 'undeliverable'));
 INSERT INTO mailings (wave_id, mailing, label, generated_on)
     SELECT DISTINCT wave_id, 1, 'mailing 1', CURRENT_DATE FROM access_codes;
 ALTER TABLE publications ADD COLUMN mailed INTEGER;

@@ -12,9 +12,20 @@ CREATE TABLE mailings (
     generated_on DATE NOT NULL,
     PRIMARY KEY (wave_id, mailing)
 ) WITHOUT ROWID;
-ALTER TABLE access_codes ADD COLUMN mailing INTEGER NOT NULL DEFAULT 1;
-ALTER TABLE access_codes ADD COLUMN void_reason TEXT
-    CHECK (void_reason IS NULL OR void_reason IN ('spare', 'undeliverable'));
+-- SQLite cannot add a column with a CHECK that reads as one column a line: the table is
+-- rebuilt (WITHOUT ROWID, still in hash order).
+CREATE TABLE access_codes_new (
+    code_hash TEXT PRIMARY KEY NOT NULL CHECK (length(code_hash) = 64),
+    wave_id TEXT NOT NULL,
+    used BOOLEAN NOT NULL DEFAULT FALSE,
+    mailing INTEGER NOT NULL DEFAULT 1,
+    void_reason TEXT CHECK (void_reason IS NULL OR void_reason IN ('spare', 'undeliverable'))
+) WITHOUT ROWID;
+INSERT INTO access_codes_new (code_hash, wave_id, used, mailing)
+    SELECT code_hash, wave_id, used, 1 FROM access_codes;
+DROP TABLE access_codes;
+ALTER TABLE access_codes_new RENAME TO access_codes;
+CREATE INDEX access_codes_wave ON access_codes (wave_id, used, code_hash);
 INSERT INTO mailings (wave_id, mailing, label, generated_on)
     SELECT DISTINCT wave_id, 1, 'mailing 1', CURRENT_DATE FROM access_codes;
 ALTER TABLE publications ADD COLUMN mailed INTEGER;

@@ -850,9 +850,7 @@ fn codes_sheet_takes_each_letters_link_from_the_printers_csv() {
         for line in text.lines().skip(1) {
             let url = line.split(',').nth(1).unwrap();
             assert!(url.starts_with("https://a.survey.example/c/"), "{url}");
-            assert!(html.contains(&format!(
-                "<span class=\"url\">https://a.survey.example/c</span>"
-            )));
+            assert!(html.contains("<span class=\"url\">https://a.survey.example/c</span>"));
             assert!(html.contains(url) || html.contains(&svg_of(url)), "{url}");
         }
     }
@@ -1138,8 +1136,6 @@ fn codes_void_takes_spares_and_undeliverable_letters_out_of_the_rate() {
         lines[0],
         "wave 2026-midterm: issued 14, spare 4, mailed (配布数) 10, undeliverable (宛先不明) 2; valid responses (有効回収数) 3: web 2 (25.0%), paper 1 (12.5%); 有効回収率 37.5% = 3 / (10 − 2); open answers (not in the sample) 1"
     );
-    let today = midterm_day();
-    let _ = today;
     assert!(
         lines[1].starts_with(
             "note: the wave definition's [sample] says mailed = 3000, the codes say 10"
@@ -1220,7 +1216,6 @@ fn codes_generate_numbers_and_labels_its_mailings() {
     }
     generate(&app, "2026-midterm", 1);
     let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
-    let today = chrono::Utc::now().date_naive();
     for (i, (label, n)) in [("本送付", 2), ("予備", 2), ("mailing 3", 1)]
         .iter()
         .enumerate()
@@ -1231,7 +1226,6 @@ fn codes_generate_numbers_and_labels_its_mailings() {
             .find(|l| l.starts_with(&line))
             .unwrap_or_else(|| panic!("{status}"));
         assert!(found.contains(&format!(": issued {n}, spare 0")), "{found}");
-        let _ = today;
     }
 }
 

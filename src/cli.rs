@@ -562,8 +562,14 @@ fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
             }
             let pool = open_database(settings)?;
             let today = clock_for(settings)();
-            let (mailing, codes) =
-                postal::generate(&mut *pool.get()?, wave, count, label.as_deref(), today)?;
+            let (mailing, codes) = postal::generate(
+                &mut *pool.get()?,
+                wave,
+                count,
+                label.as_deref(),
+                today,
+                rehearsal,
+            )?;
             let what = format!(
                 "{} code(s) for wave {}, mailing {} \"{}\"{}",
                 codes.len(),
@@ -887,10 +893,15 @@ pub fn status_report(
         let t = c.mailings.get(&m.number).cloned().unwrap_or_default();
         let delivered = t.issued - t.spare - t.undeliverable;
         out.push_str(&format!(
-            "mailing {} \"{}\" made {}: issued {}, spare {}, undeliverable {}, codes used {} ({})\n",
+            "mailing {} \"{}\" made {}{}: issued {}, spare {}, undeliverable {}, codes used {} ({})\n",
             m.number,
             m.label,
             m.generated_on,
+            if m.rehearsal {
+                format!(" ({} rehearsal, not counted)", crate::postal::SAMPLE_MARK)
+            } else {
+                String::new()
+            },
             t.issued,
             t.spare,
             t.undeliverable,

@@ -132,6 +132,7 @@ pub fn generate(
     count: usize,
     label: Option<&str>,
     today: chrono::NaiveDate,
+    rehearsal: bool,
 ) -> anyhow::Result<(db::access_codes::Mailing, Vec<AccessCode>)> {
     require_code_wave(wave)?;
     anyhow::ensure!(
@@ -140,7 +141,7 @@ pub fn generate(
     );
     let codes: Vec<AccessCode> = (0..count).map(|_| AccessCode::generate()).collect();
     let mailing = conn.transaction(|conn| {
-        let mailing = db::access_codes::new_mailing(conn, &wave.id, label, today)?;
+        let mailing = db::access_codes::new_mailing(conn, &wave.id, label, today, rehearsal)?;
         db::access_codes::insert(conn, &wave.id, mailing.number, &codes)?;
         diesel::QueryResult::Ok(mailing)
     })?;

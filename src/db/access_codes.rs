@@ -44,6 +44,8 @@ pub struct Mailing {
     pub number: i32,
     pub label: String,
     pub generated_on: NaiveDate,
+    /// Made with `--rehearsal`: its codes are not counted (issued, mailed, used).
+    pub rehearsal: bool,
 }
 
 /// Records the wave's next mailing (1, 2, …) and returns it; `label` defaults to
@@ -53,6 +55,7 @@ pub fn new_mailing(
     wave_id: &str,
     label: Option<&str>,
     day: NaiveDate,
+    rehearsal: bool,
 ) -> QueryResult<Mailing> {
     let last: Option<i32> = mailings::table
         .filter(mailings::wave_id.eq(wave_id))
@@ -66,12 +69,14 @@ pub fn new_mailing(
             mailings::mailing.eq(number),
             mailings::label.eq(&label),
             mailings::generated_on.eq(day),
+            mailings::rehearsal.eq(rehearsal),
         ))
         .execute(conn)?;
     Ok(Mailing {
         number,
         label,
         generated_on: day,
+        rehearsal,
     })
 }
 
@@ -80,13 +85,19 @@ pub fn mailings(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<Mailing>> {
     Ok(mailings::table
         .filter(mailings::wave_id.eq(wave_id))
         .order(mailings::mailing)
-        .select((mailings::mailing, mailings::label, mailings::generated_on))
-        .load::<(i32, String, NaiveDate)>(conn)?
+        .select((
+            mailings::mailing,
+            mailings::label,
+            mailings::generated_on,
+            mailings::rehearsal,
+        ))
+        .load::<(i32, String, NaiveDate, bool)>(conn)?
         .into_iter()
-        .map(|(number, label, generated_on)| Mailing {
+        .map(|(number, label, generated_on, rehearsal)| Mailing {
             number,
             label,
             generated_on,
+            rehearsal,
         })
         .collect())
 }

@@ -372,7 +372,7 @@ impl DayTally {
 /// publication (and so the public results page), the report and the exports' headers all
 /// take them from here, so that they cannot disagree.
 ///
-/// - 発送数 `issued`: codes made by `codes generate` (every mailing);
+/// - 発送数 `issued`: codes made by `codes generate` (every mailing but rehearsals);
 /// - 配布数 [`WaveCounts::mailed`]: issued − voided as spare (never mailed);
 /// - 宛先不明 `undeliverable`: letters returned undelivered (voided as such);
 /// - 回収数 / 有効回収数 [`WaveCounts::valid`]: responses of the sample (web through a
@@ -451,7 +451,13 @@ pub fn wave_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<WaveCounts> {
         mailings: super::access_codes::tally(conn, wave_id)?,
         ..WaveCounts::default()
     };
-    for t in c.mailings.values() {
+    // A rehearsal's codes were never meant for residents: not issued, mailed or used.
+    let rehearsals: std::collections::BTreeSet<i32> = super::access_codes::mailings(conn, wave_id)?
+        .into_iter()
+        .filter(|m| m.rehearsal)
+        .map(|m| m.number)
+        .collect();
+    for (_, t) in c.mailings.iter().filter(|(m, _)| !rehearsals.contains(m)) {
         c.issued += t.issued;
         c.spare += t.spare;
         c.undeliverable += t.undeliverable;

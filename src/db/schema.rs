@@ -203,6 +203,7 @@ diesel::table! {
         mailing -> Integer,
         label -> Text,
         generated_on -> Date,
+        rehearsal -> Bool,
     }
 }
 

@@ -828,6 +828,16 @@ fn codes_refuse_an_unset_loopback_or_http_base_url_unless_told_it_is_a_rehearsal
         &["codes", "postcard", "--wave", "2026-midterm", "--rehearsal"],
     ));
     assert!(card.contains("<p class=\"sample\">見本 SAMPLE"));
+    // A rehearsal's codes are not counted.
+    let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
+    assert!(
+        status.starts_with("wave 2026-midterm: issued 0, spare 0, mailed (配布数) 0,"),
+        "{status}"
+    );
+    assert!(
+        status.contains("(見本 SAMPLE rehearsal, not counted): issued 3,"),
+        "{status}"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@ CREATE TABLE mailings (
     mailing INTEGER NOT NULL,
     label TEXT NOT NULL,
     generated_on DATE NOT NULL,
+    rehearsal BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (wave_id, mailing)
 );
 ALTER TABLE access_codes ADD COLUMN mailing INTEGER NOT NULL DEFAULT 1;

@@ -1,7 +1,7 @@
 -- Postal mailings (issue 19): each `codes generate` is a numbered mailing of its wave,
--- with a label and the day it was made; a code knows its mailing (never an address, a
--- person or a response) and, once voided, why: `spare` (never mailed: leaves the number
--- mailed, 配布数) or `undeliverable` (returned as あて所に尋ねあたりません: mailed but
+-- with a label, the day it was made and whether it was a rehearsal (not counted); a code
+-- knows its mailing (never an address, a person or a response) and, once voided, why:
+-- `spare` (never mailed: leaves the number mailed, 配布数) or `undeliverable` (returned as あて所に尋ねあたりません: mailed but
 -- out of the response-rate denominator). A voided code can no longer be used. A
 -- publication keeps the mailing figures it was published with. Same change in
 -- migrations/postgresql.
@@ -10,6 +10,7 @@ CREATE TABLE mailings (
     mailing INTEGER NOT NULL,
     label TEXT NOT NULL,
     generated_on DATE NOT NULL,
+    rehearsal BOOLEAN NOT NULL DEFAULT FALSE,
     PRIMARY KEY (wave_id, mailing)
 ) WITHOUT ROWID;
 -- SQLite cannot add a column with a CHECK that reads as one column a line: the table is

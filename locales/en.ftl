@@ -154,6 +154,15 @@ results_download_title = Open data
 results_download = { $title }: scores per vision (CSV, UTF-8)
 results_change = Change (later − earlier) and 95% CI
 results_change_note = The change is the later survey's score minus the earlier one's. ↑ (up) and ↓ (down) mark only changes that are statistically significant at the 5% level by Welch's t-test (the 95% confidence interval does not include 0); other differences are within the survey's margin of error.
+results_outline_title = About the survey
+results_outline_population = Population
+results_outline_method = Sampling
+results_outline_mailed = Letters mailed
+results_outline_valid = Valid responses
+results_outline_rate = Response rate
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }% (excluding { $undeliverable } undeliverable letters)
+results_outline_period = Survey period
 results_not_significant = not significant
 
 ## E-mail invitations and reminders
@@ -340,11 +349,14 @@ ws_awaiting_second_short = awaiting second entry
 ws_awaiting_resolution = awaiting resolution
 ws_response_rate = Response rate
 ws_codes_issued = Codes issued
-ws_rate_answered = Answered
+ws_spare = Spares (not mailed)
+ws_mailed = Mailed
+ws_undeliverable = Undeliverable
+ws_rate_answered = Valid responses (rate)
 ws_web = Web
 ws_paper = Paper
 ws_open_answers = Open answers, not in the sample
-ws_rate_hint = Rate = answered ÷ codes issued. Open answers are left out of the estimates (include_open adds them to exports).
+ws_rate_hint = Rate = valid responses ÷ (mailed − undeliverable). Mailed = codes issued − spares never mailed (codes void --reason spare); returned letters are taken off with codes void --reason undeliverable. Open answers are in neither the estimates nor the rate (include_open adds them to exports).
 ws_download_csv = Download CSV
 ws_excel_hint = For Japanese Excel choose UTF-8 with BOM or Shift_JIS.
 ws_responses_by_day = Responses by day and channel
@@ -445,3 +457,6 @@ summary_free_text = Free comments
 summary_free_text_none = The survey asked no open question.
 summary_free_text_count = { $n } residents wrote something
 summary_more = The full report and the results page of the city's website give the details.
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = You can answer this survey in Japanese, English, Chinese, Korean, Vietnamese or Easy Japanese: choose it under "Language" on the form.

@@ -144,6 +144,15 @@ results_download_title = オープンデータ
 results_download = { $title }：めあてごとの てん（CSV、UTF-8）
 results_change = かわった てん（あと − まえ）と 95% しんらい くかん
 results_change_note = かわった てんは、あとの アンケートの てんから まえの アンケートの てんを ひいた ものです。↑（あがった）・↓（さがった）は、けいさんで はっきり かわったと いえる ときだけ つけて います。ほかの ちがいは、アンケートの ごさの なかです。
+results_outline_title = アンケートに ついて
+results_outline_population = だれに きいたか
+results_outline_method = えらびかた
+results_outline_mailed = おくった てがみの かず
+results_outline_valid = こたえの かず
+results_outline_rate = こたえた ひとの わりあい
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }%（とどかなかった てがみ { $undeliverable }つうを のぞく）
+results_outline_period = アンケートの きかん
 results_not_significant = はっきりした ちがいは ない
 
 ## E-mail invitations and reminders
@@ -260,3 +269,6 @@ summary_free_text = じゆうに かいた いけん
 summary_free_text_none = じゆうに かく もんだいは ありませんでした。
 summary_free_text_count = { $n }にんが かきました
 summary_more = くわしい けっかは、ほうこくしょと すいたしの ホームページで みる ことが できます。
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = この アンケートは、やさしい にほんごでも こたえられます。QRコードを よんでから、「ことば（Language）」で「やさしい にほんご」を えらんで ください。

@@ -143,6 +143,15 @@ results_download_title = オープンデータ
 results_download = { $title }：ビジョン別の点数（CSV、UTF-8）
 results_change = 変化（後 − 前）と95%信頼区間
 results_change_note = 変化は後の調査の点数から前の調査の点数を引いたものです。↑（上昇）・↓（低下）は、Welchのt検定で5%水準で統計的に有意な変化（95%信頼区間が0を含まない）にだけ付けています。それ以外の差は、調査の誤差の範囲内です。
+results_outline_title = 調査の概要
+results_outline_population = 対象
+results_outline_method = 抽出方法
+results_outline_mailed = 配布数
+results_outline_valid = 有効回収数
+results_outline_rate = 回収率
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }%（宛先不明 { $undeliverable }通を除く）
+results_outline_period = 調査期間
 results_not_significant = 有意差なし
 
 ## E-mail invitations and reminders
@@ -328,12 +337,15 @@ ws_paper_entry_link = 入力
 ws_awaiting_second_short = 2回目待ち
 ws_awaiting_resolution = 照合待ち
 ws_response_rate = 回収状況
-ws_codes_issued = 配布（コード発行）
-ws_rate_answered = 回収
+ws_codes_issued = 発行（コード）
+ws_spare = 予備（未発送）
+ws_mailed = 配布数
+ws_undeliverable = 宛先不明
+ws_rate_answered = 有効回収数（有効回収率）
 ws_web = ウェブ
 ws_paper = 紙
 ws_open_answers = 標本外（オープン回答）
-ws_rate_hint = 回収率＝回答数÷発行したコード数。オープン回答は推計に含めません（エクスポートの include_open で含められます）。
+ws_rate_hint = 有効回収率＝有効回収数÷（配布数−宛先不明）。配布数＝発行したコード数−未発送の予備（codes void --reason spare）。宛先不明は codes void --reason undeliverable で除きます。オープン回答は推計にも回収率にも含めません（エクスポートの include_open で含められます）。
 ws_download_csv = CSVのダウンロード
 ws_excel_hint = Excel（日本語版）には UTF-8 (BOM付き) か Shift_JIS を。
 ws_responses_by_day = 日別・経路別の回答数
@@ -434,3 +446,6 @@ summary_free_text = 自由記述
 summary_free_text_none = 自由記述の設問はありません。
 summary_free_text_count = { $n }人が記入
 summary_more = 詳しい結果は報告書（本編）と市ホームページの調査結果のページをご覧ください。
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = この調査は、日本語・英語のほか、中国語・韓国語・ベトナム語・やさしい日本語でも回答できます（回答画面の「言語（Language）」で選べます）。

@@ -142,6 +142,15 @@ results_download_title = 오픈 데이터
 results_download = { $title }: 비전별 점수(CSV, UTF-8)
 results_change = 변화(나중 − 이전)와 95% 신뢰구간
 results_change_note = 변화는 나중 조사의 점수에서 이전 조사의 점수를 뺀 것입니다. ↑(상승)·↓(하락)는 Welch의 t검정에서 5% 수준으로 통계적으로 유의한 변화(95% 신뢰구간이 0을 포함하지 않음)에만 표시했습니다. 그 밖의 차이는 조사 오차의 범위 안에 있습니다.
+results_outline_title = 조사 개요
+results_outline_population = 조사 대상
+results_outline_method = 표본 추출 방법
+results_outline_mailed = 배포 수
+results_outline_valid = 유효 회수 수
+results_outline_rate = 회수율
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }%(수취인 불명 { $undeliverable }통 제외)
+results_outline_period = 조사 기간
 results_not_significant = 유의한 차이 없음
 
 ## E-mail invitations and reminders
@@ -258,3 +267,6 @@ summary_free_text = 자유 기술
 summary_free_text_none = 이 조사에는 자유 기술 문항이 없습니다.
 summary_free_text_count = { $n }명이 작성
 summary_more = 자세한 결과는 보고서(본편)와 시 홈페이지의 조사 결과 페이지를 참조하십시오.
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = 이 조사는 한국어로도 응답할 수 있습니다. QR 코드를 읽거나 액세스 코드를 입력한 뒤 화면의 "언어(Language)"에서 "한국어"를 선택하세요.

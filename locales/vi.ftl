@@ -142,6 +142,15 @@ results_download_title = Dữ liệu mở
 results_download = { $title }: điểm theo từng tầm nhìn (CSV, UTF-8)
 results_change = Thay đổi (sau − trước) và khoảng tin cậy 95%
 results_change_note = Thay đổi là điểm của cuộc khảo sát sau trừ điểm của cuộc khảo sát trước. ↑ (tăng) và ↓ (giảm) chỉ đánh dấu những thay đổi có ý nghĩa thống kê ở mức 5% theo kiểm định t của Welch (khoảng tin cậy 95% không chứa 0); các chênh lệch khác nằm trong sai số của khảo sát.
+results_outline_title = Tổng quan khảo sát
+results_outline_population = Đối tượng
+results_outline_method = Phương pháp chọn mẫu
+results_outline_mailed = Số thư đã gửi
+results_outline_valid = Số phiếu trả lời hợp lệ
+results_outline_rate = Tỷ lệ trả lời
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }% (không tính { $undeliverable } thư không đến được người nhận)
+results_outline_period = Thời gian khảo sát
 results_not_significant = không có ý nghĩa thống kê
 
 ## E-mail invitations and reminders
@@ -258,3 +267,6 @@ summary_free_text = Ý kiến tự do
 summary_free_text_none = Khảo sát này không có câu hỏi ý kiến tự do.
 summary_free_text_count = { $n } người đã viết
 summary_more = Kết quả chi tiết có trong báo cáo (bản đầy đủ) và trang kết quả khảo sát trên trang web của thành phố.
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = Bạn cũng có thể trả lời khảo sát này bằng tiếng Việt: sau khi quét mã QR hoặc nhập mã truy cập, hãy chọn "Tiếng Việt" ở mục "Ngôn ngữ (Language)" trên trang.

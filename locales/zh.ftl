@@ -142,6 +142,15 @@ results_download_title = 开放数据
 results_download = { $title }：各愿景的分数（CSV，UTF-8）
 results_change = 变化（后 − 前）和95%置信区间
 results_change_note = 变化是后一次调查的分数减去前一次调查的分数。↑（上升）和↓（下降）只标在经Welch t检验在5%水平上具有统计显著性的变化上（95%置信区间不包含0）。其他差异在调查误差范围之内。
+results_outline_title = 调查概要
+results_outline_population = 调查对象
+results_outline_method = 抽样方法
+results_outline_mailed = 发放数
+results_outline_valid = 有效回收数
+results_outline_rate = 回收率
+results_outline_rate_value = { $rate }%
+results_outline_rate_undeliverable = { $rate }%（不含无法投递的 { $undeliverable } 封）
+results_outline_period = 调查期间
 results_not_significant = 无显著差异
 
 ## E-mail invitations and reminders
@@ -258,3 +267,6 @@ summary_free_text = 自由填写
 summary_free_text_none = 本调查没有自由填写的问题。
 summary_free_text_count = { $n }人填写
 summary_more = 详细结果请参阅报告书（正文）和市政府网站的调查结果页面。
+
+# The postal letter (codes sheet): one line per language besides Japanese and English.
+letter_other_language = 本调查也可以用中文回答：扫描二维码或输入访问码后，在页面的“语言（Language）”中选择“简体中文”。

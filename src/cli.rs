@@ -535,14 +535,23 @@ fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
         CodesCommand::Generate { wave, .. }
         | CodesCommand::Sheet { wave, .. }
         | CodesCommand::Postcard { wave, .. }
+        | CodesCommand::Void { wave, .. }
         | CodesCommand::Status { wave } => wave.clone(),
     };
     let defs = load_definitions(settings)?;
     let wave = find_wave(&defs, &wave_id)?;
     postal::require_code_wave(wave)?;
     let base = &settings.public_base_url;
+    let default_base = base == crate::settings::DEFAULT_PUBLIC_BASE_URL;
     match command {
-        CodesCommand::Generate { count, output, .. } => {
+        CodesCommand::Generate {
+            count,
+            output,
+            label,
+            rehearsal,
+            ..
+        } => {
+            postal::check_base_url(base, default_base, rehearsal)?;
             if let Some(path) = &output
                 && path.exists()
             {
@@ -552,7 +561,27 @@ fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
                 );
             }
             let pool = open_database(settings)?;
-            let codes = postal::generate(&mut *pool.get()?, wave, count)?;
+            let today = clock_for(settings)();
+            let (mailing, codes) = postal::generate(
+                &mut *pool.get()?,
+                wave,
+                count,
+                label.as_deref(),
+                today,
+                rehearsal,
+            )?;
+            let what = format!(
+                "{} code(s) for wave {}, mailing {} \"{}\"{}",
+                codes.len(),
+                wave.id,
+                mailing.number,
+                mailing.label,
+                if rehearsal {
+                    format!(" ({}: a rehearsal)", postal::SAMPLE_MARK)
+                } else {
+                    String::new()
+                }
+            );
             match &output {
                 Some(path) => {
                     let stem = path
@@ -568,68 +597,339 @@ fn codes(settings: &Settings, command: CodesCommand) -> anyhow::Result<()> {
                         &codes,
                         base,
                         Some((&dir, &relative)),
+                        rehearsal,
                     )?;
                     out.flush()?;
                     eprintln!(
-                        "{} code(s) for wave {} written to {} (QR codes in {}/). Give the file to the printer, stuff the letters in no particular order and destroy the file and the QR folder after mailing.",
-                        codes.len(),
-                        wave.id,
+                        "{what} written to {} (QR codes in {}/, links to {}). Give the file to the printer, stuff the letters in no particular order and destroy the file and the QR folder after mailing.",
                         path.display(),
-                        dir.display()
+                        dir.display(),
+                        postal::entry_url(base)
                     );
                 }
                 None => {
-                    let mut out =
-                        postal::write_csv(std::io::stdout().lock(), wave, &codes, base, None)?;
+                    let mut out = postal::write_csv(
+                        std::io::stdout().lock(),
+                        wave,
+                        &codes,
+                        base,
+                        None,
+                        rehearsal,
+                    )?;
                     out.flush()?;
                     eprintln!(
-                        "{} code(s) for wave {} written to standard output (use --output FILE to also get the QR codes as SVG files)",
-                        codes.len(),
-                        wave.id
+                        "{what} written to standard output, links to {} (use --output FILE to also get the QR codes as SVG files)",
+                        postal::entry_url(base)
                     );
                 }
             }
         }
-        CodesCommand::Sheet { codes, output, .. } => {
+        CodesCommand::Sheet {
+            codes,
+            output,
+            rehearsal,
+            ..
+        } => {
             let text = std::fs::read_to_string(&codes).with_context(|| {
                 format!("cannot read {} (a UTF-8 CSV is expected)", codes.display())
             })?;
-            let list =
-                postal::read_codes_csv(&text).with_context(|| format!("{}", codes.display()))?;
-            let html = postal::letters(wave, &list, base)?;
+            let csv = postal::read_printer_csv(&text, &wave.id)
+                .with_context(|| format!("{}: nothing was written", codes.display()))?;
+            if csv.rehearsal && !rehearsal {
+                anyhow::bail!(
+                    "{} was written by `codes generate --rehearsal` (its `rehearsal` column): print its letters with --rehearsal, or generate the real mailing's codes without it. Nothing was written.",
+                    codes.display()
+                );
+            }
+            postal::check_base_url(&csv.base_url, false, rehearsal).with_context(|| {
+                format!(
+                    "{}: its links are on {} (written by `codes generate` with that PUBLIC_BASE_URL)",
+                    codes.display(),
+                    csv.base_url
+                )
+            })?;
+            let pool = open_database(settings)?;
+            let problems = sheet_problems(&mut *pool.get()?, &wave.id, &csv)?;
+            if !problems.is_empty() {
+                anyhow::bail!(
+                    "{}: {}\nNothing was written: print letters only from the CSV `codes generate` wrote for this wave into this database.",
+                    codes.display(),
+                    postal::problem_list(&problems)
+                );
+            }
+            let html = postal::letters(wave, &csv, rehearsal)?;
             write_output(output.as_deref(), &html)?;
             eprintln!(
-                "{} letter(s), one A4 page each: print from a browser (or headless Chromium) at 100%",
-                list.len()
+                "{} letter(s), one A4 page each, links to {}{}: print at 100% without the browser's header and footer (chromium --headless --no-pdf-header-footer --print-to-pdf=letters.pdf letters.html)",
+                csv.rows.len(),
+                postal::entry_url(&csv.base_url),
+                if rehearsal || csv.rehearsal {
+                    format!(", marked {}", postal::SAMPLE_MARK)
+                } else {
+                    String::new()
+                }
             );
         }
-        CodesCommand::Postcard { output, .. } => {
-            write_output(output.as_deref(), &postal::postcard(wave, base)?)?;
+        CodesCommand::Postcard {
+            output, rehearsal, ..
+        } => {
+            postal::check_base_url(base, default_base, rehearsal)?;
+            write_output(output.as_deref(), &postal::postcard(wave, base, rehearsal)?)?;
+        }
+        CodesCommand::Void { codes, reason, .. } => {
+            let reason = crate::db::access_codes::VoidReason::parse(&reason).with_context(|| {
+                format!("unknown --reason `{reason}`: use spare (printed, never mailed) or undeliverable (returned by the post office). Nothing was changed.")
+            })?;
+            let list = read_code_arguments(&codes)?;
+            let pool = open_database(settings)?;
+            let mut conn = pool.get()?;
+            let found = crate::db::access_codes::lookup(
+                &mut conn,
+                &list.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(),
+            )?;
+            let mut problems = Vec::new();
+            for (place, code) in &list {
+                match found.get(&code.hash()) {
+                    None => problems.push(format!(
+                        "{place}: code {} was never issued in this database",
+                        code.grouped()
+                    )),
+                    Some(row) if row.wave_id != wave.id => problems.push(format!(
+                        "{place}: code {} belongs to wave `{}`, not `{}`",
+                        code.grouped(),
+                        row.wave_id,
+                        wave.id
+                    )),
+                    Some(row) if row.used => problems.push(format!(
+                        "{place}: code {} has been used (answered on the web or on paper): a used code cannot be voided",
+                        code.grouped()
+                    )),
+                    Some(row) => {
+                        if let Some(r) = &row.void_reason {
+                            problems.push(format!(
+                                "{place}: code {} is already voided ({r})",
+                                code.grouped()
+                            ));
+                        }
+                    }
+                }
+            }
+            if !problems.is_empty() {
+                anyhow::bail!("{}\nNothing was voided.", postal::problem_list(&problems));
+            }
+            let mut hashes: Vec<String> = list.iter().map(|(_, c)| c.hash()).collect();
+            hashes.sort_unstable();
+            hashes.dedup();
+            match crate::db::access_codes::void(&mut conn, &wave.id, &hashes, reason)? {
+                Some(n) => {
+                    let counts = crate::db::counts::wave_counts(&mut conn, &wave.id)?;
+                    eprintln!(
+                        "voided {n} code(s) of wave {} as {}: mailed (配布数) {}, undeliverable (宛先不明) {}, 有効回収率 {}",
+                        wave.id,
+                        reason.code(),
+                        counts.mailed(),
+                        counts.undeliverable,
+                        crate::db::counts::WaveCounts::percent(counts.valid_rate())
+                    );
+                }
+                None => anyhow::bail!(
+                    "a code was used or voided while this ran: nothing was voided; run the command again to see which"
+                ),
+            }
         }
         CodesCommand::Status { .. } => {
             let pool = open_database(settings)?;
-            let s = crate::db::access_codes::status(&mut *pool.get()?, &wave.id)?;
-            println!("{}", status_line(&wave.id, &s));
+            let mut conn = pool.get()?;
+            let counts = crate::db::counts::wave_counts(&mut conn, &wave.id)?;
+            let mailings = crate::db::access_codes::mailings(&mut conn, &wave.id)?;
+            print!("{}", status_report(wave, &counts, &mailings));
         }
     }
     Ok(())
 }
 
-/// `wave W: codes issued N; answered A (R%): web …, paper …; open answers (not in the sample) O`.
-pub fn status_line(wave_id: &str, s: &crate::db::access_codes::CodeStatus) -> String {
-    let pct = |n: i64| s.rate(n).map_or("–".to_string(), |r| format!("{r:.1}%"));
-    let answered = s.web + s.paper;
-    format!(
-        "wave {wave_id}: codes issued {}; answered {} ({}): web {} ({}), paper {} ({}); open answers (not in the sample) {}",
-        s.issued,
-        answered,
-        pct(answered),
-        s.web,
-        pct(s.web),
-        s.paper,
-        pct(s.paper),
-        s.open
-    )
+/// The codes of the printer's CSV that must not get a letter: never issued in this
+/// database, of another wave, voided or already used; each with its CSV line.
+fn sheet_problems(
+    conn: &mut crate::db::Conn,
+    wave_id: &str,
+    csv: &crate::postal::PrinterCsv,
+) -> anyhow::Result<Vec<String>> {
+    let codes: Vec<_> = csv.rows.iter().map(|r| r.code.clone()).collect();
+    let found = crate::db::access_codes::lookup(conn, &codes)?;
+    let mut seen = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for row in &csv.rows {
+        let code = row.code.grouped();
+        if let Some(first) = seen.insert(row.code.hash(), row.line) {
+            problems.push(format!(
+                "line {}: code {code} is on line {first} too: one letter per code",
+                row.line
+            ));
+        }
+        match found.get(&row.code.hash()) {
+            None => problems.push(format!(
+                "line {}: code {code} was never issued in this database",
+                row.line
+            )),
+            Some(r) if r.wave_id != wave_id => problems.push(format!(
+                "line {}: code {code} belongs to wave `{}`, not `{wave_id}`",
+                row.line, r.wave_id
+            )),
+            Some(r) if r.used => problems.push(format!(
+                "line {}: code {code} has already been used",
+                row.line
+            )),
+            Some(r) => {
+                if let Some(reason) = &r.void_reason {
+                    problems.push(format!(
+                        "line {}: code {code} was voided ({reason})",
+                        row.line
+                    ));
+                }
+            }
+        }
+    }
+    Ok(problems)
+}
+
+/// The codes named on the command line: each argument a code, or a file of codes (a CSV
+/// with a `code` column, or one code a line); each with where it was found.
+fn read_code_arguments(
+    arguments: &[String],
+) -> anyhow::Result<Vec<(String, crate::domain::AccessCode)>> {
+    use crate::domain::AccessCode;
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for (i, argument) in arguments.iter().enumerate() {
+        let path = Path::new(argument);
+        if path.is_file() {
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {} (UTF-8 expected)", path.display()))?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let first = text.lines().next().unwrap_or("");
+            if first.split(',').any(|h| h.trim() == "code") {
+                let codes = crate::postal::read_codes_csv(text)
+                    .with_context(|| format!("{}: nothing was voided", path.display()))?;
+                out.extend(
+                    codes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(n, c)| (format!("{} line {}", path.display(), n + 2), c)),
+                );
+            } else {
+                for (n, line) in text.lines().enumerate() {
+                    let typed = line.trim();
+                    if typed.is_empty() {
+                        continue;
+                    }
+                    match AccessCode::parse(typed) {
+                        Ok(c) => out.push((format!("{} line {}", path.display(), n + 1), c)),
+                        Err(p) => problems.push(format!(
+                            "{} line {}: `{typed}` is not an access code ({p:?})",
+                            path.display(),
+                            n + 1
+                        )),
+                    }
+                }
+            }
+        } else {
+            match AccessCode::parse(argument) {
+                Ok(c) => out.push((format!("argument {}", i + 1), c)),
+                Err(p) => problems.push(format!(
+                    "argument {}: `{argument}` is neither a file nor an access code ({p:?})",
+                    i + 1
+                )),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        anyhow::bail!(
+            "{}\nNothing was voided.",
+            crate::postal::problem_list(&problems)
+        );
+    }
+    Ok(out)
+}
+
+/// `codes status`: the wave's line, one line per mailing, then a table per day.
+pub fn status_report(
+    wave: &crate::definitions::Wave,
+    c: &crate::db::counts::WaveCounts,
+    mailings: &[crate::db::access_codes::Mailing],
+) -> String {
+    use crate::db::counts::WaveCounts;
+    let pct = |n: i64| WaveCounts::percent(c.rate(n));
+    let mut out = format!(
+        "wave {}: issued {}, spare {}, mailed (配布数) {}, undeliverable (宛先不明) {}; valid responses (有効回収数) {}: web {} ({}), paper {} ({}); 有効回収率 {} = {} / ({} − {}); open answers (not in the sample) {}\n",
+        wave.id,
+        c.issued,
+        c.spare,
+        c.mailed(),
+        c.undeliverable,
+        c.valid(),
+        c.web + c.email,
+        pct(c.web + c.email),
+        c.paper,
+        pct(c.paper),
+        pct(c.valid()),
+        c.valid(),
+        c.mailed(),
+        c.undeliverable,
+        c.open
+    );
+    if let Some(sample) = &wave.sample
+        && sample.mailed as i64 != c.mailed()
+    {
+        out.push_str(&format!(
+            "note: the wave definition's [sample] says mailed = {}, the codes say {} (issued {} − spare {}): void the spares, or correct [sample]\n",
+            sample.mailed,
+            c.mailed(),
+            c.issued,
+            c.spare
+        ));
+    }
+    for m in mailings {
+        let t = c.mailings.get(&m.number).cloned().unwrap_or_default();
+        let delivered = t.issued - t.spare - t.undeliverable;
+        out.push_str(&format!(
+            "mailing {} \"{}\" made {}{}: issued {}, spare {}, undeliverable {}, codes used {} ({})\n",
+            m.number,
+            m.label,
+            m.generated_on,
+            if m.rehearsal {
+                format!(" ({} rehearsal, not counted)", crate::postal::SAMPLE_MARK)
+            } else {
+                String::new()
+            },
+            t.issued,
+            t.spare,
+            t.undeliverable,
+            t.used,
+            WaveCounts::percent(
+                (delivered > 0).then(|| t.used as f64 * 100.0 / delivered as f64)
+            )
+        ));
+    }
+    if !c.days.is_empty() {
+        out.push_str("day         web  paper  email   open  valid  total valid  有効回収率\n");
+        let mut total = 0;
+        for d in &c.days {
+            total += d.returned();
+            out.push_str(&format!(
+                "{} {:>5} {:>6} {:>6} {:>6} {:>6} {:>12} {:>10}\n",
+                d.day,
+                d.web,
+                d.paper,
+                d.email,
+                d.open,
+                d.returned(),
+                total,
+                pct(total)
+            ));
+        }
+    }
+    out
 }
 
 fn questionnaire(

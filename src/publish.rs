@@ -152,15 +152,19 @@ pub fn publish(
             return Ok(Err(refusals));
         }
     }
-    let responses = db::counts::count(conn, &wave.id)?;
-    let (paper, online) = db::counts::count_by_channel(conn, &wave.id)?;
+    // The sample's responses, as 回収状況 and `codes status` count them (one definition:
+    // db::counts::WaveCounts); open answers beside a postal sample are not in the
+    // published figures, so not in the published count either.
+    let counts = db::counts::wave_counts(conn, &wave.id)?;
     let as_i32 = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     let publication = Publication {
-        by_channel: Some((as_i32(paper), as_i32(online))),
+        by_channel: Some((as_i32(counts.paper), as_i32(counts.online()))),
+        mailing: (wave.access == crate::definitions::Access::Code && counts.issued > 0)
+            .then(|| (as_i32(counts.mailed()), as_i32(counts.undeliverable))),
         wave_id: wave.id.clone(),
         published_at: published_at(r.today),
         published_by: r.analyst.to_string(),
-        responses: as_i32(responses),
+        responses: as_i32(counts.valid()),
         min_group_size: i32::try_from(r.min_group_size).unwrap_or(i32::MAX),
         visions,
     };

@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+/// `PUBLIC_BASE_URL` when it is not set: fine on a laptop, refused for letters.
+pub const DEFAULT_PUBLIC_BASE_URL: &str = "http://127.0.0.1:8080";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "citizen-survey",
@@ -94,11 +97,12 @@ pub struct Settings {
     #[arg(long, env = "SURVEY_REMINDER_DAYS", default_value_t = 7, global = true)]
     pub reminder_days: u32,
 
-    /// The address residents reach the service at, for links in e-mails.
+    /// The address residents reach the service at, for links in e-mails and letters
+    /// (`codes` refuses a loopback or http:// one unless --rehearsal).
     #[arg(
         long,
         env = "PUBLIC_BASE_URL",
-        default_value = "http://127.0.0.1:8080",
+        default_value = DEFAULT_PUBLIC_BASE_URL,
         global = true
     )]
     pub public_base_url: String,
@@ -298,9 +302,11 @@ pub enum PaperCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum CodesCommand {
-    /// Make N fresh access codes for the wave (only their hashes are stored) and write the
-    /// printer's CSV (code, url, qr_svg_file, wave_id); with --output, the QR codes are
-    /// written as SVG files in a folder beside it. Run again for more codes.
+    /// Make N fresh access codes for the wave as its next mailing (only their hashes are
+    /// stored) and write the printer's CSV (code, url, qr_svg_file, wave_id); with
+    /// --output, the QR codes are written as SVG files in a folder beside it. Run again for
+    /// more codes (a new mailing). Refuses a PUBLIC_BASE_URL that is unset, loopback or
+    /// http:// unless --rehearsal.
     Generate {
         #[arg(long)]
         wave: String,
@@ -309,8 +315,15 @@ pub enum CodesCommand {
         /// CSV file to write (default: standard output, without QR files).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// The mailing's name in `codes status` (default: "mailing N").
+        #[arg(long)]
+        label: Option<String>,
+        /// A trial run: any PUBLIC_BASE_URL, and 見本 SAMPLE on every row and page.
+        #[arg(long)]
+        rehearsal: bool,
     },
-    /// Print-ready letters (HTML, one A4 page per code) from the printer's CSV.
+    /// Print-ready letters (HTML, one A4 page per code) from the printer's CSV: each letter
+    /// carries the link of its CSV row. Every code is checked against the database first.
     Sheet {
         #[arg(long)]
         wave: String,
@@ -320,6 +333,9 @@ pub enum CodesCommand {
         /// HTML file to write (default: standard output).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// A trial run: letters for loopback or http:// links, 見本 SAMPLE on every page.
+        #[arg(long)]
+        rehearsal: bool,
     },
     /// The thanks-and-reminder postcard for everyone sampled (HTML, no code on it).
     Postcard {
@@ -327,8 +343,25 @@ pub enum CodesCommand {
         wave: String,
         #[arg(long)]
         output: Option<PathBuf>,
+        /// A trial run: any PUBLIC_BASE_URL, 見本 SAMPLE on the card.
+        #[arg(long)]
+        rehearsal: bool,
     },
-    /// Response rates: codes issued, answered on the web and on paper, open answers.
+    /// Void unused codes: spares never mailed (they leave 配布数) or letters returned
+    /// undeliverable (宛先不明: they leave the response-rate denominator). All or nothing.
+    Void {
+        #[arg(long)]
+        wave: String,
+        /// Codes (XXXX-XXXX-XXXX-XXXX) or files of codes: a CSV with a `code` column (the
+        /// printer's CSV) or one code a line.
+        #[arg(long, num_args = 1.., required = true)]
+        codes: Vec<String>,
+        /// spare (never mailed) or undeliverable (returned by the post office).
+        #[arg(long)]
+        reason: String,
+    },
+    /// 回収状況: codes per mailing (issued, voided, used), 有効回収数 by channel and the
+    /// 有効回収率, then responses per day.
     Status {
         #[arg(long)]
         wave: String,

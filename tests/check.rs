@@ -613,3 +613,64 @@ fn a_vision_has_one_importance_question_and_only_importance_names_a_vision() {
         "`vision` does not apply to kind `scale`",
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// [sample]: the postal random sample of a wave (issue 19)
+// ---------------------------------------------------------------------------------------
+
+/// A `[sample]` table, inserted before the wave's first section.
+fn with_sample(table: &str) -> Fixture {
+    Fixture::valid().edit(
+        MIDTERM,
+        "\n[[sections]]\nid = \"v1\"",
+        &format!("\n{table}\n[[sections]]\nid = \"v1\""),
+    )
+}
+
+const SAMPLE: &str = r#"[sample]
+population.ja = "吹田市に住民登録のある18歳以上の方"
+population.en = "Residents aged 18 and over"
+method.ja = "住民基本台帳から層化系統抽出"
+method.en = "Stratified systematic sample from the resident register"
+mailed = 3000
+drawn = 2026-10-01
+"#;
+
+#[test]
+fn a_complete_sample_table_passes() {
+    assert_ok(with_sample(SAMPLE).write().path());
+}
+
+#[test]
+fn a_sample_table_without_mailed_points_at_the_table() {
+    let f = with_sample(&SAMPLE.replace("mailed = 3000\n", ""));
+    f.assert_error(MIDTERM, "[sample]", "has no `mailed`");
+}
+
+#[test]
+fn a_sample_table_without_population_points_at_the_table() {
+    let table = SAMPLE
+        .lines()
+        .filter(|l| !l.starts_with("population"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    with_sample(&table).assert_error(MIDTERM, "[sample]", "has no `population`");
+}
+
+#[test]
+fn a_sample_of_no_letters_is_refused() {
+    let f = with_sample(&SAMPLE.replace("mailed = 3000", "mailed = 0 # none"));
+    f.assert_error(MIDTERM, "mailed = 0", "must be a whole number of letters");
+}
+
+#[test]
+fn a_sample_drawn_after_the_wave_opens_is_refused() {
+    let f = with_sample(&SAMPLE.replace("drawn = 2026-10-01", "drawn = 2099-01-01"));
+    f.assert_error(MIDTERM, "drawn = 2099-01-01", "after the wave opens");
+}
+
+#[test]
+fn an_unknown_key_in_the_sample_table_is_refused() {
+    let f = with_sample(&SAMPLE.replace("mailed = 3000", "mailed = 3000\nsize = 3000"));
+    f.assert_error(MIDTERM, "size = 3000", "unknown field `size`");
+}

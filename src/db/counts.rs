@@ -326,24 +326,6 @@ pub fn count(conn: &mut Conn, wave_id: &str) -> QueryResult<i64> {
     stored_responses(conn, wave_id)
 }
 
-/// `(by post, online)`: the wave's responses on paper, and on the web or through e-mail
-/// links.
-pub fn count_by_channel(conn: &mut Conn, wave_id: &str) -> QueryResult<(i64, i64)> {
-    // From the kept counts per day and channel: a few rows, whatever the number of
-    // responses.
-    ensure_current(conn, wave_id)?;
-    let rows = by_day(conn, wave_id)?;
-    Ok(rows
-        .iter()
-        .fold((0, 0), |(paper, online), (_, channel, _, n)| {
-            if channel == Channel::Paper.code() {
-                (paper + n, online)
-            } else {
-                (paper, online + n)
-            }
-        }))
-}
-
 /// `(question id, stored value, how many answers)` over the wave's answers to the
 /// questions, within `scope`: from the counts the writer keeps, a few
 /// rows per question whatever the number of responses.
@@ -367,4 +349,139 @@ pub fn respondents_per_question(
 ) -> QueryResult<Vec<(String, i64)>> {
     ensure_current(conn, wave_id)?;
     kept_respondents_per_question(conn, wave_id, question_ids, scope)
+}
+
+/// One day's responses of a wave: in the sample by channel, and open answers beside it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct DayTally {
+    pub day: NaiveDate,
+    pub web: i64,
+    pub paper: i64,
+    pub email: i64,
+    pub open: i64,
+}
+
+impl DayTally {
+    /// Responses of the sample that day.
+    pub fn returned(&self) -> i64 {
+        self.web + self.paper + self.email
+    }
+}
+
+/// The counts of a wave, defined once: `codes status`, the dashboard's 回収状況, the
+/// publication (and so the public results page), the report and the exports' headers all
+/// take them from here, so that they cannot disagree.
+///
+/// - 発送数 `issued`: codes made by `codes generate` (every mailing but rehearsals);
+/// - 配布数 [`WaveCounts::mailed`]: issued − voided as spare (never mailed);
+/// - 宛先不明 `undeliverable`: letters returned undelivered (voided as such);
+/// - 回収数 / 有効回収数 [`WaveCounts::valid`]: responses of the sample (web through a
+///   code or an invitation, e-mail links, paper), what the estimates are computed on;
+/// - open answers `open`: through the open link beside a postal sample, never in the
+///   estimates unless asked for, never in the rate;
+/// - 有効回収率 [`WaveCounts::rate`]: 有効回収数 ÷ (配布数 − 宛先不明), as Japanese cities
+///   report it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct WaveCounts {
+    pub issued: i64,
+    pub spare: i64,
+    pub undeliverable: i64,
+    /// Codes used (on the web or on paper).
+    pub used: i64,
+    /// Sample responses on the web (an access code, or an open wave's form).
+    pub web: i64,
+    /// Sample responses keyed or imported from paper.
+    pub paper: i64,
+    /// Sample responses through an invitation's e-mail link.
+    pub email: i64,
+    /// Answers through the open link of a code wave, not part of the sample.
+    pub open: i64,
+    /// Per mailing number: its codes.
+    pub mailings: BTreeMap<i32, super::access_codes::CodeTally>,
+    /// Per day (by submission date), in date order.
+    pub days: Vec<DayTally>,
+}
+
+impl WaveCounts {
+    /// 配布数: codes issued less the spares never mailed.
+    pub fn mailed(&self) -> i64 {
+        self.issued - self.spare
+    }
+
+    /// The response-rate denominator: 配布数 − 宛先不明.
+    pub fn delivered(&self) -> i64 {
+        self.mailed() - self.undeliverable
+    }
+
+    /// 有効回収数: the sample's responses, what the estimates use.
+    pub fn valid(&self) -> i64 {
+        self.web + self.paper + self.email
+    }
+
+    /// Responses stored, open answers included.
+    pub fn stored(&self) -> i64 {
+        self.valid() + self.open
+    }
+
+    /// Online responses of the sample (web and e-mail links).
+    pub fn online(&self) -> i64 {
+        self.web + self.email
+    }
+
+    /// `n` ÷ (配布数 − 宛先不明), in percent; None while nothing is delivered.
+    pub fn rate(&self, n: i64) -> Option<f64> {
+        (self.delivered() > 0).then(|| n as f64 * 100.0 / self.delivered() as f64)
+    }
+
+    /// 有効回収率.
+    pub fn valid_rate(&self) -> Option<f64> {
+        self.rate(self.valid())
+    }
+
+    /// A percentage as the tables print it: one decimal, or "–" when there is none.
+    pub fn percent(rate: Option<f64>) -> String {
+        rate.map_or("–".to_string(), |r| format!("{r:.1}%"))
+    }
+}
+
+/// The wave's counts (a few rows: codes per mailing, flag and reason; kept day counts).
+pub fn wave_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<WaveCounts> {
+    ensure_current(conn, wave_id)?;
+    let mut c = WaveCounts {
+        mailings: super::access_codes::tally(conn, wave_id)?,
+        ..WaveCounts::default()
+    };
+    // A rehearsal's codes were never meant for residents: not issued, mailed or used.
+    let rehearsals: std::collections::BTreeSet<i32> = super::access_codes::mailings(conn, wave_id)?
+        .into_iter()
+        .filter(|m| m.rehearsal)
+        .map(|m| m.number)
+        .collect();
+    for (_, t) in c.mailings.iter().filter(|(m, _)| !rehearsals.contains(m)) {
+        c.issued += t.issued;
+        c.spare += t.spare;
+        c.undeliverable += t.undeliverable;
+        c.used += t.used;
+    }
+    let mut days: BTreeMap<NaiveDate, DayTally> = BTreeMap::new();
+    for (day, channel, in_sample, n) in by_day(conn, wave_id)? {
+        let d = days.entry(day).or_insert_with(|| DayTally {
+            day,
+            ..DayTally::default()
+        });
+        match (in_sample, Channel::parse(&channel)) {
+            (false, _) => d.open += n,
+            (true, Some(Channel::Paper)) => d.paper += n,
+            (true, Some(Channel::Email)) => d.email += n,
+            (true, _) => d.web += n,
+        }
+    }
+    for d in days.values() {
+        c.web += d.web;
+        c.paper += d.paper;
+        c.email += d.email;
+        c.open += d.open;
+    }
+    c.days = days.into_values().collect();
+    Ok(c)
 }

@@ -86,6 +86,15 @@ pub fn window_sql(rows: &str, key: &str, center: &str, below: &str, above: &str)
     )
 }
 
+/// A claimed code and its mailing (written back with it).
+#[derive(diesel::QueryableByName)]
+struct ClaimedCode {
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = Integer)]
+    mailing: i32,
+}
+
 /// One column of text, as `sql_query` loads it.
 #[derive(diesel::QueryableByName)]
 struct Key {
@@ -102,21 +111,21 @@ pub fn claim_codes(
     wave_id: &str,
     hashes: &[&str],
 ) -> QueryResult<Vec<String>> {
-    let claimed: Vec<String> = sql_query(
+    let claimed: Vec<ClaimedCode> = sql_query(
         "WITH lk AS (SELECT code_hash FROM access_codes WHERE wave_id = $1 \
-         AND code_hash = ANY($2) AND NOT used ORDER BY code_hash FOR UPDATE) \
+         AND code_hash = ANY($2) AND NOT used AND void_reason IS NULL \
+         ORDER BY code_hash FOR UPDATE) \
          DELETE FROM access_codes WHERE code_hash IN (SELECT code_hash FROM lk) \
-         RETURNING code_hash AS key",
+         RETURNING code_hash AS key, mailing",
     )
     .bind::<Text, _>(wave_id)
     .bind::<Array<Text>, _>(hashes)
-    .load::<Key>(conn)?
-    .into_iter()
-    .map(|k| k.key)
-    .collect();
+    .load::<ClaimedCode>(conn)?;
     if claimed.is_empty() {
-        return Ok(claimed);
+        return Ok(Vec::new());
     }
+    let mailings: Vec<i32> = claimed.iter().map(|c| c.mailing).collect();
+    let claimed: Vec<String> = claimed.into_iter().map(|c| c.key).collect();
     let (below, above): (Vec<i32>, Vec<i32>) = claimed.iter().map(|_| window()).unzip();
     let neighbours = window_sql(
         "FROM access_codes x WHERE x.wave_id = $1 AND x.used",
@@ -126,20 +135,23 @@ pub fn claim_codes(
         "c.a",
     );
     sql_query(format!(
-        "WITH c AS (SELECT * FROM unnest($2::text[], $3::int4[], $4::int4[]) AS c(h, b, a)), \
+        "WITH c AS (SELECT * FROM unnest($2::text[], $3::int4[], $4::int4[], $5::int4[]) \
+         AS c(h, b, a, m)), \
          mx AS (SELECT DISTINCT w.code_hash FROM c CROSS JOIN LATERAL ({neighbours}) w), \
          lk AS (SELECT code_hash FROM access_codes WHERE wave_id = $1 AND used \
          AND code_hash IN (SELECT code_hash FROM mx) ORDER BY code_hash FOR UPDATE), \
          dl AS (DELETE FROM access_codes WHERE code_hash IN (SELECT code_hash FROM lk) \
-         RETURNING code_hash) \
-         INSERT INTO access_codes (code_hash, wave_id, used) \
-         SELECT h, $1, true FROM (SELECT h FROM c UNION ALL SELECT code_hash FROM dl) z \
+         RETURNING code_hash, mailing) \
+         INSERT INTO access_codes (code_hash, wave_id, used, mailing) \
+         SELECT h, $1, true, m FROM (SELECT h, m FROM c \
+         UNION ALL SELECT code_hash, mailing FROM dl) z \
          ORDER BY random()"
     ))
     .bind::<Text, _>(wave_id)
     .bind::<Array<Text>, _>(&claimed)
     .bind::<Array<Integer>, _>(&below)
     .bind::<Array<Integer>, _>(&above)
+    .bind::<Array<Integer>, _>(&mailings)
     .execute(conn)?;
     Ok(claimed)
 }

@@ -33,6 +33,9 @@ pub struct Publication {
     /// Of the responses: how many came by post (paper) and online (web and e-mail links);
     /// None for snapshots taken before these were counted.
     pub by_channel: Option<(i32, i32)>,
+    /// On a postal wave: (配布数, 宛先不明) from its codes when it was published (the
+    /// response rate's denominator is their difference); None otherwise.
+    pub mailing: Option<(i32, i32)>,
     pub visions: Vec<PublishedVision>,
 }
 
@@ -54,6 +57,8 @@ pub fn replace(conn: &mut Conn, p: &Publication) -> QueryResult<()> {
                 publications::min_group_size.eq(p.min_group_size),
                 publications::responses_paper.eq(p.by_channel.map(|c| c.0)),
                 publications::responses_online.eq(p.by_channel.map(|c| c.1)),
+                publications::mailed.eq(p.mailing.map(|m| m.0)),
+                publications::undeliverable.eq(p.mailing.map(|m| m.1)),
             ))
             .execute(conn)?;
         for v in &p.visions {
@@ -86,21 +91,34 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
         i32,
         Option<i32>,
         Option<i32>,
+        Option<i32>,
+        Option<i32>,
     );
-    let Some((wave_id, published_at, published_by, responses, min_group_size, paper, online)) =
-        publications::table
-            .filter(publications::wave_id.eq(wave_id))
-            .select((
-                publications::wave_id,
-                publications::published_at,
-                publications::published_by,
-                publications::responses,
-                publications::min_group_size,
-                publications::responses_paper,
-                publications::responses_online,
-            ))
-            .first::<Row>(conn)
-            .optional()?
+    let Some((
+        wave_id,
+        published_at,
+        published_by,
+        responses,
+        min_group_size,
+        paper,
+        online,
+        mailed,
+        undeliverable,
+    )) = publications::table
+        .filter(publications::wave_id.eq(wave_id))
+        .select((
+            publications::wave_id,
+            publications::published_at,
+            publications::published_by,
+            publications::responses,
+            publications::min_group_size,
+            publications::responses_paper,
+            publications::responses_online,
+            publications::mailed,
+            publications::undeliverable,
+        ))
+        .first::<Row>(conn)
+        .optional()?
     else {
         return Ok(None);
     };
@@ -126,6 +144,7 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
         responses,
         min_group_size,
         by_channel: paper.zip(online),
+        mailing: mailed.zip(undeliverable),
         visions,
     }))
 }

@@ -135,6 +135,8 @@ diesel::table! {
         min_group_size -> Integer,
         responses_paper -> Nullable<Integer>,
         responses_online -> Nullable<Integer>,
+        mailed -> Nullable<Integer>,
+        undeliverable -> Nullable<Integer>,
     }
 }
 
@@ -188,6 +190,20 @@ diesel::table! {
         code_hash -> Text,
         wave_id -> Text,
         used -> Bool,
+        mailing -> Integer,
+        void_reason -> Nullable<Text>,
+    }
+}
+
+// Postal mailings (migration 2026-12-03-003000_mailings).
+
+diesel::table! {
+    mailings (wave_id, mailing) {
+        wave_id -> Text,
+        mailing -> Integer,
+        label -> Text,
+        generated_on -> Date,
+        rehearsal -> Bool,
     }
 }
 

@@ -393,7 +393,8 @@ fn claim_codes(
                 access_codes::table
                     .filter(access_codes::code_hash.eq_any(&hashes))
                     .filter(access_codes::wave_id.eq(wave_id))
-                    .filter(access_codes::used.eq(false)),
+                    .filter(access_codes::used.eq(false))
+                    .filter(access_codes::void_reason.is_null()),
             )
             .set(access_codes::used.eq(true))
             .returning(access_codes::code_hash)

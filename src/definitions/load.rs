@@ -11,8 +11,8 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 
 use super::model::{
-    Access, Choice, Definitions, Question, QuestionKind, ScaleMeasure, Section, ShowIf, Text,
-    Vision, Wave,
+    Access, Choice, Definitions, Question, QuestionKind, Sample, ScaleMeasure, Section, ShowIf,
+    Text, Vision, Wave,
 };
 use super::raw;
 use crate::i18n::{Lang, furigana};
@@ -436,6 +436,68 @@ fn to_date(
     date
 }
 
+/// `[sample]`: every key required (the results page prints them all), `mailed` a
+/// positive whole number, `drawn` a plain date no later than the wave opens.
+fn convert_sample(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    raw: Spanned<raw::Sample>,
+    opens: Option<NaiveDate>,
+) -> Option<Sample> {
+    let span = raw.span();
+    let raw = raw.into_inner();
+    let what = format!("wave `{id}` [sample]");
+    let population = ctx.text(raw.population, "population", &what, Some(span.clone()));
+    let method = ctx.text(raw.method, "method", &what, Some(span.clone()));
+    let mailed = match raw.mailed {
+        None => {
+            ctx.error(
+                span.clone(),
+                format!("{what} has no `mailed`: add the number of letters mailed (配布数), e.g. `mailed = 3000`"),
+            );
+            None
+        }
+        Some(m) if *m.get_ref() < 1 || *m.get_ref() > 10_000_000 => {
+            ctx.error(
+                m.span(),
+                format!(
+                    "{what}: `mailed = {}` must be a whole number of letters from 1 to 10000000",
+                    m.get_ref()
+                ),
+            );
+            None
+        }
+        Some(m) => u64::try_from(*m.get_ref()).ok(),
+    };
+    let drawn = match &raw.drawn {
+        None => {
+            ctx.error(
+                span.clone(),
+                format!("{what} has no `drawn`: add the day the sample was drawn, e.g. `drawn = 2026-10-01`"),
+            );
+            None
+        }
+        Some(d) => {
+            let day = to_date(ctx, d, "drawn");
+            if let (Some(day), Some(opens)) = (day, opens)
+                && day > opens
+            {
+                ctx.error(
+                    d.span(),
+                    format!("{what}: the sample is drawn ({day}) after the wave opens ({opens}): correct `drawn`"),
+                );
+            }
+            day
+        }
+    };
+    Some(Sample {
+        population: population?,
+        method: method?,
+        mailed: mailed?,
+        drawn: drawn?,
+    })
+}
+
 fn convert_wave(
     ctx: &mut Ctx<'_>,
     raw: raw::Wave,
@@ -525,6 +587,7 @@ fn convert_wave(
             ),
         );
     }
+    let sample = raw.sample.and_then(|s| convert_sample(ctx, &id, s, opens));
     if raw.sections.is_empty() {
         ctx.error(raw.id.span(), format!("wave `{id}` has no `[[sections]]`"));
     }
@@ -652,6 +715,7 @@ fn convert_wave(
             access,
             open_answers,
             contact,
+            sample,
             reviewed,
             sections,
         },

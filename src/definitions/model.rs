@@ -165,10 +165,24 @@ pub struct Wave {
     /// The city's contact line printed on letters and questionnaires (required on code
     /// waves).
     pub contact: Option<Text>,
+    /// The postal random sample the wave was mailed to (`[sample]`), for the survey
+    /// outline of the results page and `codes status`.
+    pub sample: Option<Sample>,
     /// Per language other than Japanese: whether a native speaker has reviewed the wave's
     /// texts (`reviewed.zh = true`); languages not listed are not reviewed.
     pub reviewed: BTreeMap<Lang, bool>,
     pub sections: Vec<Section>,
+}
+
+/// `[sample]` of a wave: who was sampled (対象), how (抽出方法), how many letters were
+/// mailed (配布数, as planned; `codes status` compares it with the codes mailed) and the
+/// day the sample was drawn.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    pub population: Text,
+    pub method: Text,
+    pub mailed: u64,
+    pub drawn: NaiveDate,
 }
 
 impl Wave {

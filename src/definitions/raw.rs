@@ -40,10 +40,22 @@ pub struct Wave {
     pub access: Option<Spanned<String>>,
     pub open_answers: Option<Spanned<bool>>,
     pub contact: Option<Spanned<Text>>,
+    /// `[sample]`: the postal random sample the wave was mailed to.
+    pub sample: Option<Spanned<Sample>>,
     /// `reviewed.zh = true`: a native speaker has reviewed the wave's texts in that language.
     pub reviewed: Option<Spanned<BTreeMap<String, Spanned<bool>>>>,
     #[serde(default)]
     pub sections: Vec<Spanned<Section>>,
+}
+
+/// `[sample]` of a wave: 対象, 抽出方法, 配布数, 抽出日.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sample {
+    pub population: Option<Spanned<Text>>,
+    pub method: Option<Spanned<Text>>,
+    pub mailed: Option<Spanned<i64>>,
+    pub drawn: Option<Spanned<Datetime>>,
 }
 
 #[derive(Debug, Deserialize)]

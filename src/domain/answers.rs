@@ -405,6 +405,7 @@ mod tests {
             closes: NaiveDate::from_ymd_opt(2026, 12, 31).unwrap(),
             access: crate::definitions::Access::Open,
             open_answers: false,
+            sample: None,
             contact: None,
             reviewed: Default::default(),
             sections: vec![Section {

@@ -387,6 +387,9 @@ mod tests {
                     // The report's summary (summary_*).
                     "channel",
                     "score",
+                    // The results page's survey outline.
+                    "rate",
+                    "undeliverable",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

@@ -123,6 +123,7 @@ mod tests {
             closes: NaiveDate::from_ymd_opt(2027, 1, 31).unwrap(),
             access: Access::Invitation,
             open_answers: false,
+            sample: None,
             contact: None,
             reviewed: Default::default(),
             sections: vec![],

@@ -65,6 +65,7 @@ pub struct WaveData {
     pub item_counts: HashMap<String, ItemCounts>,
     /// `(question id, masked comment)`.
     pub comments: Vec<(String, String)>,
+    /// On a code wave: 配布数 − 宛先不明 from the codes (db::counts::WaveCounts::delivered).
     pub issued_codes: Option<u64>,
     pub pending_paper: u64,
 }

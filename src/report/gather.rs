@@ -166,7 +166,7 @@ pub fn gather(
         channels.into_iter().map(|((c, s), n)| (c, s, n)).collect();
     channels.sort();
     let issued_codes = (wave.access == crate::definitions::Access::Code)
-        .then(|| db::access_codes::status(conn, &wave.id).map(|s| s.issued as u64))
+        .then(|| db::counts::wave_counts(conn, &wave.id).map(|c| c.delivered().max(0) as u64))
         .transpose()?;
     let (first, conflicts) = db::paper::counts(conn, &wave.id)?;
 

@@ -49,7 +49,7 @@ fn one_replay_or_refused_code_in_a_batch_does_not_fail_the_others() {
     let app = spawn_app();
     let plan = midterm_plan(&app);
     let codes: Vec<AccessCode> = (0..3).map(|_| AccessCode::generate()).collect();
-    citizen_survey::db::access_codes::insert(&mut app.db(), &plan.wave_id, &codes).unwrap();
+    citizen_survey::db::access_codes::insert(&mut app.db(), &plan.wave_id, 1, &codes).unwrap();
     // A form stored earlier, and a code used earlier.
     let earlier = SubmissionKey::generate();
     let first = store_batch(

@@ -44,7 +44,7 @@ before(async () => {
   browser = await launchBrowser();
   // A postal wave (access codes, open answers too) on a day it is open; 2028 is upcoming.
   open = await startServer({ defs: definitions(withAccess('access = "code"\nopen_answers = true')) });
-  code = open.cli(["codes", "generate", "--wave", "2026-midterm", "--count", "2"]).split(/\r?\n/)[1].split(",")[0];
+  code = open.cli(["codes", "generate", "--wave", "2026-midterm", "--count", "2", "--rehearsal"]).split(/\r?\n/)[1].split(",")[0];
   // An invitation wave, its messages caught by a local SMTP sink.
   sink = await startSmtpSink();
   invited = await startServer({

@@ -33,7 +33,9 @@ crate::i18n::messages! {
         results_lead, results_chart_title, results_change_caption, results_vision,
         results_respondents, results_score, results_ci, results_top2, results_suppressed,
         results_method_title, results_download_title, results_change,
-        results_change_note, results_not_significant,
+        results_change_note, results_not_significant, results_outline_title,
+        results_outline_population, results_outline_method, results_outline_mailed,
+        results_outline_valid, results_outline_rate, results_outline_period,
     }
 }
 
@@ -48,6 +50,9 @@ pub struct WaveTable {
     pub title: String,
     /// `回答数：123／公表日：…`.
     pub meta: String,
+    /// 調査の概要: (label, value) of 対象, 抽出方法, 配布数, 有効回収数, 回収率, 調査期間
+    /// (those known: 対象 and 抽出方法 from the wave's `[sample]`).
+    pub outline: Vec<(String, String)>,
     pub caption: String,
     pub download: String,
     pub rows: Vec<Row>,
@@ -282,6 +287,9 @@ fn results_page(
                 crate::i18n::date(lang, (p.published_at + chrono::TimeDelta::hours(9)).date());
             let title_arg = || [("title", wave_title.clone().into())];
             WaveTable {
+                outline: defs
+                    .wave(&p.wave_id)
+                    .map_or_else(Vec::new, |w| outline(w, p, &responses, lang)),
                 id: p.wave_id.clone(),
                 meta: crate::i18n::t_args(
                     lang,
@@ -353,6 +361,70 @@ fn results_page(
         tracing::error!(error = %e, "template rendering failed");
         String::new()
     })
+}
+
+/// 調査の概要 of a published wave, as a 市民意識調査 states it: 対象 and 抽出方法 (the
+/// wave's `[sample]`), 配布数 (the codes mailed when published, else `[sample]`'s
+/// `mailed`), 有効回収数 (the published count, the same as 回収状況's), 回収率 (有効回収数
+/// ÷ (配布数 − 宛先不明)) and 調査期間. Small counts stay hidden, and so does their rate.
+pub fn outline(
+    wave: &crate::definitions::Wave,
+    p: &Publication,
+    responses: &str,
+    lang: Lang,
+) -> Vec<(String, String)> {
+    let t = texts(lang);
+    let mut rows = Vec::new();
+    if let Some(s) = &wave.sample {
+        rows.push((
+            t.results_outline_population.to_string(),
+            s.population.get(lang).to_string(),
+        ));
+        rows.push((
+            t.results_outline_method.to_string(),
+            s.method.get(lang).to_string(),
+        ));
+    }
+    let mailing = p.mailing.or_else(|| {
+        wave.sample
+            .as_ref()
+            .map(|s| (i32::try_from(s.mailed).unwrap_or(i32::MAX), 0))
+    });
+    if let Some((mailed, _)) = mailing {
+        rows.push((t.results_outline_mailed.to_string(), mailed.to_string()));
+    }
+    rows.push((t.results_outline_valid.to_string(), responses.to_string()));
+    if let Some((mailed, undeliverable)) = mailing
+        && mailed - undeliverable > 0
+        && p.responses >= p.min_group_size
+    {
+        let rate = f64::from(p.responses) * 100.0 / f64::from(mailed - undeliverable);
+        let key = if undeliverable > 0 {
+            "results_outline_rate_undeliverable"
+        } else {
+            "results_outline_rate_value"
+        };
+        rows.push((
+            t.results_outline_rate.to_string(),
+            crate::i18n::t_args(
+                lang,
+                key,
+                &[
+                    ("rate", format!("{rate:.1}").into()),
+                    ("undeliverable", undeliverable.into()),
+                ],
+            ),
+        ));
+    }
+    rows.push((
+        t.results_outline_period.to_string(),
+        format!(
+            "{} – {}",
+            crate::i18n::date(lang, wave.opens),
+            crate::i18n::date(lang, wave.closes)
+        ),
+    ));
+    rows
 }
 
 /// The published figures as open data: the `vision-scores` columns, UTF-8 with BOM, CRLF.

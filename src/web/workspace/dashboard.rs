@@ -2,7 +2,7 @@
 //! responses answered each question, the current per-vision scores (suppressed as they
 //! would be published) with a chart, and a publish button once the wave has closed.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -30,6 +30,9 @@ pub struct DayRow {
 /// The 回収状況 of a postal (code) wave.
 pub struct RateRow {
     pub issued: i64,
+    pub spare: i64,
+    pub mailed: i64,
+    pub undeliverable: i64,
     pub answered: i64,
     pub answered_pct: String,
     pub web: i64,
@@ -141,34 +144,33 @@ fn panel(
     today: chrono::NaiveDate,
 ) -> Result<WavePanel, AppError> {
     let (defs, min_group_size) = (&*st.definitions, st.min_group_size);
-    let responses = db::counts::count(conn, &wave.id)?;
-    let mut days: BTreeMap<chrono::NaiveDate, DayRow> = BTreeMap::new();
-    for (day, channel, in_sample, n) in db::monitoring::responses_by_day(conn, &wave.id)? {
-        let row = days.entry(day).or_insert_with(|| DayRow {
-            day: day.to_string(),
-            web: 0,
-            paper: 0,
-            email: 0,
-            open: 0,
-            total: 0,
-        });
-        match (in_sample, crate::domain::Channel::parse(&channel)) {
-            (false, _) => row.open += n,
-            (true, Some(crate::domain::Channel::Paper)) => row.paper += n,
-            (true, Some(crate::domain::Channel::Email)) => row.email += n,
-            (true, _) => row.web += n,
-        }
-        row.total += n;
-    }
+    // Every count from the one definition (db::counts::WaveCounts).
+    let counts = db::counts::wave_counts(conn, &wave.id)?;
+    let responses = counts.stored();
+    let days: Vec<DayRow> = counts
+        .days
+        .iter()
+        .map(|d| DayRow {
+            day: d.day.to_string(),
+            web: d.web,
+            paper: d.paper,
+            email: d.email,
+            open: d.open,
+            total: d.returned() + d.open,
+        })
+        .collect();
     let rates = if wave.access == crate::definitions::Access::Code {
-        let s = db::access_codes::status(conn, &wave.id)?;
+        let s = &counts;
         let pct = |n: i64| s.rate(n).map_or("—".to_string(), |r| format!("{r:.1}%"));
         Some(RateRow {
             issued: s.issued,
-            answered: s.web + s.paper,
-            answered_pct: pct(s.web + s.paper),
-            web: s.web,
-            web_pct: pct(s.web),
+            spare: s.spare,
+            mailed: s.mailed(),
+            undeliverable: s.undeliverable,
+            answered: s.valid(),
+            answered_pct: pct(s.valid()),
+            web: s.online(),
+            web_pct: pct(s.online()),
             paper: s.paper,
             paper_pct: pct(s.paper),
             open: s.open,
@@ -204,6 +206,7 @@ fn panel(
         responses: 0,
         min_group_size: 0,
         by_channel: None,
+        mailing: None,
         visions: figures.clone(),
     };
     let t = texts();
@@ -257,7 +260,7 @@ fn panel(
             && status == WaveStatus::Open,
         responses,
         rates,
-        days: days.into_values().collect(),
+        days,
         questions,
         visions: vision_rows(defs, &figures),
         chart,

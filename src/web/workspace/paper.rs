@@ -130,7 +130,7 @@ async fn counts(state: &AppState, wave_id: &str) -> Result<(i64, i64, i64), AppE
     state
         .db(move |conn| -> Result<_, AppError> {
             let (second, resolution) = db::paper::counts(conn, &wave_id)?;
-            let paper = db::access_codes::status(conn, &wave_id)?.paper;
+            let paper = db::counts::wave_counts(conn, &wave_id)?.paper;
             Ok((second, resolution, paper))
         })
         .await

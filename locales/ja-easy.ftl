@@ -228,3 +228,14 @@ eval_reason_significant_up = はじめの かずからの かわりかた { $cha
 eval_reason_reached_not_significant = こんかいの かず { $value }は もくひょう { $target }に とどきましたが、かわりかた { $change }（95% しんらい くかん { $ci_low }〜{ $ci_high }）に 0が はいるので、ごさの なかです。
 eval_reason_no_significant_change = はじめの かずからの かわりかた { $change }（95% しんらい くかん { $ci_low }〜{ $ci_high }）に 0が はいるので、ごさの なかです。
 eval_reason_significant_down = はじめの かずからの かわりかた { $change }（95% しんらい くかん { $ci_low }〜{ $ci_high }）に 0が はいらないので、はっきり さがりました。
+
+# The public comments page (src/web/resident/comments.rs).
+comments_title = { $title }：みなさんの いけん
+comments_lead = みなさんが 書いた いけんの 中から、市の 人が 2人で 読んで、のせて よいと きめた ものを、テーマごとに のせています。名前などは かくしています。
+comments_anonymity = いけんの となりに、年れい・すんでいる ところ・せいべつ・答えた 日などは のせません。ならび方は 文の じゅんばんで、答えた じゅんばんでは ありません。
+comments_other = そのほか
+comments_summary_mark = ［市が まとめた もの］
+comments_none = のせている いけんは まだ ありません。
+comments_back = けっかの ページへ もどる
+comments_code_count = この テーマの いけん：{ $n } こ
+comments_code_count_hidden = この テーマの いけん：{ $min } こより 少ないので かずは のせません

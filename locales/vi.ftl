@@ -226,3 +226,14 @@ eval_reason_significant_up = Mức thay đổi so với giá trị cơ sở, { $
 eval_reason_reached_not_significant = Con số { $value } đã đạt mục tiêu { $target }, nhưng mức thay đổi so với giá trị cơ sở, { $change } (KTC 95% { $ci_low } đến { $ci_high }), có chứa số 0: nằm trong sai số khảo sát.
 eval_reason_no_significant_change = Mức thay đổi so với giá trị cơ sở, { $change } (KTC 95% { $ci_low } đến { $ci_high }), có chứa số 0: nằm trong sai số khảo sát.
 eval_reason_significant_down = Mức thay đổi so với giá trị cơ sở, { $change } (KTC 95% { $ci_low } đến { $ci_high }), không chứa số 0: giảm có ý nghĩa thống kê.
+
+# The public comments page (src/web/resident/comments.rs).
+comments_title = { $title }: ý kiến của người dân
+comments_lead = Các ý kiến người dân viết trong phần tự do của khảo sát, đã được hai cán bộ thành phố xem xét và quyết định công bố, được sắp xếp theo chủ đề (mã). Thông tin cá nhân đã được che.
+comments_anonymity = Không hiển thị bất kỳ thông tin nào về người viết (độ tuổi, khu vực, giới tính, ngày trả lời) bên cạnh ý kiến. Thứ tự theo nội dung văn bản, không theo thứ tự nhận được.
+comments_other = Khác
+comments_summary_mark = [Tóm tắt của thành phố]
+comments_none = Chưa có ý kiến nào được công bố.
+comments_back = Quay lại trang kết quả
+comments_code_count = Ý kiến về chủ đề này: { $n }
+comments_code_count_hidden = Ý kiến về chủ đề này: ít hơn { $min } (không công bố số lượng)

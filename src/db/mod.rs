@@ -6,6 +6,7 @@ pub mod access_codes;
 pub mod analysts;
 pub mod audit;
 mod batch_pg;
+pub mod comments;
 pub mod counts;
 pub mod credentials;
 pub mod evaluations;

@@ -468,7 +468,7 @@ fn claim_invitations(
 }
 
 /// 0..n in a random order (from the operating system's random source).
-fn shuffled(n: usize) -> Vec<usize> {
+pub(super) fn shuffled(n: usize) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     // Fisher–Yates with rejection-free 64-bit draws (bias below 2⁻⁵⁰ for any batch size).
     for i in (1..n).rev() {

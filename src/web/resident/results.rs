@@ -24,7 +24,7 @@ pub const OPEN_DATA_HEADER: [&str; 11] = crate::export::VISION_SCORES_HEADER;
 
 #[derive(Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub lang: Option<String>,
 }
 
 crate::i18n::messages! {

@@ -415,6 +415,7 @@ booklet_legend = The small number by each box is its entry code. Scale: 1–5, "
 booklet_end = Thank you for taking part.
 
 # The comments' coding page (src/web/workspace/comments.rs).
+ws_coding_comments = Coding and review of the comments
 ws_comments_title = Coding the comments
 ws_comments_lead = Comments are shown masked only. Nothing about who wrote one, when, or in which order is on this page or in the database row. Usable by keyboard alone (Tab to move, Space to tick, Enter to save).
 ws_comments_question = Question
@@ -462,6 +463,7 @@ ws_comments_problems = Check these fields: nothing was saved.
 ws_comments_public_page = The public page of comments
 ws_comments_no_questions = This wave asks no free-text question.
 ws_comments_code_label = Code
+ws_comments_cluster = kouchou-ai cluster (named by an AI; a hint only, never published)
 ws_comments_table_caption = both / first only / second only / neither
 ws_comment_reason_identifying = Could identify a person
 ws_comment_reason_defamatory = Defamatory or discriminatory
@@ -483,6 +485,7 @@ ws_comment_unknown_question = Not a free-text question of this wave
 ws_comment_unknown_action = Unknown action
 
 # The public comments page (src/web/resident/comments.rs).
+comments_link = Residents' comments in this survey
 comments_title = { $title }: residents' comments
 comments_lead = Comments residents wrote in the survey that two city staff reviewed and approved for publication, grouped by theme (code). Personal information is masked.
 comments_anonymity = Nothing about who wrote a comment (age, area, gender, date of answer) is shown with it. Comments are listed in the order of their text, not in the order they were received.

@@ -230,6 +230,7 @@ eval_reason_no_significant_change = はじめの かずからの かわりかた
 eval_reason_significant_down = はじめの かずからの かわりかた { $change }（95% しんらい くかん { $ci_low }〜{ $ci_high }）に 0が はいらないので、はっきり さがりました。
 
 # The public comments page (src/web/resident/comments.rs).
+comments_link = この アンケートに よせられた いけん
 comments_title = { $title }：みなさんの いけん
 comments_lead = みなさんが 書いた いけんの 中から、市の 人が 2人で 読んで、のせて よいと きめた ものを、テーマごとに のせています。名前などは かくしています。
 comments_anonymity = いけんの となりに、年れい・すんでいる ところ・せいべつ・答えた 日などは のせません。ならび方は 文の じゅんばんで、答えた じゅんばんでは ありません。

@@ -404,6 +404,7 @@ booklet_legend = 各欄の小さな数字が入力用コードです。5段階�
 booklet_end = ご協力ありがとうございました。
 
 # The comments' coding page (src/web/workspace/comments.rs).
+ws_coding_comments = 自由記述のコーディングと公開の確認
 ws_comments_title = 自由記述のコーディング
 ws_comments_lead = コメントは個人情報をマスクした文面だけを表示します。書いた人の属性・回答日・回答の順番は、この画面にもデータベースの行にもありません。キーボードだけで操作できます（Tab で移動、Space でチェック、Enter で保存）。
 ws_comments_question = 設問
@@ -451,6 +452,7 @@ ws_comments_problems = 入力を確認してください。保存していませ
 ws_comments_public_page = 公開中の市民意見のページ
 ws_comments_no_questions = この調査には自由記述の設問がありません。
 ws_comments_code_label = コード
+ws_comments_cluster = 広聴AIのクラスタ（AIが付けた名前。参考のみで、公開しません）
 ws_comments_table_caption = 両方／1次のみ／2次のみ／どちらもなし
 ws_comment_reason_identifying = 個人が特定されるおそれ
 ws_comment_reason_defamatory = 誹謗中傷・差別的な内容
@@ -472,6 +474,7 @@ ws_comment_unknown_question = この調査の自由記述の設問ではあり�
 ws_comment_unknown_action = 操作がわかりません
 
 # The public comments page (src/web/resident/comments.rs).
+comments_link = この調査に寄せられた市民の意見
 comments_title = { $title }：市民の意見
 comments_lead = 自由記述でお寄せいただいたご意見のうち、市の担当者2人が確認して公開を決めたものを、テーマ（コード）ごとに掲載しています。個人情報は伏せています。
 comments_anonymity = ご意見の横に、年代・地域・性別・回答日など書いた方に関する情報は一切表示しません。掲載順は文面の順で、回答の順番とは関係ありません。

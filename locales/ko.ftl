@@ -228,6 +228,7 @@ eval_reason_no_significant_change = 기준값으로부터의 변화 { $change }(
 eval_reason_significant_down = 기준값으로부터의 변화 { $change }(95% 신뢰구간 { $ci_low }~{ $ci_high })는 0을 포함하지 않으며, 통계적으로 유의하게 내려갔습니다.
 
 # The public comments page (src/web/resident/comments.rs).
+comments_link = 이 조사에 접수된 시민 의견
 comments_title = { $title }: 시민 의견
 comments_lead = 설문의 자유 기술란에 보내 주신 의견 중 시 담당자 2명이 확인하고 공개를 결정한 것을 주제(코드)별로 게재합니다. 개인정보는 가렸습니다.
 comments_anonymity = 의견 옆에 연령대, 지역, 성별, 응답일 등 작성자에 관한 정보는 일절 표시하지 않습니다. 게재 순서는 글의 순서이며 응답 순서와는 관계없습니다.

@@ -228,6 +228,7 @@ eval_reason_no_significant_change = Mức thay đổi so với giá trị cơ s�
 eval_reason_significant_down = Mức thay đổi so với giá trị cơ sở, { $change } (KTC 95% { $ci_low } đến { $ci_high }), không chứa số 0: giảm có ý nghĩa thống kê.
 
 # The public comments page (src/web/resident/comments.rs).
+comments_link = Ý kiến người dân trong khảo sát này
 comments_title = { $title }: ý kiến của người dân
 comments_lead = Các ý kiến người dân viết trong phần tự do của khảo sát, đã được hai cán bộ thành phố xem xét và quyết định công bố, được sắp xếp theo chủ đề (mã). Thông tin cá nhân đã được che.
 comments_anonymity = Không hiển thị bất kỳ thông tin nào về người viết (độ tuổi, khu vực, giới tính, ngày trả lời) bên cạnh ý kiến. Thứ tự theo nội dung văn bản, không theo thứ tự nhận được.

@@ -228,6 +228,7 @@ eval_reason_no_significant_change = 相对基准值的变化{ $change }（95%置
 eval_reason_significant_down = 相对基准值的变化{ $change }（95%置信区间 { $ci_low }〜{ $ci_high }）不包含0，在统计上显著下降。
 
 # The public comments page (src/web/resident/comments.rs).
+comments_link = 本次调查收到的市民意见
 comments_title = { $title }：市民意见
 comments_lead = 在问卷自由填写栏中收到的意见里，经两名市职员审核并决定公开的部分，按主题（编码）分类刊登。个人信息已隐去。
 comments_anonymity = 意见旁不显示填写者的年龄段、地区、性别、回答日期等任何信息。排列顺序按文字顺序，与回答顺序无关。

@@ -756,6 +756,13 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
     let text = crate::text::codebook::load(&settings.definitions, &visions, &mut errors);
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
+    if matches!(
+        command,
+        crate::text::command::TextCommand::KouchouExport { .. }
+            | crate::text::command::TextCommand::KouchouImport { .. }
+    ) {
+        return crate::text::kouchou::command(&mut conn, command, wave);
+    }
     crate::text::command::run(
         command,
         wave,

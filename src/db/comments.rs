@@ -34,6 +34,7 @@ pub struct StoredComment {
     pub publish_as: Option<String>,
     pub fuseji: Option<String>,
     pub withheld_reason: Option<String>,
+    pub cluster_label: Option<String>,
     pub coded_by: Option<String>,
     pub second_coded_by: Option<String>,
     pub reviewed_by: Option<String>,
@@ -54,6 +55,7 @@ type Row = (
     Option<String>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 fn columns() -> (
@@ -66,6 +68,7 @@ fn columns() -> (
     comments::publish_as,
     comments::fuseji,
     comments::withheld_reason,
+    comments::cluster_label,
     comments::coded_by,
     comments::second_coded_by,
     comments::reviewed_by,
@@ -80,6 +83,7 @@ fn columns() -> (
         comments::publish_as,
         comments::fuseji,
         comments::withheld_reason,
+        comments::cluster_label,
         comments::coded_by,
         comments::second_coded_by,
         comments::reviewed_by,
@@ -127,9 +131,10 @@ fn with_codes(conn: &mut Conn, rows: Vec<Row>) -> QueryResult<Vec<StoredComment>
                 publish_as: r.6,
                 fuseji: r.7,
                 withheld_reason: r.8,
-                coded_by: r.9,
-                second_coded_by: r.10,
-                reviewed_by: r.11,
+                cluster_label: r.9,
+                coded_by: r.10,
+                second_coded_by: r.11,
+                reviewed_by: r.12,
                 codes,
                 second_codes,
             }
@@ -320,4 +325,24 @@ pub fn approved_ids(conn: &mut Conn, wave_id: &str) -> QueryResult<Vec<String>> 
         .filter(comments::status.eq("approved"))
         .select(comments::id)
         .load(conn)
+}
+
+/// Sets the imported cluster label of comments of a wave (by id); returns how many rows
+/// changed (ids of another wave or unknown change nothing).
+pub fn set_cluster_labels(
+    conn: &mut Conn,
+    wave_id: &str,
+    labels: &[(String, String)],
+) -> QueryResult<usize> {
+    let mut changed = 0;
+    for (id, label) in labels {
+        changed += diesel::update(
+            comments::table
+                .filter(comments::wave_id.eq(wave_id))
+                .filter(comments::id.eq(id)),
+        )
+        .set(comments::cluster_label.eq(label))
+        .execute(conn)?;
+    }
+    Ok(changed)
 }

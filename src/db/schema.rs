@@ -293,6 +293,7 @@ diesel::table! {
         publish_as -> Nullable<Text>,
         fuseji -> Nullable<Text>,
         withheld_reason -> Nullable<Text>,
+        cluster_label -> Nullable<Text>,
         coded_by -> Nullable<Text>,
         second_coded_by -> Nullable<Text>,
         reviewed_by -> Nullable<Text>,

@@ -87,6 +87,22 @@ pub enum TextCommand {
         #[arg(long)]
         later: String,
     },
+    /// 広聴AI (kouchou-ai)'s input CSV `comment-id,comment-body` of the comments taken
+    /// into coding: masked, without any attribute, withheld ones left out.
+    KouchouExport {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Imports 広聴AI's cluster labels (hierarchical_clusters.csv with
+    /// hierarchical_merge_labels.csv) as hints shown to coders, never published.
+    KouchouImport {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        clusters: PathBuf,
+        #[arg(long)]
+        labels: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -121,7 +137,9 @@ impl TextCommand {
             | TextCommand::Cooccurrence { common, .. }
             | TextCommand::Clusters { common, .. }
             | TextCommand::Suggest { common }
-            | TextCommand::CompareCodes { common, .. } => common,
+            | TextCommand::CompareCodes { common, .. }
+            | TextCommand::KouchouExport { common }
+            | TextCommand::KouchouImport { common, .. } => common,
         }
     }
 }
@@ -142,6 +160,14 @@ pub fn run(
     ) -> Result<Vec<Comment>, ExportError>,
 ) -> anyhow::Result<()> {
     let common = command.common();
+    if matches!(
+        command,
+        TextCommand::KouchouExport { .. } | TextCommand::KouchouImport { .. }
+    ) {
+        anyhow::bail!(
+            "the kouchou-ai commands read the comments taken into coding (text::kouchou::command)"
+        );
+    }
     let group_by = match command {
         TextCommand::Distinctive { group, .. } => Some(group.as_str()),
         _ => None,
@@ -446,6 +472,8 @@ pub fn run(
             }
             csv.finish()?;
         }
+        // Handled by super::kouchou::command before any comment is read.
+        TextCommand::KouchouExport { .. } | TextCommand::KouchouImport { .. } => {}
     }
     match &common.output {
         Some(path) => {

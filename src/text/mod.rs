@@ -10,6 +10,7 @@ pub mod coding;
 pub mod command;
 pub mod compare;
 pub mod frequency;
+pub mod kouchou;
 pub mod load;
 pub mod mask;
 pub mod network;

@@ -183,6 +183,7 @@ mod tests {
             publish_as: as_.map(String::from),
             fuseji: None,
             withheld_reason: None,
+            cluster_label: None,
             coded_by: Some("ann".into()),
             second_coded_by: None,
             reviewed_by: None,

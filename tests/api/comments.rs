@@ -305,6 +305,7 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
             "publish_as",
             "fuseji",
             "withheld_reason",
+            "cluster_label",
             "coded_by",
             "second_coded_by",
             "reviewed_by"
@@ -525,4 +526,115 @@ fn an_attacker_holding_the_public_pages_cannot_put_a_comment_next_to_an_attribut
             assert!(!response_ids.contains(v));
         }
     }
+}
+
+#[test]
+fn kouchou_ai_gets_masked_comments_without_attributes_and_its_labels_come_back_as_hints() {
+    let app = spawn_app_on(midterm_day());
+    submit(&app);
+    create_with_password(&app, "ann", PASSWORD);
+    let ann = Browser::new(&app);
+    assert_eq!(ann.sign_in("ann", PASSWORD).status, 303);
+    let csrf = ann.csrf();
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "text",
+            "kouchou-export",
+            "--wave",
+            WAVE,
+            "--question",
+            "opinion_general",
+        ];
+        a.extend_from_slice(extra);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    // Nothing taken into coding yet: a clear error.
+    let out = app.cli(&args(&[]).iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("新しい回答を取り込む"));
+    post(
+        &ann,
+        &format!("{PAGE}/load"),
+        &[("_csrf", &csrf), ("question", "opinion_general")],
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("input.csv");
+    let file_arg = file.display().to_string();
+    let out = app.cli(
+        &args(&["--output", &file_arg])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        csv.starts_with("comment-id,comment-body\r\n"),
+        "no BOM, its two columns: {csv}"
+    );
+    let rows: Vec<(&str, &str)> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split_once(',').unwrap())
+        .collect();
+    assert_eq!(rows.len(), 26);
+    assert!(!csv.contains("田中") && !csv.contains("090-1234-5678") && !csv.contains("age_"));
+
+    // Its clusters: every comment's first opinion in cluster 1_0 or 1_1.
+    let mut clusters = "arg-id,argument,x,y,cluster-level-1-id\n".to_string();
+    for (i, (id, _)) in rows.iter().enumerate() {
+        clusters.push_str(&format!("A{id}_0,opinion,0.1,0.2,1_{}\n", i % 2));
+        clusters.push_str(&format!("A{id}_1,opinion,0.1,0.2,1_1\n"));
+    }
+    let labels = "level,id,label,description,value,parent\n1,1_0,窓口とオンライン,d,13,0\n1,1_1,その他の要望,d,13,0\n";
+    let (c, l) = (
+        dir.path().join("clusters.csv"),
+        dir.path().join("labels.csv"),
+    );
+    std::fs::write(&c, &clusters).unwrap();
+    std::fs::write(&l, labels).unwrap();
+    let import = |clusters: &std::path::Path| {
+        app.cli(&[
+            "text",
+            "kouchou-import",
+            "--wave",
+            WAVE,
+            "--question",
+            "opinion_general",
+            "--clusters",
+            &clusters.display().to_string(),
+            "--labels",
+            &l.display().to_string(),
+        ])
+    };
+    // An id that is no comment of this wave: refused, nothing changed.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, format!("{clusters}Anot-a-comment_0,o,0,0,1_0\n")).unwrap();
+    let out = import(&bad);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not-a-comment"));
+    let labelled = |app: &TestApp| -> i64 {
+        comments::table
+            .filter(comments::cluster_label.is_not_null())
+            .count()
+            .get_result(&mut app.db())
+            .unwrap()
+    };
+    assert_eq!(labelled(&app), 0);
+    let out = import(&c);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(labelled(&app), 26);
+    let page = ann.get(&format!("{PAGE}?question=opinion_general"));
+    assert!(
+        page.body.contains("窓口とオンライン") || page.body.contains("その他の要望"),
+        "the label is shown to the coder"
+    );
 }

@@ -23,6 +23,9 @@ CREATE TABLE comments (
     publish_as TEXT CHECK (publish_as IN ('verbatim', 'fuseji', 'summary')),
     fuseji TEXT,
     withheld_reason TEXT CHECK (withheld_reason IN ('identifying', 'defamatory', 'sensitive', 'off_topic')),
+    -- The label of the cluster 広聴AI (kouchou-ai) put the comment in, imported as a hint
+    -- for the coder; machine-written, never published.
+    cluster_label TEXT,
     coded_by TEXT,
     second_coded_by TEXT,
     reviewed_by TEXT

@@ -33,7 +33,7 @@ crate::i18n::messages! {
         results_lead, results_chart_title, results_change_caption, results_vision,
         results_respondents, results_score, results_ci, results_top2, results_suppressed,
         results_method_title, results_download_title, results_change,
-        results_change_note, results_not_significant,
+        results_change_note, results_not_significant, comments_link,
     }
 }
 

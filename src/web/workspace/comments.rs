@@ -30,7 +30,7 @@ crate::i18n::pairs! {
         fuseji_text, fuseji_hint, save_next, none_left, second_hint, review_hint, approve,
         withhold_button, agreement, double_coded, pooled, identical, per_code, kappa,
         undefined, proposal, saved, problems, public_page, no_questions, code_label,
-        table_caption,
+        table_caption, cluster,
     }
 }
 
@@ -84,6 +84,8 @@ pub struct Current {
     pub proposal: String,
     pub fuseji_proposed: bool,
     pub coded_by: String,
+    /// 広聴AI's cluster label, a machine-written hint.
+    pub cluster: Option<String>,
 }
 
 pub struct KappaRow {
@@ -250,6 +252,7 @@ fn build(
         },
         fuseji_proposed: c.publish_as.as_deref() == Some(PublishAs::Fuseji.code()),
         coded_by: c.coded_by.clone().unwrap_or_default(),
+        cluster: c.cluster_label.clone(),
     });
     let suggested = match (&current, mode) {
         (Some(c), Mode::Code) => crate::text::coding::suggested(&st.text, &c.masked),
@@ -643,6 +646,7 @@ mod tests {
             publish_as: None,
             fuseji: None,
             withheld_reason: None,
+            cluster_label: None,
             coded_by: coded_by.map(String::from),
             second_coded_by: second.map(String::from),
             reviewed_by: None,

@@ -763,6 +763,20 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
     ) {
         return crate::text::kouchou::command(&mut conn, command, wave);
     }
+    if let crate::text::command::TextCommand::Purge { common } = command {
+        let selection = crate::text::load::Selection {
+            question: &common.question,
+            group_by: None,
+            include_open: true,
+        };
+        crate::text::load::check_selection(wave, &selection).map_err(anyhow::Error::msg)?;
+        let p = crate::text::coding::purge_originals(&mut conn, &wave.id, &common.question, &text)?;
+        println!(
+            "{}: {} answers of {} replaced by their masked text; {} comments taken into coding follow",
+            wave.id, p.responses, common.question, p.comments
+        );
+        return Ok(());
+    }
     crate::text::command::run(
         command,
         wave,

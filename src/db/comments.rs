@@ -346,3 +346,22 @@ pub fn set_cluster_labels(
     }
     Ok(changed)
 }
+
+/// Replaces a digest of a wave's question's comments by another (the text they were taken
+/// from was rewritten); returns how many rows changed.
+pub fn replace_digest(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_id: &str,
+    old: &str,
+    new: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        comments::table
+            .filter(comments::wave_id.eq(wave_id))
+            .filter(comments::question_id.eq(question_id))
+            .filter(comments::digest.eq(old)),
+    )
+    .set(comments::digest.eq(new))
+    .execute(conn)
+}

@@ -99,6 +99,56 @@ pub fn take_new(
     })
 }
 
+/// What the retention rule did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    /// Responses whose answer was replaced by its masked text.
+    pub responses: usize,
+    /// Comment rows whose digest now follows the masked text.
+    pub comments: usize,
+}
+
+/// The retention rule (docs/free-text.md): after the wave's publication, every original
+/// answer to `question_id` is replaced by its masked text in the responses themselves, and
+/// the comments taken into coding follow (their digest is of the masked text now, so that
+/// loading again adds nothing). One transaction; refused before the wave is published.
+/// Masking a masked text again changes nothing, so running it twice is harmless.
+pub fn purge_originals(
+    conn: &mut db::Conn,
+    wave_id: &str,
+    question_id: &str,
+    text: &TextDefinitions,
+) -> anyhow::Result<Purged> {
+    use diesel::Connection;
+    if db::publications::find(conn, wave_id)?.is_none() {
+        anyhow::bail!(
+            "wave {wave_id} is not published yet: the original texts are kept until its results (and comments) are published"
+        );
+    }
+    let tokeniser = Tokeniser::shared();
+    let purged = conn.transaction(|conn| -> diesel::QueryResult<Purged> {
+        let mut renamed: HashMap<String, String> = HashMap::new();
+        let responses = db::responses::rewrite_answers(conn, wave_id, question_id, |original| {
+            let masked = mask(original, &tokeniser.tokenise(original), &text.mask_rules).text;
+            if masked != original {
+                renamed.insert(digest(original), digest(&masked));
+            }
+            masked
+        })?;
+        let mut comments = 0;
+        for (old, new) in &renamed {
+            comments += db::comments::replace_digest(conn, wave_id, question_id, old, new)?;
+        }
+        Ok(Purged {
+            responses,
+            comments,
+        })
+    })?;
+    // SQLite: the old texts leave the write-ahead log too (secure_delete zeroes the pages).
+    db::wal::empty(conn);
+    Ok(purged)
+}
+
 /// The codes the codebook's rules suggest for a masked comment (terms of the masked text).
 pub fn suggested(text: &TextDefinitions, masked: &str) -> Vec<String> {
     let tokeniser = Tokeniser::shared();

@@ -93,6 +93,12 @@ pub enum TextCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// The retention rule, after publication: replaces every original answer to the
+    /// question by its masked text, in the responses too (the masked comments stay).
+    Purge {
+        #[command(flatten)]
+        common: Common,
+    },
     /// Imports 広聴AI's cluster labels (hierarchical_clusters.csv with
     /// hierarchical_merge_labels.csv) as hints shown to coders, never published.
     KouchouImport {
@@ -139,6 +145,7 @@ impl TextCommand {
             | TextCommand::Suggest { common }
             | TextCommand::CompareCodes { common, .. }
             | TextCommand::KouchouExport { common }
+            | TextCommand::Purge { common }
             | TextCommand::KouchouImport { common, .. } => common,
         }
     }
@@ -162,7 +169,9 @@ pub fn run(
     let common = command.common();
     if matches!(
         command,
-        TextCommand::KouchouExport { .. } | TextCommand::KouchouImport { .. }
+        TextCommand::KouchouExport { .. }
+            | TextCommand::KouchouImport { .. }
+            | TextCommand::Purge { .. }
     ) {
         anyhow::bail!(
             "the kouchou-ai commands read the comments taken into coding (text::kouchou::command)"
@@ -473,7 +482,9 @@ pub fn run(
             csv.finish()?;
         }
         // Handled by super::kouchou::command before any comment is read.
-        TextCommand::KouchouExport { .. } | TextCommand::KouchouImport { .. } => {}
+        TextCommand::KouchouExport { .. }
+        | TextCommand::KouchouImport { .. }
+        | TextCommand::Purge { .. } => {}
     }
     match &common.output {
         Some(path) => {

@@ -110,10 +110,9 @@ fn status_rows(app: &TestApp) -> Vec<(String, String)> {
         .unwrap()
 }
 
-/// Takes the answers in and codes them as [`COMMENTS`] says (ann codes, bob reviews and
+/// Takes the answers ([`submit`] first) in and codes them as [`COMMENTS`] says (ann codes, bob reviews and
 /// second-codes); returns the app on the same database after the close, published.
 fn coded_and_published(open: &TestApp) -> TestApp {
-    submit(open);
     create_with_password(open, "ann", PASSWORD);
     create_with_password(open, "bob", PASSWORD);
     let ann = Browser::new(open);
@@ -287,6 +286,7 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
     let open = spawn_app_on(midterm_day());
     let before = open.get(&format!("/results/{WAVE}/comments"));
     assert_eq!(before.status, 404, "nothing before publication");
+    submit(&open);
     let closed = coded_and_published(&open);
 
     // The rows: nothing of the response, masked text only.
@@ -433,6 +433,7 @@ fn quoted(body: &str) -> Vec<Vec<String>> {
 #[test]
 fn an_attacker_holding_the_public_pages_cannot_put_a_comment_next_to_an_attribute() {
     let open = spawn_app_on(midterm_day());
+    submit(&open);
     let closed = coded_and_published(&open);
     let defs = citizen_survey::definitions::load_dir(&open.definitions).unwrap();
     let wave = defs.wave(WAVE).unwrap();
@@ -637,4 +638,61 @@ fn kouchou_ai_gets_masked_comments_without_attributes_and_its_labels_come_back_a
         page.body.contains("窓口とオンライン") || page.body.contains("その他の要望"),
         "the label is shown to the coder"
     );
+}
+
+#[test]
+fn after_publication_the_original_texts_give_way_to_the_masked_ones() {
+    let open = spawn_app_on(midterm_day());
+    submit(&open);
+    let purge = |app: &TestApp| {
+        app.cli(&[
+            "text",
+            "purge",
+            "--wave",
+            WAVE,
+            "--question",
+            "opinion_general",
+        ])
+    };
+    // Before publication: refused, nothing changed.
+    let out = purge(&open);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not published"));
+    let originals = crate::helpers::answers_to(&mut open.db(), "opinion_general");
+    assert_eq!(originals.iter().filter(|t| t.contains("田中")).count(), 3);
+
+    let closed = coded_and_published(&open);
+    let public_before = closed.get(&format!("/results/{WAVE}/comments")).body;
+    let out = purge(&closed);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.contains("3 answers"), "{said}");
+    let now = crate::helpers::answers_to(&mut open.db(), "opinion_general");
+    assert_eq!(now.len(), originals.len());
+    assert!(
+        now.iter()
+            .all(|t| !t.contains("田中") && !t.contains("090-1234-5678"))
+    );
+    assert_eq!(now.iter().filter(|t| t.contains("[NAME]")).count(), 3);
+    // The comments taken in follow: loading again adds nothing; the public page is as
+    // published; running it again changes nothing.
+    let ann = Browser::new(&closed);
+    ann.sign_in("ann", PASSWORD);
+    let csrf = ann.csrf();
+    post(
+        &ann,
+        &format!("{PAGE}/load"),
+        &[("_csrf", &csrf), ("question", "opinion_general")],
+    );
+    assert_eq!(open.count_rows("comments"), 26);
+    assert_eq!(
+        closed.get(&format!("/results/{WAVE}/comments")).body,
+        public_before
+    );
+    let again = purge(&closed);
+    assert!(String::from_utf8_lossy(&again.stdout).contains(": 0 answers"));
 }

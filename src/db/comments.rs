@@ -58,7 +58,8 @@ type Row = (
     Option<String>,
 );
 
-fn columns() -> (
+/// The selected columns, in [`Row`]'s order.
+type Columns = (
     comments::id,
     comments::question_id,
     comments::masked,
@@ -72,7 +73,9 @@ fn columns() -> (
     comments::coded_by,
     comments::second_coded_by,
     comments::reviewed_by,
-) {
+);
+
+fn columns() -> Columns {
     (
         comments::id,
         comments::question_id,

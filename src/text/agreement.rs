@@ -88,9 +88,9 @@ pub fn agreement(codes: &[&str], pairs: &[(Vec<String>, Vec<String>)]) -> Agreem
         .collect();
     let mut pooled = [[0u64; 2]; 2];
     for c in &per_code {
-        for i in 0..2 {
-            for j in 0..2 {
-                pooled[i][j] += c.table[i][j];
+        for (row, add) in pooled.iter_mut().zip(&c.table) {
+            for (cell, n) in row.iter_mut().zip(add) {
+                *cell += n;
             }
         }
     }

@@ -468,132 +468,126 @@ pub async fn save(
     let w = wave.clone();
     let (outcome, question) = state
         .db(move |conn| -> Result<(Outcome, String), AppError> {
-            Ok(
-                conn.transaction(|conn| -> Result<(Outcome, String), AppError> {
-                    let Some(c) = db::comments::find(conn, &w.id, &typed.id)? else {
-                        return Err(AppError::refused(
-                            StatusCode::NOT_FOUND,
-                            crate::i18n::both("ws_comment_unknown"),
-                            vec![format!("`{}`", typed.id)],
-                        ));
-                    };
-                    let known: Vec<&str> = st.text.codes.iter().map(|c| c.id.as_str()).collect();
-                    let status = Status::parse(&c.status).unwrap_or(Status::Pending);
-                    let refuse = |problems: Vec<String>| -> Result<(Outcome, String), AppError> {
-                        Ok((
-                            Outcome::Refused(typed_clone(&typed), problems),
-                            c.question_id.clone(),
-                        ))
-                    };
-                    match mode {
-                        Mode::Code => {
-                            let form = CodingForm {
-                                codes: typed.codes.iter().map(String::as_str).collect(),
-                                summary: &typed.summary,
-                                decision: &typed.decision,
-                                reason: &typed.reason,
-                                fuseji: &typed.fuseji,
-                            };
-                            if matches!(status, Status::Approved) {
-                                return refuse(vec![crate::i18n::both(
-                                    "ws_comment_already_approved",
-                                )]);
+            conn.transaction(|conn| -> Result<(Outcome, String), AppError> {
+                let Some(c) = db::comments::find(conn, &w.id, &typed.id)? else {
+                    return Err(AppError::refused(
+                        StatusCode::NOT_FOUND,
+                        crate::i18n::both("ws_comment_unknown"),
+                        vec![format!("`{}`", typed.id)],
+                    ));
+                };
+                let known: Vec<&str> = st.text.codes.iter().map(|c| c.id.as_str()).collect();
+                let status = Status::parse(&c.status).unwrap_or(Status::Pending);
+                let refuse = |problems: Vec<String>| -> Result<(Outcome, String), AppError> {
+                    Ok((
+                        Outcome::Refused(typed_clone(&typed), problems),
+                        c.question_id.clone(),
+                    ))
+                };
+                match mode {
+                    Mode::Code => {
+                        let form = CodingForm {
+                            codes: typed.codes.iter().map(String::as_str).collect(),
+                            summary: &typed.summary,
+                            decision: &typed.decision,
+                            reason: &typed.reason,
+                            fuseji: &typed.fuseji,
+                        };
+                        if matches!(status, Status::Approved) {
+                            return refuse(vec![crate::i18n::both("ws_comment_already_approved")]);
+                        }
+                        let coding = match review::parse_coding(&known, &c.masked, &form) {
+                            Ok(coding) => coding,
+                            Err(problems) => return refuse(problems),
+                        };
+                        let (publish_as, reason) = match coding.proposal {
+                            review::Proposal::Publish(p) => (Some(p.code()), None),
+                            review::Proposal::Withhold(r) => (None, Some(r.code())),
+                        };
+                        db::comments::save_coding(
+                            conn,
+                            &c.id,
+                            &analyst,
+                            &db::comments::Coding {
+                                codes: &coding.codes,
+                                summary: &coding.summary,
+                                status: coding.status().code(),
+                                publish_as,
+                                fuseji: coding.fuseji.as_deref(),
+                                withheld_reason: reason,
+                            },
+                        )?;
+                        db::audit::record(
+                            conn,
+                            &analyst,
+                            "comment_code",
+                            Some(&w.id),
+                            &format!(
+                                "{}: {} codes, {}",
+                                c.id,
+                                coding.codes.len(),
+                                publish_as.or(reason).unwrap_or("")
+                            ),
+                        )?;
+                    }
+                    Mode::Second => {
+                        if c.coded_by.as_deref() == Some(analyst.as_str()) {
+                            return refuse(vec![crate::i18n::both("ws_comment_own_coding")]);
+                        }
+                        let typed_codes: Vec<&str> =
+                            typed.codes.iter().map(String::as_str).collect();
+                        let codes = match review::parse_codes(&known, &typed_codes) {
+                            Ok(codes) => codes,
+                            Err(problems) => return refuse(problems),
+                        };
+                        db::comments::save_second_coding(conn, &c.id, &analyst, &codes)?;
+                        db::audit::record(
+                            conn,
+                            &analyst,
+                            "comment_second_code",
+                            Some(&w.id),
+                            &format!("{}: {} codes", c.id, codes.len()),
+                        )?;
+                    }
+                    Mode::Review => {
+                        if action == "approve" {
+                            if let Some(why) =
+                                review::approval_refusal(status, c.coded_by.as_deref(), &analyst)
+                            {
+                                return refuse(vec![why]);
                             }
-                            let coding = match review::parse_coding(&known, &c.masked, &form) {
-                                Ok(coding) => coding,
-                                Err(problems) => return refuse(problems),
-                            };
-                            let (publish_as, reason) = match coding.proposal {
-                                review::Proposal::Publish(p) => (Some(p.code()), None),
-                                review::Proposal::Withhold(r) => (None, Some(r.code())),
-                            };
-                            db::comments::save_coding(
+                            db::comments::review(
                                 conn,
                                 &c.id,
                                 &analyst,
-                                &db::comments::Coding {
-                                    codes: &coding.codes,
-                                    summary: &coding.summary,
-                                    status: coding.status().code(),
-                                    publish_as,
-                                    fuseji: coding.fuseji.as_deref(),
-                                    withheld_reason: reason,
-                                },
+                                Status::Approved.code(),
+                                None,
                             )?;
-                            db::audit::record(
-                                conn,
-                                &analyst,
-                                "comment_code",
-                                Some(&w.id),
-                                &format!(
-                                    "{}: {} codes, {}",
-                                    c.id,
-                                    coding.codes.len(),
-                                    publish_as.or(reason).unwrap_or("")
-                                ),
-                            )?;
-                        }
-                        Mode::Second => {
-                            if c.coded_by.as_deref() == Some(analyst.as_str()) {
-                                return refuse(vec![crate::i18n::both("ws_comment_own_coding")]);
-                            }
-                            let typed_codes: Vec<&str> =
-                                typed.codes.iter().map(String::as_str).collect();
-                            let codes = match review::parse_codes(&known, &typed_codes) {
-                                Ok(codes) => codes,
-                                Err(problems) => return refuse(problems),
+                        } else {
+                            let Some(reason) = Reason::parse(&typed.reason) else {
+                                return refuse(vec![crate::i18n::both(
+                                    "ws_comment_reason_missing",
+                                )]);
                             };
-                            db::comments::save_second_coding(conn, &c.id, &analyst, &codes)?;
-                            db::audit::record(
+                            db::comments::review(
                                 conn,
+                                &c.id,
                                 &analyst,
-                                "comment_second_code",
-                                Some(&w.id),
-                                &format!("{}: {} codes", c.id, codes.len()),
+                                Status::Withheld.code(),
+                                Some(reason.code()),
                             )?;
                         }
-                        Mode::Review => {
-                            if action == "approve" {
-                                if let Some(why) = review::approval_refusal(
-                                    status,
-                                    c.coded_by.as_deref(),
-                                    &analyst,
-                                ) {
-                                    return refuse(vec![why]);
-                                }
-                                db::comments::review(
-                                    conn,
-                                    &c.id,
-                                    &analyst,
-                                    Status::Approved.code(),
-                                    None,
-                                )?;
-                            } else {
-                                let Some(reason) = Reason::parse(&typed.reason) else {
-                                    return refuse(vec![crate::i18n::both(
-                                        "ws_comment_reason_missing",
-                                    )]);
-                                };
-                                db::comments::review(
-                                    conn,
-                                    &c.id,
-                                    &analyst,
-                                    Status::Withheld.code(),
-                                    Some(reason.code()),
-                                )?;
-                            }
-                            db::audit::record(
-                                conn,
-                                &analyst,
-                                "comment_review",
-                                Some(&w.id),
-                                &format!("{}: {action}", c.id),
-                            )?;
-                        }
+                        db::audit::record(
+                            conn,
+                            &analyst,
+                            "comment_review",
+                            Some(&w.id),
+                            &format!("{}: {action}", c.id),
+                        )?;
                     }
-                    Ok((Outcome::Saved, c.question_id.clone()))
-                })?,
-            )
+                }
+                Ok((Outcome::Saved, c.question_id.clone()))
+            })
         })
         .await?;
     match outcome {

@@ -165,7 +165,7 @@ pub fn insert(
 ) -> QueryResult<()> {
     // One statement per row (a multi-row insert is not portable over the connection
     // enum); all in the caller's transaction.
-    for i in super::submit::shuffled(new.len()) {
+    for i in super::shuffle::shuffled(new.len()) {
         diesel::insert_into(comments::table)
             .values((
                 comments::id.eq(uuid::Uuid::new_v4().hyphenated().to_string()),

@@ -19,6 +19,7 @@ pub mod responses;
 pub mod schema;
 pub mod scores;
 pub mod sessions;
+mod shuffle;
 pub mod submit;
 pub mod wal;
 pub mod writer;

@@ -197,7 +197,7 @@ pub fn rewrite_answers(
             changes.push((id.clone(), stored::encode_pairs(&new)));
         }
     }
-    for i in super::submit::shuffled(changes.len()) {
+    for i in super::shuffle::shuffled(changes.len()) {
         let (id, answers) = &changes[i];
         diesel::update(responses::table.filter(responses::id.eq(id)))
             .set(responses::answers.eq(answers))

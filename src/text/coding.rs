@@ -149,6 +149,45 @@ pub fn purge_originals(
     Ok(purged)
 }
 
+/// Each coded comment's group (the answer to `group_by` of the response holding the same
+/// text, `channel`, or `all` without a grouping) and first codes: the input of
+/// [`super::codetable::code_by_group`]. Pending comments are left out. Comments are found
+/// by the digest of their text, never by a key; nothing of this leaves but counts.
+pub fn coded_by_group(
+    conn: &mut db::Conn,
+    wave_id: &str,
+    question_id: &str,
+    group_by: Option<&str>,
+) -> diesel::QueryResult<Vec<(String, Vec<String>)>> {
+    let mut by_digest: HashMap<String, Vec<Vec<String>>> = HashMap::new();
+    for c in db::comments::all(conn, wave_id, Some(question_id))? {
+        if c.status != "pending" {
+            by_digest.entry(c.digest.clone()).or_default().push(c.codes);
+        }
+    }
+    let mut out = Vec::new();
+    db::responses::for_each_response(conn, wave_id, |r| -> diesel::QueryResult<()> {
+        let pairs = db::responses::decode(r.answers)?;
+        let Some((_, text)) = pairs.iter().find(|(q, _)| q == question_id) else {
+            return Ok(());
+        };
+        let Some(codes) = by_digest.get_mut(&digest(text)).and_then(Vec::pop) else {
+            return Ok(());
+        };
+        let group = match group_by {
+            None => "all".to_string(),
+            Some("channel") => r.channel.to_string(),
+            Some(by) => pairs
+                .iter()
+                .find(|(q, _)| q == by)
+                .map_or(super::load::NO_ANSWER.to_string(), |(_, v)| v.to_string()),
+        };
+        out.push((group, codes));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
 /// The codes the codebook's rules suggest for a masked comment (terms of the masked text).
 pub fn suggested(text: &TextDefinitions, masked: &str) -> Vec<String> {
     let tokeniser = Tokeniser::shared();

@@ -99,6 +99,15 @@ pub enum TextCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// Code × group of the analysts' coding: per group (any choice question of the wave,
+    /// or channel; all comments without --group), the coded comments and how many carry
+    /// each code; groups below the minimum blanked as in every breakdown.
+    CodeTable {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        group: Option<String>,
+    },
     /// Imports 広聴AI's cluster labels (hierarchical_clusters.csv with
     /// hierarchical_merge_labels.csv) as hints shown to coders, never published.
     KouchouImport {
@@ -146,6 +155,7 @@ impl TextCommand {
             | TextCommand::CompareCodes { common, .. }
             | TextCommand::KouchouExport { common }
             | TextCommand::Purge { common }
+            | TextCommand::CodeTable { common, .. }
             | TextCommand::KouchouImport { common, .. } => common,
         }
     }
@@ -172,9 +182,10 @@ pub fn run(
         TextCommand::KouchouExport { .. }
             | TextCommand::KouchouImport { .. }
             | TextCommand::Purge { .. }
+            | TextCommand::CodeTable { .. }
     ) {
         anyhow::bail!(
-            "the kouchou-ai commands read the comments taken into coding (text::kouchou::command)"
+            "this command reads the comments taken into coding: the CLI runs it (cli::text)"
         );
     }
     let group_by = match command {
@@ -484,7 +495,8 @@ pub fn run(
         // Handled by super::kouchou::command before any comment is read.
         TextCommand::KouchouExport { .. }
         | TextCommand::KouchouImport { .. }
-        | TextCommand::Purge { .. } => {}
+        | TextCommand::Purge { .. }
+        | TextCommand::CodeTable { .. } => {}
     }
     match &common.output {
         Some(path) => {

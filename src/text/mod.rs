@@ -6,6 +6,7 @@
 pub mod agreement;
 pub mod cluster;
 pub mod codebook;
+pub mod codetable;
 pub mod coding;
 pub mod command;
 pub mod compare;

@@ -176,6 +176,7 @@ mod tests {
         StoredComment {
             id: id.into(),
             question_id: "q".into(),
+            digest: String::new(),
             masked: text.into(),
             flags: String::new(),
             status: status.into(),

@@ -362,6 +362,43 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
     }
     // online_procedures: 6 + 5 + 3 + 4 + 2 = 20 coded comments (withheld included).
     assert!(body.contains("このテーマのご意見：20 件"), "{body}");
+    // Code × group of the coding: counts only, small groups blanked.
+    let table = |extra: &[&str]| {
+        let mut args = vec![
+            "text",
+            "code-table",
+            "--wave",
+            WAVE,
+            "--question",
+            "opinion_general",
+            "--encoding",
+            "utf-8",
+        ];
+        args.extend_from_slice(extra);
+        let out = open.cli(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let all = table(&[]);
+    // 22 coded comments (4 pending); online_procedures on 6 + 5 + 3 + 4 + 2 = 20.
+    assert!(
+        all.contains("all,all,22,online_procedures,手続きのオンライン化,v1,20,90.9091,\r\n"),
+        "{all}"
+    );
+    let by_age = table(&["--group", "age_band"]);
+    let rows: Vec<&str> = by_age.lines().skip(1).collect();
+    // Each age band has 5 or 6 coded comments: every one is blanked.
+    assert!(!rows.is_empty());
+    assert!(
+        rows.iter()
+            .all(|r| r.ends_with(",,,primary") || r.ends_with(",,,complementary")),
+        "{by_age}"
+    );
+    assert!(!by_age.contains("長く待った"), "no comment text");
     // Operators never see the coding page.
     create_with_operator(&open);
 }

@@ -633,6 +633,7 @@ mod tests {
         StoredComment {
             id: id.into(),
             question_id: "q".into(),
+            digest: String::new(),
             masked: String::new(),
             flags: String::new(),
             status: status.into(),

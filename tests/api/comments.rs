@@ -115,7 +115,25 @@ fn status_rows(app: &TestApp) -> Vec<(String, String)> {
 fn coded_and_published(open: &TestApp) -> TestApp {
     create_with_password(open, "ann", PASSWORD);
     create_with_password(open, "bob", PASSWORD);
-    let ann = Browser::new(open);
+    // While the survey runs, nothing is taken in.
+    let during = Browser::new(open);
+    assert_eq!(during.sign_in("ann", PASSWORD).status, 303);
+    let csrf = during.csrf();
+    let refused = post(
+        &during,
+        &format!("{PAGE}/load"),
+        &[("_csrf", &csrf), ("question", "opinion_general")],
+    );
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(refused.body.contains("調査の終了後"), "{}", refused.body);
+    assert_eq!(open.count_rows("comments"), 0);
+    // After the close, a second instance on the same database: coding and publication.
+    let closed = spawn_app_with_settings(
+        TestDatabase::new(),
+        settings(&open.database_url),
+        NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
+    );
+    let ann = Browser::new(&closed);
     assert_eq!(ann.sign_in("ann", PASSWORD).status, 303);
     let page = ann.get(PAGE);
     assert_eq!(page.status, 200, "{}", page.body);
@@ -215,7 +233,7 @@ fn coded_and_published(open: &TestApp) -> TestApp {
         refused.body
     );
 
-    let bob = Browser::new(open);
+    let bob = Browser::new(&closed);
     assert_eq!(bob.sign_in("bob", PASSWORD).status, 303);
     let bob_csrf = bob.csrf();
     loop {
@@ -264,12 +282,6 @@ fn coded_and_published(open: &TestApp) -> TestApp {
         page.body
     );
 
-    // After the close, a second instance on the same database publishes.
-    let closed = spawn_app_with_settings(
-        TestDatabase::new(),
-        settings(&open.database_url),
-        NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
-    );
     let browser = Browser::new(&closed);
     assert_eq!(browser.sign_in("bob", PASSWORD).status, 303);
     let csrf = browser.csrf();
@@ -568,8 +580,13 @@ fn an_attacker_holding_the_public_pages_cannot_put_a_comment_next_to_an_attribut
 
 #[test]
 fn kouchou_ai_gets_masked_comments_without_attributes_and_its_labels_come_back_as_hints() {
-    let app = spawn_app_on(midterm_day());
-    submit(&app);
+    let open = spawn_app_on(midterm_day());
+    submit(&open);
+    let app = spawn_app_with_settings(
+        TestDatabase::new(),
+        settings(&open.database_url),
+        NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
+    );
     create_with_password(&app, "ann", PASSWORD);
     let ann = Browser::new(&app);
     assert_eq!(ann.sign_in("ann", PASSWORD).status, 303);
@@ -662,14 +679,14 @@ fn kouchou_ai_gets_masked_comments_without_attributes_and_its_labels_come_back_a
             .get_result(&mut app.db())
             .unwrap()
     };
-    assert_eq!(labelled(&app), 0);
+    assert_eq!(labelled(&open), 0);
     let out = import(&c);
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(labelled(&app), 26);
+    assert_eq!(labelled(&open), 26);
     let page = ann.get(&format!("{PAGE}?question=opinion_general"));
     assert!(
         page.body.contains("窓口とオンライン") || page.body.contains("その他の要望"),

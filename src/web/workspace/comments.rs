@@ -398,6 +398,19 @@ pub async fn load(
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (signed_in, wave) = signed_in_wave(&state, &req, &path, &body, false).await?;
+    // Taken in once the wave has closed, in one go: loads during the survey would order
+    // the comments (and, by their text, the responses) by the time of each load.
+    if wave.status((state.clock)()) != crate::definitions::WaveStatus::Closed {
+        return Err(AppError::refused_with_link(
+            StatusCode::CONFLICT,
+            crate::i18n::both("ws_comments_load_after_close"),
+            vec![crate::i18n::both_args(
+                "ws_comments_load_after_close_body",
+                &[("closes", wave.closes.to_string().into())],
+            )],
+            (&format!("/analyst/waves/{}/comments", wave.id), "ws_back"),
+        ));
+    }
     let fields = session::form_fields(&body);
     let question = chosen_question(&wave, session::field(&fields, "question"))?;
     let st = state.clone();

@@ -188,6 +188,29 @@ pub fn coded_by_group(
     Ok(out)
 }
 
+/// The original text of a comment: the answer to `question_id` in `wave_id` whose digest
+/// is `wanted` (after the retention rule, that is the masked text itself).
+pub fn original_of(
+    conn: &mut db::Conn,
+    wave_id: &str,
+    question_id: &str,
+    wanted: &str,
+) -> diesel::QueryResult<Option<String>> {
+    let mut found = None;
+    db::responses::for_each_text(
+        conn,
+        wave_id,
+        &[question_id],
+        |_, v| -> diesel::QueryResult<()> {
+            if found.is_none() && digest(v) == wanted {
+                found = Some(v.to_string());
+            }
+            Ok(())
+        },
+    )?;
+    Ok(found)
+}
+
 /// The codes the codebook's rules suggest for a masked comment (terms of the masked text).
 pub fn suggested(text: &TextDefinitions, masked: &str) -> Vec<String> {
     let tokeniser = Tokeniser::shared();

@@ -175,6 +175,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .route(post_form().to(workspace::comments::save)),
         )
         .service(
+            resource("/analyst/waves/{wave}/comments/{id}/unmask", POST)
+                .route(post_form().to(workspace::comments::unmask)),
+        )
+        .service(
             resource("/results/{wave}/comments", GET).route(get().to(resident::comments::comments)),
         )
         .service(resource("/results/{wave}", GET).route(get().to(resident::results::results)))

@@ -692,6 +692,37 @@ fn kouchou_ai_gets_masked_comments_without_attributes_and_its_labels_come_back_a
         page.body.contains("窓口とオンライン") || page.body.contains("その他の要望"),
         "the label is shown to the coder"
     );
+
+    // Unmasking one comment shows its original on that answer only, and is logged.
+    let (id, masked): (String, String) = comments::table
+        .filter(comments::masked.like("%[NAME]%"))
+        .select((comments::id, comments::masked))
+        .first(&mut open.db())
+        .unwrap();
+    assert!(!page.body.contains("田中"));
+    let shown = post(
+        &ann,
+        &format!("{PAGE}/{id}/unmask"),
+        &[("_csrf", &csrf), ("mode", "code")],
+    );
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    assert!(
+        shown.body.contains("市民課の田中さんが親切でした"),
+        "{}",
+        shown.body
+    );
+    assert!(shown.body.contains(&masked));
+    let logged: Vec<String> = citizen_survey::db::schema::audit_log::table
+        .filter(citizen_survey::db::schema::audit_log::action.eq("comment_unmask"))
+        .select(citizen_survey::db::schema::audit_log::detail)
+        .load(&mut open.db())
+        .unwrap();
+    assert_eq!(logged, [format!("{id}: original shown")]);
+    assert!(!logged[0].contains("田中"), "the log holds no text");
+    // Without the session's token: refused, nothing shown, nothing logged.
+    let refused = post(&ann, &format!("{PAGE}/{id}/unmask"), &[("mode", "code")]);
+    assert_eq!(refused.status, 403);
+    assert!(!refused.body.contains("田中"));
 }
 
 #[test]

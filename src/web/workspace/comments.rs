@@ -30,7 +30,7 @@ crate::i18n::pairs! {
         fuseji_text, fuseji_hint, save_next, none_left, second_hint, review_hint, approve,
         withhold_button, agreement, double_coded, pooled, identical, per_code, kappa,
         undefined, proposal, saved, problems, public_page, no_questions, code_label,
-        table_caption, cluster,
+        table_caption, cluster, unmask, original, original_same, original_gone,
     }
 }
 
@@ -117,6 +117,9 @@ pub struct CommentsPage {
     pub identical: String,
     pub kappas: Vec<KappaRow>,
     pub max_summary: usize,
+    /// The original text of the current comment, shown on request (and logged); `Err`
+    /// when it is no longer kept.
+    pub unmasked: Option<Result<String, ()>>,
 }
 
 fn kappa_text(k: Option<f64>, undefined: &str) -> String {
@@ -316,6 +319,7 @@ fn build(
             })
             .collect(),
         max_summary: review::MAX_SUMMARY,
+        unmasked: None,
     })
 }
 
@@ -625,6 +629,68 @@ pub async fn save(
             html(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// `POST /analyst/waves/{wave}/comments/{id}/unmask` (CSRF, analysts): shows the comment's
+/// original text, found by its digest in the responses, once, on this answer only (never in
+/// a URL); the audit log records who unmasked which comment.
+pub async fn unmask(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<(String, String)>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (wave_id, id) = path.into_inner();
+    let (signed_in, wave) = signed_in_wave(&state, &req, &wave_id, &body, false).await?;
+    let fields = session::form_fields(&body);
+    let mode = Mode::parse(session::field(&fields, "mode"));
+    let st = state.clone();
+    let page = state
+        .db(move |conn| -> Result<CommentsPage, AppError> {
+            let Some(c) = db::comments::find(conn, &wave.id, &id)? else {
+                return Err(AppError::refused(
+                    StatusCode::NOT_FOUND,
+                    crate::i18n::both("ws_comment_unknown"),
+                    vec![format!("`{id}`")],
+                ));
+            };
+            let original =
+                crate::text::coding::original_of(conn, &wave.id, &c.question_id, &c.digest)?;
+            db::audit::record(
+                conn,
+                &signed_in.analyst,
+                "comment_unmask",
+                Some(&wave.id),
+                &format!(
+                    "{id}: {}",
+                    if original.is_some() {
+                        "original shown"
+                    } else {
+                        "original no longer kept"
+                    }
+                ),
+            )?;
+            let typed = Typed {
+                id: id.clone(),
+                decision: "verbatim".into(),
+                ..Typed::default()
+            };
+            let mut page = build(
+                &st,
+                conn,
+                &wave,
+                c.question_id.clone(),
+                mode,
+                &signed_in.analyst,
+                signed_in.csrf_token,
+                Some((typed, Vec::new())),
+                false,
+            )?;
+            page.unmasked = Some(original.ok_or(()));
+            Ok(page)
+        })
+        .await?;
+    html(StatusCode::OK, &page)
 }
 
 fn typed_clone(t: &Typed) -> Typed {

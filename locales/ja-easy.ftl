@@ -272,3 +272,15 @@ summary_more = くわしい けっかは、ほうこくしょと すいたしの
 
 # The postal letter (codes sheet): one line per language besides Japanese and English.
 letter_other_language = この アンケートは、やさしい にほんごでも こたえられます。QRコードを よんでから、「ことば（Language）」で「やさしい にほんご」を えらんで ください。
+
+# The public comments page (src/web/resident/comments.rs).
+comments_link = この アンケートに よせられた いけん
+comments_title = { $title }：みなさんの いけん
+comments_lead = みなさんが 書いた いけんの 中から、市の 人が 2人で 読んで、のせて よいと きめた ものを、テーマごとに のせています。名前などは かくしています。
+comments_anonymity = いけんの となりに、年れい・すんでいる ところ・せいべつ・答えた 日などは のせません。ならび方は 文の じゅんばんで、答えた じゅんばんでは ありません。
+comments_other = そのほか
+comments_summary_mark = ［市が まとめた もの］
+comments_none = のせている いけんは まだ ありません。
+comments_back = けっかの ページへ もどる
+comments_code_count = この テーマの いけん：{ $n } こ
+comments_code_count_hidden = この テーマの いけん：{ $min } こより 少ないので かずは のせません

@@ -270,3 +270,15 @@ summary_more = 자세한 결과는 보고서(본편)와 시 홈페이지의 조�
 
 # The postal letter (codes sheet): one line per language besides Japanese and English.
 letter_other_language = 이 조사는 한국어로도 응답할 수 있습니다. QR 코드를 읽거나 액세스 코드를 입력한 뒤 화면의 "언어(Language)"에서 "한국어"를 선택하세요.
+
+# The public comments page (src/web/resident/comments.rs).
+comments_link = 이 조사에 접수된 시민 의견
+comments_title = { $title }: 시민 의견
+comments_lead = 설문의 자유 기술란에 보내 주신 의견 중 시 담당자 2명이 확인하고 공개를 결정한 것을 주제(코드)별로 게재합니다. 개인정보는 가렸습니다.
+comments_anonymity = 의견 옆에 연령대, 지역, 성별, 응답일 등 작성자에 관한 정보는 일절 표시하지 않습니다. 게재 순서는 글의 순서이며 응답 순서와는 관계없습니다.
+comments_other = 기타
+comments_summary_mark = [시의 요지]
+comments_none = 아직 공개된 의견이 없습니다.
+comments_back = 결과 페이지로 돌아가기
+comments_code_count = 이 주제의 의견: { $n }건
+comments_code_count_hidden = 이 주제의 의견: { $min }건 미만이므로 건수 비공개

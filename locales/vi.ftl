@@ -270,3 +270,15 @@ summary_more = Kết quả chi tiết có trong báo cáo (bản đầy đủ) v
 
 # The postal letter (codes sheet): one line per language besides Japanese and English.
 letter_other_language = Bạn cũng có thể trả lời khảo sát này bằng tiếng Việt: sau khi quét mã QR hoặc nhập mã truy cập, hãy chọn "Tiếng Việt" ở mục "Ngôn ngữ (Language)" trên trang.
+
+# The public comments page (src/web/resident/comments.rs).
+comments_link = Ý kiến người dân trong khảo sát này
+comments_title = { $title }: ý kiến của người dân
+comments_lead = Các ý kiến người dân viết trong phần tự do của khảo sát, đã được hai cán bộ thành phố xem xét và quyết định công bố, được sắp xếp theo chủ đề (mã). Thông tin cá nhân đã được che.
+comments_anonymity = Không hiển thị bất kỳ thông tin nào về người viết (độ tuổi, khu vực, giới tính, ngày trả lời) bên cạnh ý kiến. Thứ tự theo nội dung văn bản, không theo thứ tự nhận được.
+comments_other = Khác
+comments_summary_mark = [Tóm tắt của thành phố]
+comments_none = Chưa có ý kiến nào được công bố.
+comments_back = Quay lại trang kết quả
+comments_code_count = Ý kiến về chủ đề này: { $n }
+comments_code_count_hidden = Ý kiến về chủ đề này: ít hơn { $min } (không công bố số lượng)

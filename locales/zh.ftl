@@ -270,3 +270,15 @@ summary_more = 详细结果请参阅报告书（正文）和市政府网站的�
 
 # The postal letter (codes sheet): one line per language besides Japanese and English.
 letter_other_language = 本调查也可以用中文回答：扫描二维码或输入访问码后，在页面的“语言（Language）”中选择“简体中文”。
+
+# The public comments page (src/web/resident/comments.rs).
+comments_link = 本次调查收到的市民意见
+comments_title = { $title }：市民意见
+comments_lead = 在问卷自由填写栏中收到的意见里，经两名市职员审核并决定公开的部分，按主题（编码）分类刊登。个人信息已隐去。
+comments_anonymity = 意见旁不显示填写者的年龄段、地区、性别、回答日期等任何信息。排列顺序按文字顺序，与回答顺序无关。
+comments_other = 其他
+comments_summary_mark = ［市政府的摘要］
+comments_none = 目前尚无公开的意见。
+comments_back = 返回结果页面
+comments_code_count = 此主题的意见：{ $n } 条
+comments_code_count_hidden = 此主题的意见：少于 { $min } 条，不公开数量

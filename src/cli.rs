@@ -1056,6 +1056,83 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
     let text = crate::text::codebook::load(&settings.definitions, &visions, &mut errors);
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
+    if matches!(
+        command,
+        crate::text::command::TextCommand::KouchouExport { .. }
+            | crate::text::command::TextCommand::KouchouImport { .. }
+    ) {
+        return crate::text::kouchou::command(&mut conn, command, wave);
+    }
+    if let crate::text::command::TextCommand::CodeTable { common, group } = command {
+        let selection = crate::text::load::Selection {
+            question: &common.question,
+            group_by: group.as_deref(),
+            include_open: true,
+        };
+        crate::text::load::check_selection(wave, &selection).map_err(anyhow::Error::msg)?;
+        let encoding: crate::export::Encoding =
+            common.encoding.parse().map_err(anyhow::Error::msg)?;
+        let coded = crate::text::coding::coded_by_group(
+            &mut conn,
+            &wave.id,
+            &common.question,
+            group.as_deref(),
+        )?;
+        let codes: Vec<&str> = text.codes.iter().map(|c| c.id.as_str()).collect();
+        let table = crate::text::codetable::code_by_group(&coded, &codes, settings.min_group_size);
+        let mut csv = crate::export::CsvWriter::new(
+            Vec::new(),
+            encoding,
+            &[
+                "group_by",
+                "group_code",
+                "group_comments",
+                "code",
+                "label_ja",
+                "vision",
+                "comments",
+                "share_pct",
+                "suppressed",
+            ],
+        )?
+        .numeric_columns(&["group_comments", "comments", "share_pct"]);
+        let num = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
+        for cell in &table {
+            let code = text.codes.iter().find(|c| c.id == cell.code);
+            csv.write(&[
+                group.as_deref().unwrap_or("all"),
+                &cell.group,
+                &num(cell.group_comments),
+                &cell.code,
+                code.map_or("", |c| c.label_ja.as_str()),
+                code.and_then(|c| c.vision.as_deref()).unwrap_or("none"),
+                &num(cell.comments),
+                &cell.share_pct.map_or(String::new(), |p| format!("{p:.4}")),
+                cell.suppressed,
+            ])?;
+        }
+        let bytes = csv.finish()?;
+        match &common.output {
+            Some(path) => std::fs::write(path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+            None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+        }
+        return Ok(());
+    }
+    if let crate::text::command::TextCommand::Purge { common } = command {
+        let selection = crate::text::load::Selection {
+            question: &common.question,
+            group_by: None,
+            include_open: true,
+        };
+        crate::text::load::check_selection(wave, &selection).map_err(anyhow::Error::msg)?;
+        let p = crate::text::coding::purge_originals(&mut conn, &wave.id, &common.question, &text)?;
+        println!(
+            "{}: {} answers of {} replaced by their masked text; {} comments taken into coding follow",
+            wave.id, p.responses, common.question, p.comments
+        );
+        return Ok(());
+    }
     crate::text::command::run(
         command,
         wave,

@@ -171,6 +171,11 @@ pub fn publish(
     let suppressed = publication.visions.iter().filter(|v| v.suppressed).count();
     conn.transaction(|conn| -> diesel::QueryResult<()> {
         db::publications::replace(conn, &publication)?;
+        // The approved comments are part of the snapshot (docs/free-text.md).
+        let comments = crate::text::publication::snapshot(&db::comments::all(conn, &wave.id, None)?);
+        let json = serde_json::to_string(&comments)
+            .map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?;
+        db::comments::replace_published(conn, &wave.id, publication.published_at, &json)?;
         match &evaluation {
             Some(e) => {
                 db::evaluations::replace_published(conn, &wave.id, publication.published_at, e)?
@@ -183,10 +188,11 @@ pub fn publish(
             "publish",
             Some(&wave.id),
             &format!(
-                "{} responses; {suppressed} of {} visions suppressed (minimum group {}){}",
+                "{} responses; {suppressed} of {} visions suppressed (minimum group {}); {} comments{}",
                 publication.responses,
                 publication.visions.len(),
                 publication.min_group_size,
+                comments.comments.len(),
                 evaluation.as_ref().map_or(String::new(), |e| format!(
                     "; evaluation: {} indicators, decisions for {} visions",
                     e.rows.len(),

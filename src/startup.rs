@@ -61,7 +61,24 @@ impl Application {
             crate::report::load_meta(&settings.definitions, &definitions)
                 .map_err(anyhow::Error::msg)?,
         );
+        // The codebook and word lists of the comments' coding (docs/free-text.md); broken
+        // files stop the start as broken definitions do.
+        let text = {
+            let visions: Vec<String> = definitions.visions.iter().map(|v| v.id.clone()).collect();
+            let mut errors = Vec::new();
+            let text = crate::text::codebook::load(&settings.definitions, &visions, &mut errors);
+            if !errors.is_empty() {
+                let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                anyhow::bail!(
+                    "the codebook or word lists in {}/text are invalid; run `citizen-survey check` for the same list:\n{}",
+                    settings.definitions.display(),
+                    list.join("\n")
+                );
+            }
+            Arc::new(text)
+        };
         let state = AppState {
+            text,
             report_meta,
             exports,
             definitions,

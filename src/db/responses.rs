@@ -157,3 +157,51 @@ pub fn stored_page(
         .limit(limit)
         .load(conn)
 }
+
+/// Rewrites one question's answer in every response of a wave that holds it, as
+/// `f(old) → new` (the retention rule of the comments: the original text replaced by its
+/// masked text, docs/free-text.md); nothing else of a response changes. Rows are updated one
+/// at a time in a random order, so that the rewrite orders nothing; call inside a
+/// transaction. Returns how many responses changed.
+pub fn rewrite_answers(
+    conn: &mut Conn,
+    wave_id: &str,
+    question_id: &str,
+    mut f: impl FnMut(&str) -> String,
+) -> Result<usize, Error> {
+    let needle = serde_json::to_string(question_id).expect("a string serializes");
+    let rows: Vec<(String, String)> = responses::table
+        .filter(responses::wave_id.eq(wave_id))
+        .select((responses::id, responses::answers))
+        .load(conn)?;
+    let mut changes: Vec<(String, String)> = Vec::new();
+    for (id, text) in &rows {
+        if !text.contains(needle.as_str()) {
+            continue;
+        }
+        let pairs = decode(text)?;
+        let mut changed = false;
+        let new: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(q, v)| {
+                if q == question_id {
+                    let n = f(v);
+                    changed |= n != *v;
+                    (q.to_string(), n)
+                } else {
+                    (q.to_string(), v.to_string())
+                }
+            })
+            .collect();
+        if changed {
+            changes.push((id.clone(), stored::encode_pairs(&new)));
+        }
+    }
+    for i in super::shuffle::shuffled(changes.len()) {
+        let (id, answers) = &changes[i];
+        diesel::update(responses::table.filter(responses::id.eq(id)))
+            .set(responses::answers.eq(answers))
+            .execute(conn)?;
+    }
+    Ok(changes.len())
+}

@@ -295,3 +295,42 @@ diesel::table! {
         respondents -> Integer,
     }
 }
+
+diesel::table! {
+    comments (id) {
+        id -> Text,
+        wave_id -> Text,
+        question_id -> Text,
+        digest -> Text,
+        masked -> Text,
+        flags -> Text,
+        status -> Text,
+        summary -> Text,
+        publish_as -> Nullable<Text>,
+        fuseji -> Nullable<Text>,
+        withheld_reason -> Nullable<Text>,
+        cluster_label -> Nullable<Text>,
+        coded_by -> Nullable<Text>,
+        second_coded_by -> Nullable<Text>,
+        reviewed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    comment_codes (comment_id, coder, code_id) {
+        comment_id -> Text,
+        coder -> Integer,
+        code_id -> Text,
+    }
+}
+
+diesel::table! {
+    published_comments (wave_id) {
+        wave_id -> Text,
+        published_at -> Timestamp,
+        snapshot -> Text,
+    }
+}
+
+diesel::joinable!(comment_codes -> comments (comment_id));
+diesel::allow_tables_to_appear_in_same_query!(comments, comment_codes);

@@ -517,7 +517,8 @@ mod key_coverage {
         // The texts that pages and the booklet look up by field name.
         let fixed = crate::web::workspace::texts::Texts::KEYS
             .iter()
-            .chain(crate::paper::questionnaire::Texts::KEYS);
+            .chain(crate::paper::questionnaire::Texts::KEYS)
+            .chain(crate::web::workspace::comments::Texts::KEYS);
         for key in fixed {
             assert!(
                 ja_and_en_only(key) && only_ja.contains(&key.to_string()),

@@ -87,6 +87,37 @@ pub enum TextCommand {
         #[arg(long)]
         later: String,
     },
+    /// 広聴AI (kouchou-ai)'s input CSV `comment-id,comment-body` of the comments taken
+    /// into coding: masked, without any attribute, withheld ones left out.
+    KouchouExport {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// The retention rule, after publication: replaces every original answer to the
+    /// question by its masked text, in the responses too (the masked comments stay).
+    Purge {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Code × group of the analysts' coding: per group (any choice question of the wave,
+    /// or channel; all comments without --group), the coded comments and how many carry
+    /// each code; groups below the minimum blanked as in every breakdown.
+    CodeTable {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        group: Option<String>,
+    },
+    /// Imports 広聴AI's cluster labels (hierarchical_clusters.csv with
+    /// hierarchical_merge_labels.csv) as hints shown to coders, never published.
+    KouchouImport {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        clusters: PathBuf,
+        #[arg(long)]
+        labels: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -121,7 +152,11 @@ impl TextCommand {
             | TextCommand::Cooccurrence { common, .. }
             | TextCommand::Clusters { common, .. }
             | TextCommand::Suggest { common }
-            | TextCommand::CompareCodes { common, .. } => common,
+            | TextCommand::CompareCodes { common, .. }
+            | TextCommand::KouchouExport { common }
+            | TextCommand::Purge { common }
+            | TextCommand::CodeTable { common, .. }
+            | TextCommand::KouchouImport { common, .. } => common,
         }
     }
 }
@@ -142,6 +177,17 @@ pub fn run(
     ) -> Result<Vec<Comment>, ExportError>,
 ) -> anyhow::Result<()> {
     let common = command.common();
+    if matches!(
+        command,
+        TextCommand::KouchouExport { .. }
+            | TextCommand::KouchouImport { .. }
+            | TextCommand::Purge { .. }
+            | TextCommand::CodeTable { .. }
+    ) {
+        anyhow::bail!(
+            "this command reads the comments taken into coding: the CLI runs it (cli::text)"
+        );
+    }
     let group_by = match command {
         TextCommand::Distinctive { group, .. } => Some(group.as_str()),
         _ => None,
@@ -446,6 +492,11 @@ pub fn run(
             }
             csv.finish()?;
         }
+        // Handled by super::kouchou::command before any comment is read.
+        TextCommand::KouchouExport { .. }
+        | TextCommand::KouchouImport { .. }
+        | TextCommand::Purge { .. }
+        | TextCommand::CodeTable { .. } => {}
     }
     match &common.output {
         Some(path) => {

@@ -3,14 +3,20 @@
 //! pure functions over plain data. Nothing here writes text of its own: every quote shown
 //! is a resident's own (masked) words. See docs/free-text.md.
 
+pub mod agreement;
 pub mod cluster;
 pub mod codebook;
+pub mod codetable;
+pub mod coding;
 pub mod command;
 pub mod compare;
 pub mod frequency;
+pub mod kouchou;
 pub mod load;
 pub mod mask;
 pub mod network;
+pub mod publication;
+pub mod review;
 pub mod terms;
 pub mod tokenise;
 

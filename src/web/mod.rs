@@ -41,6 +41,8 @@ pub struct AppState {
     pub writer: crate::db::writer::Writer,
     /// The report's metadata (`report.toml`), read once at start.
     pub report_meta: Arc<crate::report::definition::ReportMeta>,
+    /// The codebook and word lists of the free-text comments (`survey-definitions/text/`).
+    pub text: Arc<crate::text::codebook::TextDefinitions>,
 }
 
 impl AppState {
@@ -158,6 +160,26 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(
             resource("/analyst/waves/{wave}/evaluation/revise", POST)
                 .route(post_form().to(workspace::evaluation::revise)),
+        )
+        // The comments: coding and review in the workspace, the approved ones in public.
+        .service(
+            resource("/analyst/waves/{wave}/comments", GET)
+                .route(get().to(workspace::comments::page)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/comments/load", POST)
+                .route(post_form().to(workspace::comments::load)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/comments/{id}", POST)
+                .route(post_form().to(workspace::comments::save)),
+        )
+        .service(
+            resource("/analyst/waves/{wave}/comments/{id}/unmask", POST)
+                .route(post_form().to(workspace::comments::unmask)),
+        )
+        .service(
+            resource("/results/{wave}/comments", GET).route(get().to(resident::comments::comments)),
         )
         .service(resource("/results/{wave}", GET).route(get().to(resident::results::results)))
         .service(

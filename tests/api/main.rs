@@ -4,6 +4,7 @@
 mod analyst;
 mod anonymity;
 mod codes;
+mod comments;
 mod deploy;
 mod disclosure;
 mod evaluation;

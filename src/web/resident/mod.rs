@@ -2,6 +2,7 @@
 //! public results, and the page views they share.
 
 pub mod code;
+pub mod comments;
 pub mod evaluation;
 pub mod form;
 pub mod invitation;

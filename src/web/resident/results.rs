@@ -24,7 +24,7 @@ pub const OPEN_DATA_HEADER: [&str; 11] = crate::export::VISION_SCORES_HEADER;
 
 #[derive(Deserialize)]
 pub struct LangQuery {
-    lang: Option<String>,
+    pub lang: Option<String>,
 }
 
 crate::i18n::messages! {
@@ -35,7 +35,7 @@ crate::i18n::messages! {
         results_method_title, results_download_title, results_change,
         results_change_note, results_not_significant, results_outline_title,
         results_outline_population, results_outline_method, results_outline_mailed,
-        results_outline_valid, results_outline_rate, results_outline_period,
+        results_outline_valid, results_outline_rate, results_outline_period, comments_link,
     }
 }
 

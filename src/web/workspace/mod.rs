@@ -2,6 +2,7 @@
 //! and the bearer-token API for scripts (`api`).
 
 pub mod api;
+pub mod comments;
 pub mod dashboard;
 pub mod evaluation;
 pub mod pages;

@@ -12,7 +12,7 @@ use crate::db;
 use crate::db::scores::GroupBy;
 use crate::definitions::{QuestionKind, Wave};
 use crate::domain::Scope;
-use crate::export::{ExportContext, answer_codes, mask_personal_data};
+use crate::export::{ExportContext, answer_codes};
 use crate::stats::{GroupSums, summary_of};
 
 /// The report describes the wave's sample (open answers beside it are counted in Ⅰ only).
@@ -36,6 +36,7 @@ pub fn gather(
     ctx: &ExportContext,
     wave: &Wave,
     edition: Edition,
+    mask_rules: &crate::text::mask::MaskRules,
 ) -> Result<WaveData, ReportError> {
     let plan = ctx.plans.of(wave);
     db::scores::ensure_current(conn, &plan)?;
@@ -199,7 +200,9 @@ pub fn gather(
     })?;
     let tabulation = tabulator.finish();
 
-    // Free text, masked, never with anything else of the response.
+    // Free text, masked as the comments' workflow masks them (patterns, names, addresses,
+    // sensitive words), never with anything else of the response.
+    let tokeniser = crate::text::tokenise::Tokeniser::shared();
     let texts: Vec<&str> = wave
         .questions()
         .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
@@ -207,7 +210,8 @@ pub fn gather(
         .collect();
     let mut comments = Vec::new();
     db::responses::for_each_text(conn, &wave.id, &texts, |q, v| -> Result<(), ReportError> {
-        comments.push((q.to_string(), mask_personal_data(v)));
+        let masked = crate::text::mask::mask(v, &tokeniser.tokenise(v), mask_rules);
+        comments.push((q.to_string(), masked.text));
         Ok(())
     })?;
 

@@ -59,6 +59,9 @@ pub struct ReportOptions {
     pub lang: Lang,
     pub edition: Edition,
     pub made_on: NaiveDate,
+    /// The comments' codebook and masking word lists (`survey-definitions/text/`): chapter
+    /// Ⅵ's coded opinions, and the masking of the comments it lists.
+    pub text: std::sync::Arc<crate::text::codebook::TextDefinitions>,
 }
 
 /// The report's metadata file (`report.toml`) of a definitions folder, checked; the errors
@@ -99,11 +102,12 @@ pub fn make(
             other.id
         )));
     }
-    let data = gather::gather(conn, ctx, &options.wave, options.edition)?;
+    let mask = &options.text.mask_rules;
+    let data = gather::gather(conn, ctx, &options.wave, options.edition, mask)?;
     let other = options
         .compare
         .as_ref()
-        .map(|w| gather::gather(conn, ctx, w, options.edition))
+        .map(|w| gather::gather(conn, ctx, w, options.edition, mask))
         .transpose()?;
     let snapshot = evaluation(conn, ctx, options)?;
     let evaluation = snapshot.as_ref().map(|(snapshot, note)| {
@@ -138,6 +142,7 @@ pub fn make(
         portfolio,
         free_text: None,
     });
+    report.free_text.coded = coded_comments(conn, ctx, options)?;
     report.summaries = summary::languages(options.lang)
         .into_iter()
         .map(|lang| {
@@ -151,6 +156,82 @@ pub fn make(
         })
         .collect();
     Ok(report)
+}
+
+/// Chapter Ⅵ's coded opinions, grouped by vision and code: the public edition prints the
+/// published comments (still approved) and the counts published with them; the internal
+/// edition the comments approved now with the current counts. Counts under the minimum
+/// group size are not shown (as on `/results/{wave}/comments`).
+fn coded_comments(
+    conn: &mut db::Conn,
+    ctx: &ExportContext,
+    options: &ReportOptions,
+) -> Result<Vec<model::CodedVision>, ReportError> {
+    use crate::text::publication::{Snapshot, groups, snapshot};
+    let wave_id = &options.wave.id;
+    let (snap, approved): (Snapshot, Vec<String>) = match options.edition {
+        Edition::Public => match db::comments::published(conn, wave_id)? {
+            Some((_, json)) => (
+                serde_json::from_str(&json).map_err(|e| {
+                    ReportError::Refused(format!("the published comments cannot be read: {e}"))
+                })?,
+                db::comments::approved_ids(conn, wave_id)?,
+            ),
+            None => return Ok(Vec::new()),
+        },
+        Edition::Internal => {
+            let stored = db::comments::all(conn, wave_id, None)?;
+            let snap = snapshot(&stored);
+            let ids = snap.comments.iter().map(|c| c.id.clone()).collect();
+            (snap, ids)
+        }
+    };
+    let approved: std::collections::HashSet<String> = approved.into_iter().collect();
+    let defs = &ctx.definitions;
+    let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
+    let lang = options.lang;
+    let s = strings::Strings::get(lang);
+    Ok(groups(
+        &snap,
+        &options.text.codes,
+        &visions,
+        ctx.min_group_size,
+        |id| approved.contains(id),
+    )
+    .into_iter()
+    .filter(|g| !g.codes.is_empty())
+    .map(|g| model::CodedVision {
+        vision: g
+            .vision
+            .as_deref()
+            .and_then(|v| defs.vision(v))
+            .map_or(s.coded_other.to_string(), |v| v.short_name(lang)),
+        codes: g
+            .codes
+            .into_iter()
+            .map(|c| model::CodedGroup {
+                label: if lang == Lang::Ja {
+                    c.label_ja
+                } else {
+                    c.label_en
+                },
+                count: c.count,
+                comments: c
+                    .comments
+                    .into_iter()
+                    .map(|(text, summary)| {
+                        if summary {
+                            format!("{text}{}", s.coded_summary)
+                        } else {
+                            text
+                        }
+                    })
+                    .collect(),
+                code: c.code,
+            })
+            .collect(),
+    })
+    .collect())
 }
 
 /// Chapter Ⅴ's CS portfolio, from the sample as the `cs-portfolio` export computes it (it

@@ -470,6 +470,24 @@ pub struct FreeTextQuestion {
 pub struct FreeTextChapter {
     pub questions: Vec<FreeTextQuestion>,
     pub note: String,
+    /// The coded opinions by vision and code (empty until comments are coded and approved).
+    pub coded: Vec<CodedVision>,
+}
+
+/// A vision's coded opinions (or those of no vision).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodedVision {
+    pub vision: String,
+    pub codes: Vec<CodedGroup>,
+}
+
+/// A code with its count (`None` below the minimum) and its approved comments, masked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CodedGroup {
+    pub code: String,
+    pub label: String,
+    pub count: Option<u64>,
+    pub comments: Vec<String>,
 }
 
 /// The interim chapter: counts per question; the masked comments in the internal edition.
@@ -510,5 +528,6 @@ pub fn free_text_from_comments(
             Edition::Internal => s.free_text_internal_note.to_string(),
             Edition::Public => s.free_text_public_note.to_string(),
         },
+        coded: Vec::new(),
     }
 }

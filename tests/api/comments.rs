@@ -411,6 +411,40 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
         "{by_age}"
     );
     assert!(!by_age.contains("長く待った"), "no comment text");
+    // The report's chapter Ⅵ: the same coded opinions, by code with the published count;
+    // the public edition holds nothing withheld or pending either.
+    for edition in [&[][..], &["--public"][..]] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut args = vec![
+            "report",
+            "--wave",
+            WAVE,
+            "--output",
+            dir.path().to_str().unwrap(),
+        ];
+        args.extend_from_slice(edition);
+        let out = open.cli(&args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+        let ch6 = &html[html.find("id=\"ch6\"").unwrap()..html.find("id=\"appendix\"").unwrap()];
+        assert!(ch6.contains("分類別の主な意見"), "{edition:?}");
+        assert!(
+            ch6.contains("data-code=\"online_procedures\" data-count=\"20\""),
+            "{edition:?}"
+        );
+        assert!(ch6.contains("<li>窓口で長く待った。オンライン申請を増やしてほしい</li>"));
+        assert!(!ch6.contains("田中") && !ch6.contains("090-1234-5678"));
+        if edition.is_empty() {
+            continue;
+        }
+        for secret in ["最悪", "防災アプリ", "わかりにくい"] {
+            assert!(!ch6.contains(secret), "{secret} is in the public report");
+        }
+    }
     // Operators never see the coding page.
     create_with_operator(&open);
 }

@@ -70,6 +70,7 @@ async fn make(
         lang,
         edition,
         made_on: (state.clock)(),
+        text: state.text.clone(),
     };
     let st = state.clone();
     state

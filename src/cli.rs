@@ -670,6 +670,8 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
         wave,
         file,
         accept_valid,
+        values,
+        received_on,
     } = command;
     let defs = load_definitions(settings)?;
     let wave = find_wave(&defs, &wave)?;
@@ -678,41 +680,62 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     let plan = crate::stats::ScorePlans::new(&defs).of(wave);
-    let today = clock_for(settings)();
-    let report =
-        match crate::paper::import::import(&mut conn, &plan, wave, &bytes, accept_valid, today) {
-            Ok(r) => r,
-            Err(crate::paper::import::ImportError::Header(errors)) => {
-                for e in &errors {
-                    eprintln!(
-                        "{}:{}: column {}: {}",
-                        file.display(),
-                        e.line,
-                        e.column,
-                        e.message
-                    );
-                }
-                anyhow::bail!("the header is not the expected one: nothing imported");
+    let options = crate::paper::import::ImportOptions {
+        accept_valid,
+        values,
+        received_on,
+        today: clock_for(settings)(),
+    };
+    if let Some(day) = received_on
+        && day > options.today
+    {
+        anyhow::bail!(
+            "--received-on {day} is after today ({}): nothing imported",
+            options.today
+        );
+    }
+    let report = match crate::paper::import::import(&mut conn, &plan, wave, &bytes, options) {
+        Ok(r) => r,
+        Err(crate::paper::import::ImportError::Header(errors)) => {
+            for e in &errors {
+                eprintln!(
+                    "{}: {}: column {}: {}",
+                    file.display(),
+                    e.place(),
+                    e.column,
+                    e.message
+                );
             }
-            Err(e) => return Err(e.into()),
-        };
+            anyhow::bail!("the header is not the expected one: nothing imported");
+        }
+        Err(e) => return Err(e.into()),
+    };
     for e in &report.rejected {
         eprintln!(
-            "{}:{}: column {}: {}",
+            "{}: {}: column {}: {}",
             file.display(),
-            e.line,
+            e.place(),
             e.column,
             e.message
         );
     }
-    for line in &report.already_used {
+    for row in &report.already_used {
         eprintln!(
-            "{}:{}: code already used (answered on the web, or imported before): skipped",
+            "{}: row {row}: code already used (answered on the web, or imported before): skipped",
             file.display(),
-            line
         );
     }
     crate::paper::import::record_paper_import(&mut conn, "command line", &wave.id, &report);
+    if let Some(bytes) = &report.rejected_file {
+        let path = crate::paper::import::rejected_path(&file);
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("cannot write the rejected rows to {}", path.display()))?;
+        eprintln!(
+            "{}: the header and the {} rejected row(s), to send back to the vendor",
+            path.display(),
+            report.rejected_rows.len()
+        );
+    }
     if !report.imported {
         anyhow::bail!(
             "{} valid row(s), {} problem(s): nothing imported. Fix the rows, or import the valid ones with --accept-valid",
@@ -721,11 +744,12 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
         );
     }
     println!(
-        "{} paper response(s) stored for wave {} from {} row(s) ({:?}); {} code(s) already used, {} problem(s)",
+        "{} paper response(s) stored for wave {} from {} row(s) ({:?}, {:?}); {} code(s) already used, {} problem(s)",
         report.stored,
         wave.id,
         report.rows,
         report.encoding,
+        report.values,
         report.already_used.len(),
         report.rejected.len()
     );

@@ -293,6 +293,15 @@ pub enum PaperCommand {
         /// Import the valid rows even if some rows were rejected.
         #[arg(long)]
         accept_valid: bool,
+        /// How single-choice and scale answers are written: `boxes` (the numbers printed
+        /// on the questionnaire, 9 = わからない) or `codes` (the codebook's option codes).
+        /// Default: detected; a file mixing both is refused.
+        #[arg(long, value_enum)]
+        values: Option<crate::paper::import::Values>,
+        /// The day every sheet of the file was received (YYYY-MM-DD), for a file without
+        /// a `received_on` column.
+        #[arg(long)]
+        received_on: Option<chrono::NaiveDate>,
     },
 }
 

@@ -58,11 +58,14 @@ pub struct SheetError {
     pub problem: SheetProblem,
 }
 
-/// Full-width digits (from a Japanese IME) as ASCII; the rest unchanged.
-fn ascii_digits(s: &str) -> String {
+/// Full-width ASCII (digits, letters, signs from a Japanese IME) and the ideographic
+/// space as their half-width forms; the rest unchanged. For codes and numbers only: free
+/// text keeps what the resident wrote.
+pub fn half_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
             c => c,
         })
         .collect()
@@ -71,7 +74,7 @@ fn ascii_digits(s: &str) -> String {
 /// The web form's values for an operator code (an unknown code passes through unchanged,
 /// so that the parser names the problem at its question).
 pub fn form_values(q: &Question, typed: &str) -> Vec<String> {
-    let code = ascii_digits(typed.trim());
+    let code = half_width(typed.trim());
     let position = |options: &[crate::definitions::Choice], token: &str| {
         token
             .parse::<usize>()

@@ -456,10 +456,13 @@ fn operators_cannot_export_publish_or_manage_invitations() {
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("analyst or operator"));
 }
 
-/// The vendor's header: `code`, the responses export's question columns, then the free
-/// text ones (optional, here included).
-fn vendor_header(w: &Wave) -> Vec<String> {
-    let mut h = vec!["code".to_string()];
+/// The day the test sheets were received, unless a row says otherwise.
+pub(crate) const RECEIVED: &str = "2026-11-20";
+
+/// The vendor's header: `code`, `received_on`, the responses export's question columns,
+/// then the free text ones (optional, here included).
+pub(crate) fn vendor_header(w: &Wave) -> Vec<String> {
+    let mut h = vec!["code".to_string(), "received_on".to_string()];
     for q in w.questions() {
         match &q.kind {
             QuestionKind::Multiple { options, .. } => {
@@ -479,7 +482,11 @@ pub(crate) fn vendor_row(w: &Wave, code: &str, values: &[(&str, &str)]) -> Strin
             if c == "code" {
                 code.to_string()
             } else {
-                let v = values.iter().find(|(k, _)| k == c).map_or("", |(_, v)| v);
+                let default = if c == "received_on" { RECEIVED } else { "" };
+                let v = values
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map_or(default, |(_, v)| v);
                 if v.contains(',') || v.contains('"') || v.contains('\n') {
                     format!("\"{}\"", v.replace('"', "\"\""))
                 } else {
@@ -541,12 +548,12 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     let f = file.display();
     for needle in [
         format!(
-            "{f}:3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない) or blank"
+            "{f}: row 3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない) or blank"
         ),
         format!(
-            "{f}:4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"
+            "{f}: row 4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"
         ),
-        format!("{f}:4: column area: `mars` is not allowed; allowed: "),
+        format!("{f}: row 4: column area: `mars` is not allowed; allowed: "),
         "nothing imported".to_string(),
     ] {
         assert!(err.contains(&needle), "{needle} IN {err}");
@@ -565,7 +572,7 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     let out = import(&app, &file, &[]);
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains(":1: column shoe_size: not a column of this wave")
+            .contains(": row 1: column shoe_size: not a column of this wave")
     );
 }
 
@@ -597,7 +604,7 @@ fn the_same_vendor_file_imported_twice_stores_nothing_new() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("3 paper response(s) stored"));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(":2: code already used"), "{err}");
+    assert!(err.contains(": row 2: code already used"), "{err}");
     assert_eq!(app.response_count(), 4);
     let again = import(&app, &file, &[]);
     assert!(again.status.success());
@@ -808,4 +815,264 @@ fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_an
     );
     let en = closed.get("/results/2026-midterm?lang=en");
     assert!(en.body.contains("Responses: 13 (by post 7, online 6)"));
+}
+
+/// The stored days of the paper responses, sorted.
+fn paper_days(app: &TestApp) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = responses::table
+        .filter(responses::channel.eq("paper"))
+        .select(responses::submitted_on)
+        .load(&mut app.db())
+        .unwrap();
+    days.sort();
+    days
+}
+
+/// The code of option `n` (1-based, as printed) of a choice question.
+fn option_at(w: &Wave, question: &str, n: usize) -> String {
+    w.question(question).unwrap().kind.options()[n - 1]
+        .code
+        .clone()
+}
+
+#[test]
+fn a_vendor_file_keyed_from_the_printed_box_numbers_imports_as_the_codes_would() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("boxes.csv");
+    // As printed: 9 = わからない on a scale, 1 = the first option of a single choice,
+    // full-width digits as an IME types them.
+    let rows: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            vendor_row(
+                &w,
+                c,
+                &[
+                    ("v1_online_procedures", "9"),
+                    ("v1_fewer_visits", "４"),
+                    ("used_online_services", "2"),
+                    ("age_band", "3"),
+                ],
+            )
+        })
+        .collect();
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Boxes"));
+    assert_eq!(paper_responses(&app), 3);
+    assert_eq!(answer_of(&app, "v1_online_procedures"), ["dk"; 3]);
+    assert_eq!(answer_of(&app, "v1_fewer_visits"), ["4"; 3]);
+    let age = option_at(&w, "age_band", 3);
+    assert_eq!(answer_of(&app, "age_band"), [age.as_str(); 3]);
+    let no = option_at(&w, "used_online_services", 2);
+    assert_eq!(answer_of(&app, "used_online_services"), [no.as_str(); 3]);
+    // The codebook says what is printed: 問N and each answer's box number.
+    let token = account(&app, "tabulator", "analyst");
+    let codebook = export_rows(&app, &token, "codebook");
+    let n = w.questions().position(|q| q.id == "age_band").unwrap() + 1;
+    let line = format!("{WAVE},");
+    assert!(
+        codebook.iter().any(|r| r.starts_with(&line)
+            && r.contains(",age_band,")
+            && r.ends_with(&format!(",age_band,問{n},3"))
+            && r.contains(&format!(",{age},"))),
+        "{codebook:?}"
+    );
+    assert!(
+        codebook.iter().any(|r| r.contains(",v1_online_procedures,")
+            && r.contains(",dk,")
+            && r.ends_with(",問1,9")),
+        "{codebook:?}"
+    );
+}
+
+#[test]
+fn a_vendor_file_mixing_box_numbers_and_option_codes_is_refused_naming_the_rows() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.csv");
+    let rows = vec![
+        vendor_row(&w, &codes[0], &[("v1_online_procedures", "9")]),
+        vendor_row(&w, &codes[1], &[("v1_online_procedures", "dk")]),
+        vendor_row(&w, &codes[2], &[("v1_online_procedures", "3")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mixes box numbers as printed (row 2) and option codes (row 3)"),
+        "{err}"
+    );
+    assert_eq!(app.response_count(), 0);
+    // Declared, the other row is named at its cell; the valid rows can go in.
+    let out = import(&app, &file, &["--values", "boxes"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(": row 3: column v1_online_procedures: `dk` is an option code in a file of box numbers; allowed: 1, 2, 3, 4, 5, 9 (わからない) or blank"),
+        "{err}"
+    );
+    assert_eq!(app.response_count(), 0);
+}
+
+#[test]
+fn a_header_copied_from_the_responses_export_is_accepted_when_its_cells_fit() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 2);
+    let export_cols = ["wave_id", "channel", "language", "in_sample"];
+    let mut header = vendor_header(&w);
+    for (i, c) in export_cols.iter().enumerate() {
+        header.insert(2 + i, c.to_string());
+    }
+    let row = |code: &str, wave_id: &str| {
+        let mut cells: Vec<String> = vendor_row(&w, code, &[("v2_any_age", "2")])
+            .split(',')
+            .map(String::from)
+            .collect();
+        for (i, v) in [wave_id, "paper", "ja", "true"].iter().enumerate() {
+            cells.insert(2 + i, v.to_string());
+        }
+        cells.join(",")
+    };
+    let csv = format!(
+        "{}\r\n{}\r\n{}\r\n",
+        header.join(","),
+        row(&codes[0], WAVE),
+        row(&codes[1], "2028-final")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("from-export.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            ": row 3: column wave_id: `2028-final` does not describe an imported sheet of this wave"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("not a column of this wave"), "{err}");
+    // The rejected-rows file beside the input: the header and exactly row 3, as read.
+    let rejected = std::fs::read_to_string(dir.path().join("from-export.rejected.csv")).unwrap();
+    assert_eq!(
+        rejected,
+        format!(
+            "{}\r\n{}\r\n",
+            header.join(","),
+            row(&codes[1], "2028-final")
+        )
+    );
+    let out = import(&app, &file, &["--accept-valid"]);
+    assert!(out.status.success());
+    assert_eq!(paper_responses(&app), 1);
+}
+
+#[test]
+fn imported_sheets_are_dated_by_the_day_they_were_received() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("days.csv");
+    let rows = vec![
+        vendor_row(&w, &codes[0], &[("received_on", "2026-11-02")]),
+        vendor_row(&w, &codes[1], &[("received_on", "2026/11/3")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(paper_days(&app), [day("2026-11-02"), day("2026-11-03")]);
+    // A file without the column needs the day of the whole file; the clock is never used.
+    let header: Vec<String> = vendor_header(&w)
+        .into_iter()
+        .filter(|c| c != "received_on")
+        .collect();
+    let cells = |code: &str| {
+        header
+            .iter()
+            .map(|c| if c == "code" { code } else { "" })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let csv = format!(
+        "{}\r\n{}\r\n{}\r\n",
+        header.join(","),
+        cells(&codes[2]),
+        cells(&codes[3])
+    );
+    std::fs::write(&file, csv).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("column received_on: missing"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = import(&app, &file, &["--received-on", "2026-11-05"]);
+    assert!(out.status.success());
+    assert_eq!(
+        paper_days(&app),
+        [
+            day("2026-11-02"),
+            day("2026-11-03"),
+            day("2026-11-05"),
+            day("2026-11-05")
+        ]
+    );
+    // A day after today is refused at its row.
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(2);
+    let codes = generate(&app, WAVE, 1);
+    let t = tomorrow.to_string();
+    std::fs::write(
+        &file,
+        vendor_csv(&w, &[vendor_row(&w, &codes[0], &[("received_on", &t)])]),
+    )
+    .unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(": row 2: column received_on: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn vendor_errors_name_the_spreadsheet_row_and_the_physical_line() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("breaks.csv");
+    let rows = vec![
+        vendor_row(
+            &w,
+            &codes[0],
+            &[("opinion_general", "一行目\r\n二行目\r\n三行目")],
+        ),
+        vendor_row(&w, &codes[1], &[("v1_online_procedures", "7")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(": row 3 (line 5): column v1_online_procedures: `7` is not allowed"),
+        "{err}"
+    );
 }

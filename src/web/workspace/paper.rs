@@ -832,29 +832,63 @@ pub async fn resolve_sheet(
     })
 }
 
-/// `POST /analyst/waves/{wave}/paper-import[?accept=valid]` with the vendor's CSV as the
-/// body (bearer token, or a session with `X-CSRF-Token`; operators too): the report; 422
-/// when nothing was imported.
-pub async fn import(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-    query: web::Query<crate::web::workspace::api::ImportQuery>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    let (analyst, _) = crate::web::workspace::api::authorise_with_role(&state, &req).await?;
-    let wave =
-        state.definitions.wave(&path).cloned().ok_or_else(|| {
-            AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
-        })?;
-    paper::require_code_wave(&wave).map_err(|m| AppError::new(ErrorKind::Conflict(m)))?;
-    let accept = query.accept.as_deref() == Some("valid");
+#[derive(Deserialize)]
+pub struct PaperImportQuery {
+    /// `valid`: import the valid rows even if some were rejected.
+    accept: Option<String>,
+    /// `boxes` or `codes` (default: detected).
+    values: Option<String>,
+    /// The day every sheet was received, for a file without a `received_on` column.
+    received_on: Option<String>,
+}
+
+/// The import's options from the query (or the upload form): 400 on a bad value.
+fn import_options(
+    accept: bool,
+    values: Option<&str>,
+    received_on: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<paper::import::ImportOptions, AppError> {
+    let values = match values.map(str::trim).filter(|v| !v.is_empty()) {
+        None | Some("detect") => None,
+        Some(v) => Some(paper::import::Values::parse(v).ok_or_else(|| {
+            AppError::new(ErrorKind::BadRequest(format!(
+                "values `{v}`: use boxes (the numbers printed on the questionnaire) or codes (the codebook's option codes)"
+            )))
+        })?),
+    };
+    let received_on = match received_on.map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match paper::import::parse_day(v) {
+            Some(d) if d <= today => Some(d),
+            _ => {
+                return Err(AppError::new(ErrorKind::BadRequest(format!(
+                    "received_on `{v}`: give the day the sheets were received (YYYY-MM-DD), today or earlier"
+                ))));
+            }
+        },
+    };
+    Ok(paper::import::ImportOptions {
+        accept_valid: accept,
+        values,
+        received_on,
+        today,
+    })
+}
+
+/// Runs a vendor import with its audit line: the report, or the header's errors.
+async fn run_import(
+    state: &web::Data<AppState>,
+    analyst: String,
+    wave: Wave,
+    body: Vec<u8>,
+    options: paper::import::ImportOptions,
+) -> Result<Result<paper::import::ImportReport, Vec<paper::import::CellError>>, AppError> {
     let st = state.clone();
-    let today = (state.clock)();
-    let result = state
+    state
         .db(move |conn| -> Result<_, AppError> {
             let plan = st.score_plan(&wave);
-            match paper::import::import(conn, &plan, &wave, &body, accept, today) {
+            match paper::import::import(conn, &plan, &wave, &body, options) {
                 Ok(report) => {
                     crate::paper::import::record_paper_import(conn, &analyst, &wave.id, &report);
                     Ok(Ok(report))
@@ -866,7 +900,32 @@ pub async fn import(
                 }
             }
         })
-        .await?;
+        .await
+}
+
+/// `POST /analyst/waves/{wave}/paper-import[?accept=valid][&values=boxes|codes][&received_on=DAY]`
+/// with the vendor's CSV as the body (bearer token, or a session with `X-CSRF-Token`;
+/// operators too): the report; 422 when nothing was imported.
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PaperImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (analyst, _) = crate::web::workspace::api::authorise_with_role(&state, &req).await?;
+    let wave =
+        state.definitions.wave(&path).cloned().ok_or_else(|| {
+            AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
+        })?;
+    paper::require_code_wave(&wave).map_err(|m| AppError::new(ErrorKind::Conflict(m)))?;
+    let options = import_options(
+        query.accept.as_deref() == Some("valid"),
+        query.values.as_deref(),
+        query.received_on.as_deref(),
+        (state.clock)(),
+    )?;
+    let result = run_import(&state, analyst, wave, body.to_vec(), options).await?;
     Ok(match result {
         Ok(report) => {
             let status = if report.imported {

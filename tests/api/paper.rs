@@ -72,12 +72,22 @@ pub(crate) fn sheet(codes: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// Opens the sheet of `code` (as the operator types it) on the entry page.
 pub(crate) fn open_sheet(b: &Browser, code: &str) -> Page {
+    open_sheet_received(b, code, "")
+}
+
+/// [`open_sheet`] with the batch's received day (blank: the page's default, today).
+pub(crate) fn open_sheet_received(b: &Browser, code: &str, day: &str) -> Page {
     let page = b.get(&format!("/analyst/waves/{WAVE}/paper"));
     assert_eq!(page.status, 200, "{}", page.body);
     let csrf = hidden_value(&page.body, "_csrf").unwrap();
     b.post(
         &format!("/analyst/waves/{WAVE}/paper"),
-        &[("_csrf", &csrf), ("code", code), ("_lang", "ja")],
+        &[
+            ("_csrf", &csrf),
+            ("code", code),
+            ("_lang", "ja"),
+            ("received_on", day),
+        ],
     )
 }
 
@@ -98,8 +108,10 @@ pub(crate) fn post_sheet(
         .iter()
         .map(|k| (k.to_string(), hidden_value(form, k).unwrap()))
         .collect();
-    if let Some(lang) = hidden_value(form, "_lang") {
-        all.push(("_lang".into(), lang));
+    for k in ["_lang", "_received"] {
+        if let Some(v) = hidden_value(form, k) {
+            all.push((k.into(), v));
+        }
     }
     all.extend(fields.iter().cloned());
     let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -1074,5 +1086,97 @@ fn vendor_errors_name_the_spreadsheet_row_and_the_physical_line() {
     assert!(
         err.contains(": row 3 (line 5): column v1_online_procedures: `7` is not allowed"),
         "{err}"
+    );
+}
+
+#[test]
+fn invisible_differences_are_no_disagreement_and_the_resolver_takes_an_entry_with_one_key() {
+    let app = spawn_code_app(false);
+    let codes = generate(&app, WAVE, 2);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    let resolver = signed_in(&app, "lead", "analyst");
+    // Trailing and doubled spaces, an ideographic space, a line break typed as CRLF, a
+    // full-width number: the same sheet.
+    let a = sheet(&[
+        ("opinion_general", "窓口が 親切でした。 "),
+        ("city_hall_visits", "2"),
+    ]);
+    let b = sheet(&[
+        ("opinion_general", "窓口が\u{3000}\u{3000}親切でした。"),
+        ("city_hall_visits", "２"),
+    ]);
+    assert_eq!(key_sheet(&first, &codes[0], &a).status, 303);
+    let done = key_sheet(&second, &codes[0], &b);
+    assert!(
+        done.header("location").contains("done=stored"),
+        "{}",
+        done.header("location")
+    );
+    assert_eq!(app.response_count(), 1);
+
+    // Real disagreements: the resolver takes entry 2's long text with `>` and entry 1's
+    // code with `<` (full-width too), without retyping either.
+    let long_a = "オンライン申請を増やしてほしい。".repeat(40);
+    let long_b = format!("{long_a}以上です。");
+    let a = sheet(&[("opinion_general", &long_a), ("v2_any_age", "3")]);
+    let b = sheet(&[("opinion_general", &long_b), ("v2_any_age", "5")]);
+    assert_eq!(key_sheet(&first, &codes[1], &a).status, 303);
+    assert!(
+        key_sheet(&second, &codes[1], &b)
+            .header("location")
+            .contains("done=disagreed&n=2")
+    );
+    let form = open_sheet(&resolver, &codes[1]);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("「&#60;」だけで1回目の値"),
+        "{}",
+        form.body
+    );
+    let ok = post_sheet(
+        &resolver,
+        &form.body,
+        "resolve",
+        &[
+            ("opinion_general".into(), ">".into()),
+            ("v2_any_age".into(), "＜".into()),
+        ],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(app.response_count(), 2);
+    assert!(answer_of(&app, "opinion_general").contains(&long_b));
+    assert_eq!(answer_of(&app, "v2_any_age"), ["3"]);
+}
+
+#[test]
+fn keyed_sheets_are_dated_by_their_batch_received_day() {
+    let app = spawn_code_app(false);
+    let code = generate(&app, WAVE, 1).remove(0);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    let fields = sheet(&[("v2_any_age", "3")]);
+    // A day after today is refused on the code page.
+    let later = (chrono::Local::now().date_naive() + chrono::Days::new(3)).to_string();
+    let refused = open_sheet_received(&first, &code, &later);
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("受付日"), "{}", refused.body);
+    let form = open_sheet_received(&first, &code, "2026-11-16");
+    assert_eq!(form.status, 200, "{}", form.body);
+    let done = post_sheet(&first, &form.body, "sheet", &fields);
+    assert_eq!(done.status, 303);
+    // The next sheet of the batch starts with the same day.
+    assert!(done.header("location").contains("received=2026-11-16"));
+    let page = first.get(done.header("location"));
+    assert!(page.body.contains("value=\"2026-11-16\""), "{}", page.body);
+    // The second entry is keyed on another day: the first entry's batch day counts.
+    let form = open_sheet_received(&second, &code, "2026-11-20");
+    assert_eq!(
+        post_sheet(&second, &form.body, "sheet", &fields).status,
+        303
+    );
+    assert_eq!(
+        paper_days(&app),
+        [NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()]
     );
 }

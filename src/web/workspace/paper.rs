@@ -29,6 +29,7 @@ use crate::web::error::{AppError, ErrorKind};
 use crate::web::workspace::publish::{signed_in_wave, workspace_wave};
 use crate::web::workspace::session;
 use crate::web::workspace::texts::{Texts, texts};
+use chrono::NaiveDate;
 
 /// The entry pages' policy: ours plus our one script.
 const ENTRY_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -104,6 +105,9 @@ struct CodePage {
     typed: String,
     /// The sheet's languages: code, name, whether chosen.
     languages: [(&'static str, &'static str, bool); 2],
+    /// The day this batch of sheets was received (YYYY-MM-DD): every sheet keyed from
+    /// this page is dated with it.
+    received: String,
     awaiting_second: i64,
     awaiting_resolution: i64,
     paper_responses: i64,
@@ -113,6 +117,8 @@ struct CodePage {
 pub struct DoneQuery {
     done: Option<String>,
     n: Option<usize>,
+    /// The batch's day, kept from one sheet to the next.
+    received: Option<String>,
 }
 
 fn done_notice(done: Option<&str>, n: usize) -> Option<String> {
@@ -145,7 +151,7 @@ async fn code_page(
     notice: Option<String>,
     error: Option<String>,
     typed: &str,
-    lang: Lang,
+    (lang, received): (Lang, &str),
 ) -> Result<HttpResponse, AppError> {
     let (awaiting_second, awaiting_resolution, paper_responses) = counts(state, &wave.id).await?;
     let body = CodePage {
@@ -157,6 +163,7 @@ async fn code_page(
         error,
         typed: typed.to_string(),
         languages: [Lang::Ja, Lang::En].map(|l| (l.code(), l.name(), l == lang)),
+        received: received.to_string(),
         awaiting_second,
         awaiting_resolution,
         paper_responses,
@@ -203,6 +210,14 @@ pub async fn entry(
     let wave = workspace_wave(&state, &path)?;
     require_code_wave(&wave)?;
     let notice = done_notice(query.done.as_deref(), query.n.unwrap_or(0));
+    let today = (state.clock)();
+    let received = query
+        .received
+        .as_deref()
+        .and_then(paper::import::parse_day)
+        .filter(|d| *d <= today)
+        .unwrap_or(today)
+        .to_string();
     code_page(
         &state,
         StatusCode::OK,
@@ -211,7 +226,7 @@ pub async fn entry(
         notice,
         None,
         "",
-        Lang::Ja,
+        (Lang::Ja, &received),
     )
     .await
 }
@@ -251,6 +266,8 @@ struct SheetPage {
     code: String,
     code_grouped: String,
     lang: &'static str,
+    /// The day the sheet was received (a hidden field).
+    received: String,
     /// 1 or 2 (which entry this is), or 0 for the resolution.
     entry: u8,
     errors: Vec<String>,
@@ -393,7 +410,7 @@ fn sheet_page(
     signed_in: &session::SignedIn,
     wave: &Wave,
     code: &AccessCode,
-    lang: Lang,
+    (lang, received): (Lang, NaiveDate),
     entry: u8,
     typed: &BTreeMap<String, String>,
     errors: &[SheetError],
@@ -455,6 +472,7 @@ fn sheet_page(
         code: code.as_str().to_string(),
         code_grouped: code.grouped(),
         lang: lang.code(),
+        received: received.to_string(),
         entry,
         errors: errors_list,
         sections: sections(wave, lang, typed, errors, only, entries),
@@ -494,6 +512,21 @@ fn code_problem(p: CodeProblem) -> String {
     }
 }
 
+/// The batch's day a form carries (`received_on` on the code page, `_received` on the
+/// sheet): a day not after today, or why not.
+fn received_day(
+    fields: &[(String, String)],
+    name: &str,
+    today: NaiveDate,
+) -> Result<NaiveDate, String> {
+    match session::field(fields, name).map(str::trim) {
+        None | Some("") => Ok(today),
+        Some(v) => paper::import::parse_day(v)
+            .filter(|d| *d <= today)
+            .ok_or_else(|| crate::i18n::both_args("ws_received_bad", &[("day", v.into())])),
+    }
+}
+
 fn sheet_lang(fields: &[(String, String)]) -> Lang {
     session::field(fields, LANG_KEY)
         .and_then(Lang::parse)
@@ -514,6 +547,27 @@ pub async fn open_sheet(
         .unwrap_or_default()
         .to_string();
     let lang = sheet_lang(&fields);
+    let today = (state.clock)();
+    let typed_day = session::field(&fields, "received_on")
+        .unwrap_or_default()
+        .to_string();
+    let received = match received_day(&fields, "received_on", today) {
+        Ok(d) => d,
+        Err(why) => {
+            return code_page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &signed_in,
+                &wave,
+                None,
+                Some(why),
+                &typed,
+                (lang, &typed_day),
+            )
+            .await;
+        }
+    };
+    let day = received.to_string();
     let code = match AccessCode::parse(&typed) {
         Ok(c) => c,
         Err(p) => {
@@ -525,7 +579,7 @@ pub async fn open_sheet(
                 None,
                 Some(code_problem(p)),
                 &typed,
-                lang,
+                (lang, &day),
             )
             .await;
         }
@@ -551,7 +605,7 @@ pub async fn open_sheet(
             None,
             Some(msg.to_string()),
             &typed,
-            lang,
+            (lang, &day),
         )
     };
     match state_now {
@@ -590,7 +644,7 @@ pub async fn open_sheet(
                 &signed_in,
                 &wave,
                 &code,
-                lang,
+                (lang, received),
                 entry,
                 &BTreeMap::new(),
                 &[],
@@ -622,11 +676,13 @@ fn resolution_page(
     errors: &[SheetError],
 ) -> Result<String, AppError> {
     let lang = Lang::parse(conflict.first.get(LANG_KEY)).unwrap_or(Lang::Ja);
+    // The resolution keeps the first entry's day (shown to nobody, used when stored).
+    let received = conflict.first.received().unwrap_or_default();
     sheet_page(
         signed_in,
         wave,
         code,
-        lang,
+        (lang, received),
         0,
         typed,
         errors,
@@ -664,8 +720,11 @@ pub async fn enter_sheet(
     let fields = session::form_fields(&body);
     let code = sheet_code(&fields)?;
     let typed = keyed(&wave, &fields);
+    let today = (state.clock)();
+    let received = received_day(&fields, "_received", today)
+        .map_err(|why| AppError::new(ErrorKind::BadRequest(why)))?;
     let (sheet, answers) = match paper::read_sheet(&wave, &typed) {
-        Ok(read) => read,
+        Ok((sheet, answers)) => (sheet.with_received(received), answers),
         Err(errors) => {
             let entry = session::field(&fields, "_entry")
                 .and_then(|e| e.parse().ok())
@@ -674,7 +733,7 @@ pub async fn enter_sheet(
                 &signed_in,
                 &wave,
                 &code,
-                sheet_lang(&fields),
+                (sheet_lang(&fields), received),
                 entry,
                 &typed,
                 &errors,
@@ -687,7 +746,6 @@ pub async fn enter_sheet(
     let operator = analyst_id(&state, &signed_in.analyst).await?;
     let st = state.clone();
     let w = wave.clone();
-    let today = (state.clock)();
     let analyst = signed_in.analyst.clone();
     let outcome = state
         .db(move |conn| -> Result<_, AppError> {
@@ -699,7 +757,7 @@ pub async fn enter_sheet(
                 &code,
                 (&operator, &analyst),
                 (&sheet, &answers),
-                today,
+                received,
             )?)
         })
         .await?;
@@ -707,7 +765,7 @@ pub async fn enter_sheet(
         HttpResponse::SeeOther()
             .insert_header((
                 header::LOCATION,
-                format!("{}?done={done}&n={n}", back(&wave.id)),
+                format!("{}?done={done}&n={n}&received={received}", back(&wave.id)),
             ))
             .finish()
     };

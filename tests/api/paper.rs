@@ -1180,3 +1180,147 @@ fn keyed_sheets_are_dated_by_their_batch_received_day() {
         [NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()]
     );
 }
+
+#[test]
+fn publishing_with_pending_sheets_says_how_many_and_asks_to_confirm() {
+    let app = spawn_code_app(false);
+    let codes = generate(&app, WAVE, 2);
+    let operator = signed_in(&app, "operator-a", "operator");
+    for code in &codes {
+        assert_eq!(
+            key_sheet(&operator, code, &sheet(&[("v2_any_age", "3")])).status,
+            303
+        );
+    }
+    account(&app, "lead", "analyst");
+    let mut s = settings(&app.database_url);
+    s.definitions = app.definitions.clone();
+    let closed = spawn_app_with_settings(
+        TestDatabase::new(),
+        s,
+        NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
+    );
+    let b = Browser::new(&closed);
+    assert_eq!(b.sign_in("lead", PASSWORD).status, 303);
+    let csrf = b.csrf();
+    let publish = |fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        b.post(&format!("/analyst/waves/{WAVE}/publish"), &all)
+    };
+    let ask = publish(&[]);
+    assert_eq!(ask.status, 200, "{}", ask.body);
+    assert!(
+        ask.body.contains("未入力の調査票が 2 枚あります"),
+        "{}",
+        ask.body
+    );
+    assert!(ask.body.contains("2回目の入力待ちが 2 枚"), "{}", ask.body);
+    assert_eq!(
+        hidden_value(&ask.body, "confirm_pending").as_deref(),
+        Some("2")
+    );
+    assert!(publish_rows(&app).is_empty(), "nothing published yet");
+    // A stale confirmation (another count) asks again.
+    assert_eq!(publish(&[("confirm_pending", "1")]).status, 200);
+    assert!(publish_rows(&app).is_empty());
+    // Confirmed: the publication goes ahead (or is refused for its own reasons).
+    let done = publish(&[("confirm_pending", "2")]);
+    assert!(!done.body.contains("未入力の調査票"), "{}", done.body);
+    assert!(
+        done.status == 303 || done.body.contains("公表できません"),
+        "{} {}",
+        done.status,
+        done.body
+    );
+}
+
+/// The audit lines of publications.
+fn publish_rows(app: &TestApp) -> Vec<String> {
+    audit_log::table
+        .filter(audit_log::action.eq("publish"))
+        .select(audit_log::detail)
+        .load(&mut app.db())
+        .unwrap()
+}
+
+/// The upload form as a browser sends it: `multipart/form-data`.
+fn upload(b: &Browser, csrf: &str, file: &[u8], fields: &[(&str, &str)]) -> Page {
+    let boundary = "----citizen-survey-test-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    let mut text = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    text("_csrf", csrf);
+    for (k, v) in fields {
+        text(k, v);
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"vendor.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    b.post_body(
+        &format!("/analyst/waves/{WAVE}/paper/upload"),
+        &format!("multipart/form-data; boundary={boundary}"),
+        &body,
+    )
+}
+
+#[test]
+fn operators_upload_the_vendor_file_in_the_browser_and_get_the_clis_report() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 3);
+    let b = signed_in(&app, "operator-a", "operator");
+    let entry = b.get(&format!("/analyst/waves/{WAVE}/paper"));
+    assert!(
+        entry
+            .body
+            .contains(&format!("/analyst/waves/{WAVE}/paper/upload"))
+    );
+    let form = b.get(&format!("/analyst/waves/{WAVE}/paper/upload"));
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = hidden_value(&form.body, "_csrf").unwrap();
+    let csv = vendor_csv(
+        &w,
+        &[
+            vendor_row(&w, &codes[0], &[("v1_online_procedures", "9")]),
+            vendor_row(&w, &codes[1], &[("v1_online_procedures", "7")]),
+            vendor_row(&w, &codes[2], &[("v1_online_procedures", "2")]),
+        ],
+    );
+    // Without the token: refused, nothing stored.
+    let forged = upload(&b, "wrong", csv.as_bytes(), &[]);
+    assert_eq!(forged.status, 403);
+    // A bad row: the CLI's lines, nothing imported.
+    let bad = upload(&b, &csrf, csv.as_bytes(), &[("values", "detect")]);
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("vendor.csv: row 3: column v1_online_procedures: `7` is not allowed"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("何も取り込んでいません"), "{}", bad.body);
+    assert!(bad.body.contains("業者に直してもらう行：3"), "{}", bad.body);
+    assert_eq!(app.response_count(), 0);
+    // The valid rows, explicitly.
+    let ok = upload(
+        &b,
+        &csrf,
+        csv.as_bytes(),
+        &[("values", "boxes"), ("accept", "valid")],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.body.contains("2 件を保存しました"), "{}", ok.body);
+    assert_eq!(paper_responses(&app), 2);
+    assert_eq!(answer_of(&app, "v1_online_procedures").len(), 2);
+}

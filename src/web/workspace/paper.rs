@@ -108,6 +108,7 @@ struct CodePage {
     /// The day this batch of sheets was received (YYYY-MM-DD): every sheet keyed from
     /// this page is dated with it.
     received: String,
+    upload_link: Both<String>,
     awaiting_second: i64,
     awaiting_resolution: i64,
     paper_responses: i64,
@@ -164,6 +165,7 @@ async fn code_page(
         typed: typed.to_string(),
         languages: [Lang::Ja, Lang::En].map(|l| (l.code(), l.name(), l == lang)),
         received: received.to_string(),
+        upload_link: i18n::pair("ws_upload_link", &[]),
         awaiting_second,
         awaiting_resolution,
         paper_responses,
@@ -998,4 +1000,293 @@ pub async fn import(
             "rejected": header_errors,
         })),
     })
+}
+
+/// The upload page's own words (`ws_upload_…`).
+struct UploadWords {
+    title: Both<String>,
+    file: Both<String>,
+    values: Both<String>,
+    detect: Both<String>,
+    boxes: Both<String>,
+    codes: Both<String>,
+    received: Both<String>,
+    accept: Both<String>,
+    submit: Both<String>,
+}
+
+impl UploadWords {
+    fn get() -> UploadWords {
+        let p = |k: &str| i18n::pair(&format!("ws_upload_{k}"), &[]);
+        UploadWords {
+            title: p("title"),
+            file: p("file"),
+            values: p("values"),
+            detect: p("detect"),
+            boxes: p("boxes"),
+            codes: p("codes"),
+            received: p("received"),
+            accept: p("accept"),
+            submit: p("submit"),
+        }
+    }
+}
+
+/// An import's report as the page shows it: the CLI's lines.
+struct UploadReport {
+    imported: bool,
+    summary: Both<String>,
+    lines: Vec<String>,
+    rejected_rows: Option<Both<String>>,
+}
+
+#[derive(Template)]
+#[template(path = "workspace/paper_upload.html")]
+struct UploadPage {
+    t: &'static Texts,
+    w: UploadWords,
+    csrf: String,
+    wave_id: String,
+    title: String,
+    report: Option<UploadReport>,
+}
+
+fn upload_page(
+    status: StatusCode,
+    signed_in: &session::SignedIn,
+    wave: &Wave,
+    report: Option<UploadReport>,
+) -> Result<HttpResponse, AppError> {
+    let body = UploadPage {
+        t: texts(),
+        w: UploadWords::get(),
+        csrf: signed_in.csrf_token.clone(),
+        wave_id: wave.id.clone(),
+        title: wave.title.ja.clone(),
+        report,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(crate::web::no_store())
+        .body(body))
+}
+
+/// `GET /analyst/waves/{wave}/paper/upload`: the vendor's file from the browser (analysts
+/// and operators).
+pub async fn upload_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Ok(session::to_sign_in());
+    };
+    let wave = workspace_wave(&state, &path)?;
+    require_code_wave(&wave)?;
+    upload_page(StatusCode::OK, &signed_in, &wave, None)
+}
+
+/// One part of a `multipart/form-data` body: its field name, file name and bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// The parts of a `multipart/form-data` body with this boundary (RFC 7578), or `None`
+/// when the body is not one.
+pub fn multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let mut parts = Vec::new();
+    let mut at = find(body, &delimiter, 0)? + delimiter.len();
+    loop {
+        if body.get(at..at + 2) == Some(b"--") {
+            return Some(parts);
+        }
+        let head_start = at + 2; // CRLF after the delimiter
+        let head_end = find(body, b"\r\n\r\n", head_start)?;
+        let head = std::str::from_utf8(&body[head_start..head_end]).ok()?;
+        let content_start = head_end + 4;
+        let mut next_delimiter = b"\r\n".to_vec();
+        next_delimiter.extend_from_slice(&delimiter);
+        let content_end = find(body, &next_delimiter, content_start)?;
+        let disposition = head
+            .split("\r\n")
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+        let param = |key: &str| {
+            disposition.split(';').find_map(|p| {
+                let (k, v) = p.trim().split_once('=')?;
+                (k.trim().eq_ignore_ascii_case(key)).then(|| v.trim().trim_matches('"').to_string())
+            })
+        };
+        parts.push(Part {
+            name: param("name")?,
+            filename: param("filename"),
+            body: body[content_start..content_end].to_vec(),
+        });
+        at = content_end + next_delimiter.len();
+    }
+}
+
+/// The boundary of a `multipart/form-data` request.
+fn boundary(req: &HttpRequest) -> Option<String> {
+    let ct = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let (mime, params) = ct.split_once(';')?;
+    if !mime.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.eq_ignore_ascii_case("boundary")
+            .then(|| v.trim_matches('"').to_string())
+    })
+}
+
+/// `POST /analyst/waves/{wave}/paper/upload` (`multipart/form-data`: `_csrf`, `file`,
+/// `values`, `received_on`, `accept`): the vendor import from the browser, with the
+/// CLI's report on the page; 422 when nothing was imported.
+pub async fn upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Err(AppError::sign_in_required());
+    };
+    let parts = boundary(&req)
+        .and_then(|b| multipart(&body, &b))
+        .ok_or_else(|| {
+            AppError::new(ErrorKind::BadRequest(
+                "send the upload form (multipart/form-data), or POST the CSV to /analyst/waves/{wave}/paper-import".into(),
+            ))
+        })?;
+    let text = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.name == name && p.filename.is_none())
+            .map(|p| String::from_utf8_lossy(&p.body).into_owned())
+    };
+    if !signed_in.csrf_ok(text(session::CSRF_FIELD).as_deref()) {
+        return Err(session::csrf_refused());
+    }
+    let wave = workspace_wave(&state, &path)?;
+    require_code_wave(&wave)?;
+    let Some(file) = parts
+        .iter()
+        .find(|p| p.name == "file" && !p.body.is_empty())
+    else {
+        let report = UploadReport {
+            imported: false,
+            summary: i18n::pair("ws_upload_no_file", &[]),
+            lines: vec![],
+            rejected_rows: None,
+        };
+        return upload_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &signed_in,
+            &wave,
+            Some(report),
+        );
+    };
+    let options = import_options(
+        text("accept").as_deref() == Some("valid"),
+        text("values").as_deref(),
+        text("received_on").as_deref(),
+        (state.clock)(),
+    )?;
+    let result = run_import(
+        &state,
+        signed_in.analyst.clone(),
+        wave.clone(),
+        file.body.clone(),
+        options,
+    )
+    .await?;
+    let name = file.filename.clone().unwrap_or_else(|| "vendor.csv".into());
+    let place = |e: &paper::import::CellError| {
+        format!("{name}: {}: column {}: {}", e.place(), e.column, e.message)
+    };
+    let report = match result {
+        Err(header_errors) => UploadReport {
+            imported: false,
+            summary: i18n::pair("ws_upload_header", &[]),
+            lines: header_errors.iter().map(place).collect(),
+            rejected_rows: None,
+        },
+        Ok(r) => {
+            let mut lines: Vec<String> = r.rejected.iter().map(place).collect();
+            lines.extend(r.already_used.iter().map(|row| {
+                format!(
+                    "{name}: {}",
+                    i18n::both_args("ws_upload_used", &[("row", (*row).into())])
+                )
+            }));
+            let summary = if r.imported {
+                i18n::pair(
+                    "ws_upload_stored",
+                    &[
+                        ("stored", r.stored.into()),
+                        ("rows", r.rows.into()),
+                        ("encoding", format!("{:?}", r.encoding).into()),
+                        ("values", format!("{:?}", r.values).into()),
+                        ("used", r.already_used.len().into()),
+                        ("problems", r.rejected.len().into()),
+                    ],
+                )
+            } else {
+                i18n::pair(
+                    "ws_upload_nothing",
+                    &[
+                        ("valid", r.valid_rows.into()),
+                        ("problems", r.rejected.len().into()),
+                    ],
+                )
+            };
+            let rows: Vec<String> = r.rejected_rows.iter().map(u64::to_string).collect();
+            UploadReport {
+                imported: r.imported,
+                summary,
+                lines,
+                rejected_rows: (!rows.is_empty()).then(|| {
+                    i18n::pair(
+                        "ws_upload_rejected_rows",
+                        &[("rows", rows.join(", ").into())],
+                    )
+                }),
+            }
+        }
+    };
+    let status = if report.imported {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    upload_page(status, &signed_in, &wave, Some(report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_bodies_are_split_into_named_parts() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\nContent-Type: text/csv\r\n\r\ncode,a\r\nX,1\r\n\r\n--XyZ--\r\n";
+        let parts = multipart(body, "XyZ").unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].name, "_csrf");
+        assert_eq!(parts[0].body, b"abc");
+        assert_eq!(parts[1].filename.as_deref(), Some("v.csv"));
+        assert_eq!(parts[1].body, b"code,a\r\nX,1\r\n");
+        assert!(multipart(b"not multipart", "XyZ").is_none());
+    }
 }

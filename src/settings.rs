@@ -267,6 +267,10 @@ pub enum Command {
         /// HTML file to write (default: standard output).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// The printer's CSV of `codes generate` (code, url, …): one booklet per row, in
+        /// its order, each with its code and the QR code of its `url` on the cover.
+        #[arg(long)]
+        codes: Option<PathBuf>,
     },
     /// Paper questionnaires: a tabulation vendor's CSV.
     #[command(subcommand)]

@@ -1324,3 +1324,71 @@ fn operators_upload_the_vendor_file_in_the_browser_and_get_the_clis_report() {
     assert_eq!(paper_responses(&app), 2);
     assert_eq!(answer_of(&app, "v1_online_procedures").len(), 2);
 }
+
+#[test]
+fn questionnaires_for_a_mailing_carry_each_code_and_its_qr_in_the_csvs_order() {
+    let app = spawn_code_app(false);
+    let codes = generate(&app, WAVE, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("printer.csv");
+    let url = |c: &str| format!("https://enquete.example.jp/c/{}", c.replace('-', ""));
+    let mut text = String::from("\u{feff}code,url,qr_svg_file,wave_id\r\n");
+    for c in &codes {
+        text.push_str(&format!("{c},{},qr/{c}.svg,{WAVE}\r\n", url(c)));
+    }
+    std::fs::write(&csv, &text).unwrap();
+    let out_file = dir.path().join("booklets.html");
+    let out = app.cli(&[
+        "questionnaire",
+        "--wave",
+        WAVE,
+        "--codes",
+        csv.to_str().unwrap(),
+        "--output",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(html.matches("<div class=\"copy\">").count(), 3);
+    assert_eq!(html.matches("<span class=\"code-qr\"><svg").count(), 3);
+    // In the CSV's order, each code once, on its own cover.
+    let grouped: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            let c = c.replace('-', "");
+            format!("{}-{}-{}-{}", &c[0..4], &c[4..8], &c[8..12], &c[12..16])
+        })
+        .collect();
+    let at: Vec<usize> = grouped
+        .iter()
+        .map(|g| html.find(g.as_str()).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    for g in &grouped {
+        assert_eq!(html.matches(g.as_str()).count(), 1);
+    }
+    // A row of another wave, or a url that is not its code's link: named, nothing written.
+    std::fs::remove_file(&out_file).unwrap();
+    let bad = text
+        .replacen(&format!(",{WAVE}\r\n"), ",2028-final\r\n", 1)
+        .replace(&url(&codes[2]), &url(&codes[1]));
+    std::fs::write(&csv, bad).unwrap();
+    let out = app.cli(&[
+        "questionnaire",
+        "--wave",
+        WAVE,
+        "--codes",
+        csv.to_str().unwrap(),
+        "--output",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("printer.csv:2: wave_id `2028-final`"), "{err}");
+    assert!(err.contains("printer.csv:4: url"), "{err}");
+    assert!(!out_file.exists());
+}

@@ -73,7 +73,7 @@ for round in $(seq 1 "$ROUNDS"); do
         # The vendor file: box numbers as printed, a comment per sheet, received over 10 days.
         python3 - "$work/codes.csv" "$defs/waves/$WAVE.toml" "$work/vendor.csv" <<'EOF'
 import csv, sys, tomllib
-codes = [r["code"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))]
+codes = [r["code"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig"))]
 w = tomllib.load(open(sys.argv[2], "rb"))
 header, kinds = ["code", "received_on"], []
 for sec in w["sections"]:

@@ -11,6 +11,9 @@ use crate::definitions::{QuestionKind, Wave};
 /// The box number printed beside わからない on the questionnaire (the operator code of
 /// `paper::sheet::DONT_KNOW_CODE`).
 const DONT_KNOW_BOX: &str = "9";
+/// What an operator or vendor keys for two marks or an illegible mark
+/// (`paper::sheet::INVALID_CODE`).
+const INVALID_BOX: &str = "*";
 
 pub const HEADER: [&str; 14] = [
     "wave_id",
@@ -64,9 +67,12 @@ pub(super) fn write<W: Write>(wave: &Wave, csv: &mut CsvWriter<W>) -> Result<(),
                 csv.write(&row)?;
                 continue;
             }
-            for (i, (code, ja, en)) in codes.into_iter().enumerate() {
+            let invalid = super::invalid_code(wave, q);
+            for (i, (code, ja, en)) in codes.into_iter().chain(invalid).enumerate() {
                 let printed = if code == crate::domain::DONT_KNOW {
                     DONT_KNOW_BOX.to_string()
+                } else if code == crate::domain::INVALID {
+                    INVALID_BOX.to_string()
                 } else {
                     (i + 1).to_string()
                 };

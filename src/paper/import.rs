@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use diesel::Connection;
 use serde::Serialize;
 
+use super::sheet::INVALID_CODE;
 use crate::db::submit::{Stored, Submission};
 use crate::db::{self, Conn};
 use crate::definitions::{Question, QuestionKind, Wave};
@@ -166,7 +167,9 @@ fn allowed(q: &Question, values: Values) -> String {
             },
             Values::Codes,
         ) => {
-            format!("allowed: 1, 2, 3, 4, 5, {DONT_KNOW} (わからない) or blank")
+            format!(
+                "allowed: 1, 2, 3, 4, 5, {DONT_KNOW} (わからない), {INVALID_CODE} (two marks, illegible) or blank"
+            )
         }
         (
             QuestionKind::Scale {
@@ -175,13 +178,15 @@ fn allowed(q: &Question, values: Values) -> String {
             Values::Boxes,
         ) => {
             format!(
-                "allowed: 1, 2, 3, 4, 5, {} (わからない) or blank",
+                "allowed: 1, 2, 3, 4, 5, {} (わからない), {INVALID_CODE} (two marks, illegible) or blank",
                 super::sheet::DONT_KNOW_CODE
             )
         }
-        (QuestionKind::Scale { .. }, _) => "allowed: 1, 2, 3, 4, 5 or blank".into(),
+        (QuestionKind::Scale { .. }, _) => {
+            format!("allowed: 1, 2, 3, 4, 5, {INVALID_CODE} (two marks, illegible) or blank")
+        }
         (QuestionKind::Single { options }, Values::Codes) => format!(
-            "allowed: {} or blank",
+            "allowed: {}, {INVALID_CODE} (two marks, illegible) or blank",
             options
                 .iter()
                 .map(|o| o.code.as_str())
@@ -189,7 +194,10 @@ fn allowed(q: &Question, values: Values) -> String {
                 .join(", ")
         ),
         (QuestionKind::Single { options }, Values::Boxes) => {
-            format!("allowed: a box number from 1 to {} or blank", options.len())
+            format!(
+                "allowed: a box number from 1 to {}, {INVALID_CODE} (two marks, illegible) or blank",
+                options.len()
+            )
         }
         (QuestionKind::Multiple { max_choices, .. }, _) => match max_choices {
             Some(max) => format!("allowed: 1 (chosen), 0 or blank; at most {max} chosen"),
@@ -244,7 +252,7 @@ struct Record {
 /// (`Some(Boxes)`), only an option code (`Some(Codes)`), or either (`None`).
 fn cell_mode(q: &Question, value: &str) -> Option<Values> {
     let value = super::sheet::half_width(value.trim());
-    if value.is_empty() {
+    if value.is_empty() || value == super::sheet::INVALID_CODE {
         return None;
     }
     let (is_box, is_code) = match &q.kind {
@@ -546,6 +554,11 @@ pub fn import(
                                         .into_iter()
                                         .map(|v| (q.id.clone(), v)),
                                 )
+                            }
+                            (QuestionKind::Single { .. } | QuestionKind::Scale { .. }, _)
+                                if super::sheet::half_width(value) == super::sheet::INVALID_CODE =>
+                            {
+                                fields.push((q.id.clone(), crate::domain::INVALID.to_string()))
                             }
                             _ => fields.push((q.id.clone(), super::sheet::half_width(value))),
                         }

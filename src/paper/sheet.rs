@@ -17,6 +17,9 @@ use crate::domain::{
 pub const NO_ANSWER: &str = "-";
 /// The operator code of 「わからない」 on a scale.
 pub const DONT_KNOW_CODE: &str = "9";
+/// The operator code (and the vendor's, in either mode) of an invalid answer to a
+/// single-choice or scale question: two boxes marked, or a mark that cannot be read.
+pub const INVALID_CODE: &str = "*";
 /// The key of the sheet's language in a [`Sheet`] (the questionnaire's language).
 pub const LANG_KEY: &str = "_lang";
 /// The key of the day the sheet was received (its batch's day on the entry page) in a
@@ -99,6 +102,14 @@ pub fn form_values(q: &Question, typed: &str) -> Vec<String> {
             .and_then(|i| options.get(i))
             .map_or(token.to_string(), |o| o.code.clone())
     };
+    if code == INVALID_CODE
+        && matches!(
+            q.kind,
+            QuestionKind::Scale { .. } | QuestionKind::Single { .. }
+        )
+    {
+        return vec![crate::domain::INVALID.to_string()];
+    }
     match &q.kind {
         QuestionKind::Scale { dont_know, .. } => {
             if *dont_know && code == DONT_KNOW_CODE {
@@ -148,6 +159,7 @@ pub fn operator_code(q: &Question, value: &AnswerValue) -> String {
         AnswerValue::Choices(cs) => cs.iter().map(|c| position(c)).collect::<Vec<_>>().join(" "),
         AnswerValue::Number(n) => n.to_string(),
         AnswerValue::Text(t) => t.clone(),
+        AnswerValue::Invalid => INVALID_CODE.to_string(),
     }
 }
 

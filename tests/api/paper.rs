@@ -560,7 +560,7 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     let f = file.display();
     for needle in [
         format!(
-            "{f}: row 3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない) or blank"
+            "{f}: row 3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない), * (two marks, illegible) or blank"
         ),
         format!(
             "{f}: row 4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"
@@ -931,7 +931,7 @@ fn a_vendor_file_mixing_box_numbers_and_option_codes_is_refused_naming_the_rows(
     let out = import(&app, &file, &["--values", "boxes"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains(": row 3: column v1_online_procedures: `dk` is an option code in a file of box numbers; allowed: 1, 2, 3, 4, 5, 9 (わからない) or blank"),
+        err.contains(": row 3: column v1_online_procedures: `dk` is an option code in a file of box numbers; allowed: 1, 2, 3, 4, 5, 9 (わからない), * (two marks, illegible) or blank"),
         "{err}"
     );
     assert_eq!(app.response_count(), 0);
@@ -1391,4 +1391,93 @@ fn questionnaires_for_a_mailing_carry_each_code_and_its_qr_in_the_csvs_order() {
     assert!(err.contains("printer.csv:2: wave_id `2028-final`"), "{err}");
     assert!(err.contains("printer.csv:4: url"), "{err}");
     assert!(!out_file.exists());
+}
+
+#[test]
+fn two_marks_or_an_illegible_mark_are_stored_as_invalid_counted_apart_and_never_scored() {
+    let database = TestDatabase::new();
+    let mut s = settings(&database.url);
+    s.definitions = code_definitions(false);
+    s.min_group_size = 2;
+    let app = spawn_app_with_settings(database, s, crate::helpers::midterm_day());
+    let w = wave();
+    let codes = generate(&app, WAVE, 12);
+    // Keyed: `*` on a scale and on a single choice, double-entered.
+    let a = signed_in(&app, "operator-a", "operator");
+    let b = signed_in(&app, "operator-b", "operator");
+    let marks = sheet(&[("v2_any_age", "*"), ("age_band", "＊")]);
+    assert_eq!(key_sheet(&a, &codes[0], &marks).status, 303);
+    let done = key_sheet(&b, &codes[0], &marks);
+    assert!(
+        done.header("location").contains("done=stored"),
+        "{}",
+        done.body
+    );
+    // Imported: `*` in a file of box numbers and in one of option codes.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("marks.csv");
+    let rows: Vec<String> = (1..7)
+        .map(|i| {
+            let v = if i <= 4 { "*" } else { "3" };
+            vendor_row(&w, &codes[i], &[("v2_any_age", v), ("age_band", "2")])
+        })
+        .collect();
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let age = option_at(&w, "age_band", 1);
+    let mut rows: Vec<String> = (7..12)
+        .map(|i| vendor_row(&w, &codes[i], &[("v2_any_age", "4"), ("age_band", &age)]))
+        .collect();
+    rows[0] = vendor_row(&w, &codes[7], &[("v2_any_age", "*"), ("age_band", &age)]);
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &["--values", "codes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut stored = answer_of(&app, "v2_any_age");
+    stored.sort();
+    assert_eq!(stored.iter().filter(|v| *v == "invalid").count(), 6);
+    assert_eq!(
+        answer_of(&app, "age_band")
+            .iter()
+            .filter(|v| *v == "invalid")
+            .count(),
+        1
+    );
+    // The exports: the codebook names `*`, the distribution counts it on its own row, out of
+    // the respondents (12 sheets, 6 invalid: 6 respondents).
+    let token = account(&app, "tabulator", "analyst");
+    let codebook = export_rows(&app, &token, "codebook");
+    assert!(
+        codebook
+            .iter()
+            .any(|r| r.contains(",v2_any_age,") && r.contains(",invalid,") && r.ends_with(",*")),
+        "{codebook:?}"
+    );
+    let distribution = export_rows(&app, &token, "question-distribution");
+    let line = distribution
+        .iter()
+        .find(|r| r.contains(",v2_any_age,") && r.contains(",invalid,"))
+        .unwrap_or_else(|| panic!("{distribution:?}"));
+    assert!(line.contains(",6,invalid,"), "{line}");
+    assert!(line.contains(",6,,false,"), "{line}");
+    // Never scored: the item's respondents are the 6 valid answers.
+    let items = export_rows(&app, &token, "item-scores");
+    let item = items
+        .iter()
+        .find(|r| r.contains(",v2_any_age,"))
+        .unwrap_or_else(|| panic!("{items:?}"));
+    assert!(item.contains(",6,"), "{item}");
+    // The web form refuses the paper-only value.
+    let mut fields: Vec<(&str, &str)> = REQUIRED.to_vec();
+    fields.push(("v2_any_age", "invalid"));
+    let page = answer_by_link(&app, &generate(&app, WAVE, 1)[0], &fields);
+    assert_eq!(page.status, 422, "{}", page.body);
 }

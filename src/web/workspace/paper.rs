@@ -283,6 +283,12 @@ struct SheetPage {
 fn allowed(q: &Question, lang: Lang) -> String {
     let t = texts();
     let none = format!("{NO_ANSWER} = {} {}", t.no_answer.ja, t.no_answer.en);
+    let invalid = format!(
+        "{} = {} {}",
+        paper::sheet::INVALID_CODE,
+        t.invalid_mark.ja,
+        t.invalid_mark.en
+    );
     let list = |q: &Question| {
         q.kind
             .options()
@@ -296,7 +302,7 @@ fn allowed(q: &Question, lang: Lang) -> String {
         QuestionKind::Scale { dont_know, .. } => {
             let s = i18n::strings(lang);
             format!(
-                "1〜5（1 = {} … 5 = {}）{}; {none}",
+                "1〜5（1 = {} … 5 = {}）{}; {invalid}; {none}",
                 s.scale_labels()[0],
                 s.scale_labels()[4],
                 if *dont_know {
@@ -306,7 +312,7 @@ fn allowed(q: &Question, lang: Lang) -> String {
                 }
             )
         }
-        QuestionKind::Single { .. } => format!("{}; {none}", list(q)),
+        QuestionKind::Single { .. } => format!("{}; {invalid}; {none}", list(q)),
         QuestionKind::Multiple { max_choices, .. } => format!(
             "{}; {} {}{}; {none}",
             list(q),

@@ -22,7 +22,7 @@ i18n::pairs! {
         sheet_code, sheet_language, key_this_sheet, paper_entry_hint,
         printable_questionnaire,
         resolve, resolve_hint, check_fields, first, second, none, store_resolved,
-        save_entry, cancel, no_answer, several, as_written, received_on,
+        save_entry, cancel, no_answer, several, as_written, received_on, invalid_mark,
     }
 }
 

@@ -394,6 +394,7 @@ ws_upload_used = row { $row }: code already used (answered on the web, or import
 ws_upload_rejected_rows = Rows for the vendor to fix: { $rows }
 ws_upload_no_file = No file was chosen.
 ws_invalid_mark = invalid (two marks, illegible)
+ws_upload_not_valid = row { $row }: no valid answer (blank, or invalid marks only): a returned sheet, not a valid response
 ws_sheet_language = Questionnaire language
 ws_received_on = Received on (the day this batch arrived)
 ws_received_bad = The received day "{ $day }" cannot be used: give a day not after today.

@@ -383,6 +383,7 @@ ws_upload_used = { $row } 行目：使用済みのコード（ウェブで回答
 ws_upload_rejected_rows = 業者に直してもらう行：{ $rows }
 ws_upload_no_file = ファイルが選ばれていません。
 ws_invalid_mark = 無効（二重記入・判読不能）
+ws_upload_not_valid = { $row } 行目：有効な回答がありません（白紙、または無効な記入のみ）。回収数には含み、有効回答には含みません
 ws_sheet_language = 調査票の言語
 ws_received_on = 受付日（この束が届いた日）
 ws_received_bad = 受付日「{ $day }」は使えません。今日以前の日付を入力してください。

@@ -829,6 +829,12 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
             file.display(),
         );
     }
+    for row in &report.not_valid {
+        eprintln!(
+            "{}: row {row}: no valid answer (blank, or invalid marks only): a returned sheet, not a valid response",
+            file.display(),
+        );
+    }
     crate::paper::import::record_paper_import(&mut conn, "command line", &wave.id, &report);
     if let Some(bytes) = &report.rejected_file {
         let path = crate::paper::import::rejected_path(&file);

@@ -133,6 +133,9 @@ pub struct ImportReport {
     pub imported: bool,
     /// Responses stored by this import.
     pub stored: usize,
+    /// Rows stored (or to be stored) without a valid answer (blank, or invalid marks only:
+    /// [`crate::domain::is_valid_response`]): returned sheets, not valid responses.
+    pub not_valid: Vec<u64>,
     /// The header and exactly the rejected rows, as read, in the file's encoding: the
     /// file to send back to the vendor (`None` when no row was rejected).
     #[serde(skip)]
@@ -652,6 +655,11 @@ pub fn import(
     let rejected_file = (!rejected_rows.is_empty())
         .then(|| rejected_csv(&header_record, &records, &rejected_rows, encoding));
     let valid_rows = fresh.len() + already_used.len();
+    let not_valid: Vec<u64> = fresh
+        .iter()
+        .filter(|r| !r.answers.is_valid_response())
+        .map(|r| r.row)
+        .collect();
     let mut report = ImportReport {
         encoding,
         values,
@@ -662,6 +670,7 @@ pub fn import(
         already_used,
         imported: false,
         stored: 0,
+        not_valid,
         rejected_file,
     };
     if !report.rejected.is_empty() && !options.accept_valid {

@@ -1434,6 +1434,8 @@ fn two_marks_or_an_illegible_mark_are_stored_as_invalid_counted_apart_and_never_
         .map(|i| vendor_row(&w, &codes[i], &[("v2_any_age", "4"), ("age_band", &age)]))
         .collect();
     rows[0] = vendor_row(&w, &codes[7], &[("v2_any_age", "*"), ("age_band", &age)]);
+    // The last row is blank but for an invalid mark: stored, but not a valid response.
+    rows[4] = vendor_row(&w, &codes[11], &[("v2_any_age", "*")]);
     std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
     let out = import(&app, &file, &["--values", "codes"]);
     assert!(
@@ -1441,9 +1443,15 @@ fn two_marks_or_an_illegible_mark_are_stored_as_invalid_counted_apart_and_never_
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(": row 6: no valid answer (blank, or invalid marks only): a returned sheet, not a valid response"),
+        "{err}"
+    );
+    assert_eq!(err.matches("no valid answer").count(), 1, "{err}");
     let mut stored = answer_of(&app, "v2_any_age");
     stored.sort();
-    assert_eq!(stored.iter().filter(|v| *v == "invalid").count(), 6);
+    assert_eq!(stored.iter().filter(|v| *v == "invalid").count(), 7);
     assert_eq!(
         answer_of(&app, "age_band")
             .iter()
@@ -1452,7 +1460,7 @@ fn two_marks_or_an_illegible_mark_are_stored_as_invalid_counted_apart_and_never_
         1
     );
     // The exports: the codebook names `*`, the distribution counts it on its own row, out of
-    // the respondents (12 sheets, 6 invalid: 6 respondents).
+    // the respondents (12 sheets, 7 invalid: 5 respondents).
     let token = account(&app, "tabulator", "analyst");
     let codebook = export_rows(&app, &token, "codebook");
     assert!(
@@ -1466,15 +1474,15 @@ fn two_marks_or_an_illegible_mark_are_stored_as_invalid_counted_apart_and_never_
         .iter()
         .find(|r| r.contains(",v2_any_age,") && r.contains(",invalid,"))
         .unwrap_or_else(|| panic!("{distribution:?}"));
-    assert!(line.contains(",6,invalid,"), "{line}");
-    assert!(line.contains(",6,,false,"), "{line}");
-    // Never scored: the item's respondents are the 6 valid answers.
+    assert!(line.contains(",5,invalid,"), "{line}");
+    assert!(line.contains(",7,,false,"), "{line}");
+    // Never scored: the item's respondents are the 5 valid answers.
     let items = export_rows(&app, &token, "item-scores");
     let item = items
         .iter()
         .find(|r| r.contains(",v2_any_age,"))
         .unwrap_or_else(|| panic!("{items:?}"));
-    assert!(item.contains(",6,"), "{item}");
+    assert!(item.contains(",5,"), "{item}");
     // The web form refuses the paper-only value.
     let mut fields: Vec<(&str, &str)> = REQUIRED.to_vec();
     fields.push(("v2_any_age", "invalid"));

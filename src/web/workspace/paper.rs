@@ -1237,6 +1237,12 @@ pub async fn upload(
                     i18n::both_args("ws_upload_used", &[("row", (*row).into())])
                 )
             }));
+            lines.extend(r.not_valid.iter().map(|row| {
+                format!(
+                    "{name}: {}",
+                    i18n::both_args("ws_upload_not_valid", &[("row", (*row).into())])
+                )
+            }));
             let summary = if r.imported {
                 i18n::pair(
                     "ws_upload_stored",

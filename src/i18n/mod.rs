@@ -372,6 +372,18 @@ mod tests {
                     "achievement",
                     "expected",
                     "progress",
+                    // Paper sheets (issue 19).
+                    "second",
+                    "resolution",
+                    "stored",
+                    "rows",
+                    "encoding",
+                    "values",
+                    "used",
+                    "problems",
+                    "valid",
+                    "row",
+                    "day",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

@@ -33,9 +33,18 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Export(command) => export(&cli.settings, &command),
         Command::Invite(command) => invite(&cli.settings, command),
         Command::Codes(command) => codes(&cli.settings, command),
-        Command::Questionnaire { wave, lang, output } => {
-            questionnaire(&cli.settings, &wave, &lang, output.as_deref())
-        }
+        Command::Questionnaire {
+            wave,
+            lang,
+            output,
+            codes,
+        } => questionnaire(
+            &cli.settings,
+            &wave,
+            &lang,
+            output.as_deref(),
+            codes.as_deref(),
+        ),
         Command::Paper(command) => paper(&cli.settings, command),
         Command::Report(command) => report(&cli.settings, &command),
         Command::Sample(command) => crate::sample::cli::run(command, clock_for(&cli.settings)()),
@@ -937,20 +946,115 @@ fn questionnaire(
     wave_id: &str,
     lang: &str,
     output: Option<&Path>,
+    codes: Option<&Path>,
 ) -> anyhow::Result<()> {
     let lang = crate::domain::Lang::parse(lang)
         .with_context(|| format!("unknown language `{lang}`: use ja or en"))?;
     let defs = load_definitions(settings)?;
     let wave = find_wave(&defs, wave_id)?;
+    let Some(codes) = codes else {
+        write_output(
+            output,
+            &crate::paper::questionnaire::booklet(wave, lang, None),
+        )?;
+        eprintln!(
+            "questionnaire of wave {} ({lang}): A4, print from a browser at 100% (or chromium --headless --print-to-pdf)",
+            wave.id
+        );
+        return Ok(());
+    };
+    let covers = booklet_covers(codes, &wave.id)?;
     write_output(
         output,
-        &crate::paper::questionnaire::booklet(wave, lang, None),
+        &crate::paper::questionnaire::booklets(wave, lang, &covers),
     )?;
     eprintln!(
-        "questionnaire of wave {} ({lang}): A4, print from a browser at 100% (or chromium --headless --print-to-pdf)",
-        wave.id
+        "{} questionnaires of wave {} ({lang}), one per row of {} in its order, each with its code and QR code on the cover: A4, each booklet starts on a new page",
+        covers.len(),
+        wave.id,
+        codes.display()
     );
     Ok(())
+}
+
+/// The covers of a mailing's booklets from the printer's CSV (`code`, `url`, and
+/// `wave_id` when present): the QR code is made from the CSV's own `url`, as on the
+/// letter. Every bad row is named with its line; nothing is written then.
+fn booklet_covers(
+    file: &Path,
+    wave_id: &str,
+) -> anyhow::Result<Vec<crate::paper::questionnaire::Cover>> {
+    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let text = String::from_utf8(bytes).with_context(|| {
+        format!(
+            "{}: not UTF-8 (the printer's CSV of codes generate)",
+            file.display()
+        )
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .with_context(|| format!("{}:1: the header cannot be read", file.display()))?
+        .iter()
+        .map(|h| h.trim().to_string())
+        .collect();
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let (Some(code_col), Some(url_col)) = (column("code"), column("url")) else {
+        anyhow::bail!(
+            "{}:1: the header needs `code` and `url` (the printer's CSV of codes generate)",
+            file.display()
+        );
+    };
+    let wave_col = column("wave_id");
+    let mut covers = Vec::new();
+    let mut problems = Vec::new();
+    for record in reader.records() {
+        let record = record.with_context(|| format!("{}: a row cannot be read", file.display()))?;
+        let line = record.position().map_or(0, |p| p.line() + 1);
+        let cell = |i: usize| record.get(i).unwrap_or("").trim();
+        if let Some(w) = wave_col
+            && cell(w) != wave_id
+        {
+            problems.push(format!(
+                "{}:{line}: wave_id `{}` is not {wave_id}",
+                file.display(),
+                cell(w)
+            ));
+            continue;
+        }
+        let code = match crate::domain::AccessCode::parse(cell(code_col)) {
+            Ok(c) => c,
+            Err(_) => {
+                problems.push(format!(
+                    "{}:{line}: `{}` is not an access code",
+                    file.display(),
+                    cell(code_col)
+                ));
+                continue;
+            }
+        };
+        let url = cell(url_col);
+        if !url.ends_with(&format!("/c/{}", code.as_str())) {
+            problems.push(format!(
+                "{}:{line}: url `{url}` is not the link of code {}",
+                file.display(),
+                code.grouped()
+            ));
+            continue;
+        }
+        covers.push(crate::paper::questionnaire::Cover {
+            qr_svg: crate::postal::qr_svg(url)?,
+            code,
+        });
+    }
+    if !problems.is_empty() {
+        anyhow::bail!("{}\nnothing written", problems.join("\n"));
+    }
+    anyhow::ensure!(!covers.is_empty(), "{}: no codes", file.display());
+    Ok(covers)
 }
 
 fn report(settings: &Settings, command: &crate::report::cli::ReportCommand) -> anyhow::Result<()> {
@@ -970,6 +1074,8 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
         wave,
         file,
         accept_valid,
+        values,
+        received_on,
     } = command;
     let defs = load_definitions(settings)?;
     let wave = find_wave(&defs, &wave)?;
@@ -978,41 +1084,68 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     let plan = crate::stats::ScorePlans::new(&defs).of(wave);
-    let today = clock_for(settings)();
-    let report =
-        match crate::paper::import::import(&mut conn, &plan, wave, &bytes, accept_valid, today) {
-            Ok(r) => r,
-            Err(crate::paper::import::ImportError::Header(errors)) => {
-                for e in &errors {
-                    eprintln!(
-                        "{}:{}: column {}: {}",
-                        file.display(),
-                        e.line,
-                        e.column,
-                        e.message
-                    );
-                }
-                anyhow::bail!("the header is not the expected one: nothing imported");
+    let options = crate::paper::import::ImportOptions {
+        accept_valid,
+        values,
+        received_on,
+        today: clock_for(settings)(),
+    };
+    if let Some(day) = received_on
+        && day > options.today
+    {
+        anyhow::bail!(
+            "--received-on {day} is after today ({}): nothing imported",
+            options.today
+        );
+    }
+    let report = match crate::paper::import::import(&mut conn, &plan, wave, &bytes, options) {
+        Ok(r) => r,
+        Err(crate::paper::import::ImportError::Header(errors)) => {
+            for e in &errors {
+                eprintln!(
+                    "{}: {}: column {}: {}",
+                    file.display(),
+                    e.place(),
+                    e.column,
+                    e.message
+                );
             }
-            Err(e) => return Err(e.into()),
-        };
+            anyhow::bail!("the header is not the expected one: nothing imported");
+        }
+        Err(e) => return Err(e.into()),
+    };
     for e in &report.rejected {
         eprintln!(
-            "{}:{}: column {}: {}",
+            "{}: {}: column {}: {}",
             file.display(),
-            e.line,
+            e.place(),
             e.column,
             e.message
         );
     }
-    for line in &report.already_used {
+    for row in &report.already_used {
         eprintln!(
-            "{}:{}: code already used (answered on the web, or imported before): skipped",
+            "{}: row {row}: code already used (answered on the web, or imported before): skipped",
             file.display(),
-            line
+        );
+    }
+    for row in &report.not_valid {
+        eprintln!(
+            "{}: row {row}: no valid answer (blank, or invalid marks only): a returned sheet, not a valid response",
+            file.display(),
         );
     }
     crate::paper::import::record_paper_import(&mut conn, "command line", &wave.id, &report);
+    if let Some(bytes) = &report.rejected_file {
+        let path = crate::paper::import::rejected_path(&file);
+        std::fs::write(&path, bytes)
+            .with_context(|| format!("cannot write the rejected rows to {}", path.display()))?;
+        eprintln!(
+            "{}: the header and the {} rejected row(s), to send back to the vendor",
+            path.display(),
+            report.rejected_rows.len()
+        );
+    }
     if !report.imported {
         anyhow::bail!(
             "{} valid row(s), {} problem(s): nothing imported. Fix the rows, or import the valid ones with --accept-valid",
@@ -1021,11 +1154,12 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
         );
     }
     println!(
-        "{} paper response(s) stored for wave {} from {} row(s) ({:?}); {} code(s) already used, {} problem(s)",
+        "{} paper response(s) stored for wave {} from {} row(s) ({:?}, {:?}); {} code(s) already used, {} problem(s)",
         report.stored,
         wave.id,
         report.rows,
         report.encoding,
+        report.values,
         report.already_used.len(),
         report.rejected.len()
     );

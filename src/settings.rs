@@ -271,6 +271,10 @@ pub enum Command {
         /// HTML file to write (default: standard output).
         #[arg(long)]
         output: Option<PathBuf>,
+        /// The printer's CSV of `codes generate` (code, url, …): one booklet per row, in
+        /// its order, each with its code and the QR code of its `url` on the cover.
+        #[arg(long)]
+        codes: Option<PathBuf>,
     },
     /// Paper questionnaires: a tabulation vendor's CSV.
     #[command(subcommand)]
@@ -297,6 +301,15 @@ pub enum PaperCommand {
         /// Import the valid rows even if some rows were rejected.
         #[arg(long)]
         accept_valid: bool,
+        /// How single-choice and scale answers are written: `boxes` (the numbers printed
+        /// on the questionnaire, 9 = わからない) or `codes` (the codebook's option codes).
+        /// Default: detected; a file mixing both is refused.
+        #[arg(long, value_enum)]
+        values: Option<crate::paper::import::Values>,
+        /// The day every sheet of the file was received (YYYY-MM-DD), for a file without
+        /// a `received_on` column.
+        #[arg(long)]
+        received_on: Option<chrono::NaiveDate>,
     },
 }
 

@@ -50,7 +50,9 @@ impl BatchCounts {
         let mut previous: Option<String> = None;
         for (question, value) in pairs {
             let question = question.as_ref();
-            if previous.as_deref() != Some(question) {
+            // Issue 19 (paper): an invalid mark is counted as its own value, but the
+            // response did not answer the question (not among its respondents).
+            if previous.as_deref() != Some(question) && value.as_ref() != crate::domain::INVALID {
                 *self
                     .questions
                     .entry((question.to_string(), in_sample))

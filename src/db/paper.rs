@@ -109,3 +109,25 @@ pub fn counts(conn: &mut Conn, wave_id: &str) -> QueryResult<(i64, i64)> {
     let conflicts = rows.iter().filter(|c| **c).count() as i64;
     Ok((rows.len() as i64 - conflicts, conflicts))
 }
+
+/// The wave and used flag of each of these code hashes that is issued (one query per
+/// 10,000 codes: a vendor's file is looked up at once, not one round trip per sheet).
+pub fn code_holders(
+    conn: &mut Conn,
+    code_hashes: &[String],
+) -> QueryResult<std::collections::HashMap<String, (String, bool)>> {
+    use super::schema::access_codes;
+    let mut out = std::collections::HashMap::with_capacity(code_hashes.len());
+    for chunk in code_hashes.chunks(10_000) {
+        let rows: Vec<(String, String, bool)> = access_codes::table
+            .filter(access_codes::code_hash.eq_any(chunk))
+            .select((
+                access_codes::code_hash,
+                access_codes::wave_id,
+                access_codes::used,
+            ))
+            .load(conn)?;
+        out.extend(rows.into_iter().map(|(h, w, u)| (h, (w, u))));
+    }
+    Ok(out)
+}

@@ -23,6 +23,10 @@ pub const TOKEN_FIELD: &str = "_token";
 pub const CODE_FIELD: &str = "_code";
 /// Stored value of 「わからない」 on a scale.
 pub const DONT_KNOW: &str = "dk";
+/// Stored value of an invalid answer on paper (two boxes marked on a single-choice or scale
+/// question, or a mark that cannot be read): kept and counted as its own row, never
+/// scored, not an answer to the question (a paper sheet only; the web form refuses it).
+pub const INVALID: &str = "invalid";
 
 /// A one-time key carried by each rendered form: storing it with the response in one
 /// transaction makes a replayed form store nothing. Random, so it says nothing about when
@@ -53,6 +57,8 @@ pub enum AnswerValue {
     Choices(Vec<String>),
     Text(String),
     Number(i64),
+    /// Two marks or an illegible mark on a paper sheet ([`INVALID`]).
+    Invalid,
 }
 
 impl AnswerValue {
@@ -64,7 +70,24 @@ impl AnswerValue {
             AnswerValue::Choice(c) | AnswerValue::Text(c) => vec![c.clone()],
             AnswerValue::Choices(cs) => cs.clone(),
             AnswerValue::Number(n) => vec![n.to_string()],
+            AnswerValue::Invalid => vec![INVALID.to_string()],
         }
+    }
+}
+
+/// Whether a response's stored values make a valid response (有効回答): at least one
+/// answer that is not [`INVALID`]. A returned sheet left blank, or with only invalid marks,
+/// is a returned sheet but not a valid response. The one rule, for every count.
+pub fn is_valid_response<'a>(stored_values: impl IntoIterator<Item = &'a str>) -> bool {
+    stored_values.into_iter().any(|v| v != INVALID)
+}
+
+impl Answers {
+    /// [`is_valid_response`] of these answers.
+    pub fn is_valid_response(&self) -> bool {
+        self.values
+            .iter()
+            .any(|(_, v)| !matches!(v, AnswerValue::Invalid))
     }
 }
 
@@ -219,6 +242,17 @@ pub fn parse_submission_as(
             if q.required && mode == Mode::Web {
                 errors.push(FieldError::question(&q.id, FieldProblem::Required));
             }
+            continue;
+        }
+        // Two marks or an illegible mark: paper only, on a question with one answer.
+        if mode == Mode::Paper
+            && given == [INVALID]
+            && matches!(
+                q.kind,
+                QuestionKind::Single { .. } | QuestionKind::Scale { .. }
+            )
+        {
+            values.push((q.id.clone(), AnswerValue::Invalid));
             continue;
         }
         match parse_answer(&q.kind, &given) {
@@ -639,5 +673,42 @@ mod tests {
         );
         assert_eq!(raw.values("s1"), ["3".to_string()]);
         assert_eq!(raw.lang, Lang::En);
+    }
+
+    #[test]
+    fn an_invalid_mark_is_paper_only_and_a_sheet_of_them_is_no_valid_response() {
+        let w = wave();
+        let fields = |v: &str| {
+            vec![
+                (KEY_FIELD.to_string(), SubmissionKey::generate().as_string()),
+                ("s1".to_string(), "3".to_string()),
+                ("used".to_string(), v.to_string()),
+            ]
+        };
+        let (_, web) = parse_submission(&w, Lang::Ja, fields(INVALID));
+        assert_eq!(
+            web.unwrap_err(),
+            vec![FieldError::question("used", FieldProblem::NotAnOption)]
+        );
+        let (_, paper) = parse_submission_as(&w, Lang::Ja, fields(INVALID), Mode::Paper);
+        let paper = paper.unwrap();
+        assert!(
+            paper
+                .values
+                .contains(&("used".into(), AnswerValue::Invalid))
+        );
+        assert_eq!(AnswerValue::Invalid.stored_values(), [INVALID]);
+        assert!(paper.is_valid_response());
+        // Only invalid marks, or nothing at all: returned, but not a valid response.
+        let only_marks = vec![
+            (KEY_FIELD.to_string(), SubmissionKey::generate().as_string()),
+            ("s1".to_string(), INVALID.to_string()),
+            ("used".to_string(), INVALID.to_string()),
+        ];
+        let (_, marks) = parse_submission_as(&w, Lang::Ja, only_marks, Mode::Paper);
+        assert!(!marks.unwrap().is_valid_response());
+        assert!(!is_valid_response([INVALID, INVALID]));
+        assert!(!is_valid_response([]));
+        assert!(is_valid_response([INVALID, "3"]));
     }
 }

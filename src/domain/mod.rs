@@ -15,8 +15,9 @@ mod token;
 pub use crate::i18n::{Furigana, Lang};
 pub use access_code::{AccessCode, CodeProblem};
 pub use answers::{
-    AnswerValue, Answers, CODE_FIELD, DONT_KNOW, FieldError, FieldProblem, KEY_FIELD, LANG_FIELD,
-    Mode, RawForm, SubmissionKey, TOKEN_FIELD, parse_submission, parse_submission_as,
+    AnswerValue, Answers, CODE_FIELD, DONT_KNOW, FieldError, FieldProblem, INVALID, KEY_FIELD,
+    LANG_FIELD, Mode, RawForm, SubmissionKey, TOKEN_FIELD, is_valid_response, parse_submission,
+    parse_submission_as,
 };
 pub use channel::{Channel, Scope};
 pub use credential::Credential;

@@ -135,6 +135,38 @@ pub(super) fn write<W: Write>(
                 reason.map(|r| r.code()).unwrap_or_default().to_string(),
             ])?;
         }
+        // Invalid marks on paper: their own row, not among the respondents, no share;
+        // a count below the minimum is blanked.
+        if let Some((code, ja, en)) = super::invalid_code(wave, q) {
+            let n = counts
+                .get(&(q.id.clone(), code.clone()))
+                .copied()
+                .unwrap_or(0);
+            let shown = (n == 0 || n >= min) && total >= min;
+            csv.write(&[
+                wave.id.clone(),
+                q.id.clone(),
+                q.kind.name().to_string(),
+                q.text.ja.clone(),
+                q.text.en.clone(),
+                if total < min {
+                    String::new()
+                } else {
+                    total.to_string()
+                },
+                code,
+                ja,
+                en,
+                if shown { n.to_string() } else { String::new() },
+                String::new(),
+                (!shown).to_string(),
+                if shown {
+                    String::new()
+                } else {
+                    SuppressionReason::Primary.code().to_string()
+                },
+            ])?;
+        }
     }
     Ok(())
 }

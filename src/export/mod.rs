@@ -408,6 +408,24 @@ pub(crate) fn opt(x: Option<f64>) -> String {
 
 /// A question's answer codes with their Japanese and English labels: its options, or for
 /// a scale 1–5 (and 「わからない」 when offered).
+/// The invalid-mark row of a question on a postal wave's paper sheets (two boxes marked,
+/// or a mark that cannot be read): `(code, label ja, label en)`, for single-choice and
+/// scale questions of postal waves; never scored, not among the question's respondents.
+pub(crate) fn invalid_code(wave: &Wave, question: &Question) -> Option<(String, String, String)> {
+    (wave.access == crate::definitions::Access::Code
+        && matches!(
+            question.kind,
+            QuestionKind::Single { .. } | QuestionKind::Scale { .. }
+        ))
+    .then(|| {
+        (
+            crate::domain::INVALID.to_string(),
+            crate::i18n::t(Lang::Ja, "ws_invalid_mark"),
+            crate::i18n::t(Lang::En, "ws_invalid_mark"),
+        )
+    })
+}
+
 pub(crate) fn answer_codes(question: &Question) -> Vec<(String, String, String)> {
     match &question.kind {
         QuestionKind::Scale {

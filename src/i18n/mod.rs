@@ -390,6 +390,18 @@ mod tests {
                     // The results page's survey outline.
                     "rate",
                     "undeliverable",
+                    // Paper sheets (issue 19).
+                    "second",
+                    "resolution",
+                    "stored",
+                    "rows",
+                    "encoding",
+                    "values",
+                    "used",
+                    "problems",
+                    "valid",
+                    "row",
+                    "day",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

@@ -5,8 +5,9 @@
 //!
 //! Every paper response is stored by [`db::submit::store`] like a web one (channel
 //! `paper`, in the sample, the access code used up in the same transaction; first answer
-//! wins), dated with the day it was keyed or imported. It holds no operator, no code and no
-//! time. A sheet waiting for its second entry or a resolution lives in `paper_sheets` only
+//! wins), dated with the day its sheet was received (the batch's day on the entry page, the
+//! first entry's when two differ; the vendor's `received_on`). It holds no operator, no
+//! code and no time. A sheet waiting for its second entry or a resolution lives in `paper_sheets` only
 //! until then: its row is deleted in the transaction that stores the response.
 
 pub mod import;
@@ -25,7 +26,7 @@ use crate::db::{self, Conn};
 use crate::definitions::{Access, Wave};
 use crate::domain::{AccessCode, Answers, Channel, Credential};
 use crate::stats::ScorePlan;
-pub use sheet::{LANG_KEY, NO_ANSWER, Sheet, SheetError, SheetProblem, read_sheet};
+pub use sheet::{LANG_KEY, NO_ANSWER, RECEIVED_KEY, Sheet, SheetError, SheetProblem, read_sheet};
 
 /// Paper entry needs the sheet's access code: only postal (`access = "code"`) waves.
 pub fn require_code_wave(wave: &Wave) -> Result<(), String> {
@@ -155,10 +156,10 @@ pub fn enter(
     code: &AccessCode,
     (operator_id, analyst): (&str, &str),
     entry: (&Sheet, &Answers),
-    today: NaiveDate,
+    received_on: NaiveDate,
 ) -> QueryResult<EntryOutcome> {
     let outcome = conn.transaction(|conn| -> QueryResult<EntryOutcome> {
-        let outcome = enter_sheet(conn, plan, wave, code, operator_id, entry, today)?;
+        let outcome = enter_sheet(conn, plan, wave, code, operator_id, entry, received_on)?;
         let audit = match &outcome {
             EntryOutcome::FirstKept => Some(("paper_entry", "1 sheet: first entry".to_string())),
             EntryOutcome::Stored => Some((
@@ -188,7 +189,7 @@ fn enter_sheet(
     code: &AccessCode,
     operator_id: &str,
     entry: (&Sheet, &Answers),
-    today: NaiveDate,
+    received_on: NaiveDate,
 ) -> QueryResult<EntryOutcome> {
     let hash = code.hash();
     {
@@ -227,7 +228,9 @@ fn enter_sheet(
             return Ok(EntryOutcome::Disagreed(differ));
         }
         db::paper::delete(conn, &hash)?;
-        Ok(match store_sheet(conn, plan, code, today, entry.1)? {
+        // The day the sheet was received: the first entry's batch day.
+        let day = first.received().unwrap_or(received_on);
+        Ok(match store_sheet(conn, plan, code, day, entry.1)? {
             Stored::New | Stored::Replay => EntryOutcome::Stored,
             Stored::CredentialRefused => EntryOutcome::Duplicate,
         })
@@ -254,8 +257,16 @@ impl Conflict {
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         for key in &self.differ {
-            if let Some(v) = typed.get(key) {
-                resolved.insert(key.clone(), v.clone());
+            let Some(v) = typed.get(key) else { continue };
+            // One key takes either entry's value as it was keyed ("<" the first, ">" the
+            // second; full-width from an IME too).
+            let value = match sheet::half_width(v.trim()).as_str() {
+                sheet::TAKE_FIRST => self.first.0.get(key).cloned(),
+                sheet::TAKE_SECOND => self.second.0.get(key).cloned(),
+                _ => Some(v.clone()),
+            };
+            if let Some(value) = value {
+                resolved.insert(key.clone(), value);
             }
         }
         resolved
@@ -309,16 +320,20 @@ pub fn resolve(
 ) -> QueryResult<ResolveOutcome> {
     let hash = code.hash();
     let outcome = conn.transaction(|conn| -> QueryResult<ResolveOutcome> {
-        match db::paper::find(conn, &hash)? {
+        let p_first = match db::paper::find(conn, &hash)? {
             Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {
                 if p.keyed_by(operator_id) {
                     return Ok(ResolveOutcome::KeyedByYou);
                 }
+                p.first_entry
             }
             _ => return Ok(ResolveOutcome::NotPending),
-        }
+        };
+        let day = Sheet::from_json(&p_first)
+            .and_then(|s| s.received())
+            .unwrap_or(today);
         db::paper::delete(conn, &hash)?;
-        let outcome = match store_sheet(conn, plan, code, today, answers)? {
+        let outcome = match store_sheet(conn, plan, code, day, answers)? {
             Stored::New | Stored::Replay => ResolveOutcome::Stored,
             Stored::CredentialRefused => ResolveOutcome::Duplicate,
         };

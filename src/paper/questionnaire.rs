@@ -94,8 +94,9 @@ pub struct Booklet<'a> {
     pub intro: Option<&'a str>,
     pub return_by: String,
     pub contact: Option<&'a str>,
-    /// The code printed in the box, when the booklet is made for one letter.
-    pub code: Option<String>,
+    /// One booklet per copy: the code (and QR code) printed on its cover, or boxes to
+    /// copy it into.
+    pub copies: Vec<CopyView>,
     pub scale_labels: [&'static str; 5],
     pub dont_know: &'static str,
     pub dont_know_code: &'static str,
@@ -127,7 +128,50 @@ fn text_lines(max_length: usize) -> usize {
     max_length.div_ceil(35).clamp(3, 10)
 }
 
+/// The cover of one booklet of a mailing.
+pub struct CopyView {
+    /// The code printed in the box (grouped, as on the letter).
+    pub code: Option<String>,
+    /// The QR code of the letter's link, an inline `<svg>` element.
+    pub qr: Option<String>,
+}
+
+/// The booklet of one letter of a mailing: its code and the QR code (an SVG document or
+/// element) of the link printed on the letter.
+pub struct Cover {
+    pub code: crate::domain::AccessCode,
+    pub qr_svg: String,
+}
+
+/// One booklet per cover, in the given order (the printer's CSV's, which is the letters'
+/// order, so that a printer can pair each letter with its booklet); each starts on a new
+/// page.
+pub fn booklets(wave: &Wave, lang: Lang, covers: &[Cover]) -> String {
+    let copies = covers
+        .iter()
+        .map(|c| CopyView {
+            code: Some(c.code.grouped()),
+            qr: Some(match c.qr_svg.find("<svg") {
+                Some(i) => c.qr_svg[i..].to_string(),
+                None => c.qr_svg.clone(),
+            }),
+        })
+        .collect();
+    render(wave, lang, copies)
+}
+
 pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>) -> String {
+    render(
+        wave,
+        lang,
+        vec![CopyView {
+            code: code.map(|c| c.grouped()),
+            qr: None,
+        }],
+    )
+}
+
+fn render(wave: &Wave, lang: Lang, copies: Vec<CopyView>) -> String {
     let s = i18n::strings(lang);
     let t = texts(lang);
     let questions: Vec<&Question> = wave.questions().collect();
@@ -266,7 +310,7 @@ pub fn booklet(wave: &Wave, lang: Lang, code: Option<&crate::domain::AccessCode>
             &[("date", i18n::date(lang, wave.closes).into())],
         ),
         contact: wave.contact.as_ref().map(|c| c.get(lang)),
-        code: code.map(|c| c.grouped()),
+        copies,
         scale_labels: s.scale_labels(),
         dont_know: s.dont_know,
         dont_know_code: DONT_KNOW_CODE,

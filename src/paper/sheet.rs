@@ -17,8 +17,14 @@ use crate::domain::{
 pub const NO_ANSWER: &str = "-";
 /// The operator code of 「わからない」 on a scale.
 pub const DONT_KNOW_CODE: &str = "9";
+/// The operator code (and the vendor's, in either mode) of an invalid answer to a
+/// single-choice or scale question: two boxes marked, or a mark that cannot be read.
+pub const INVALID_CODE: &str = "*";
 /// The key of the sheet's language in a [`Sheet`] (the questionnaire's language).
 pub const LANG_KEY: &str = "_lang";
+/// The key of the day the sheet was received (its batch's day on the entry page) in a
+/// [`Sheet`]: the first entry's day is the response's day.
+pub const RECEIVED_KEY: &str = "_received";
 
 /// A keyed sheet, normalised: question id → operator code (`-` when left blank), for every
 /// question the sheet asks given its answers (questions it told the resident to skip are
@@ -37,6 +43,19 @@ impl Sheet {
 
     pub fn get(&self, key: &str) -> &str {
         self.0.get(key).map_or("", String::as_str)
+    }
+
+    /// The day the sheet was received, as keyed with it.
+    pub fn received(&self) -> Option<chrono::NaiveDate> {
+        self.0
+            .get(RECEIVED_KEY)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    }
+
+    /// The sheet with the day it was received.
+    pub fn with_received(mut self, day: chrono::NaiveDate) -> Sheet {
+        self.0.insert(RECEIVED_KEY.to_string(), day.to_string());
+        self
     }
 }
 
@@ -58,11 +77,14 @@ pub struct SheetError {
     pub problem: SheetProblem,
 }
 
-/// Full-width digits (from a Japanese IME) as ASCII; the rest unchanged.
-fn ascii_digits(s: &str) -> String {
+/// Full-width ASCII (digits, letters, signs from a Japanese IME) and the ideographic
+/// space as their half-width forms; the rest unchanged. For codes and numbers only: free
+/// text keeps what the resident wrote.
+pub fn half_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+            '\u{3000}' => ' ',
             c => c,
         })
         .collect()
@@ -71,7 +93,7 @@ fn ascii_digits(s: &str) -> String {
 /// The web form's values for an operator code (an unknown code passes through unchanged,
 /// so that the parser names the problem at its question).
 pub fn form_values(q: &Question, typed: &str) -> Vec<String> {
-    let code = ascii_digits(typed.trim());
+    let code = half_width(typed.trim());
     let position = |options: &[crate::definitions::Choice], token: &str| {
         token
             .parse::<usize>()
@@ -80,6 +102,14 @@ pub fn form_values(q: &Question, typed: &str) -> Vec<String> {
             .and_then(|i| options.get(i))
             .map_or(token.to_string(), |o| o.code.clone())
     };
+    if code == INVALID_CODE
+        && matches!(
+            q.kind,
+            QuestionKind::Scale { .. } | QuestionKind::Single { .. }
+        )
+    {
+        return vec![crate::domain::INVALID.to_string()];
+    }
     match &q.kind {
         QuestionKind::Scale { dont_know, .. } => {
             if *dont_know && code == DONT_KNOW_CODE {
@@ -129,6 +159,7 @@ pub fn operator_code(q: &Question, value: &AnswerValue) -> String {
         AnswerValue::Choices(cs) => cs.iter().map(|c| position(c)).collect::<Vec<_>>().join(" "),
         AnswerValue::Number(n) => n.to_string(),
         AnswerValue::Text(t) => t.clone(),
+        AnswerValue::Invalid => INVALID_CODE.to_string(),
     }
 }
 
@@ -236,15 +267,33 @@ fn order(wave: &Wave, mut errors: Vec<SheetError>) -> Vec<SheetError> {
     errors
 }
 
-/// The keys on which two entries differ, in form order ([`LANG_KEY`] first). A question
-/// one entry asks and the other skips differs too.
+/// The keys on which two entries differ, in form order ([`LANG_KEY`] first), after
+/// [`comparable`]: what an operator cannot see (a trailing space, two spaces for one, a
+/// full-width digit) is no disagreement. A question one entry asks and the other skips
+/// differs too.
 pub fn differences(wave: &Wave, a: &Sheet, b: &Sheet) -> Vec<String> {
     std::iter::once(LANG_KEY)
         .chain(wave.questions().map(|q| q.id.as_str()))
-        .filter(|k| a.0.get(*k) != b.0.get(*k))
+        .filter(|k| a.0.get(*k).map(|v| comparable(v)) != b.0.get(*k).map(|v| comparable(v)))
         .map(String::from)
         .collect()
 }
+
+/// A keyed value as two entries are compared: every run of white space (spaces, tabs,
+/// line breaks, the ideographic space) as one space, none at either end, and full-width
+/// ASCII as half-width (codes and numbers; in free text an operator cannot tell them
+/// apart on the sheet either).
+pub fn comparable(value: &str) -> String {
+    half_width(value)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// What a resolver types to take the first entry's value (the left one on the page).
+pub const TAKE_FIRST: &str = "<";
+/// What a resolver types to take the second entry's value (the right one).
+pub const TAKE_SECOND: &str = ">";
 
 /// Of the questions the first entry answered (not `-`), how many the second leaves blank:
 /// `(blank, answered)`.
@@ -252,7 +301,7 @@ pub fn left_blank(first: &Sheet, second: &Sheet) -> (usize, usize) {
     let answered: Vec<&String> = first
         .0
         .iter()
-        .filter(|(k, v)| k.as_str() != LANG_KEY && v.as_str() != NO_ANSWER)
+        .filter(|(k, v)| !k.starts_with('_') && v.as_str() != NO_ANSWER)
         .map(|(k, _)| k)
         .collect();
     let blank = answered

@@ -55,6 +55,10 @@ impl ScorePlan {
         let mut per_vision: Vec<Vec<u8>> = vec![Vec::new(); self.vision_ids.len()];
         let (mut age_band, mut area, mut gender) = (None, None, None);
         for (question, value) in answers {
+            // An invalid mark on paper is no answer: never scored, in no group.
+            if value == crate::domain::INVALID {
+                continue;
+            }
             match question {
                 AGE_BAND_QUESTION => age_band = Some(value.to_string()),
                 AREA_QUESTION => area = Some(value.to_string()),

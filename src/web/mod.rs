@@ -205,6 +205,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             resource("/analyst/waves/{wave}/paper/resolve", POST)
                 .route(post_form().to(workspace::paper::resolve_sheet)),
         )
+        // The vendor's file from the browser: a multipart form (a file is no urlencoded form).
+        .service(
+            resource("/analyst/waves/{wave}/paper/upload", GET_POST)
+                .app_data(web::PayloadConfig::new(16 * 1024 * 1024))
+                .route(get().to(workspace::paper::upload_form))
+                .route(web::post().to(workspace::paper::upload)),
+        )
         .service(
             resource("/analyst/waves/{wave}/paper-import", POST)
                 .app_data(web::PayloadConfig::new(16 * 1024 * 1024))

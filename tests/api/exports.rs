@@ -110,7 +110,7 @@ fn every_kind_has_its_header_and_the_cli_writes_the_same_bytes() {
         "wave_id,question_id,question_kind,question_ja,question_en,respondents,option_code,option_label_ja,option_label_en,count,share_pct,suppressed,suppression",
         "level,id,vision_id,name_ja,name_en,earlier_wave,later_wave,earlier_n,earlier_mean,later_n,later_mean,difference,ci95_lower,ci95_upper,p_value,significant,test,suppressed,weighted_earlier_mean,weighted_later_mean,weighted_difference,weighted_difference_se,weighted_difference_ci95_lower,weighted_difference_ci95_upper,weighted_p_value,weighted_significant",
         "",
-        "wave_id,section_id,vision_id,question_id,question_kind,required,question_ja,question_en,option_code,option_label_ja,option_label_en,responses_column",
+        "wave_id,section_id,vision_id,question_id,question_kind,required,question_ja,question_en,option_code,option_label_ja,option_label_en,responses_column,question_number,box",
         "wave_id,question_id,question_ja,question_en,comment",
     ];
     let dir = tempfile::tempdir().unwrap();

@@ -72,12 +72,22 @@ pub(crate) fn sheet(codes: &[(&str, &str)]) -> Vec<(String, String)> {
 
 /// Opens the sheet of `code` (as the operator types it) on the entry page.
 pub(crate) fn open_sheet(b: &Browser, code: &str) -> Page {
+    open_sheet_received(b, code, "")
+}
+
+/// [`open_sheet`] with the batch's received day (blank: the page's default, today).
+pub(crate) fn open_sheet_received(b: &Browser, code: &str, day: &str) -> Page {
     let page = b.get(&format!("/analyst/waves/{WAVE}/paper"));
     assert_eq!(page.status, 200, "{}", page.body);
     let csrf = hidden_value(&page.body, "_csrf").unwrap();
     b.post(
         &format!("/analyst/waves/{WAVE}/paper"),
-        &[("_csrf", &csrf), ("code", code), ("_lang", "ja")],
+        &[
+            ("_csrf", &csrf),
+            ("code", code),
+            ("_lang", "ja"),
+            ("received_on", day),
+        ],
     )
 }
 
@@ -98,8 +108,10 @@ pub(crate) fn post_sheet(
         .iter()
         .map(|k| (k.to_string(), hidden_value(form, k).unwrap()))
         .collect();
-    if let Some(lang) = hidden_value(form, "_lang") {
-        all.push(("_lang".into(), lang));
+    for k in ["_lang", "_received"] {
+        if let Some(v) = hidden_value(form, k) {
+            all.push((k.into(), v));
+        }
     }
     all.extend(fields.iter().cloned());
     let pairs: Vec<(&str, &str)> = all.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -456,10 +468,13 @@ fn operators_cannot_export_publish_or_manage_invitations() {
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("analyst or operator"));
 }
 
-/// The vendor's header: `code`, the responses export's question columns, then the free
-/// text ones (optional, here included).
-fn vendor_header(w: &Wave) -> Vec<String> {
-    let mut h = vec!["code".to_string()];
+/// The day the test sheets were received, unless a row says otherwise.
+pub(crate) const RECEIVED: &str = "2026-11-20";
+
+/// The vendor's header: `code`, `received_on`, the responses export's question columns,
+/// then the free text ones (optional, here included).
+pub(crate) fn vendor_header(w: &Wave) -> Vec<String> {
+    let mut h = vec!["code".to_string(), "received_on".to_string()];
     for q in w.questions() {
         match &q.kind {
             QuestionKind::Multiple { options, .. } => {
@@ -479,7 +494,11 @@ pub(crate) fn vendor_row(w: &Wave, code: &str, values: &[(&str, &str)]) -> Strin
             if c == "code" {
                 code.to_string()
             } else {
-                let v = values.iter().find(|(k, _)| k == c).map_or("", |(_, v)| v);
+                let default = if c == "received_on" { RECEIVED } else { "" };
+                let v = values
+                    .iter()
+                    .find(|(k, _)| k == c)
+                    .map_or(default, |(_, v)| v);
                 if v.contains(',') || v.contains('"') || v.contains('\n') {
                     format!("\"{}\"", v.replace('"', "\"\""))
                 } else {
@@ -541,12 +560,12 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     let f = file.display();
     for needle in [
         format!(
-            "{f}:3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない) or blank"
+            "{f}: row 3: column v1_online_procedures: `7` is not allowed; allowed: 1, 2, 3, 4, 5, dk (わからない), * (two marks, illegible) or blank"
         ),
         format!(
-            "{f}:4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"
+            "{f}: row 4: column devices_used__pc: `2` is not allowed; allowed: 1 (chosen), 0 or blank"
         ),
-        format!("{f}:4: column area: `mars` is not allowed; allowed: "),
+        format!("{f}: row 4: column area: `mars` is not allowed; allowed: "),
         "nothing imported".to_string(),
     ] {
         assert!(err.contains(&needle), "{needle} IN {err}");
@@ -565,7 +584,7 @@ fn vendor_import_with_a_bad_cell_names_line_and_column_and_stores_nothing() {
     let out = import(&app, &file, &[]);
     assert!(
         String::from_utf8_lossy(&out.stderr)
-            .contains(":1: column shoe_size: not a column of this wave")
+            .contains(": row 1: column shoe_size: not a column of this wave")
     );
 }
 
@@ -597,7 +616,7 @@ fn the_same_vendor_file_imported_twice_stores_nothing_new() {
     );
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("3 paper response(s) stored"));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains(":2: code already used"), "{err}");
+    assert!(err.contains(": row 2: code already used"), "{err}");
     assert_eq!(app.response_count(), 4);
     let again = import(&app, &file, &[]);
     assert!(again.status.success());
@@ -808,4 +827,665 @@ fn figures_with_paper_responses_equal_hand_computed_ones_and_results_say_post_an
     );
     let en = closed.get("/results/2026-midterm?lang=en");
     assert!(en.body.contains("Responses: 13 (by post 7, online 6)"));
+}
+
+/// The stored days of the paper responses, sorted.
+fn paper_days(app: &TestApp) -> Vec<NaiveDate> {
+    let mut days: Vec<NaiveDate> = responses::table
+        .filter(responses::channel.eq("paper"))
+        .select(responses::submitted_on)
+        .load(&mut app.db())
+        .unwrap();
+    days.sort();
+    days
+}
+
+/// The code of option `n` (1-based, as printed) of a choice question.
+fn option_at(w: &Wave, question: &str, n: usize) -> String {
+    w.question(question).unwrap().kind.options()[n - 1]
+        .code
+        .clone()
+}
+
+#[test]
+fn a_vendor_file_keyed_from_the_printed_box_numbers_imports_as_the_codes_would() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("boxes.csv");
+    // As printed: 9 = わからない on a scale, 1 = the first option of a single choice,
+    // full-width digits as an IME types them.
+    let rows: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            vendor_row(
+                &w,
+                c,
+                &[
+                    ("v1_online_procedures", "9"),
+                    ("v1_fewer_visits", "４"),
+                    ("used_online_services", "2"),
+                    ("age_band", "3"),
+                ],
+            )
+        })
+        .collect();
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Boxes"));
+    assert_eq!(paper_responses(&app), 3);
+    assert_eq!(answer_of(&app, "v1_online_procedures"), ["dk"; 3]);
+    assert_eq!(answer_of(&app, "v1_fewer_visits"), ["4"; 3]);
+    let age = option_at(&w, "age_band", 3);
+    assert_eq!(answer_of(&app, "age_band"), [age.as_str(); 3]);
+    let no = option_at(&w, "used_online_services", 2);
+    assert_eq!(answer_of(&app, "used_online_services"), [no.as_str(); 3]);
+    // The codebook says what is printed: 問N and each answer's box number.
+    let token = account(&app, "tabulator", "analyst");
+    let codebook = export_rows(&app, &token, "codebook");
+    let n = w.questions().position(|q| q.id == "age_band").unwrap() + 1;
+    let line = format!("{WAVE},");
+    assert!(
+        codebook.iter().any(|r| r.starts_with(&line)
+            && r.contains(",age_band,")
+            && r.ends_with(&format!(",age_band,問{n},3"))
+            && r.contains(&format!(",{age},"))),
+        "{codebook:?}"
+    );
+    assert!(
+        codebook.iter().any(|r| r.contains(",v1_online_procedures,")
+            && r.contains(",dk,")
+            && r.ends_with(",問1,9")),
+        "{codebook:?}"
+    );
+}
+
+#[test]
+fn a_vendor_file_mixing_box_numbers_and_option_codes_is_refused_naming_the_rows() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mixed.csv");
+    let rows = vec![
+        vendor_row(&w, &codes[0], &[("v1_online_procedures", "9")]),
+        vendor_row(&w, &codes[1], &[("v1_online_procedures", "dk")]),
+        vendor_row(&w, &codes[2], &[("v1_online_procedures", "3")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mixes box numbers as printed (row 2) and option codes (row 3)"),
+        "{err}"
+    );
+    assert_eq!(app.response_count(), 0);
+    // Declared, the other row is named at its cell; the valid rows can go in.
+    let out = import(&app, &file, &["--values", "boxes"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(": row 3: column v1_online_procedures: `dk` is an option code in a file of box numbers; allowed: 1, 2, 3, 4, 5, 9 (わからない), * (two marks, illegible) or blank"),
+        "{err}"
+    );
+    assert_eq!(app.response_count(), 0);
+}
+
+#[test]
+fn a_header_copied_from_the_responses_export_is_accepted_when_its_cells_fit() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 2);
+    let export_cols = ["wave_id", "channel", "language", "in_sample"];
+    let mut header = vendor_header(&w);
+    for (i, c) in export_cols.iter().enumerate() {
+        header.insert(2 + i, c.to_string());
+    }
+    let row = |code: &str, wave_id: &str| {
+        let mut cells: Vec<String> = vendor_row(&w, code, &[("v2_any_age", "2")])
+            .split(',')
+            .map(String::from)
+            .collect();
+        for (i, v) in [wave_id, "paper", "ja", "true"].iter().enumerate() {
+            cells.insert(2 + i, v.to_string());
+        }
+        cells.join(",")
+    };
+    let csv = format!(
+        "{}\r\n{}\r\n{}\r\n",
+        header.join(","),
+        row(&codes[0], WAVE),
+        row(&codes[1], "2028-final")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("from-export.csv");
+    std::fs::write(&file, &csv).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(
+            ": row 3: column wave_id: `2028-final` does not describe an imported sheet of this wave"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("not a column of this wave"), "{err}");
+    // The rejected-rows file beside the input: the header and exactly row 3, as read.
+    let rejected = std::fs::read_to_string(dir.path().join("from-export.rejected.csv")).unwrap();
+    assert_eq!(
+        rejected,
+        format!(
+            "{}\r\n{}\r\n",
+            header.join(","),
+            row(&codes[1], "2028-final")
+        )
+    );
+    let out = import(&app, &file, &["--accept-valid"]);
+    assert!(out.status.success());
+    assert_eq!(paper_responses(&app), 1);
+}
+
+#[test]
+fn imported_sheets_are_dated_by_the_day_they_were_received() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 4);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("days.csv");
+    let rows = vec![
+        vendor_row(&w, &codes[0], &[("received_on", "2026-11-02")]),
+        vendor_row(&w, &codes[1], &[("received_on", "2026/11/3")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    assert_eq!(paper_days(&app), [day("2026-11-02"), day("2026-11-03")]);
+    // A file without the column needs the day of the whole file; the clock is never used.
+    let header: Vec<String> = vendor_header(&w)
+        .into_iter()
+        .filter(|c| c != "received_on")
+        .collect();
+    let cells = |code: &str| {
+        header
+            .iter()
+            .map(|c| if c == "code" { code } else { "" })
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let csv = format!(
+        "{}\r\n{}\r\n{}\r\n",
+        header.join(","),
+        cells(&codes[2]),
+        cells(&codes[3])
+    );
+    std::fs::write(&file, csv).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("column received_on: missing"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = import(&app, &file, &["--received-on", "2026-11-05"]);
+    assert!(out.status.success());
+    assert_eq!(
+        paper_days(&app),
+        [
+            day("2026-11-02"),
+            day("2026-11-03"),
+            day("2026-11-05"),
+            day("2026-11-05")
+        ]
+    );
+    // A day after today is refused at its row.
+    let tomorrow = chrono::Local::now().date_naive() + chrono::Days::new(2);
+    let codes = generate(&app, WAVE, 1);
+    let t = tomorrow.to_string();
+    std::fs::write(
+        &file,
+        vendor_csv(&w, &[vendor_row(&w, &codes[0], &[("received_on", &t)])]),
+    )
+    .unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains(": row 2: column received_on: "),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn vendor_errors_name_the_spreadsheet_row_and_the_physical_line() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("breaks.csv");
+    let rows = vec![
+        vendor_row(
+            &w,
+            &codes[0],
+            &[("opinion_general", "一行目\r\n二行目\r\n三行目")],
+        ),
+        vendor_row(&w, &codes[1], &[("v1_online_procedures", "7")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(": row 3 (line 5): column v1_online_procedures: `7` is not allowed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invisible_differences_are_no_disagreement_and_the_resolver_takes_an_entry_with_one_key() {
+    let app = spawn_code_app(false);
+    let codes = generate(&app, WAVE, 2);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    let resolver = signed_in(&app, "lead", "analyst");
+    // Trailing and doubled spaces, an ideographic space, a line break typed as CRLF, a
+    // full-width number: the same sheet.
+    let a = sheet(&[
+        ("opinion_general", "窓口が 親切でした。 "),
+        ("city_hall_visits", "2"),
+    ]);
+    let b = sheet(&[
+        ("opinion_general", "窓口が\u{3000}\u{3000}親切でした。"),
+        ("city_hall_visits", "２"),
+    ]);
+    assert_eq!(key_sheet(&first, &codes[0], &a).status, 303);
+    let done = key_sheet(&second, &codes[0], &b);
+    assert!(
+        done.header("location").contains("done=stored"),
+        "{}",
+        done.header("location")
+    );
+    assert_eq!(app.response_count(), 1);
+
+    // Real disagreements: the resolver takes entry 2's long text with `>` and entry 1's
+    // code with `<` (full-width too), without retyping either.
+    let long_a = "オンライン申請を増やしてほしい。".repeat(40);
+    let long_b = format!("{long_a}以上です。");
+    let a = sheet(&[("opinion_general", &long_a), ("v2_any_age", "3")]);
+    let b = sheet(&[("opinion_general", &long_b), ("v2_any_age", "5")]);
+    assert_eq!(key_sheet(&first, &codes[1], &a).status, 303);
+    assert!(
+        key_sheet(&second, &codes[1], &b)
+            .header("location")
+            .contains("done=disagreed&n=2")
+    );
+    let form = open_sheet(&resolver, &codes[1]);
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(
+        form.body.contains("「&#60;」だけで1回目の値"),
+        "{}",
+        form.body
+    );
+    let ok = post_sheet(
+        &resolver,
+        &form.body,
+        "resolve",
+        &[
+            ("opinion_general".into(), ">".into()),
+            ("v2_any_age".into(), "＜".into()),
+        ],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(app.response_count(), 2);
+    assert!(answer_of(&app, "opinion_general").contains(&long_b));
+    assert_eq!(answer_of(&app, "v2_any_age"), ["3"]);
+}
+
+#[test]
+fn keyed_sheets_are_dated_by_their_batch_received_day() {
+    let app = spawn_code_app(false);
+    let code = generate(&app, WAVE, 1).remove(0);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    let fields = sheet(&[("v2_any_age", "3")]);
+    // A day after today is refused on the code page.
+    let later = (chrono::Local::now().date_naive() + chrono::Days::new(3)).to_string();
+    let refused = open_sheet_received(&first, &code, &later);
+    assert_eq!(refused.status, 422);
+    assert!(refused.body.contains("受付日"), "{}", refused.body);
+    let form = open_sheet_received(&first, &code, "2026-11-16");
+    assert_eq!(form.status, 200, "{}", form.body);
+    let done = post_sheet(&first, &form.body, "sheet", &fields);
+    assert_eq!(done.status, 303);
+    // The next sheet of the batch starts with the same day.
+    assert!(done.header("location").contains("received=2026-11-16"));
+    let page = first.get(done.header("location"));
+    assert!(page.body.contains("value=\"2026-11-16\""), "{}", page.body);
+    // The second entry is keyed on another day: the first entry's batch day counts.
+    let form = open_sheet_received(&second, &code, "2026-11-20");
+    assert_eq!(
+        post_sheet(&second, &form.body, "sheet", &fields).status,
+        303
+    );
+    assert_eq!(
+        paper_days(&app),
+        [NaiveDate::from_ymd_opt(2026, 11, 16).unwrap()]
+    );
+}
+
+#[test]
+fn publishing_with_pending_sheets_says_how_many_and_asks_to_confirm() {
+    let app = spawn_code_app(false);
+    let codes = generate(&app, WAVE, 2);
+    let operator = signed_in(&app, "operator-a", "operator");
+    for code in &codes {
+        assert_eq!(
+            key_sheet(&operator, code, &sheet(&[("v2_any_age", "3")])).status,
+            303
+        );
+    }
+    account(&app, "lead", "analyst");
+    let mut s = settings(&app.database_url);
+    s.definitions = app.definitions.clone();
+    let closed = spawn_app_with_settings(
+        TestDatabase::new(),
+        s,
+        NaiveDate::from_ymd_opt(2027, 2, 10).unwrap(),
+    );
+    let b = Browser::new(&closed);
+    assert_eq!(b.sign_in("lead", PASSWORD).status, 303);
+    let csrf = b.csrf();
+    let publish = |fields: &[(&str, &str)]| {
+        let mut all = vec![("_csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        b.post(&format!("/analyst/waves/{WAVE}/publish"), &all)
+    };
+    let ask = publish(&[]);
+    assert_eq!(ask.status, 200, "{}", ask.body);
+    assert!(
+        ask.body.contains("未入力の調査票が 2 枚あります"),
+        "{}",
+        ask.body
+    );
+    assert!(ask.body.contains("2回目の入力待ちが 2 枚"), "{}", ask.body);
+    assert_eq!(
+        hidden_value(&ask.body, "confirm_pending").as_deref(),
+        Some("2")
+    );
+    assert!(publish_rows(&app).is_empty(), "nothing published yet");
+    // A stale confirmation (another count) asks again.
+    assert_eq!(publish(&[("confirm_pending", "1")]).status, 200);
+    assert!(publish_rows(&app).is_empty());
+    // Confirmed: the publication goes ahead (or is refused for its own reasons).
+    let done = publish(&[("confirm_pending", "2")]);
+    assert!(!done.body.contains("未入力の調査票"), "{}", done.body);
+    assert!(
+        done.status == 303 || done.body.contains("公表できません"),
+        "{} {}",
+        done.status,
+        done.body
+    );
+}
+
+/// The audit lines of publications.
+fn publish_rows(app: &TestApp) -> Vec<String> {
+    audit_log::table
+        .filter(audit_log::action.eq("publish"))
+        .select(audit_log::detail)
+        .load(&mut app.db())
+        .unwrap()
+}
+
+/// The upload form as a browser sends it: `multipart/form-data`.
+fn upload(b: &Browser, csrf: &str, file: &[u8], fields: &[(&str, &str)]) -> Page {
+    let boundary = "----citizen-survey-test-7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    let mut text = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    text("_csrf", csrf);
+    for (k, v) in fields {
+        text(k, v);
+    }
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"vendor.csv\"\r\nContent-Type: text/csv\r\n\r\n")
+            .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    b.post_body(
+        &format!("/analyst/waves/{WAVE}/paper/upload"),
+        &format!("multipart/form-data; boundary={boundary}"),
+        &body,
+    )
+}
+
+#[test]
+fn operators_upload_the_vendor_file_in_the_browser_and_get_the_clis_report() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 3);
+    let b = signed_in(&app, "operator-a", "operator");
+    let entry = b.get(&format!("/analyst/waves/{WAVE}/paper"));
+    assert!(
+        entry
+            .body
+            .contains(&format!("/analyst/waves/{WAVE}/paper/upload"))
+    );
+    let form = b.get(&format!("/analyst/waves/{WAVE}/paper/upload"));
+    assert_eq!(form.status, 200, "{}", form.body);
+    assert!(form.body.contains("enctype=\"multipart/form-data\""));
+    let csrf = hidden_value(&form.body, "_csrf").unwrap();
+    let csv = vendor_csv(
+        &w,
+        &[
+            vendor_row(&w, &codes[0], &[("v1_online_procedures", "9")]),
+            vendor_row(&w, &codes[1], &[("v1_online_procedures", "7")]),
+            vendor_row(&w, &codes[2], &[("v1_online_procedures", "2")]),
+        ],
+    );
+    // Without the token: refused, nothing stored.
+    let forged = upload(&b, "wrong", csv.as_bytes(), &[]);
+    assert_eq!(forged.status, 403);
+    // A bad row: the CLI's lines, nothing imported.
+    let bad = upload(&b, &csrf, csv.as_bytes(), &[("values", "detect")]);
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(
+        bad.body
+            .contains("vendor.csv: row 3: column v1_online_procedures: `7` is not allowed"),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("何も取り込んでいません"), "{}", bad.body);
+    assert!(bad.body.contains("業者に直してもらう行：3"), "{}", bad.body);
+    assert_eq!(app.response_count(), 0);
+    // The valid rows, explicitly.
+    let ok = upload(
+        &b,
+        &csrf,
+        csv.as_bytes(),
+        &[("values", "boxes"), ("accept", "valid")],
+    );
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.body.contains("2 件を保存しました"), "{}", ok.body);
+    assert_eq!(paper_responses(&app), 2);
+    assert_eq!(answer_of(&app, "v1_online_procedures").len(), 2);
+}
+
+#[test]
+fn questionnaires_for_a_mailing_carry_each_code_and_its_qr_in_the_csvs_order() {
+    let app = spawn_code_app(false);
+    let codes = generate(&app, WAVE, 3);
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("printer.csv");
+    let url = |c: &str| format!("https://enquete.example.jp/c/{}", c.replace('-', ""));
+    let mut text = String::from("\u{feff}code,url,qr_svg_file,wave_id\r\n");
+    for c in &codes {
+        text.push_str(&format!("{c},{},qr/{c}.svg,{WAVE}\r\n", url(c)));
+    }
+    std::fs::write(&csv, &text).unwrap();
+    let out_file = dir.path().join("booklets.html");
+    let out = app.cli(&[
+        "questionnaire",
+        "--wave",
+        WAVE,
+        "--codes",
+        csv.to_str().unwrap(),
+        "--output",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(&out_file).unwrap();
+    assert_eq!(html.matches("<div class=\"copy\">").count(), 3);
+    assert_eq!(html.matches("<span class=\"code-qr\"><svg").count(), 3);
+    // In the CSV's order, each code once, on its own cover.
+    let grouped: Vec<String> = codes
+        .iter()
+        .map(|c| {
+            let c = c.replace('-', "");
+            format!("{}-{}-{}-{}", &c[0..4], &c[4..8], &c[8..12], &c[12..16])
+        })
+        .collect();
+    let at: Vec<usize> = grouped
+        .iter()
+        .map(|g| html.find(g.as_str()).unwrap())
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    for g in &grouped {
+        assert_eq!(html.matches(g.as_str()).count(), 1);
+    }
+    // A row of another wave, or a url that is not its code's link: named, nothing written.
+    std::fs::remove_file(&out_file).unwrap();
+    let bad = text
+        .replacen(&format!(",{WAVE}\r\n"), ",2028-final\r\n", 1)
+        .replace(&url(&codes[2]), &url(&codes[1]));
+    std::fs::write(&csv, bad).unwrap();
+    let out = app.cli(&[
+        "questionnaire",
+        "--wave",
+        WAVE,
+        "--codes",
+        csv.to_str().unwrap(),
+        "--output",
+        out_file.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("printer.csv:2: wave_id `2028-final`"), "{err}");
+    assert!(err.contains("printer.csv:4: url"), "{err}");
+    assert!(!out_file.exists());
+}
+
+#[test]
+fn two_marks_or_an_illegible_mark_are_stored_as_invalid_counted_apart_and_never_scored() {
+    let database = TestDatabase::new();
+    let mut s = settings(&database.url);
+    s.definitions = code_definitions(false);
+    s.min_group_size = 2;
+    let app = spawn_app_with_settings(database, s, crate::helpers::midterm_day());
+    let w = wave();
+    let codes = generate(&app, WAVE, 12);
+    // Keyed: `*` on a scale and on a single choice, double-entered.
+    let a = signed_in(&app, "operator-a", "operator");
+    let b = signed_in(&app, "operator-b", "operator");
+    let marks = sheet(&[("v2_any_age", "*"), ("age_band", "＊")]);
+    assert_eq!(key_sheet(&a, &codes[0], &marks).status, 303);
+    let done = key_sheet(&b, &codes[0], &marks);
+    assert!(
+        done.header("location").contains("done=stored"),
+        "{}",
+        done.body
+    );
+    // Imported: `*` in a file of box numbers and in one of option codes.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("marks.csv");
+    let rows: Vec<String> = (1..7)
+        .map(|i| {
+            let v = if i <= 4 { "*" } else { "3" };
+            vendor_row(&w, &codes[i], &[("v2_any_age", v), ("age_band", "2")])
+        })
+        .collect();
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let age = option_at(&w, "age_band", 1);
+    let mut rows: Vec<String> = (7..12)
+        .map(|i| vendor_row(&w, &codes[i], &[("v2_any_age", "4"), ("age_band", &age)]))
+        .collect();
+    rows[0] = vendor_row(&w, &codes[7], &[("v2_any_age", "*"), ("age_band", &age)]);
+    // The last row is blank but for an invalid mark: stored, but not a valid response.
+    rows[4] = vendor_row(&w, &codes[11], &[("v2_any_age", "*")]);
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &["--values", "codes"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(": row 6: no valid answer (blank, or invalid marks only): a returned sheet, not a valid response"),
+        "{err}"
+    );
+    assert_eq!(err.matches("no valid answer").count(), 1, "{err}");
+    let mut stored = answer_of(&app, "v2_any_age");
+    stored.sort();
+    assert_eq!(stored.iter().filter(|v| *v == "invalid").count(), 7);
+    assert_eq!(
+        answer_of(&app, "age_band")
+            .iter()
+            .filter(|v| *v == "invalid")
+            .count(),
+        1
+    );
+    // The exports: the codebook names `*`, the distribution counts it on its own row, out of
+    // the respondents (12 sheets, 7 invalid: 5 respondents).
+    let token = account(&app, "tabulator", "analyst");
+    let codebook = export_rows(&app, &token, "codebook");
+    assert!(
+        codebook
+            .iter()
+            .any(|r| r.contains(",v2_any_age,") && r.contains(",invalid,") && r.ends_with(",*")),
+        "{codebook:?}"
+    );
+    let distribution = export_rows(&app, &token, "question-distribution");
+    let line = distribution
+        .iter()
+        .find(|r| r.contains(",v2_any_age,") && r.contains(",invalid,"))
+        .unwrap_or_else(|| panic!("{distribution:?}"));
+    assert!(line.contains(",5,invalid,"), "{line}");
+    assert!(line.contains(",7,,false,"), "{line}");
+    // Never scored: the item's respondents are the 5 valid answers.
+    let items = export_rows(&app, &token, "item-scores");
+    let item = items
+        .iter()
+        .find(|r| r.contains(",v2_any_age,"))
+        .unwrap_or_else(|| panic!("{items:?}"));
+    assert!(item.contains(",5,"), "{item}");
+    // The web form refuses the paper-only value.
+    let mut fields: Vec<(&str, &str)> = REQUIRED.to_vec();
+    fields.push(("v2_any_age", "invalid"));
+    let page = answer_by_link(&app, &generate(&app, WAVE, 1)[0], &fields);
+    assert_eq!(page.status, 422, "{}", page.body);
 }

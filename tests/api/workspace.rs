@@ -94,6 +94,19 @@ impl<'a> Browser<'a> {
         self.keep(request.send_form(fields.iter().copied()).unwrap())
     }
 
+    /// A POST of a raw body (e.g. a multipart upload form) with its Content-Type.
+    pub(crate) fn post_body(&self, path: &str, content_type: &str, body: &[u8]) -> Page {
+        let mut request = self
+            .agent
+            .post(format!("{}{path}", self.app.address))
+            .header("Content-Type", content_type);
+        let cookies = self.cookie_header();
+        if !cookies.is_empty() {
+            request = request.header("Cookie", cookies);
+        }
+        self.keep(request.send(body).unwrap())
+    }
+
     fn cookie(&self, name: &str) -> Option<String> {
         self.cookies.lock().unwrap().get(name).cloned()
     }

@@ -29,6 +29,7 @@ use crate::web::error::{AppError, ErrorKind};
 use crate::web::workspace::publish::{signed_in_wave, workspace_wave};
 use crate::web::workspace::session;
 use crate::web::workspace::texts::{Texts, texts};
+use chrono::NaiveDate;
 
 /// The entry pages' policy: ours plus our one script.
 const ENTRY_CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -104,6 +105,10 @@ struct CodePage {
     typed: String,
     /// The sheet's languages: code, name, whether chosen.
     languages: [(&'static str, &'static str, bool); 2],
+    /// The day this batch of sheets was received (YYYY-MM-DD): every sheet keyed from
+    /// this page is dated with it.
+    received: String,
+    upload_link: Both<String>,
     awaiting_second: i64,
     awaiting_resolution: i64,
     paper_responses: i64,
@@ -113,6 +118,8 @@ struct CodePage {
 pub struct DoneQuery {
     done: Option<String>,
     n: Option<usize>,
+    /// The batch's day, kept from one sheet to the next.
+    received: Option<String>,
 }
 
 fn done_notice(done: Option<&str>, n: usize) -> Option<String> {
@@ -145,7 +152,7 @@ async fn code_page(
     notice: Option<String>,
     error: Option<String>,
     typed: &str,
-    lang: Lang,
+    (lang, received): (Lang, &str),
 ) -> Result<HttpResponse, AppError> {
     let (awaiting_second, awaiting_resolution, paper_responses) = counts(state, &wave.id).await?;
     let body = CodePage {
@@ -157,6 +164,8 @@ async fn code_page(
         error,
         typed: typed.to_string(),
         languages: [Lang::Ja, Lang::En].map(|l| (l.code(), l.name(), l == lang)),
+        received: received.to_string(),
+        upload_link: i18n::pair("ws_upload_link", &[]),
         awaiting_second,
         awaiting_resolution,
         paper_responses,
@@ -203,6 +212,14 @@ pub async fn entry(
     let wave = workspace_wave(&state, &path)?;
     require_code_wave(&wave)?;
     let notice = done_notice(query.done.as_deref(), query.n.unwrap_or(0));
+    let today = (state.clock)();
+    let received = query
+        .received
+        .as_deref()
+        .and_then(paper::import::parse_day)
+        .filter(|d| *d <= today)
+        .unwrap_or(today)
+        .to_string();
     code_page(
         &state,
         StatusCode::OK,
@@ -211,7 +228,7 @@ pub async fn entry(
         notice,
         None,
         "",
-        Lang::Ja,
+        (Lang::Ja, &received),
     )
     .await
 }
@@ -251,6 +268,8 @@ struct SheetPage {
     code: String,
     code_grouped: String,
     lang: &'static str,
+    /// The day the sheet was received (a hidden field).
+    received: String,
     /// 1 or 2 (which entry this is), or 0 for the resolution.
     entry: u8,
     errors: Vec<String>,
@@ -264,6 +283,12 @@ struct SheetPage {
 fn allowed(q: &Question, lang: Lang) -> String {
     let t = texts();
     let none = format!("{NO_ANSWER} = {} {}", t.no_answer.ja, t.no_answer.en);
+    let invalid = format!(
+        "{} = {} {}",
+        paper::sheet::INVALID_CODE,
+        t.invalid_mark.ja,
+        t.invalid_mark.en
+    );
     let list = |q: &Question| {
         q.kind
             .options()
@@ -280,7 +305,7 @@ fn allowed(q: &Question, lang: Lang) -> String {
             let s = i18n::strings(lang);
             let labels = measure.labels(s);
             format!(
-                "1〜5（1 = {} … 5 = {}）{}; {none}",
+                "1〜5（1 = {} … 5 = {}）{}; {invalid}; {none}",
                 labels[0],
                 labels[4],
                 if *dont_know {
@@ -290,7 +315,7 @@ fn allowed(q: &Question, lang: Lang) -> String {
                 }
             )
         }
-        QuestionKind::Single { .. } => format!("{}; {none}", list(q)),
+        QuestionKind::Single { .. } => format!("{}; {invalid}; {none}", list(q)),
         QuestionKind::Multiple { max_choices, .. } => format!(
             "{}; {} {}{}; {none}",
             list(q),
@@ -396,7 +421,7 @@ fn sheet_page(
     signed_in: &session::SignedIn,
     wave: &Wave,
     code: &AccessCode,
-    lang: Lang,
+    (lang, received): (Lang, NaiveDate),
     entry: u8,
     typed: &BTreeMap<String, String>,
     errors: &[SheetError],
@@ -458,6 +483,7 @@ fn sheet_page(
         code: code.as_str().to_string(),
         code_grouped: code.grouped(),
         lang: lang.code(),
+        received: received.to_string(),
         entry,
         errors: errors_list,
         sections: sections(wave, lang, typed, errors, only, entries),
@@ -497,6 +523,21 @@ fn code_problem(p: CodeProblem) -> String {
     }
 }
 
+/// The batch's day a form carries (`received_on` on the code page, `_received` on the
+/// sheet): a day not after today, or why not.
+fn received_day(
+    fields: &[(String, String)],
+    name: &str,
+    today: NaiveDate,
+) -> Result<NaiveDate, String> {
+    match session::field(fields, name).map(str::trim) {
+        None | Some("") => Ok(today),
+        Some(v) => paper::import::parse_day(v)
+            .filter(|d| *d <= today)
+            .ok_or_else(|| crate::i18n::both_args("ws_received_bad", &[("day", v.into())])),
+    }
+}
+
 fn sheet_lang(fields: &[(String, String)]) -> Lang {
     session::field(fields, LANG_KEY)
         .and_then(Lang::parse)
@@ -517,6 +558,27 @@ pub async fn open_sheet(
         .unwrap_or_default()
         .to_string();
     let lang = sheet_lang(&fields);
+    let today = (state.clock)();
+    let typed_day = session::field(&fields, "received_on")
+        .unwrap_or_default()
+        .to_string();
+    let received = match received_day(&fields, "received_on", today) {
+        Ok(d) => d,
+        Err(why) => {
+            return code_page(
+                &state,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &signed_in,
+                &wave,
+                None,
+                Some(why),
+                &typed,
+                (lang, &typed_day),
+            )
+            .await;
+        }
+    };
+    let day = received.to_string();
     let code = match AccessCode::parse(&typed) {
         Ok(c) => c,
         Err(p) => {
@@ -528,7 +590,7 @@ pub async fn open_sheet(
                 None,
                 Some(code_problem(p)),
                 &typed,
-                lang,
+                (lang, &day),
             )
             .await;
         }
@@ -554,7 +616,7 @@ pub async fn open_sheet(
             None,
             Some(msg.to_string()),
             &typed,
-            lang,
+            (lang, &day),
         )
     };
     match state_now {
@@ -593,7 +655,7 @@ pub async fn open_sheet(
                 &signed_in,
                 &wave,
                 &code,
-                lang,
+                (lang, received),
                 entry,
                 &BTreeMap::new(),
                 &[],
@@ -625,11 +687,13 @@ fn resolution_page(
     errors: &[SheetError],
 ) -> Result<String, AppError> {
     let lang = Lang::parse(conflict.first.get(LANG_KEY)).unwrap_or(Lang::Ja);
+    // The resolution keeps the first entry's day (shown to nobody, used when stored).
+    let received = conflict.first.received().unwrap_or_default();
     sheet_page(
         signed_in,
         wave,
         code,
-        lang,
+        (lang, received),
         0,
         typed,
         errors,
@@ -667,8 +731,11 @@ pub async fn enter_sheet(
     let fields = session::form_fields(&body);
     let code = sheet_code(&fields)?;
     let typed = keyed(&wave, &fields);
+    let today = (state.clock)();
+    let received = received_day(&fields, "_received", today)
+        .map_err(|why| AppError::new(ErrorKind::BadRequest(why)))?;
     let (sheet, answers) = match paper::read_sheet(&wave, &typed) {
-        Ok(read) => read,
+        Ok((sheet, answers)) => (sheet.with_received(received), answers),
         Err(errors) => {
             let entry = session::field(&fields, "_entry")
                 .and_then(|e| e.parse().ok())
@@ -677,7 +744,7 @@ pub async fn enter_sheet(
                 &signed_in,
                 &wave,
                 &code,
-                sheet_lang(&fields),
+                (sheet_lang(&fields), received),
                 entry,
                 &typed,
                 &errors,
@@ -690,7 +757,6 @@ pub async fn enter_sheet(
     let operator = analyst_id(&state, &signed_in.analyst).await?;
     let st = state.clone();
     let w = wave.clone();
-    let today = (state.clock)();
     let analyst = signed_in.analyst.clone();
     let outcome = state
         .db(move |conn| -> Result<_, AppError> {
@@ -702,7 +768,7 @@ pub async fn enter_sheet(
                 &code,
                 (&operator, &analyst),
                 (&sheet, &answers),
-                today,
+                received,
             )?)
         })
         .await?;
@@ -710,7 +776,7 @@ pub async fn enter_sheet(
         HttpResponse::SeeOther()
             .insert_header((
                 header::LOCATION,
-                format!("{}?done={done}&n={n}", back(&wave.id)),
+                format!("{}?done={done}&n={n}&received={received}", back(&wave.id)),
             ))
             .finish()
     };
@@ -835,29 +901,63 @@ pub async fn resolve_sheet(
     })
 }
 
-/// `POST /analyst/waves/{wave}/paper-import[?accept=valid]` with the vendor's CSV as the
-/// body (bearer token, or a session with `X-CSRF-Token`; operators too): the report; 422
-/// when nothing was imported.
-pub async fn import(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    path: web::Path<String>,
-    query: web::Query<crate::web::workspace::api::ImportQuery>,
-    body: web::Bytes,
-) -> Result<HttpResponse, AppError> {
-    let (analyst, _) = crate::web::workspace::api::authorise_with_role(&state, &req).await?;
-    let wave =
-        state.definitions.wave(&path).cloned().ok_or_else(|| {
-            AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
-        })?;
-    paper::require_code_wave(&wave).map_err(|m| AppError::new(ErrorKind::Conflict(m)))?;
-    let accept = query.accept.as_deref() == Some("valid");
+#[derive(Deserialize)]
+pub struct PaperImportQuery {
+    /// `valid`: import the valid rows even if some were rejected.
+    accept: Option<String>,
+    /// `boxes` or `codes` (default: detected).
+    values: Option<String>,
+    /// The day every sheet was received, for a file without a `received_on` column.
+    received_on: Option<String>,
+}
+
+/// The import's options from the query (or the upload form): 400 on a bad value.
+fn import_options(
+    accept: bool,
+    values: Option<&str>,
+    received_on: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<paper::import::ImportOptions, AppError> {
+    let values = match values.map(str::trim).filter(|v| !v.is_empty()) {
+        None | Some("detect") => None,
+        Some(v) => Some(paper::import::Values::parse(v).ok_or_else(|| {
+            AppError::new(ErrorKind::BadRequest(format!(
+                "values `{v}`: use boxes (the numbers printed on the questionnaire) or codes (the codebook's option codes)"
+            )))
+        })?),
+    };
+    let received_on = match received_on.map(str::trim).filter(|v| !v.is_empty()) {
+        None => None,
+        Some(v) => match paper::import::parse_day(v) {
+            Some(d) if d <= today => Some(d),
+            _ => {
+                return Err(AppError::new(ErrorKind::BadRequest(format!(
+                    "received_on `{v}`: give the day the sheets were received (YYYY-MM-DD), today or earlier"
+                ))));
+            }
+        },
+    };
+    Ok(paper::import::ImportOptions {
+        accept_valid: accept,
+        values,
+        received_on,
+        today,
+    })
+}
+
+/// Runs a vendor import with its audit line: the report, or the header's errors.
+async fn run_import(
+    state: &web::Data<AppState>,
+    analyst: String,
+    wave: Wave,
+    body: Vec<u8>,
+    options: paper::import::ImportOptions,
+) -> Result<Result<paper::import::ImportReport, Vec<paper::import::CellError>>, AppError> {
     let st = state.clone();
-    let today = (state.clock)();
-    let result = state
+    state
         .db(move |conn| -> Result<_, AppError> {
             let plan = st.score_plan(&wave);
-            match paper::import::import(conn, &plan, &wave, &body, accept, today) {
+            match paper::import::import(conn, &plan, &wave, &body, options) {
                 Ok(report) => {
                     crate::paper::import::record_paper_import(conn, &analyst, &wave.id, &report);
                     Ok(Ok(report))
@@ -869,7 +969,32 @@ pub async fn import(
                 }
             }
         })
-        .await?;
+        .await
+}
+
+/// `POST /analyst/waves/{wave}/paper-import[?accept=valid][&values=boxes|codes][&received_on=DAY]`
+/// with the vendor's CSV as the body (bearer token, or a session with `X-CSRF-Token`;
+/// operators too): the report; 422 when nothing was imported.
+pub async fn import(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    query: web::Query<PaperImportQuery>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (analyst, _) = crate::web::workspace::api::authorise_with_role(&state, &req).await?;
+    let wave =
+        state.definitions.wave(&path).cloned().ok_or_else(|| {
+            AppError::new(ErrorKind::NotFoundWith(format!("unknown wave `{path}`")))
+        })?;
+    paper::require_code_wave(&wave).map_err(|m| AppError::new(ErrorKind::Conflict(m)))?;
+    let options = import_options(
+        query.accept.as_deref() == Some("valid"),
+        query.values.as_deref(),
+        query.received_on.as_deref(),
+        (state.clock)(),
+    )?;
+    let result = run_import(&state, analyst, wave, body.to_vec(), options).await?;
     Ok(match result {
         Ok(report) => {
             let status = if report.imported {
@@ -884,4 +1009,299 @@ pub async fn import(
             "rejected": header_errors,
         })),
     })
+}
+
+/// The upload page's own words (`ws_upload_…`).
+struct UploadWords {
+    title: Both<String>,
+    file: Both<String>,
+    values: Both<String>,
+    detect: Both<String>,
+    boxes: Both<String>,
+    codes: Both<String>,
+    received: Both<String>,
+    accept: Both<String>,
+    submit: Both<String>,
+}
+
+impl UploadWords {
+    fn get() -> UploadWords {
+        let p = |k: &str| i18n::pair(&format!("ws_upload_{k}"), &[]);
+        UploadWords {
+            title: p("title"),
+            file: p("file"),
+            values: p("values"),
+            detect: p("detect"),
+            boxes: p("boxes"),
+            codes: p("codes"),
+            received: p("received"),
+            accept: p("accept"),
+            submit: p("submit"),
+        }
+    }
+}
+
+/// An import's report as the page shows it: the CLI's lines.
+struct UploadReport {
+    imported: bool,
+    summary: Both<String>,
+    lines: Vec<String>,
+    rejected_rows: Option<Both<String>>,
+}
+
+#[derive(Template)]
+#[template(path = "workspace/paper_upload.html")]
+struct UploadPage {
+    t: &'static Texts,
+    w: UploadWords,
+    csrf: String,
+    wave_id: String,
+    title: String,
+    report: Option<UploadReport>,
+}
+
+fn upload_page(
+    status: StatusCode,
+    signed_in: &session::SignedIn,
+    wave: &Wave,
+    report: Option<UploadReport>,
+) -> Result<HttpResponse, AppError> {
+    let body = UploadPage {
+        t: texts(),
+        w: UploadWords::get(),
+        csrf: signed_in.csrf_token.clone(),
+        wave_id: wave.id.clone(),
+        title: wave.title.ja.clone(),
+        report,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(crate::web::no_store())
+        .body(body))
+}
+
+/// `GET /analyst/waves/{wave}/paper/upload`: the vendor's file from the browser (analysts
+/// and operators).
+pub async fn upload_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Ok(session::to_sign_in());
+    };
+    let wave = workspace_wave(&state, &path)?;
+    require_code_wave(&wave)?;
+    upload_page(StatusCode::OK, &signed_in, &wave, None)
+}
+
+/// One part of a `multipart/form-data` body: its field name, file name and bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Part {
+    pub name: String,
+    pub filename: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// The parts of a `multipart/form-data` body with this boundary (RFC 7578), or `None`
+/// when the body is not one.
+pub fn multipart(body: &[u8], boundary: &str) -> Option<Vec<Part>> {
+    let delimiter = format!("--{boundary}").into_bytes();
+    let find = |hay: &[u8], needle: &[u8], from: usize| {
+        hay.get(from..)?
+            .windows(needle.len())
+            .position(|w| w == needle)
+            .map(|i| i + from)
+    };
+    let mut parts = Vec::new();
+    let mut at = find(body, &delimiter, 0)? + delimiter.len();
+    loop {
+        if body.get(at..at + 2) == Some(b"--") {
+            return Some(parts);
+        }
+        let head_start = at + 2; // CRLF after the delimiter
+        let head_end = find(body, b"\r\n\r\n", head_start)?;
+        let head = std::str::from_utf8(&body[head_start..head_end]).ok()?;
+        let content_start = head_end + 4;
+        let mut next_delimiter = b"\r\n".to_vec();
+        next_delimiter.extend_from_slice(&delimiter);
+        let content_end = find(body, &next_delimiter, content_start)?;
+        let disposition = head
+            .split("\r\n")
+            .find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+        let param = |key: &str| {
+            disposition.split(';').find_map(|p| {
+                let (k, v) = p.trim().split_once('=')?;
+                (k.trim().eq_ignore_ascii_case(key)).then(|| v.trim().trim_matches('"').to_string())
+            })
+        };
+        parts.push(Part {
+            name: param("name")?,
+            filename: param("filename"),
+            body: body[content_start..content_end].to_vec(),
+        });
+        at = content_end + next_delimiter.len();
+    }
+}
+
+/// The boundary of a `multipart/form-data` request.
+fn boundary(req: &HttpRequest) -> Option<String> {
+    let ct = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let (mime, params) = ct.split_once(';')?;
+    if !mime.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.eq_ignore_ascii_case("boundary")
+            .then(|| v.trim_matches('"').to_string())
+    })
+}
+
+/// `POST /analyst/waves/{wave}/paper/upload` (`multipart/form-data`: `_csrf`, `file`,
+/// `values`, `received_on`, `accept`): the vendor import from the browser, with the
+/// CLI's report on the page; 422 when nothing was imported.
+pub async fn upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let Some(signed_in) = session::current(&state, &req).await? else {
+        return Err(AppError::sign_in_required());
+    };
+    let parts = boundary(&req)
+        .and_then(|b| multipart(&body, &b))
+        .ok_or_else(|| {
+            AppError::new(ErrorKind::BadRequest(
+                "send the upload form (multipart/form-data), or POST the CSV to /analyst/waves/{wave}/paper-import".into(),
+            ))
+        })?;
+    let text = |name: &str| {
+        parts
+            .iter()
+            .find(|p| p.name == name && p.filename.is_none())
+            .map(|p| String::from_utf8_lossy(&p.body).into_owned())
+    };
+    if !signed_in.csrf_ok(text(session::CSRF_FIELD).as_deref()) {
+        return Err(session::csrf_refused());
+    }
+    let wave = workspace_wave(&state, &path)?;
+    require_code_wave(&wave)?;
+    let Some(file) = parts
+        .iter()
+        .find(|p| p.name == "file" && !p.body.is_empty())
+    else {
+        let report = UploadReport {
+            imported: false,
+            summary: i18n::pair("ws_upload_no_file", &[]),
+            lines: vec![],
+            rejected_rows: None,
+        };
+        return upload_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &signed_in,
+            &wave,
+            Some(report),
+        );
+    };
+    let options = import_options(
+        text("accept").as_deref() == Some("valid"),
+        text("values").as_deref(),
+        text("received_on").as_deref(),
+        (state.clock)(),
+    )?;
+    let result = run_import(
+        &state,
+        signed_in.analyst.clone(),
+        wave.clone(),
+        file.body.clone(),
+        options,
+    )
+    .await?;
+    let name = file.filename.clone().unwrap_or_else(|| "vendor.csv".into());
+    let place = |e: &paper::import::CellError| {
+        format!("{name}: {}: column {}: {}", e.place(), e.column, e.message)
+    };
+    let report = match result {
+        Err(header_errors) => UploadReport {
+            imported: false,
+            summary: i18n::pair("ws_upload_header", &[]),
+            lines: header_errors.iter().map(place).collect(),
+            rejected_rows: None,
+        },
+        Ok(r) => {
+            let mut lines: Vec<String> = r.rejected.iter().map(place).collect();
+            lines.extend(r.already_used.iter().map(|row| {
+                format!(
+                    "{name}: {}",
+                    i18n::both_args("ws_upload_used", &[("row", (*row).into())])
+                )
+            }));
+            lines.extend(r.not_valid.iter().map(|row| {
+                format!(
+                    "{name}: {}",
+                    i18n::both_args("ws_upload_not_valid", &[("row", (*row).into())])
+                )
+            }));
+            let summary = if r.imported {
+                i18n::pair(
+                    "ws_upload_stored",
+                    &[
+                        ("stored", r.stored.into()),
+                        ("rows", r.rows.into()),
+                        ("encoding", format!("{:?}", r.encoding).into()),
+                        ("values", format!("{:?}", r.values).into()),
+                        ("used", r.already_used.len().into()),
+                        ("problems", r.rejected.len().into()),
+                    ],
+                )
+            } else {
+                i18n::pair(
+                    "ws_upload_nothing",
+                    &[
+                        ("valid", r.valid_rows.into()),
+                        ("problems", r.rejected.len().into()),
+                    ],
+                )
+            };
+            let rows: Vec<String> = r.rejected_rows.iter().map(u64::to_string).collect();
+            UploadReport {
+                imported: r.imported,
+                summary,
+                lines,
+                rejected_rows: (!rows.is_empty()).then(|| {
+                    i18n::pair(
+                        "ws_upload_rejected_rows",
+                        &[("rows", rows.join(", ").into())],
+                    )
+                }),
+            }
+        }
+    };
+    let status = if report.imported {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    upload_page(status, &signed_in, &wave, Some(report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multipart_bodies_are_split_into_named_parts() {
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\nabc\r\n--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"v.csv\"\r\nContent-Type: text/csv\r\n\r\ncode,a\r\nX,1\r\n\r\n--XyZ--\r\n";
+        let parts = multipart(body, "XyZ").unwrap();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].name, "_csrf");
+        assert_eq!(parts[0].body, b"abc");
+        assert_eq!(parts[1].filename.as_deref(), Some("v.csv"));
+        assert_eq!(parts[1].body, b"code,a\r\nX,1\r\n");
+        assert!(multipart(b"not multipart", "XyZ").is_none());
+    }
 }

@@ -3,6 +3,7 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
 
 use crate::db;
 use crate::definitions::{Wave, WaveStatus};
@@ -75,6 +76,20 @@ pub async fn publish(
             ],
         ));
     }
+    // Paper sheets still waiting for their second entry or a resolution are not in the
+    // results: say how many, and publish only once that number is confirmed.
+    let pending_of = wave.id.clone();
+    let (second, resolution) = state
+        .db(move |conn| -> Result<_, AppError> { Ok(db::paper::counts(conn, &pending_of)?) })
+        .await?;
+    let pending = second + resolution;
+    let fields = session::form_fields(&body);
+    let confirmed = session::field(&fields, "confirm_pending")
+        .and_then(|n| n.trim().parse::<i64>().ok())
+        == Some(pending);
+    if pending > 0 && !confirmed {
+        return confirm_page(&signed_in, &wave, (second, resolution));
+    }
     let st = state.clone();
     let analyst = signed_in.analyst.clone();
     let wave_id = wave.id.clone();
@@ -123,6 +138,54 @@ pub async fn publish(
     Ok(HttpResponse::SeeOther()
         .insert_header((header::LOCATION, format!("/analyst#wave-{wave_id}")))
         .finish())
+}
+
+#[derive(Template)]
+#[template(path = "workspace/publish_confirm.html")]
+struct ConfirmPage {
+    t: &'static crate::web::workspace::texts::Texts,
+    title: crate::i18n::Both<String>,
+    body: crate::i18n::Both<String>,
+    confirm: crate::i18n::Both<String>,
+    entry: crate::i18n::Both<String>,
+    back: crate::i18n::Both<String>,
+    csrf: String,
+    wave_id: String,
+    pending: i64,
+}
+
+/// The question before publishing a wave with paper sheets still pending (the number is
+/// sent back, so a sheet that became pending meanwhile asks again).
+fn confirm_page(
+    signed_in: &session::SignedIn,
+    wave: &Wave,
+    (second, resolution): (i64, i64),
+) -> Result<HttpResponse, AppError> {
+    let pending = second + resolution;
+    let body = ConfirmPage {
+        t: crate::web::workspace::texts::texts(),
+        title: crate::i18n::pair("ws_publish_pending_title", &[("n", pending.into())]),
+        body: crate::i18n::pair(
+            "ws_publish_pending_body",
+            &[
+                ("n", pending.into()),
+                ("second", second.into()),
+                ("resolution", resolution.into()),
+            ],
+        ),
+        confirm: crate::i18n::pair("ws_publish_pending_confirm", &[("n", pending.into())]),
+        entry: crate::i18n::pair("ws_paper_entry", &[]),
+        back: crate::i18n::pair("ws_back", &[]),
+        csrf: signed_in.csrf_token.clone(),
+        wave_id: wave.id.clone(),
+        pending,
+    }
+    .render()
+    .map_err(AppError::internal)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(crate::web::no_store())
+        .body(body))
 }
 
 /// `POST /analyst/waves/{wave}/remind`: the dashboard's reminder button (session + CSRF);

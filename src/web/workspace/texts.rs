@@ -23,7 +23,8 @@ i18n::pairs! {
         sheet_code, sheet_language, key_this_sheet, paper_entry_hint,
         printable_questionnaire,
         resolve, resolve_hint, check_fields, first, second, none, store_resolved,
-        save_entry, cancel, no_answer, several, as_written, coding_comments,
+        save_entry, cancel, no_answer, several, as_written, coding_comments, received_on,
+        invalid_mark,
     }
 }
 

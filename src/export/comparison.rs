@@ -10,7 +10,10 @@
 //! The `weighted_*` columns compare the post-stratified means of `vision-scores` (vision
 //! rows only; blank for items and when a wave cannot be weighted): SE = √(SE₁² + SE₂²), a
 //! normal test ([`crate::stats::weighted_difference`]). They can differ in sign from the
-//! unweighted difference, which is why both are shown.
+//! unweighted difference, which is why both are shown. Each side's weighting diagnostics
+//! follow, as in `vision-scores`: Kish's design effect due to unequal weights,
+//! n Σw² / (Σw)² over the respondents with a score, and the effective sample size n / deff
+//! (blank where the weighted figures are).
 
 use std::io::Write;
 
@@ -24,7 +27,7 @@ use crate::stats::{
     Comparison, SampleMoments, WeightedEstimate, item_figures, weighted_difference, welch,
 };
 
-pub const HEADER: [&str; 26] = [
+pub const HEADER: [&str; 30] = [
     "level",
     "id",
     "vision_id",
@@ -51,7 +54,14 @@ pub const HEADER: [&str; 26] = [
     "weighted_difference_ci95_upper",
     "weighted_p_value",
     "weighted_significant",
+    "weighted_earlier_kish_deff",
+    "weighted_earlier_effective_n",
+    "weighted_later_kish_deff",
+    "weighted_later_effective_n",
 ];
+
+/// The `weighted_*` columns at the end of [`HEADER`].
+const WEIGHTED_COLUMNS: usize = 12;
 
 /// The (earlier, later) pair the wave belongs to.
 pub(super) fn pair<'a>(
@@ -208,15 +218,19 @@ fn write_row<W: Write>(
                         d.and_then(|d| d.p_value).map_or(String::new(), p_value),
                         d.and_then(|d| d.significant)
                             .map_or(String::new(), |s| s.to_string()),
+                        fixed(a.kish_deff),
+                        fixed(a.effective_n()),
+                        fixed(b.kish_deff),
+                        fixed(b.effective_n()),
                     ]);
                 }
-                None => row.extend(std::iter::repeat_n(String::new(), 8)),
+                None => row.extend(std::iter::repeat_n(String::new(), WEIGHTED_COLUMNS)),
             }
         }
         _ => {
             row.extend(std::iter::repeat_n(String::new(), 10));
             row.push("true".into());
-            row.extend(std::iter::repeat_n(String::new(), 8));
+            row.extend(std::iter::repeat_n(String::new(), WEIGHTED_COLUMNS));
         }
     }
     csv.write(&row)

@@ -13,7 +13,8 @@
 //! unweighted difference, which is why both are shown. Each side's weighting diagnostics
 //! follow, as in `vision-scores`: Kish's design effect due to unequal weights,
 //! n Σw² / (Σw)² over the respondents with a score, and the effective sample size n / deff
-//! (blank where the weighted figures are).
+//! (blank where the weighted figures are), then each wave's smallest and largest weight
+//! and their ratio (over all its respondents).
 
 use std::io::Write;
 
@@ -27,7 +28,7 @@ use crate::stats::{
     Comparison, SampleMoments, WeightedEstimate, item_figures, weighted_difference, welch,
 };
 
-pub const HEADER: [&str; 30] = [
+pub const HEADER: [&str; 36] = [
     "level",
     "id",
     "vision_id",
@@ -58,10 +59,16 @@ pub const HEADER: [&str; 30] = [
     "weighted_earlier_effective_n",
     "weighted_later_kish_deff",
     "weighted_later_effective_n",
+    "weighted_earlier_weight_min",
+    "weighted_earlier_weight_max",
+    "weighted_earlier_weight_ratio",
+    "weighted_later_weight_min",
+    "weighted_later_weight_max",
+    "weighted_later_weight_ratio",
 ];
 
 /// The `weighted_*` columns at the end of [`HEADER`].
-const WEIGHTED_COLUMNS: usize = 12;
+const WEIGHTED_COLUMNS: usize = 18;
 
 /// The (earlier, later) pair the wave belongs to.
 pub(super) fn pair<'a>(
@@ -84,6 +91,9 @@ pub(super) fn pair<'a>(
     }
 }
 
+/// One side's weighted estimate and its wave's (smallest, largest) weight.
+type WeightedSide = (WeightedEstimate, (f64, f64));
+
 /// n and mean of one side, and its moments for the test.
 type Side = Option<(u64, f64, Option<SampleMoments>)>;
 
@@ -97,13 +107,15 @@ pub(super) fn write<W: Write>(
 ) -> Result<(), ExportError> {
     let mut sums = Vec::new();
     let mut weighted: Vec<Vec<(String, Option<Weighted>)>> = Vec::new();
+    let mut ranges = Vec::new();
     for wave in [earlier, later] {
         let plan = ctx.plans.of(wave);
         db::scores::ensure_current(conn, &plan)?;
         let s = db::scores::by_stratum(conn, &wave.id, scope)?;
+        let w = weight(conn, ctx, wave, &plan, scope, &s)?;
+        ranges.push(w.weight_range);
         weighted.push(
-            weight(conn, ctx, wave, &plan, scope, &s)?
-                .visions
+            w.visions
                 .into_iter()
                 .map(|(id, w)| (id.to_string(), w))
                 .collect(),
@@ -128,6 +140,7 @@ pub(super) fn write<W: Write>(
                 .iter()
                 .find(|(id, _)| *id == vision.id)
                 .and_then(|(_, w)| w.map(|w| w.0))
+                .zip(ranges[i])
         };
         let weighted = w(0).zip(w(1));
         write_row(
@@ -182,7 +195,7 @@ fn write_row<W: Write>(
     earlier: &Wave,
     later: &Wave,
     (e, l): (Side, Side),
-    weighted: Option<(WeightedEstimate, WeightedEstimate)>,
+    weighted: Option<(WeightedSide, WeightedSide)>,
     min: u64,
 ) -> Result<(), ExportError> {
     let mut row = first.to_vec();
@@ -206,7 +219,7 @@ fn write_row<W: Write>(
                 "false".into(),
             ]);
             match weighted {
-                Some((a, b)) => {
+                Some(((a, a_range), (b, b_range))) => {
                     let d = weighted_difference(&a, &b);
                     row.extend([
                         fixed(a.mean),
@@ -223,6 +236,9 @@ fn write_row<W: Write>(
                         fixed(b.kish_deff),
                         fixed(b.effective_n()),
                     ]);
+                    for (lo, hi) in [a_range, b_range] {
+                        row.extend([fixed(lo), fixed(hi), fixed(hi / lo)]);
+                    }
                 }
                 None => row.extend(std::iter::repeat_n(String::new(), WEIGHTED_COLUMNS)),
             }

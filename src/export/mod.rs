@@ -305,7 +305,7 @@ pub fn spooled(
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
 /// (negative ones too), never guarded like text.
-pub const NUMERIC_COLUMNS: [&str; 77] = [
+pub const NUMERIC_COLUMNS: [&str; 83] = [
     "respondents",
     "mean_score",
     "sd",
@@ -343,6 +343,12 @@ pub const NUMERIC_COLUMNS: [&str; 77] = [
     "weighted_earlier_effective_n",
     "weighted_later_kish_deff",
     "weighted_later_effective_n",
+    "weighted_earlier_weight_min",
+    "weighted_earlier_weight_max",
+    "weighted_earlier_weight_ratio",
+    "weighted_later_weight_min",
+    "weighted_later_weight_max",
+    "weighted_later_weight_ratio",
     "value",
     "baseline_value",
     "baseline_se",

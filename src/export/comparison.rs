@@ -10,7 +10,11 @@
 //! The `weighted_*` columns compare the post-stratified means of `vision-scores` (vision
 //! rows only; blank for items and when a wave cannot be weighted): SE = √(SE₁² + SE₂²), a
 //! normal test ([`crate::stats::weighted_difference`]). They can differ in sign from the
-//! unweighted difference, which is why both are shown.
+//! unweighted difference, which is why both are shown. Each side's weighting diagnostics
+//! follow, as in `vision-scores`: Kish's design effect due to unequal weights,
+//! n Σw² / (Σw)² over the respondents with a score, and the effective sample size n / deff
+//! (blank where the weighted figures are), then each wave's smallest and largest weight
+//! and their ratio (over all its respondents).
 
 use std::io::Write;
 
@@ -24,7 +28,7 @@ use crate::stats::{
     Comparison, SampleMoments, WeightedEstimate, item_figures, weighted_difference, welch,
 };
 
-pub const HEADER: [&str; 26] = [
+pub const HEADER: [&str; 36] = [
     "level",
     "id",
     "vision_id",
@@ -51,7 +55,20 @@ pub const HEADER: [&str; 26] = [
     "weighted_difference_ci95_upper",
     "weighted_p_value",
     "weighted_significant",
+    "weighted_earlier_kish_deff",
+    "weighted_earlier_effective_n",
+    "weighted_later_kish_deff",
+    "weighted_later_effective_n",
+    "weighted_earlier_weight_min",
+    "weighted_earlier_weight_max",
+    "weighted_earlier_weight_ratio",
+    "weighted_later_weight_min",
+    "weighted_later_weight_max",
+    "weighted_later_weight_ratio",
 ];
+
+/// The `weighted_*` columns at the end of [`HEADER`].
+const WEIGHTED_COLUMNS: usize = 18;
 
 /// The (earlier, later) pair the wave belongs to.
 pub(super) fn pair<'a>(
@@ -74,6 +91,9 @@ pub(super) fn pair<'a>(
     }
 }
 
+/// One side's weighted estimate and its wave's (smallest, largest) weight.
+type WeightedSide = (WeightedEstimate, (f64, f64));
+
 /// n and mean of one side, and its moments for the test.
 type Side = Option<(u64, f64, Option<SampleMoments>)>;
 
@@ -87,13 +107,15 @@ pub(super) fn write<W: Write>(
 ) -> Result<(), ExportError> {
     let mut sums = Vec::new();
     let mut weighted: Vec<Vec<(String, Option<Weighted>)>> = Vec::new();
+    let mut ranges = Vec::new();
     for wave in [earlier, later] {
         let plan = ctx.plans.of(wave);
         db::scores::ensure_current(conn, &plan)?;
         let s = db::scores::by_stratum(conn, &wave.id, scope)?;
+        let w = weight(conn, ctx, wave, &plan, scope, &s)?;
+        ranges.push(w.weight_range);
         weighted.push(
-            weight(conn, ctx, wave, &plan, scope, &s)?
-                .visions
+            w.visions
                 .into_iter()
                 .map(|(id, w)| (id.to_string(), w))
                 .collect(),
@@ -118,6 +140,7 @@ pub(super) fn write<W: Write>(
                 .iter()
                 .find(|(id, _)| *id == vision.id)
                 .and_then(|(_, w)| w.map(|w| w.0))
+                .zip(ranges[i])
         };
         let weighted = w(0).zip(w(1));
         write_row(
@@ -172,7 +195,7 @@ fn write_row<W: Write>(
     earlier: &Wave,
     later: &Wave,
     (e, l): (Side, Side),
-    weighted: Option<(WeightedEstimate, WeightedEstimate)>,
+    weighted: Option<(WeightedSide, WeightedSide)>,
     min: u64,
 ) -> Result<(), ExportError> {
     let mut row = first.to_vec();
@@ -196,7 +219,7 @@ fn write_row<W: Write>(
                 "false".into(),
             ]);
             match weighted {
-                Some((a, b)) => {
+                Some(((a, a_range), (b, b_range))) => {
                     let d = weighted_difference(&a, &b);
                     row.extend([
                         fixed(a.mean),
@@ -208,15 +231,22 @@ fn write_row<W: Write>(
                         d.and_then(|d| d.p_value).map_or(String::new(), p_value),
                         d.and_then(|d| d.significant)
                             .map_or(String::new(), |s| s.to_string()),
+                        fixed(a.kish_deff),
+                        fixed(a.effective_n()),
+                        fixed(b.kish_deff),
+                        fixed(b.effective_n()),
                     ]);
+                    for (lo, hi) in [a_range, b_range] {
+                        row.extend([fixed(lo), fixed(hi), fixed(hi / lo)]);
+                    }
                 }
-                None => row.extend(std::iter::repeat_n(String::new(), 8)),
+                None => row.extend(std::iter::repeat_n(String::new(), WEIGHTED_COLUMNS)),
             }
         }
         _ => {
             row.extend(std::iter::repeat_n(String::new(), 10));
             row.push("true".into());
-            row.extend(std::iter::repeat_n(String::new(), 8));
+            row.extend(std::iter::repeat_n(String::new(), WEIGHTED_COLUMNS));
         }
     }
     csv.write(&row)

@@ -305,7 +305,7 @@ pub fn spooled(
 
 /// The columns of the aggregate exports that hold computed numbers: written as numbers
 /// (negative ones too), never guarded like text.
-pub const NUMERIC_COLUMNS: [&str; 73] = [
+pub const NUMERIC_COLUMNS: [&str; 83] = [
     "respondents",
     "mean_score",
     "sd",
@@ -339,6 +339,16 @@ pub const NUMERIC_COLUMNS: [&str; 73] = [
     "weighted_difference_ci95_lower",
     "weighted_difference_ci95_upper",
     "weighted_p_value",
+    "weighted_earlier_kish_deff",
+    "weighted_earlier_effective_n",
+    "weighted_later_kish_deff",
+    "weighted_later_effective_n",
+    "weighted_earlier_weight_min",
+    "weighted_earlier_weight_max",
+    "weighted_earlier_weight_ratio",
+    "weighted_later_weight_min",
+    "weighted_later_weight_max",
+    "weighted_later_weight_ratio",
     "value",
     "baseline_value",
     "baseline_se",

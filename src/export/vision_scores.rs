@@ -67,6 +67,7 @@ pub(super) fn write<W: Write>(
     let Weights {
         visions: weighted,
         rake_columns,
+        ..
     } = weight(conn, ctx, wave, &plan, scope, &sums)?;
     for vision in &ctx.definitions.visions {
         let mine: Vec<&GroupSums> = sums.iter().filter(|s| s.vision_id == vision.id).collect();
@@ -100,6 +101,8 @@ pub(crate) struct Weights<'a> {
     pub visions: Vec<(&'a str, Option<Weighted>)>,
     /// [`super::weighted::RAKE_HEADER`]'s cells, for a raked wave.
     pub rake_columns: Option<Vec<String>>,
+    /// The smallest and largest weight of the wave's respondents, when it is weighted.
+    pub weight_range: Option<(f64, f64)>,
 }
 
 /// Each vision's weighted figures as weighting.toml says (`None` when the wave cannot be
@@ -116,6 +119,10 @@ pub(crate) fn weight<'a>(
     if let Some(WaveWeighting::Rake(spec)) = ctx.weighting(&wave.id) {
         let cells = weighted::cell_sums(conn, &wave.id, scope)?;
         let result = weighted::rake_wave(spec, plan, &cells);
+        let weight_range = result.as_ref().ok().map(|raked| {
+            let d = raked.diagnostics();
+            (d.min_weight, d.max_weight)
+        });
         let visions = match &result {
             Ok(raked) => weighted::raked_visions(raked, plan, &cells),
             Err(e) => {
@@ -126,28 +133,40 @@ pub(crate) fn weight<'a>(
         return Ok(Weights {
             visions,
             rake_columns: Some(weighted::rake_columns(spec, &result)),
+            weight_range,
         });
     }
+    let (visions, weight_range) = post_stratified(ctx, wave, plan, sums);
     Ok(Weights {
-        visions: post_stratified(ctx, wave, plan, sums),
+        visions,
         rake_columns: None,
+        weight_range,
     })
 }
 
+/// A post-stratified wave's vision figures and its (smallest, largest) weight.
+type PostStratified<'a> = (Vec<(&'a str, Option<Weighted>)>, Option<(f64, f64)>);
+
 /// Each vision's post-stratified figures, `None` when the wave cannot be weighted (the
-/// reason is logged).
+/// reason is logged), and the smallest and largest weight (every post-stratum has
+/// respondents).
 fn post_stratified<'a>(
     ctx: &ExportContext,
     wave: &Wave,
     plan: &'a ScorePlan,
     sums: &[GroupSums],
-) -> Vec<(&'a str, Option<Weighted>)> {
-    let unweighted = || plan.vision_ids.iter().map(|v| (v.as_str(), None)).collect();
+) -> PostStratified<'a> {
+    let unweighted = || {
+        (
+            plan.vision_ids.iter().map(|v| (v.as_str(), None)).collect(),
+            None,
+        )
+    };
     let Some(population) = ctx.population(&wave.id) else {
         return unweighted();
     };
     let Some(first) = plan.vision_ids.first() else {
-        return Vec::new();
+        return (Vec::new(), None);
     };
     // Every response has one row per vision, so the first vision's groups are everyone's.
     let groups: Vec<&GroupSums> = sums.iter().filter(|s| &s.vision_id == first).collect();
@@ -170,7 +189,15 @@ fn post_stratified<'a>(
             return unweighted();
         }
     };
-    plan.vision_ids
+    let range = strata
+        .strata()
+        .iter()
+        .map(|s| s.weight)
+        .fold(None, |r: Option<(f64, f64)>, w| {
+            Some(r.map_or((w, w), |(lo, hi)| (lo.min(w), hi.max(w))))
+        });
+    let visions = plan
+        .vision_ids
         .iter()
         .map(|vision| {
             let find = |g: &GroupSums| {
@@ -201,7 +228,8 @@ fn post_stratified<'a>(
                 .zip(strata.weighted_mean(&top2, TOP2_SHIFT));
             (vision.as_str(), w)
         })
-        .collect()
+        .collect();
+    (visions, range)
 }
 
 /// The seven unweighted figure columns of a row.

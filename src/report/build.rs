@@ -925,6 +925,10 @@ fn comparison(
                             ci95: d.and_then(|d| d.ci95),
                             p_value: d.and_then(|d| d.p_value),
                             significant: d.and_then(|d| d.significant),
+                            earlier_kish_deff: x.kish_deff,
+                            earlier_effective_n: x.effective_n(),
+                            later_kish_deff: y.kish_deff,
+                            later_effective_n: y.effective_n(),
                         }
                     }),
                     suppressed: false,

@@ -864,6 +864,18 @@ pub fn render(r: &Report) -> String {
                             "weighted_difference",
                             value(x.weighted.map(|w| w.difference)),
                         ),
+                        cell(
+                            x.weighted
+                                .map_or("—".into(), |w| format!("{:.0}", w.earlier_effective_n)),
+                            "weighted_earlier_effective_n",
+                            value(x.weighted.map(|w| w.earlier_effective_n)),
+                        ),
+                        cell(
+                            x.weighted
+                                .map_or("—".into(), |w| format!("{:.0}", w.later_effective_n)),
+                            "weighted_later_effective_n",
+                            value(x.weighted.map(|w| w.later_effective_n)),
+                        ),
                     ],
                     reference: false,
                     total: x.level == "vision",
@@ -886,6 +898,8 @@ pub fn render(r: &Report) -> String {
                 s.ci95.into(),
                 s.p_value.into(),
                 format!("{} {}", s.weighted, s.difference),
+                format!("{} {}", c.earlier.series, s.effective_n),
+                format!("{} {}", c.later.series, s.effective_n),
             ],
             rows,
         );

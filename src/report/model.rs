@@ -358,6 +358,11 @@ pub struct WeightedComparison {
     pub ci95: Option<(f64, f64)>,
     pub p_value: Option<f64>,
     pub significant: Option<bool>,
+    /// Each side's Kish design effect and effective n (as `wave-comparison`).
+    pub earlier_kish_deff: f64,
+    pub earlier_effective_n: f64,
+    pub later_kish_deff: f64,
+    pub later_effective_n: f64,
 }
 
 // The seams for the evaluation and free-text chapters (formerly seams.rs):

@@ -553,6 +553,10 @@ fn comparison(wb: &mut Workbook, c: &ComparisonSection, s: &Strings) -> Result<(
         "weighted_later_mean",
         "weighted_difference",
         "weighted_p_value",
+        "weighted_earlier_kish_deff",
+        "weighted_earlier_effective_n",
+        "weighted_later_kish_deff",
+        "weighted_later_effective_n",
     ];
     for (i, h) in header.iter().enumerate() {
         sh.heading(0, i as u16, h)?;
@@ -578,6 +582,10 @@ fn comparison(wb: &mut Workbook, c: &ComparisonSection, s: &Strings) -> Result<(
         sh.number(row, 15, w.map(|w| w.later), Fmt::Dec)?;
         sh.number(row, 16, w.map(|w| w.difference), Fmt::Dec)?;
         sh.number(row, 17, w.and_then(|w| w.p_value), Fmt::Dec)?;
+        sh.number(row, 18, w.map(|w| w.earlier_kish_deff), Fmt::Dec)?;
+        sh.number(row, 19, w.map(|w| w.earlier_effective_n), Fmt::Dec)?;
+        sh.number(row, 20, w.map(|w| w.later_kish_deff), Fmt::Dec)?;
+        sh.number(row, 21, w.map(|w| w.later_effective_n), Fmt::Dec)?;
         row += 1;
     }
     let mut chart = Chart::new(ChartType::Bar);

@@ -108,7 +108,7 @@ fn every_kind_has_its_header_and_the_cli_writes_the_same_bytes() {
         "wave_id,vision_id,vision_name_ja,vision_name_en,group_by,group_code,group_label_ja,group_label_en,respondents,mean_score,sd,ci95_lower,ci95_upper,top2_box_pct,suppressed,suppression",
         "wave_id,vision_id,question_id,question_ja,question_en,respondents,mean_score,sd,se,ci95_lower,ci95_upper,top2_box_pct,top2_ci95_lower,top2_ci95_upper,dont_know,dont_know_pct,suppressed",
         "wave_id,question_id,question_kind,question_ja,question_en,respondents,option_code,option_label_ja,option_label_en,count,share_pct,suppressed,suppression",
-        "level,id,vision_id,name_ja,name_en,earlier_wave,later_wave,earlier_n,earlier_mean,later_n,later_mean,difference,ci95_lower,ci95_upper,p_value,significant,test,suppressed,weighted_earlier_mean,weighted_later_mean,weighted_difference,weighted_difference_se,weighted_difference_ci95_lower,weighted_difference_ci95_upper,weighted_p_value,weighted_significant",
+        "level,id,vision_id,name_ja,name_en,earlier_wave,later_wave,earlier_n,earlier_mean,later_n,later_mean,difference,ci95_lower,ci95_upper,p_value,significant,test,suppressed,weighted_earlier_mean,weighted_later_mean,weighted_difference,weighted_difference_se,weighted_difference_ci95_lower,weighted_difference_ci95_upper,weighted_p_value,weighted_significant,weighted_earlier_kish_deff,weighted_earlier_effective_n,weighted_later_kish_deff,weighted_later_effective_n,weighted_earlier_weight_min,weighted_earlier_weight_max,weighted_earlier_weight_ratio,weighted_later_weight_min,weighted_later_weight_max,weighted_later_weight_ratio",
         "",
         "wave_id,section_id,vision_id,question_id,question_kind,required,question_ja,question_en,option_code,option_label_ja,option_label_en,responses_column,question_number,box",
         "wave_id,question_id,question_ja,question_en,comment",
@@ -240,7 +240,7 @@ fn figures_are_suppressed_where_groups_are_small() {
     assert!(
         cmp[1..cmp.len() - 1]
             .iter()
-            .all(|l| l.ends_with(",true,,,,,,,,"))
+            .all(|l| l.ends_with(&format!(",true{}", ",".repeat(18))))
     );
 }
 
@@ -546,6 +546,33 @@ fn waves_are_compared_item_by_item() {
     // The weighted comparison beside it (one age band and area: weights equal, the same
     // means).
     assert!(v1.contains(",welch,false,43.7500,64.5833,20.8333,"), "{v1}");
+    // Each side's weighting diagnostics at the end: equal weights, Kish deff 1, the
+    // effective n the 12 respondents, the smallest weight the largest (ratio 1).
+    let cells: Vec<&str> = v1.rsplit(',').take(10).collect::<Vec<_>>();
+    let [
+        l_ratio,
+        l_max,
+        l_min,
+        e_ratio,
+        e_max,
+        e_min,
+        l_eff,
+        l_deff,
+        e_eff,
+        e_deff,
+    ] = cells[..]
+    else {
+        panic!("{v1}")
+    };
+    assert_eq!(
+        [e_deff, e_eff, l_deff, l_eff],
+        ["1.00000", "12.0000", "1.00000", "12.0000"],
+        "{v1}"
+    );
+    assert_eq!([e_ratio, l_ratio], ["1.00000", "1.00000"], "{v1}");
+    assert_eq!(e_min, e_max, "{v1}");
+    assert_eq!(l_min, l_max, "{v1}");
+    assert!(e_min.parse::<f64>().unwrap() > 1.0, "{v1}");
     // Items with fewer than ten of some answer are blanked as in item-scores.
     let item = lines
         .iter()
@@ -554,7 +581,8 @@ fn waves_are_compared_item_by_item() {
     assert!(item.contains(",true,"), "{item}");
     // v2 has 2026 answers only.
     let v2 = lines.iter().find(|l| l.starts_with("vision,v2,")).unwrap();
-    assert!(v2.ends_with(",true,,,,,,,,"), "{v2}");
+    // Blanked, the weighted figures and their diagnostics with them.
+    assert!(v2.ends_with(&format!(",true{}", ",".repeat(18))), "{v2}");
 }
 
 #[test]

@@ -423,6 +423,43 @@ fn every_exported_figure_equals_r_to_six_significant_digits() {
         cells,
         "every cell R gives is compared"
     );
+
+    // The report's comparison shows each side's effective n beside the weighted
+    // difference: R's, printed whole, with the full figure in data-v.
+    let page = app.get_with(
+        "/analyst/waves/2026-midterm/report?lang=en&compare=2028-final",
+        ("Authorization", &format!("Bearer {token}")),
+    );
+    assert_eq!(page.status, 200, "{}", page.body);
+    let table = &page.body[page.body.find("data-table=\"comparison\"").unwrap()..];
+    for v in ["v1", "v2"] {
+        let start = table
+            .find(&format!("data-row=\"vision:{v}\""))
+            .unwrap_or_else(|| panic!("no comparison row for {v}"));
+        let tr = &table[start..start + table[start..].find("</tr>").unwrap()];
+        for column in ["weighted_earlier_effective_n", "weighted_later_effective_n"] {
+            let key = (
+                "wave-comparison".to_string(),
+                "2026-midterm".to_string(),
+                format!("vision/{v}"),
+            );
+            let r: f64 = expected[&key][column].parse().unwrap();
+            let at = tr
+                .find(&format!("data-cell=\"{column}\" data-v=\""))
+                .unwrap_or_else(|| panic!("{v}: no {column} in {tr}"));
+            let rest = &tr[at..];
+            let v_start = rest.find("data-v=\"").unwrap() + 8;
+            let data_v: f64 = rest[v_start..v_start + rest[v_start..].find('"').unwrap()]
+                .parse()
+                .unwrap();
+            assert!(
+                (data_v - r).abs() < 1e-9 * r,
+                "{v} {column}: {data_v}, R {r}"
+            );
+            let text = &rest[rest.find('>').unwrap() + 1..rest.find("</td>").unwrap()];
+            assert_eq!(text, format!("{r:.0}"), "{v} {column}");
+        }
+    }
 }
 
 /// The public results page once both waves are published: a change is marked ↑ or ↓ only

@@ -354,6 +354,9 @@ ws_mailed = Mailed
 ws_undeliverable = Undeliverable
 ws_rate_answered = Valid responses (rate)
 ws_web = Web
+ws_paper_no_code = Paper (no code)
+ws_paper_no_code_excluded = Paper (no code, left out)
+ws_no_code_hint = For a sheet without its code, type NOCODE-sheet number (e.g. NOCODE-12) in the code field. The sheet number is a running number written on the sheet when it arrives; it only pairs the two entries and is not stored.
 ws_paper = Paper
 ws_open_answers = Open answers, not in the sample
 ws_rate_hint = Rate = valid responses ÷ (mailed − undeliverable). Mailed = codes issued − spares never mailed (codes void --reason spare); returned letters are taken off with codes void --reason undeliverable. Open answers are in neither the estimates nor the rate (include_open adds them to exports).

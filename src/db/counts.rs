@@ -359,14 +359,19 @@ pub struct DayTally {
     pub day: NaiveDate,
     pub web: i64,
     pub paper: i64,
+    /// Paper sheets without their code, in the estimates.
+    pub paper_no_code: i64,
+    /// Paper sheets without their code left out of the estimates
+    /// (`SURVEY_EXCLUDE_NO_CODE_SHEETS`): returned, not in 有効回収数.
+    pub paper_no_code_excluded: i64,
     pub email: i64,
     pub open: i64,
 }
 
 impl DayTally {
-    /// Responses of the sample that day.
+    /// Responses of the sample that day (what the estimates use).
     pub fn returned(&self) -> i64 {
-        self.web + self.paper + self.email
+        self.web + self.paper + self.paper_no_code + self.email
     }
 }
 
@@ -392,8 +397,14 @@ pub struct WaveCounts {
     pub used: i64,
     /// Sample responses on the web (an access code, or an open wave's form).
     pub web: i64,
-    /// Sample responses keyed or imported from paper.
+    /// Sample responses keyed or imported from paper, with their code.
     pub paper: i64,
+    /// Paper sheets returned without their code (channel `paper_no_code`), in the
+    /// estimates: their own line in 回収状況, paper wherever paper and online are told apart.
+    pub paper_no_code: i64,
+    /// Paper sheets without their code stored while `SURVEY_EXCLUDE_NO_CODE_SHEETS` was
+    /// set: returned, but neither in 有効回収数 nor in the estimates.
+    pub paper_no_code_excluded: i64,
     /// Sample responses through an invitation's e-mail link.
     pub email: i64,
     /// Answers through the open link of a code wave, not part of the sample.
@@ -417,12 +428,17 @@ impl WaveCounts {
 
     /// 有効回収数: the sample's responses, what the estimates use.
     pub fn valid(&self) -> i64 {
-        self.web + self.paper + self.email
+        self.web + self.paper + self.paper_no_code + self.email
     }
 
-    /// Responses stored, open answers included.
+    /// Paper sheets of the sample in the estimates, with or without their code.
+    pub fn all_paper(&self) -> i64 {
+        self.paper + self.paper_no_code
+    }
+
+    /// Responses stored, open answers and excluded code-less sheets included.
     pub fn stored(&self) -> i64 {
-        self.valid() + self.open
+        self.valid() + self.open + self.paper_no_code_excluded
     }
 
     /// Online responses of the sample (web and e-mail links).
@@ -472,6 +488,8 @@ pub fn wave_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<WaveCounts> {
             ..DayTally::default()
         });
         match (in_sample, Channel::parse(&channel)) {
+            (true, Some(Channel::PaperNoCode)) => d.paper_no_code += n,
+            (false, Some(Channel::PaperNoCode)) => d.paper_no_code_excluded += n,
             (false, _) => d.open += n,
             (true, Some(Channel::Paper)) => d.paper += n,
             (true, Some(Channel::Email)) => d.email += n,
@@ -481,6 +499,8 @@ pub fn wave_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<WaveCounts> {
     for d in days.values() {
         c.web += d.web;
         c.paper += d.paper;
+        c.paper_no_code += d.paper_no_code;
+        c.paper_no_code_excluded += d.paper_no_code_excluded;
         c.email += d.email;
         c.open += d.open;
     }

@@ -21,6 +21,8 @@ pub struct DayRow {
     pub day: String,
     pub web: i64,
     pub paper: i64,
+    /// Paper sheets without their code (in the estimates, then left out).
+    pub paper_no_code: (i64, i64),
     pub email: i64,
     /// Open answers beside a postal sample (not in the sample).
     pub open: i64,
@@ -39,6 +41,10 @@ pub struct RateRow {
     pub web_pct: String,
     pub paper: i64,
     pub paper_pct: String,
+    /// Paper sheets without their code: in the estimates (with its rate), left out.
+    pub paper_no_code: i64,
+    pub paper_no_code_pct: String,
+    pub paper_no_code_excluded: i64,
     pub open: i64,
 }
 
@@ -154,9 +160,10 @@ fn panel(
             day: d.day.to_string(),
             web: d.web,
             paper: d.paper,
+            paper_no_code: (d.paper_no_code, d.paper_no_code_excluded),
             email: d.email,
             open: d.open,
-            total: d.returned() + d.open,
+            total: d.returned() + d.paper_no_code_excluded + d.open,
         })
         .collect();
     let rates = if wave.access == crate::definitions::Access::Code {
@@ -173,6 +180,9 @@ fn panel(
             web_pct: pct(s.online()),
             paper: s.paper,
             paper_pct: pct(s.paper),
+            paper_no_code: s.paper_no_code,
+            paper_no_code_pct: pct(s.paper_no_code),
+            paper_no_code_excluded: s.paper_no_code_excluded,
             open: s.open,
         })
     } else {

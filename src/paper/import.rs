@@ -161,7 +161,7 @@ enum Column {
 /// (blank always allowed); `wave_id` is checked against the wave.
 const EXPORT_COLUMNS: [(&str, &[&str]); 3] = [
     ("wave_id", &[]),
-    ("channel", &["paper"]),
+    ("channel", &["paper", "paper_no_code"]),
     ("in_sample", &["true"]),
 ];
 

@@ -352,6 +352,7 @@ ws_codes_issued = Codes issued
 ws_spare = Spares (not mailed)
 ws_mailed = Mailed
 ws_undeliverable = Undeliverable
+ws_returned = Returned
 ws_rate_answered = Valid responses (rate)
 ws_web = Web
 ws_paper_no_code = Paper (no code)

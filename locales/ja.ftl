@@ -341,6 +341,7 @@ ws_codes_issued = 発行（コード）
 ws_spare = 予備（未発送）
 ws_mailed = 配布数
 ws_undeliverable = 宛先不明
+ws_returned = 回収数
 ws_rate_answered = 有効回収数（有効回収率）
 ws_web = ウェブ
 ws_paper_no_code = 紙（コードなし）

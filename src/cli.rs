@@ -870,19 +870,21 @@ pub fn status_report(
     use crate::db::counts::WaveCounts;
     let pct = |n: i64| WaveCounts::percent(c.rate(n));
     let mut out = format!(
-        "wave {}: issued {}, spare {}, mailed (配布数) {}, undeliverable (宛先不明) {}; valid responses (有効回収数) {}: web {} ({}), paper {} ({}), paper without code {} ({}); 有効回収率 {} = {} / ({} − {}); paper without code left out of the estimates {}; open answers (not in the sample) {}\n",
+        "wave {}: issued {}, spare {}, mailed (配布数) {}, undeliverable (宛先不明) {}; returned (回収数) {}: web {} ({}), paper {} ({}), paper without code {} ({}); valid responses (有効回収数) {} (returned without a valid answer {}); 有効回収率 {} = {} / ({} − {}); paper without code left out of the estimates {}; open answers (not in the sample) {}\n",
         wave.id,
         c.issued,
         c.spare,
         c.mailed(),
         c.undeliverable,
-        c.valid(),
+        c.returned(),
         c.web + c.email,
         pct(c.web + c.email),
         c.paper,
         pct(c.paper),
         c.paper_no_code,
         pct(c.paper_no_code),
+        c.valid(),
+        c.not_valid,
         pct(c.valid()),
         c.valid(),
         c.mailed(),
@@ -925,13 +927,13 @@ pub fn status_report(
     }
     if !c.days.is_empty() {
         out.push_str(
-            "day         web  paper nocode  email   open  valid  total valid  有効回収率\n",
+            "day         web  paper nocode  email   open returned  valid  total valid  有効回収率\n",
         );
         let mut total = 0;
         for d in &c.days {
-            total += d.returned();
+            total += d.valid();
             out.push_str(&format!(
-                "{} {:>5} {:>6} {:>6} {:>6} {:>6} {:>6} {:>12} {:>10}\n",
+                "{} {:>5} {:>6} {:>6} {:>6} {:>6} {:>8} {:>6} {:>12} {:>10}\n",
                 d.day,
                 d.web,
                 d.paper,
@@ -939,6 +941,7 @@ pub fn status_report(
                 d.email,
                 d.open,
                 d.returned(),
+                d.valid(),
                 total,
                 pct(total)
             ));

@@ -158,7 +158,7 @@ pub fn publish(
     let counts = db::counts::wave_counts(conn, &wave.id)?;
     let as_i32 = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     let publication = Publication {
-        by_channel: Some((as_i32(counts.all_paper()), as_i32(counts.online()))),
+        by_channel: Some((as_i32(counts.valid_paper()), as_i32(counts.valid_online()))),
         mailing: (wave.access == crate::definitions::Access::Code && counts.issued > 0)
             .then(|| (as_i32(counts.mailed()), as_i32(counts.undeliverable))),
         wave_id: wave.id.clone(),

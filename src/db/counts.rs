@@ -6,6 +6,12 @@
 //! over the batch so that each touched row is written once per batch, in key order.
 //! Responses stored by another path (the benchmark loader, an older version) are noticed
 //! by [`ensure_current`], which rebuilds the wave's counts from the stored answers.
+//!
+//! Responses without a valid answer (a blank sheet, or only invalid marks:
+//! [`crate::domain::is_valid_response`]) are returned but not valid (有効回答): they are
+//! counted in `answer_counts` under the pseudo question [`NOT_VALID`] (never a question id:
+//! ids cannot start with `~`), with the value `{day} {channel}`, so that the kept counts
+//! give both figures per day and channel without another table.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +21,10 @@ use diesel::prelude::*;
 use super::schema::{answer_counts, day_counts, question_counts, responses};
 use super::{Conn, DbConnection};
 use crate::domain::{Answers, Channel, Scope};
+
+/// The pseudo question under which `answer_counts` counts the responses without a valid
+/// answer, by `{day} {channel}` (module header).
+pub const NOT_VALID: &str = "~not_valid";
 
 /// Counts of some responses of one wave (a batch, or a whole wave being rebuilt), before
 /// they are added to the tables.
@@ -48,8 +58,10 @@ impl BatchCounts {
         in_sample: bool,
     ) {
         let mut previous: Option<String> = None;
+        let mut valid = false;
         for (question, value) in pairs {
             let question = question.as_ref();
+            valid = valid || crate::domain::is_valid_response([value.as_ref()]);
             // Issue 19 (paper): an invalid mark is counted as its own value, but the
             // response did not answer the question (not among its respondents).
             if previous.as_deref() != Some(question) && value.as_ref() != crate::domain::INVALID {
@@ -68,6 +80,12 @@ impl BatchCounts {
             .days
             .entry((day, channel.to_string(), in_sample))
             .or_default() += 1;
+        if !valid {
+            *self
+                .answers
+                .entry((NOT_VALID.to_string(), format!("{day} {channel}"), in_sample))
+                .or_default() += 1;
+        }
     }
 }
 
@@ -366,12 +384,19 @@ pub struct DayTally {
     pub paper_no_code_excluded: i64,
     pub email: i64,
     pub open: i64,
+    /// Of the sample's returned responses that day, those without a valid answer.
+    pub not_valid: i64,
 }
 
 impl DayTally {
-    /// Responses of the sample that day (what the estimates use).
+    /// Responses of the sample returned that day (回収数).
     pub fn returned(&self) -> i64 {
         self.web + self.paper + self.paper_no_code + self.email
+    }
+
+    /// Of them, valid responses (有効回答).
+    pub fn valid(&self) -> i64 {
+        self.returned() - self.not_valid
     }
 }
 
@@ -409,6 +434,11 @@ pub struct WaveCounts {
     pub email: i64,
     /// Answers through the open link of a code wave, not part of the sample.
     pub open: i64,
+    /// Returned responses of the sample without a valid answer (a blank sheet, only
+    /// invalid marks: [`crate::domain::is_valid_response`]): in 回収数, not in 有効回収数.
+    pub not_valid: i64,
+    /// Of `not_valid`, paper sheets (with or without their code).
+    pub not_valid_paper: i64,
     /// Per mailing number: its codes.
     pub mailings: BTreeMap<i32, super::access_codes::CodeTally>,
     /// Per day (by submission date), in date order.
@@ -426,9 +456,25 @@ impl WaveCounts {
         self.mailed() - self.undeliverable
     }
 
-    /// 有効回収数: the sample's responses, what the estimates use.
-    pub fn valid(&self) -> i64 {
+    /// 回収数: the sample's returned responses (what the estimates are computed on; one
+    /// without a valid answer adds nothing to them).
+    pub fn returned(&self) -> i64 {
         self.web + self.paper + self.paper_no_code + self.email
+    }
+
+    /// 有効回収数: the sample's responses with at least one valid answer.
+    pub fn valid(&self) -> i64 {
+        self.returned() - self.not_valid
+    }
+
+    /// Valid paper responses (with or without their code): the public count's 郵送.
+    pub fn valid_paper(&self) -> i64 {
+        self.all_paper() - self.not_valid_paper
+    }
+
+    /// Valid online responses (web and e-mail links): the public count's インターネット.
+    pub fn valid_online(&self) -> i64 {
+        self.online() - (self.not_valid - self.not_valid_paper)
     }
 
     /// Paper sheets of the sample in the estimates, with or without their code.
@@ -438,7 +484,7 @@ impl WaveCounts {
 
     /// Responses stored, open answers and excluded code-less sheets included.
     pub fn stored(&self) -> i64 {
-        self.valid() + self.open + self.paper_no_code_excluded
+        self.returned() + self.open + self.paper_no_code_excluded
     }
 
     /// Online responses of the sample (web and e-mail links).
@@ -496,7 +542,24 @@ pub fn wave_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<WaveCounts> {
             (true, _) => d.web += n,
         }
     }
+    // The sample's responses without a valid answer, by day (module header).
+    for (_, value, n) in kept_value_counts(conn, wave_id, &[NOT_VALID], Scope::Sample)? {
+        let (day, channel) = value.split_once(' ').unwrap_or((&value, ""));
+        let Ok(day) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+            continue;
+        };
+        if Channel::is_paper_code(channel) {
+            c.not_valid_paper += n;
+        }
+        days.entry(day)
+            .or_insert_with(|| DayTally {
+                day,
+                ..DayTally::default()
+            })
+            .not_valid += n;
+    }
     for d in days.values() {
+        c.not_valid += d.not_valid;
         c.web += d.web;
         c.paper += d.paper;
         c.paper_no_code += d.paper_no_code;

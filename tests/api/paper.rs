@@ -1552,7 +1552,7 @@ fn a_sheet_without_its_code_keyed_twice_is_one_response_of_the_sample_on_its_own
     // 回収状況: its own line, in 有効回収数.
     let status = codes_status(&app);
     assert!(
-        status.contains("valid responses (有効回収数) 1: web 0 (0.0%), paper 0 (0.0%), paper without code 1 (50.0%)"),
+        status.contains("returned (回収数) 1: web 0 (0.0%), paper 0 (0.0%), paper without code 1 (50.0%); valid responses (有効回収数) 1 (returned without a valid answer 0)"),
         "{status}"
     );
     let analyst = signed_in(&app, "analyst", "analyst");
@@ -1603,7 +1603,7 @@ fn vendor_rows_marked_nocode_are_imported_and_the_option_leaves_them_out_of_the_
     );
     let status = codes_status(&app);
     assert!(
-        status.contains("valid responses (有効回収数) 3: web 0 (0.0%), paper 1 (100.0%), paper without code 2 (200.0%)"),
+        status.contains("returned (回収数) 3: web 0 (0.0%), paper 1 (100.0%), paper without code 2 (200.0%); valid responses (有効回収数) 3 ("),
         "{status}"
     );
 
@@ -1620,7 +1620,7 @@ fn vendor_rows_marked_nocode_are_imported_and_the_option_leaves_them_out_of_the_
     assert!(channels(&app).contains(&("paper_no_code".to_string(), false)));
     let status = codes_status(&app);
     assert!(
-        status.contains("valid responses (有効回収数) 3:")
+        status.contains("valid responses (有効回収数) 3 (")
             && status.contains("paper without code left out of the estimates 1;")
             && status.contains("open answers (not in the sample) 0"),
         "{status}"

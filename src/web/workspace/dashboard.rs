@@ -35,6 +35,8 @@ pub struct RateRow {
     pub spare: i64,
     pub mailed: i64,
     pub undeliverable: i64,
+    /// 回収数: the sample's returned responses; 有効回収数 (rate) below.
+    pub returned: i64,
     pub answered: i64,
     pub answered_pct: String,
     pub web: i64,
@@ -174,6 +176,7 @@ fn panel(
             spare: s.spare,
             mailed: s.mailed(),
             undeliverable: s.undeliverable,
+            returned: s.returned(),
             answered: s.valid(),
             answered_pct: pct(s.valid()),
             web: s.online(),

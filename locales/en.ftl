@@ -158,6 +158,7 @@ results_outline_title = About the survey
 results_outline_population = Population
 results_outline_method = Sampling
 results_outline_mailed = Letters mailed
+results_outline_returned = Returned questionnaires
 results_outline_valid = Valid responses
 results_outline_rate = Response rate
 results_outline_rate_value = { $rate }%

@@ -147,6 +147,7 @@ results_outline_title = 調査の概要
 results_outline_population = 対象
 results_outline_method = 抽出方法
 results_outline_mailed = 配布数
+results_outline_returned = 回収数
 results_outline_valid = 有効回収数
 results_outline_rate = 回収率
 results_outline_rate_value = { $rate }%

@@ -165,6 +165,7 @@ pub fn publish(
         published_at: published_at(r.today),
         published_by: r.analyst.to_string(),
         responses: as_i32(counts.valid()),
+        returned: Some(as_i32(counts.returned())),
         min_group_size: i32::try_from(r.min_group_size).unwrap_or(i32::MAX),
         visions,
     };

@@ -1273,7 +1273,11 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
     ];
     std::fs::write(&file, crate::paper::vendor_csv(&w, &rows)).unwrap();
     let out = crate::paper::import(&app, &file, &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for _ in 0..3 {
         assert_eq!(app.submit("2026-midterm", &REQUIRED).status, 303);
     }
@@ -1345,6 +1349,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
         .unwrap()
         .unwrap();
     assert_eq!(published.responses, 13);
+    assert_eq!(published.returned, Some(15));
     assert_eq!(published.by_channel, Some((2, 11)));
     assert_eq!(published.mailing, Some((18, 1)));
     let ja = closed.get("/results/2026-midterm");
@@ -1355,6 +1360,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
             "住民基本台帳から年齢層×地域で層化した系統抽出（3,000人）",
         ),
         ("配布数", "18"),
+        ("回収数", "15"),
         ("有効回収数", "13（うち郵送 2、インターネット 11）"),
         ("回収率", "76.5%（宛先不明 1通を除く）"),
         ("調査期間", "2026年11月1日 – 2027年1月31日"),

@@ -1557,7 +1557,11 @@ fn a_sheet_without_its_code_keyed_twice_is_one_response_of_the_sample_on_its_own
     );
     let analyst = signed_in(&app, "analyst", "analyst");
     let dashboard = analyst.get("/analyst");
-    assert!(dashboard.body.contains("紙（コードなし）"), "{}", dashboard.body);
+    assert!(
+        dashboard.body.contains("紙（コードなし）"),
+        "{}",
+        dashboard.body
+    );
 }
 
 #[test]

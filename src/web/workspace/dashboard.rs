@@ -220,6 +220,7 @@ fn panel(
         min_group_size: 0,
         by_channel: None,
         mailing: None,
+        returned: None,
         visions: figures.clone(),
     };
     let t = texts();

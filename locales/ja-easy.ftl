@@ -148,6 +148,7 @@ results_outline_title = アンケートに ついて
 results_outline_population = だれに きいたか
 results_outline_method = えらびかた
 results_outline_mailed = おくった てがみの かず
+results_outline_returned = もどってきた 用紙の かず
 results_outline_valid = こたえの かず
 results_outline_rate = こたえた ひとの わりあい
 results_outline_rate_value = { $rate }%

@@ -146,6 +146,7 @@ results_outline_title = 조사 개요
 results_outline_population = 조사 대상
 results_outline_method = 표본 추출 방법
 results_outline_mailed = 배포 수
+results_outline_returned = 회수 수
 results_outline_valid = 유효 회수 수
 results_outline_rate = 회수율
 results_outline_rate_value = { $rate }%

@@ -146,6 +146,7 @@ results_outline_title = Tổng quan khảo sát
 results_outline_population = Đối tượng
 results_outline_method = Phương pháp chọn mẫu
 results_outline_mailed = Số thư đã gửi
+results_outline_returned = Số phiếu thu về
 results_outline_valid = Số phiếu trả lời hợp lệ
 results_outline_rate = Tỷ lệ trả lời
 results_outline_rate_value = { $rate }%

@@ -146,6 +146,7 @@ results_outline_title = 调查概要
 results_outline_population = 调查对象
 results_outline_method = 抽样方法
 results_outline_mailed = 发放数
+results_outline_returned = 回收数
 results_outline_valid = 有效回收数
 results_outline_rate = 回收率
 results_outline_rate_value = { $rate }%

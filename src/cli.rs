@@ -870,21 +870,26 @@ pub fn status_report(
     use crate::db::counts::WaveCounts;
     let pct = |n: i64| WaveCounts::percent(c.rate(n));
     let mut out = format!(
-        "wave {}: issued {}, spare {}, mailed (配布数) {}, undeliverable (宛先不明) {}; valid responses (有効回収数) {}: web {} ({}), paper {} ({}); 有効回収率 {} = {} / ({} − {}); open answers (not in the sample) {}\n",
+        "wave {}: issued {}, spare {}, mailed (配布数) {}, undeliverable (宛先不明) {}; returned (回収数) {}: web {} ({}), paper {} ({}), paper without code {} ({}); valid responses (有効回収数) {} (returned without a valid answer {}); 有効回収率 {} = {} / ({} − {}); paper without code left out of the estimates {}; open answers (not in the sample) {}\n",
         wave.id,
         c.issued,
         c.spare,
         c.mailed(),
         c.undeliverable,
-        c.valid(),
+        c.returned(),
         c.web + c.email,
         pct(c.web + c.email),
         c.paper,
         pct(c.paper),
+        c.paper_no_code,
+        pct(c.paper_no_code),
+        c.valid(),
+        c.not_valid,
         pct(c.valid()),
         c.valid(),
         c.mailed(),
         c.undeliverable,
+        c.paper_no_code_excluded,
         c.open
     );
     if let Some(sample) = &wave.sample
@@ -921,18 +926,22 @@ pub fn status_report(
         ));
     }
     if !c.days.is_empty() {
-        out.push_str("day         web  paper  email   open  valid  total valid  有効回収率\n");
+        out.push_str(
+            "day         web  paper nocode  email   open returned  valid  total valid  有効回収率\n",
+        );
         let mut total = 0;
         for d in &c.days {
-            total += d.returned();
+            total += d.valid();
             out.push_str(&format!(
-                "{} {:>5} {:>6} {:>6} {:>6} {:>6} {:>12} {:>10}\n",
+                "{} {:>5} {:>6} {:>6} {:>6} {:>6} {:>8} {:>6} {:>12} {:>10}\n",
                 d.day,
                 d.web,
                 d.paper,
+                d.paper_no_code + d.paper_no_code_excluded,
                 d.email,
                 d.open,
                 d.returned(),
+                d.valid(),
                 total,
                 pct(total)
             ));
@@ -1089,6 +1098,7 @@ fn paper(settings: &Settings, command: PaperCommand) -> anyhow::Result<()> {
         values,
         received_on,
         today: clock_for(settings)(),
+        exclude_no_code: settings.exclude_no_code_sheets,
     };
     if let Some(day) = received_on
         && day > options.today

@@ -158,13 +158,14 @@ pub fn publish(
     let counts = db::counts::wave_counts(conn, &wave.id)?;
     let as_i32 = |n: i64| i32::try_from(n).unwrap_or(i32::MAX);
     let publication = Publication {
-        by_channel: Some((as_i32(counts.paper), as_i32(counts.online()))),
+        by_channel: Some((as_i32(counts.valid_paper()), as_i32(counts.valid_online()))),
         mailing: (wave.access == crate::definitions::Access::Code && counts.issued > 0)
             .then(|| (as_i32(counts.mailed()), as_i32(counts.undeliverable))),
         wave_id: wave.id.clone(),
         published_at: published_at(r.today),
         published_by: r.analyst.to_string(),
         responses: as_i32(counts.valid()),
+        returned: Some(as_i32(counts.returned())),
         min_group_size: i32::try_from(r.min_group_size).unwrap_or(i32::MAX),
         visions,
     };

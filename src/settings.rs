@@ -118,6 +118,12 @@ pub struct Settings {
 
     /// Pretend today is this date (YYYY-MM-DD), to rehearse a wave before it opens or in
     /// tests. Never set it in production: submissions would be dated wrongly.
+    /// Paper sheets returned without their access code (`NOCODE-n`) are stored out of the
+    /// estimates (returned, counted on their own line, not in 有効回収数). Applies to the
+    /// sheets stored while it is set: decide before keying.
+    #[arg(long, env = "SURVEY_EXCLUDE_NO_CODE_SHEETS", global = true)]
+    pub exclude_no_code_sheets: bool,
+
     #[arg(long, env = "SURVEY_TODAY", global = true)]
     pub today: Option<chrono::NaiveDate>,
 

@@ -85,6 +85,7 @@ impl Application {
             pool,
             clock,
             min_group_size: settings.min_group_size,
+            exclude_no_code: settings.exclude_no_code_sheets,
             max_body_bytes: settings.max_body_bytes,
             body_timeout: Duration::from_secs(settings.limits.body_timeout_seconds.max(1)),
             reminder_days: settings.reminder_days,

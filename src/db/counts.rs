@@ -6,6 +6,12 @@
 //! over the batch so that each touched row is written once per batch, in key order.
 //! Responses stored by another path (the benchmark loader, an older version) are noticed
 //! by [`ensure_current`], which rebuilds the wave's counts from the stored answers.
+//!
+//! Responses without a valid answer (a blank sheet, or only invalid marks:
+//! [`crate::domain::is_valid_response`]) are returned but not valid (有効回答): they are
+//! counted in `answer_counts` under the pseudo question [`NOT_VALID`] (never a question id:
+//! ids cannot start with `~`), with the value `{day} {channel}`, so that the kept counts
+//! give both figures per day and channel without another table.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +21,10 @@ use diesel::prelude::*;
 use super::schema::{answer_counts, day_counts, question_counts, responses};
 use super::{Conn, DbConnection};
 use crate::domain::{Answers, Channel, Scope};
+
+/// The pseudo question under which `answer_counts` counts the responses without a valid
+/// answer, by `{day} {channel}` (module header).
+pub const NOT_VALID: &str = "~not_valid";
 
 /// Counts of some responses of one wave (a batch, or a whole wave being rebuilt), before
 /// they are added to the tables.
@@ -48,8 +58,10 @@ impl BatchCounts {
         in_sample: bool,
     ) {
         let mut previous: Option<String> = None;
+        let mut valid = false;
         for (question, value) in pairs {
             let question = question.as_ref();
+            valid = valid || crate::domain::is_valid_response([value.as_ref()]);
             // Issue 19 (paper): an invalid mark is counted as its own value, but the
             // response did not answer the question (not among its respondents).
             if previous.as_deref() != Some(question) && value.as_ref() != crate::domain::INVALID {
@@ -68,6 +80,12 @@ impl BatchCounts {
             .days
             .entry((day, channel.to_string(), in_sample))
             .or_default() += 1;
+        if !valid {
+            *self
+                .answers
+                .entry((NOT_VALID.to_string(), format!("{day} {channel}"), in_sample))
+                .or_default() += 1;
+        }
     }
 }
 
@@ -359,14 +377,26 @@ pub struct DayTally {
     pub day: NaiveDate,
     pub web: i64,
     pub paper: i64,
+    /// Paper sheets without their code, in the estimates.
+    pub paper_no_code: i64,
+    /// Paper sheets without their code left out of the estimates
+    /// (`SURVEY_EXCLUDE_NO_CODE_SHEETS`): returned, not in 有効回収数.
+    pub paper_no_code_excluded: i64,
     pub email: i64,
     pub open: i64,
+    /// Of the sample's returned responses that day, those without a valid answer.
+    pub not_valid: i64,
 }
 
 impl DayTally {
-    /// Responses of the sample that day.
+    /// Responses of the sample returned that day (回収数).
     pub fn returned(&self) -> i64 {
-        self.web + self.paper + self.email
+        self.web + self.paper + self.paper_no_code + self.email
+    }
+
+    /// Of them, valid responses (有効回答).
+    pub fn valid(&self) -> i64 {
+        self.returned() - self.not_valid
     }
 }
 
@@ -392,12 +422,23 @@ pub struct WaveCounts {
     pub used: i64,
     /// Sample responses on the web (an access code, or an open wave's form).
     pub web: i64,
-    /// Sample responses keyed or imported from paper.
+    /// Sample responses keyed or imported from paper, with their code.
     pub paper: i64,
+    /// Paper sheets returned without their code (channel `paper_no_code`), in the
+    /// estimates: their own line in 回収状況, paper wherever paper and online are told apart.
+    pub paper_no_code: i64,
+    /// Paper sheets without their code stored while `SURVEY_EXCLUDE_NO_CODE_SHEETS` was
+    /// set: returned, but neither in 有効回収数 nor in the estimates.
+    pub paper_no_code_excluded: i64,
     /// Sample responses through an invitation's e-mail link.
     pub email: i64,
     /// Answers through the open link of a code wave, not part of the sample.
     pub open: i64,
+    /// Returned responses of the sample without a valid answer (a blank sheet, only
+    /// invalid marks: [`crate::domain::is_valid_response`]): in 回収数, not in 有効回収数.
+    pub not_valid: i64,
+    /// Of `not_valid`, paper sheets (with or without their code).
+    pub not_valid_paper: i64,
     /// Per mailing number: its codes.
     pub mailings: BTreeMap<i32, super::access_codes::CodeTally>,
     /// Per day (by submission date), in date order.
@@ -415,14 +456,35 @@ impl WaveCounts {
         self.mailed() - self.undeliverable
     }
 
-    /// 有効回収数: the sample's responses, what the estimates use.
-    pub fn valid(&self) -> i64 {
-        self.web + self.paper + self.email
+    /// 回収数: the sample's returned responses (what the estimates are computed on; one
+    /// without a valid answer adds nothing to them).
+    pub fn returned(&self) -> i64 {
+        self.web + self.paper + self.paper_no_code + self.email
     }
 
-    /// Responses stored, open answers included.
+    /// 有効回収数: the sample's responses with at least one valid answer.
+    pub fn valid(&self) -> i64 {
+        self.returned() - self.not_valid
+    }
+
+    /// Valid paper responses (with or without their code): the public count's 郵送.
+    pub fn valid_paper(&self) -> i64 {
+        self.all_paper() - self.not_valid_paper
+    }
+
+    /// Valid online responses (web and e-mail links): the public count's インターネット.
+    pub fn valid_online(&self) -> i64 {
+        self.online() - (self.not_valid - self.not_valid_paper)
+    }
+
+    /// Paper sheets of the sample in the estimates, with or without their code.
+    pub fn all_paper(&self) -> i64 {
+        self.paper + self.paper_no_code
+    }
+
+    /// Responses stored, open answers and excluded code-less sheets included.
     pub fn stored(&self) -> i64 {
-        self.valid() + self.open
+        self.returned() + self.open + self.paper_no_code_excluded
     }
 
     /// Online responses of the sample (web and e-mail links).
@@ -472,15 +534,36 @@ pub fn wave_counts(conn: &mut Conn, wave_id: &str) -> QueryResult<WaveCounts> {
             ..DayTally::default()
         });
         match (in_sample, Channel::parse(&channel)) {
+            (true, Some(Channel::PaperNoCode)) => d.paper_no_code += n,
+            (false, Some(Channel::PaperNoCode)) => d.paper_no_code_excluded += n,
             (false, _) => d.open += n,
             (true, Some(Channel::Paper)) => d.paper += n,
             (true, Some(Channel::Email)) => d.email += n,
             (true, _) => d.web += n,
         }
     }
+    // The sample's responses without a valid answer, by day (module header).
+    for (_, value, n) in kept_value_counts(conn, wave_id, &[NOT_VALID], Scope::Sample)? {
+        let (day, channel) = value.split_once(' ').unwrap_or((&value, ""));
+        let Ok(day) = NaiveDate::parse_from_str(day, "%Y-%m-%d") else {
+            continue;
+        };
+        if Channel::is_paper_code(channel) {
+            c.not_valid_paper += n;
+        }
+        days.entry(day)
+            .or_insert_with(|| DayTally {
+                day,
+                ..DayTally::default()
+            })
+            .not_valid += n;
+    }
     for d in days.values() {
+        c.not_valid += d.not_valid;
         c.web += d.web;
         c.paper += d.paper;
+        c.paper_no_code += d.paper_no_code;
+        c.paper_no_code_excluded += d.paper_no_code_excluded;
         c.email += d.email;
         c.open += d.open;
     }

@@ -36,6 +36,9 @@ pub struct Publication {
     /// On a postal wave: (配布数, 宛先不明) from its codes when it was published (the
     /// response rate's denominator is their difference); None otherwise.
     pub mailing: Option<(i32, i32)>,
+    /// 回収数: the sample's returned responses (`responses` is 有効回収数, those with a
+    /// valid answer); None for snapshots taken before it was kept.
+    pub returned: Option<i32>,
     pub visions: Vec<PublishedVision>,
 }
 
@@ -59,6 +62,7 @@ pub fn replace(conn: &mut Conn, p: &Publication) -> QueryResult<()> {
                 publications::responses_online.eq(p.by_channel.map(|c| c.1)),
                 publications::mailed.eq(p.mailing.map(|m| m.0)),
                 publications::undeliverable.eq(p.mailing.map(|m| m.1)),
+                publications::returned.eq(p.returned),
             ))
             .execute(conn)?;
         for v in &p.visions {
@@ -93,6 +97,7 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
         Option<i32>,
         Option<i32>,
         Option<i32>,
+        Option<i32>,
     );
     let Some((
         wave_id,
@@ -104,6 +109,7 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
         online,
         mailed,
         undeliverable,
+        returned,
     )) = publications::table
         .filter(publications::wave_id.eq(wave_id))
         .select((
@@ -116,6 +122,7 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
             publications::responses_online,
             publications::mailed,
             publications::undeliverable,
+            publications::returned,
         ))
         .first::<Row>(conn)
         .optional()?
@@ -145,6 +152,7 @@ pub fn find(conn: &mut Conn, wave_id: &str) -> QueryResult<Option<Publication>> 
         min_group_size,
         by_channel: paper.zip(online),
         mailing: mailed.zip(undeliverable),
+        returned,
         visions,
     }))
 }

@@ -137,6 +137,7 @@ diesel::table! {
         responses_online -> Nullable<Integer>,
         mailed -> Nullable<Integer>,
         undeliverable -> Nullable<Integer>,
+        returned -> Nullable<Integer>,
     }
 }
 

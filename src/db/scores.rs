@@ -147,7 +147,9 @@ pub fn by_group(
             GroupBy::AgeBand => &r.age_band,
             GroupBy::Area => &r.area,
             GroupBy::Gender => &r.gender,
-            GroupBy::Channel => &r.channel,
+            // A sheet without its code is a paper sheet among the channels.
+            GroupBy::Channel if crate::domain::Channel::is_paper_code(&r.channel) => "paper",
+            GroupBy::Channel => r.channel.as_str(),
         };
         (code(c), None)
     }))

@@ -7,24 +7,46 @@ pub enum Channel {
     Web,
     /// A paper questionnaire keyed in or imported.
     Paper,
+    /// A returned paper questionnaire without its access code (torn off, not copied):
+    /// keyed or imported with the explicit "no code" marker. A sheet of the sample like
+    /// `Paper` everywhere (see [`Channel::is_paper`]), counted on its own line; nothing
+    /// links it to a person or a code.
+    PaperNoCode,
     /// The personal link of an e-mail invitation.
     Email,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 3] = [Channel::Web, Channel::Paper, Channel::Email];
+    pub const ALL: [Channel; 4] = [
+        Channel::Web,
+        Channel::Paper,
+        Channel::PaperNoCode,
+        Channel::Email,
+    ];
 
     /// The stored code (also the exports' `channel` column).
     pub fn code(self) -> &'static str {
         match self {
             Channel::Web => "web",
             Channel::Paper => "paper",
+            Channel::PaperNoCode => "paper_no_code",
             Channel::Email => "email",
         }
     }
 
     pub fn parse(code: &str) -> Option<Channel> {
         Channel::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// A paper sheet, with or without its code: wherever paper and online are told
+    /// apart, both are paper.
+    pub fn is_paper(self) -> bool {
+        matches!(self, Channel::Paper | Channel::PaperNoCode)
+    }
+
+    /// Whether a stored channel code is a paper one ([`Channel::is_paper`]).
+    pub fn is_paper_code(code: &str) -> bool {
+        Channel::parse(code).is_some_and(Channel::is_paper)
     }
 }
 

@@ -111,6 +111,9 @@ pub struct ImportOptions {
     pub received_on: Option<NaiveDate>,
     /// Today (no sheet can be received later).
     pub today: NaiveDate,
+    /// Rows without a code (`NOCODE-n`) are stored out of the estimates
+    /// (`SURVEY_EXCLUDE_NO_CODE_SHEETS`).
+    pub exclude_no_code: bool,
 }
 
 /// What an import found and did.
@@ -158,7 +161,7 @@ enum Column {
 /// (blank always allowed); `wave_id` is checked against the wave.
 const EXPORT_COLUMNS: [(&str, &[&str]); 3] = [
     ("wave_id", &[]),
-    ("channel", &["paper"]),
+    ("channel", &["paper", "paper_no_code"]),
     ("in_sample", &["true"]),
 ];
 
@@ -239,7 +242,7 @@ fn problem_text(q: &Question, value: &str, p: &FieldProblem, values: Values) -> 
 /// A valid row: its spreadsheet row, its code, its day and its answers.
 struct Row {
     row: u64,
-    code: AccessCode,
+    code: super::SheetKey,
     received_on: NaiveDate,
     answers: Answers,
 }
@@ -480,17 +483,27 @@ pub fn import(
         for (column, as_written) in columns.iter().zip(record.cells.iter()) {
             let value = as_written.trim();
             match column {
-                Column::Code => match AccessCode::parse(value) {
-                    Ok(c) => code = Some(c),
+                Column::Code => match super::SheetKey::parse_no_code(value) {
+                    // A sheet returned without its code: `NOCODE-` and its sheet number.
+                    Some(Ok(sheet)) => {
+                        code = Some(super::SheetKey::NoCode {
+                            sheet,
+                            in_estimates: !options.exclude_no_code,
+                        })
+                    }
+                    Some(Err(why)) => errors.push(at("code", why)),
+                    None => match AccessCode::parse(value) {
+                    Ok(c) => code = Some(super::SheetKey::Code(c)),
                     Err(p) => errors.push(at(
                         "code",
                         match p {
-                            CodeProblem::Empty => "empty: every sheet needs its access code".into(),
+                            CodeProblem::Empty => "empty: every sheet needs its access code (or NOCODE- and the sheet number when it came back without one)".into(),
                             _ => format!(
                                 "`{value}` is not an access code (16 characters as printed, e.g. ABCD-EFGH-JKMN-PQRS; a character is wrong or missing)"
                             ),
                         },
                     )),
+                    },
                 },
                 Column::Language => match value {
                     "" => {}
@@ -607,13 +620,14 @@ pub fn import(
                 if let (Some(code), Some(received_on)) = (code.take(), received_on)
                     && errors.is_empty()
                 {
-                    match codes_seen.get(&code.hash()) {
+                    let seen_key = code.pending_key(&wave.id);
+                    match codes_seen.get(&seen_key) {
                         Some(first) => errors.push(at(
                             "code",
                             format!("the same code as row {first}: one row per sheet"),
                         )),
                         None => {
-                            codes_seen.insert(code.hash(), row);
+                            codes_seen.insert(seen_key, row);
                             rows.push(Row {
                                 row,
                                 code,
@@ -630,12 +644,23 @@ pub fn import(
 
     // Codes: issued for this wave, and not used yet (a used one is reported, not rejected).
     // One query for the whole file (one round trip per sheet made PostgreSQL slow).
-    let hashes: Vec<String> = rows.iter().map(|r| r.code.hash()).collect();
+    let hashes: Vec<String> = rows
+        .iter()
+        .filter_map(|r| match &r.code {
+            super::SheetKey::Code(c) => Some(c.hash()),
+            super::SheetKey::NoCode { .. } => None,
+        })
+        .collect();
     let holders = db::paper::code_holders(conn, &hashes).map_err(ImportError::Database)?;
     let mut already_used = Vec::new();
     let mut fresh = Vec::new();
     for row in rows {
-        match holders.get(&row.code.hash()) {
+        let super::SheetKey::Code(code) = &row.code else {
+            // Without a code: nothing to look up, a returned sheet of the sample.
+            fresh.push(row);
+            continue;
+        };
+        match holders.get(&code.hash()) {
             Some((w, true)) if *w == wave.id => already_used.push(row.row),
             Some((w, false)) if *w == wave.id => fresh.push(row),
             _ => rejected.push(CellError {
@@ -687,7 +712,10 @@ pub fn import(
         .collect();
     conn.transaction(|conn| -> diesel::QueryResult<()> {
         // A sheet also waiting in double entry is answered now: drop its entries.
-        let hashes: Vec<String> = fresh.iter().map(|row| row.code.hash()).collect();
+        let hashes: Vec<String> = fresh
+            .iter()
+            .map(|row| row.code.pending_key(&wave.id))
+            .collect();
         db::paper::delete_all(conn, &hashes)?;
         let outcomes = db::submit::store_batch(conn, &batch)?;
         for (row, outcome) in fresh.iter().zip(outcomes) {

@@ -5,7 +5,8 @@
 //!
 //! Every paper response is stored by [`db::submit::store`] like a web one (channel
 //! `paper`, in the sample, the access code used up in the same transaction; first answer
-//! wins), dated with the day its sheet was received (the batch's day on the entry page, the
+//! wins; a sheet returned without its code: channel `paper_no_code`, no credential, see
+//! [`SheetKey`]), dated with the day its sheet was received (the batch's day on the entry page, the
 //! first entry's when two differ; the vendor's `received_on`). It holds no operator, no
 //! code and no time. A sheet waiting for its second entry or a resolution lives in `paper_sheets` only
 //! until then: its row is deleted in the transaction that stores the response.
@@ -41,6 +42,72 @@ pub fn require_code_wave(wave: &Wave) -> Result<(), String> {
     }
 }
 
+/// The explicit marker of a sheet returned without its access code, followed by the sheet
+/// number written on it when it arrived: `NOCODE-12` (typed on the entry page, or in the
+/// vendor file's `code` column).
+pub const NO_CODE: &str = "NOCODE";
+
+/// What identifies a returned sheet while it is keyed: its access code, or — for a sheet
+/// that came back without it — the explicit "no code" marker and the running number the
+/// office wrote on the sheet. The number only pairs the two blind entries of one sheet
+/// (the pending row is keyed by a hash of wave and number) and is never stored with the
+/// response: nothing links a code-less sheet to a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetKey {
+    Code(AccessCode),
+    NoCode {
+        sheet: u32,
+        /// Whether the sheet goes into the estimates (in the sample); false while
+        /// `SURVEY_EXCLUDE_NO_CODE_SHEETS` is set. Not part of the sheet's identity.
+        in_estimates: bool,
+    },
+}
+
+impl SheetKey {
+    /// `NOCODE-12` (also `nocode 12`, full-width, `NOCODE12`): the sheet number, or why not;
+    /// None when the text is not a no-code marker at all.
+    pub fn parse_no_code(typed: &str) -> Option<Result<u32, String>> {
+        let t = sheet::half_width(typed.trim()).to_ascii_uppercase();
+        let rest = t.strip_prefix(NO_CODE)?;
+        let number = rest.trim_start_matches([' ', '-', '_']).trim();
+        Some(match number.parse::<u32>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!(
+                "`{}`: a sheet without its code is `{NO_CODE}-` and the sheet number written on it (a whole number from 1, e.g. {NO_CODE}-12)",
+                typed.trim()
+            )),
+        })
+    }
+
+    /// The form in which a page carries the key (`_code`) and a vendor writes it.
+    pub fn as_text(&self) -> String {
+        match self {
+            SheetKey::Code(c) => c.as_str().to_string(),
+            SheetKey::NoCode { sheet, .. } => format!("{NO_CODE}-{sheet}"),
+        }
+    }
+
+    /// As shown to an operator.
+    pub fn shown(&self) -> String {
+        match self {
+            SheetKey::Code(c) => c.grouped(),
+            SheetKey::NoCode { .. } => self.as_text(),
+        }
+    }
+
+    /// The key of the sheet's pending row: the code's hash, or a hash of the wave and the
+    /// sheet number (so that the two blind entries of one code-less sheet pair).
+    pub fn pending_key(&self, wave_id: &str) -> String {
+        use sha2::{Digest, Sha256};
+        match self {
+            SheetKey::Code(c) => c.hash(),
+            SheetKey::NoCode { sheet, .. } => hex::encode(Sha256::digest(
+                format!("{NO_CODE}\n{wave_id}\n{sheet}").as_bytes(),
+            )),
+        }
+    }
+}
+
 /// Where a typed code stands for the operator about to key its sheet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CodeState {
@@ -64,20 +131,23 @@ pub enum CodeState {
 pub fn code_state(
     conn: &mut Conn,
     wave: &Wave,
-    code: &AccessCode,
+    key: &SheetKey,
     operator_id: &str,
 ) -> QueryResult<CodeState> {
-    let Some(holder) = db::access_codes::find(conn, code)? else {
-        return Ok(CodeState::Unknown);
-    };
-    if holder.wave_id != wave.id {
-        return Ok(CodeState::Unknown);
+    if let SheetKey::Code(code) = key {
+        let Some(holder) = db::access_codes::find(conn, code)? else {
+            return Ok(CodeState::Unknown);
+        };
+        if holder.wave_id != wave.id {
+            return Ok(CodeState::Unknown);
+        }
+        if holder.used {
+            return Ok(CodeState::Used);
+        }
     }
-    if holder.used {
-        return Ok(CodeState::Used);
-    }
-    Ok(match db::paper::find(conn, &code.hash())? {
+    Ok(match db::paper::find(conn, &key.pending_key(&wave.id))? {
         None => CodeState::Fresh,
+        Some(p) if p.wave_id != wave.id => CodeState::Unknown,
         Some(p) if p.second_entry.is_some() && p.keyed_by(operator_id) => {
             CodeState::ResolveByAnother
         }
@@ -112,18 +182,23 @@ pub enum EntryOutcome {
 }
 
 /// The submission of a paper sheet: channel `paper`, in the sample, its code used up in
-/// the transaction that stores it.
+/// the transaction that stores it; without its code, channel `paper_no_code` and no
+/// credential (in the sample unless code-less sheets are left out of the estimates).
 fn sheet_submission(
     plan: &Arc<ScorePlan>,
-    code: &AccessCode,
+    key: &SheetKey,
     today: NaiveDate,
     answers: &Answers,
 ) -> Submission {
+    let (channel, in_sample, credential) = match key {
+        SheetKey::Code(code) => (Channel::Paper, true, Some(Credential::Code(code.clone()))),
+        SheetKey::NoCode { in_estimates, .. } => (Channel::PaperNoCode, *in_estimates, None),
+    };
     Submission {
         plan: plan.clone(),
-        channel: Channel::Paper,
-        in_sample: true,
-        credential: Some(Credential::Code(code.clone())),
+        channel,
+        in_sample,
+        credential,
         submitted_on: today,
         answers: answers.clone(),
     }
@@ -133,11 +208,11 @@ fn sheet_submission(
 fn store_sheet(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
-    code: &AccessCode,
+    key: &SheetKey,
     today: NaiveDate,
     answers: &Answers,
 ) -> QueryResult<Stored> {
-    db::submit::store(conn, &sheet_submission(plan, code, today, answers))
+    db::submit::store(conn, &sheet_submission(plan, key, today, answers))
 }
 
 /// How long keying, resolving and importing wait for a long read to end so that SQLite's
@@ -153,7 +228,7 @@ pub fn enter(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
     wave: &Wave,
-    code: &AccessCode,
+    code: &SheetKey,
     (operator_id, analyst): (&str, &str),
     entry: (&Sheet, &Answers),
     received_on: NaiveDate,
@@ -186,12 +261,12 @@ fn enter_sheet(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
     wave: &Wave,
-    code: &AccessCode,
+    code: &SheetKey,
     operator_id: &str,
     entry: (&Sheet, &Answers),
     received_on: NaiveDate,
 ) -> QueryResult<EntryOutcome> {
-    let hash = code.hash();
+    let hash = code.pending_key(&wave.id);
     {
         match code_state(conn, wave, code, operator_id)? {
             CodeState::Unknown => return Ok(EntryOutcome::Unknown),
@@ -273,8 +348,8 @@ impl Conflict {
     }
 }
 
-pub fn conflict(conn: &mut Conn, wave: &Wave, code: &AccessCode) -> QueryResult<Option<Conflict>> {
-    let Some(p) = db::paper::find(conn, &code.hash())? else {
+pub fn conflict(conn: &mut Conn, wave: &Wave, code: &SheetKey) -> QueryResult<Option<Conflict>> {
+    let Some(p) = db::paper::find(conn, &code.pending_key(&wave.id))? else {
         return Ok(None);
     };
     if p.wave_id != wave.id {
@@ -313,12 +388,12 @@ pub fn resolve(
     conn: &mut Conn,
     plan: &Arc<ScorePlan>,
     wave: &Wave,
-    code: &AccessCode,
+    code: &SheetKey,
     (operator_id, analyst, differ): (&str, &str, usize),
     answers: &Answers,
     today: NaiveDate,
 ) -> QueryResult<ResolveOutcome> {
-    let hash = code.hash();
+    let hash = code.pending_key(&wave.id);
     let outcome = conn.transaction(|conn| -> QueryResult<ResolveOutcome> {
         let p_first = match db::paper::find(conn, &hash)? {
             Some(p) if p.wave_id == wave.id && p.second_entry.is_some() => {

@@ -161,6 +161,12 @@ pub fn gather(
     // Channels from the kept day counts.
     let mut channels: HashMap<(String, bool), u64> = HashMap::new();
     for (_, channel, in_sample, n) in db::counts::by_day(conn, &wave.id)? {
+        // A sheet without its code is a paper sheet (its own line is in 回収状況).
+        let channel = if crate::domain::Channel::is_paper_code(&channel) {
+            "paper".to_string()
+        } else {
+            channel
+        };
         *channels.entry((channel, in_sample)).or_default() += n as u64;
     }
     let mut channels: Vec<(String, bool, u64)> =
@@ -194,7 +200,12 @@ pub fn gather(
     db::responses::for_each_response(conn, &wave.id, |r| -> Result<(), ReportError> {
         if r.in_sample {
             let pairs = db::responses::decode(r.answers)?;
-            tabulator.add(r.channel, &pairs);
+            let channel = if crate::domain::Channel::is_paper_code(r.channel) {
+                "paper"
+            } else {
+                r.channel
+            };
+            tabulator.add(channel, &pairs);
         }
         Ok(())
     })?;

@@ -25,6 +25,9 @@ pub struct AppState {
     pub pool: Pool,
     pub clock: Clock,
     pub min_group_size: u64,
+    /// Paper sheets without their code are stored out of the estimates
+    /// (`SURVEY_EXCLUDE_NO_CODE_SHEETS`).
+    pub exclude_no_code: bool,
     pub max_body_bytes: usize,
     /// How long a request body may take to arrive (`SURVEY_BODY_TIMEOUT_SECONDS`).
     pub body_timeout: std::time::Duration,

@@ -558,7 +558,7 @@ fn response_rates_equal_the_hand_count() {
     let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
     assert_eq!(
         status.lines().next().unwrap(),
-        "wave 2026-midterm: issued 10, spare 0, mailed (配布数) 10, undeliverable (宛先不明) 0; valid responses (有効回収数) 4: web 3 (30.0%), paper 1 (10.0%); 有効回収率 40.0% = 4 / (10 − 0); open answers (not in the sample) 2",
+        "wave 2026-midterm: issued 10, spare 0, mailed (配布数) 10, undeliverable (宛先不明) 0; returned (回収数) 4: web 3 (30.0%), paper 1 (10.0%), paper without code 0 (0.0%); valid responses (有効回収数) 4 (returned without a valid answer 0); 有効回収率 40.0% = 4 / (10 − 0); paper without code left out of the estimates 0; open answers (not in the sample) 2",
         "{status}"
     );
     // The code used on paper cannot be used on the web any more: first answer wins.
@@ -1119,7 +1119,7 @@ fn codes_void_takes_spares_and_undeliverable_letters_out_of_the_rate() {
     let out = void(&["--codes", &codes[9], "--reason", "lost"]);
     assert!(stderr(&out).contains("unknown --reason `lost`"));
     let before = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
-    assert!(before.starts_with("wave 2026-midterm: issued 14, spare 0, mailed (配布数) 14, undeliverable (宛先不明) 0; valid responses (有効回収数) 3"), "{before}");
+    assert!(before.starts_with("wave 2026-midterm: issued 14, spare 0, mailed (配布数) 14, undeliverable (宛先不明) 0; returned (回収数) 3:"), "{before}");
 
     // The spares never mailed, from a file of one code a line; two letters came back.
     let list = dir.path().join("spares.txt");
@@ -1144,7 +1144,7 @@ fn codes_void_takes_spares_and_undeliverable_letters_out_of_the_rate() {
     let lines: Vec<&str> = status.lines().collect();
     assert_eq!(
         lines[0],
-        "wave 2026-midterm: issued 14, spare 4, mailed (配布数) 10, undeliverable (宛先不明) 2; valid responses (有効回収数) 3: web 2 (25.0%), paper 1 (12.5%); 有効回収率 37.5% = 3 / (10 − 2); open answers (not in the sample) 1"
+        "wave 2026-midterm: issued 14, spare 4, mailed (配布数) 10, undeliverable (宛先不明) 2; returned (回収数) 3: web 2 (25.0%), paper 1 (12.5%), paper without code 0 (0.0%); valid responses (有効回収数) 3 (returned without a valid answer 0); 有効回収率 37.5% = 3 / (10 − 2); paper without code left out of the estimates 0; open answers (not in the sample) 1"
     );
     assert!(
         lines[1].starts_with(
@@ -1172,7 +1172,9 @@ fn codes_void_takes_spares_and_undeliverable_letters_out_of_the_rate() {
             "2",
             "1",
             "0",
+            "0",
             "1",
+            "3",
             "3",
             "3",
             "37.5%"
@@ -1256,36 +1258,64 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
     }
     store_paper(&app, &codes[11]);
     store_paper(&app, &codes[12]);
+    // Two more sheets returned from the vendor: one blank, one with only invalid marks
+    // (two boxes marked on each question answered): returned, not valid responses.
+    let w = crate::paper::wave();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vendor.csv");
+    let rows = vec![
+        crate::paper::vendor_row(&w, &codes[13], &[]),
+        crate::paper::vendor_row(
+            &w,
+            &codes[14],
+            &[("v1_online_procedures", "*"), ("age_band", "*")],
+        ),
+    ];
+    std::fs::write(&file, crate::paper::vendor_csv(&w, &rows)).unwrap();
+    let out = crate::paper::import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for _ in 0..3 {
         assert_eq!(app.submit("2026-midterm", &REQUIRED).status, 303);
     }
-    // The one definition: 13 valid responses of 20 issued − 2 spare = 18 mailed, 1 of them
-    // undeliverable: 13 / 17 = 76.5%; the 3 open answers are in neither.
+    // The one definition: 15 returned of 20 issued − 2 spare = 18 mailed, 1 of them
+    // undeliverable; 13 valid: 13 / 17 = 76.5%; the 3 open answers are in neither.
     let counts = citizen_survey::db::counts::wave_counts(&mut app.db(), "2026-midterm").unwrap();
     assert_eq!(
         (
             counts.issued,
             counts.mailed(),
             counts.undeliverable,
+            counts.returned(),
             counts.valid(),
             counts.open
         ),
-        (20, 18, 1, 13, 3)
+        (20, 18, 1, 15, 13, 3)
+    );
+    // Rebuilt from the stored responses (another path, an older version): the same.
+    citizen_survey::db::counts::rebuild(&mut app.db(), "2026-midterm").unwrap();
+    assert_eq!(
+        citizen_survey::db::counts::wave_counts(&mut app.db(), "2026-midterm").unwrap(),
+        counts
     );
     assert_eq!(format!("{:.1}", counts.valid_rate().unwrap()), "76.5");
 
     let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
-    assert!(status.starts_with("wave 2026-midterm: issued 20, spare 2, mailed (配布数) 18, undeliverable (宛先不明) 1; valid responses (有効回収数) 13: web 11 (64.7%), paper 2 (11.8%); 有効回収率 76.5% = 13 / (18 − 1); open answers (not in the sample) 3"), "{status}");
+    assert!(status.starts_with("wave 2026-midterm: issued 20, spare 2, mailed (配布数) 18, undeliverable (宛先不明) 1; returned (回収数) 15: web 11 (64.7%), paper 4 (23.5%), paper without code 0 (0.0%); valid responses (有効回収数) 13 (returned without a valid answer 2); 有効回収率 76.5% = 13 / (18 − 1); paper without code left out of the estimates 0; open answers (not in the sample) 3"), "{status}");
 
     let analyst = crate::paper::signed_in(&app, "lead", "analyst");
     let dashboard = analyst.get("/analyst");
     assert!(
-        dashboard.body.contains("<tbody><tr><td>20</td><td>2</td><td>18</td><td>1</td><td>13 (76.5%)</td><td>11 (64.7%)</td><td>2 (11.8%)</td><td>3</td></tr></tbody>"),
+        dashboard.body.contains("<tbody><tr><td>20</td><td>2</td><td>18</td><td>1</td><td>15</td><td>13 (76.5%)</td><td>11 (64.7%)</td><td>4 (23.5%)</td><td>0 (0.0%)</td><td>0</td><td>3</td></tr></tbody>"),
         "{}",
         dashboard.body
     );
 
-    // Exports: the responses export flags the same 13 as the sample.
+    // Exports: the responses export flags the same 15 returned as the sample, 13 of them
+    // with a valid answer.
     let token = app.create_analyst("Exporter");
     let rows = analyst_csv(&app, &token, "/analyst/waves/2026-midterm/responses.csv");
     let in_sample = rows
@@ -1294,7 +1324,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
         .skip(1)
         .filter(|l| l.split(',').nth(3) == Some("true"))
         .count();
-    assert_eq!(in_sample, 13);
+    assert_eq!(in_sample, 15);
 
     // Published after the close: the same count, and the survey outline.
     let closed = spawn_app_with_settings(
@@ -1319,6 +1349,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
         .unwrap()
         .unwrap();
     assert_eq!(published.responses, 13);
+    assert_eq!(published.returned, Some(15));
     assert_eq!(published.by_channel, Some((2, 11)));
     assert_eq!(published.mailing, Some((18, 1)));
     let ja = closed.get("/results/2026-midterm");
@@ -1329,6 +1360,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
             "住民基本台帳から年齢層×地域で層化した系統抽出（3,000人）",
         ),
         ("配布数", "18"),
+        ("回収数", "15"),
         ("有効回収数", "13（うち郵送 2、インターネット 11）"),
         ("回収率", "76.5%（宛先不明 1通を除く）"),
         ("調査期間", "2026年11月1日 – 2027年1月31日"),

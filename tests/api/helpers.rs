@@ -121,6 +121,7 @@ pub fn settings(database_url: &str) -> Settings {
         reminder_days: 7,
         public_base_url: "http://127.0.0.1".into(),
         min_group_size: 10,
+        exclude_no_code_sheets: false,
         today: None,
         max_body_bytes: 256 * 1024,
         analyst: Default::default(),

@@ -1489,3 +1489,154 @@ fn two_marks_or_an_illegible_mark_are_stored_as_invalid_counted_apart_and_never_
     let page = answer_by_link(&app, &generate(&app, WAVE, 1)[0], &fields);
     assert_eq!(page.status, 422, "{}", page.body);
 }
+
+/// `(channel, in the sample)` of every stored response, sorted.
+fn channels(app: &TestApp) -> Vec<(String, bool)> {
+    let mut rows: Vec<(String, bool)> = responses::table
+        .select((responses::channel, responses::in_sample))
+        .load(&mut app.db())
+        .unwrap();
+    rows.sort();
+    rows
+}
+
+fn codes_status(app: &TestApp) -> String {
+    let out = app.cli(&["codes", "status", "--wave", WAVE]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn a_sheet_without_its_code_keyed_twice_is_one_response_of_the_sample_on_its_own_line() {
+    let app = spawn_code_app(false);
+    generate(&app, WAVE, 2);
+    let first = signed_in(&app, "operator-a", "operator");
+    let second = signed_in(&app, "operator-b", "operator");
+    let typed = sheet(&[("v1_online_procedures", "4"), ("age_band", "2")]);
+
+    // The marker without a sheet number says what to type.
+    let bad = open_sheet(&first, "NOCODE-");
+    assert_eq!(bad.status, 422, "{}", bad.body);
+    assert!(bad.body.contains("NOCODE-12"), "{}", bad.body);
+
+    let form = open_sheet(&first, "NOCODE-7");
+    assert!(form.body.contains("1回目の入力"), "{}", form.body);
+    assert_eq!(post_sheet(&first, &form.body, "sheet", &typed).status, 303);
+    assert_eq!(app.response_count(), 0);
+    assert_eq!(pending(&app).len(), 1);
+    // Blind: the first operator cannot key the second entry of the same sheet number.
+    assert_eq!(open_sheet(&first, "nocode 7").status, 409);
+    // Another sheet number is another sheet.
+    assert!(open_sheet(&second, "NOCODE-8").body.contains("1回目の入力"));
+    let form = open_sheet(&second, "nocode-7");
+    assert!(form.body.contains("2回目の入力"), "{}", form.body);
+    let done = post_sheet(&second, &form.body, "sheet", &typed);
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(done.header("location").contains("done=stored"));
+
+    assert_eq!(channels(&app), [("paper_no_code".to_string(), true)]);
+    assert!(pending(&app).is_empty(), "deleted with the response");
+    // No code used, none claimed: nothing links the sheet to a letter.
+    let used: i64 = access_codes::table
+        .filter(access_codes::used.eq(true))
+        .count()
+        .get_result(&mut app.db())
+        .unwrap();
+    assert_eq!(used, 0);
+    assert_eq!(answer_of(&app, "v1_online_procedures"), ["4"]);
+
+    // 回収状況: its own line, in 有効回収数.
+    let status = codes_status(&app);
+    assert!(
+        status.contains("returned (回収数) 1: web 0 (0.0%), paper 0 (0.0%), paper without code 1 (50.0%); valid responses (有効回収数) 1 (returned without a valid answer 0)"),
+        "{status}"
+    );
+    let analyst = signed_in(&app, "analyst", "analyst");
+    let dashboard = analyst.get("/analyst");
+    assert!(
+        dashboard.body.contains("紙（コードなし）"),
+        "{}",
+        dashboard.body
+    );
+}
+
+#[test]
+fn vendor_rows_marked_nocode_are_imported_and_the_option_leaves_them_out_of_the_estimates() {
+    let app = spawn_code_app(false);
+    let w = wave();
+    let codes = generate(&app, WAVE, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("vendor.csv");
+    let bad = vec![
+        vendor_row(&w, "NOCODE-1", &[("v1_online_procedures", "2")]),
+        vendor_row(&w, "NOCODE-1", &[("v1_online_procedures", "3")]),
+        vendor_row(&w, "NOCODE-x", &[("v1_online_procedures", "3")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &bad)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the same code as row 2"), "{err}");
+    assert!(err.contains("NOCODE-12"), "{err}");
+    assert_eq!(app.response_count(), 0);
+
+    let rows = vec![
+        vendor_row(&w, &codes[0], &[("v1_online_procedures", "4")]),
+        vendor_row(&w, "NOCODE-1", &[("v1_online_procedures", "2")]),
+        vendor_row(&w, "nocode-2", &[("v1_online_procedures", "2")]),
+    ];
+    std::fs::write(&file, vendor_csv(&w, &rows)).unwrap();
+    let out = import(&app, &file, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("3 paper response(s) stored"));
+    assert_eq!(
+        channels(&app),
+        [
+            ("paper".to_string(), true),
+            ("paper_no_code".to_string(), true),
+            ("paper_no_code".to_string(), true),
+        ]
+    );
+    let status = codes_status(&app);
+    assert!(
+        status.contains("returned (回収数) 3: web 0 (0.0%), paper 1 (100.0%), paper without code 2 (200.0%); valid responses (有効回収数) 3 ("),
+        "{status}"
+    );
+
+    // Left out of the estimates: stored (returned, on its own line), not in the sample.
+    let file = dir.path().join("more.csv");
+    let more = vec![vendor_row(&w, "NOCODE-3", &[("v1_online_procedures", "1")])];
+    std::fs::write(&file, vendor_csv(&w, &more)).unwrap();
+    let out = import(&app, &file, &["--exclude-no-code-sheets"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(channels(&app).contains(&("paper_no_code".to_string(), false)));
+    let status = codes_status(&app);
+    assert!(
+        status.contains("valid responses (有効回収数) 3 (")
+            && status.contains("paper without code left out of the estimates 1;")
+            && status.contains("open answers (not in the sample) 0"),
+        "{status}"
+    );
+    // The estimates' counts (the sample) do not see it: v1_online_procedures 4, 2, 2.
+    let sample_answers: i64 = citizen_survey::db::schema::answer_counts::table
+        .filter(citizen_survey::db::schema::answer_counts::question_id.eq("v1_online_procedures"))
+        .filter(citizen_survey::db::schema::answer_counts::in_sample.eq(true))
+        .select(citizen_survey::db::schema::answer_counts::n)
+        .load::<i64>(&mut app.db())
+        .unwrap()
+        .into_iter()
+        .sum();
+    assert_eq!(sample_answers, 3);
+}

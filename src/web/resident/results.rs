@@ -35,7 +35,7 @@ crate::i18n::messages! {
         results_method_title, results_download_title, results_change,
         results_change_note, results_not_significant, results_outline_title,
         results_outline_population, results_outline_method, results_outline_mailed,
-        results_outline_valid, results_outline_rate, results_outline_period, comments_link,
+        results_outline_valid, results_outline_returned, results_outline_rate, results_outline_period, comments_link,
     }
 }
 
@@ -365,7 +365,7 @@ fn results_page(
 
 /// 調査の概要 of a published wave, as a 市民意識調査 states it: 対象 and 抽出方法 (the
 /// wave's `[sample]`), 配布数 (the codes mailed when published, else `[sample]`'s
-/// `mailed`), 有効回収数 (the published count, the same as 回収状況's), 回収率 (有効回収数
+/// `mailed`), 回収数 (returned, when the publication kept it), 有効回収数 (the published count, the same as 回収状況's), 回収率 (有効回収数
 /// ÷ (配布数 − 宛先不明)) and 調査期間. Small counts stay hidden, and so does their rate.
 pub fn outline(
     wave: &crate::definitions::Wave,
@@ -392,6 +392,13 @@ pub fn outline(
     });
     if let Some((mailed, _)) = mailing {
         rows.push((t.results_outline_mailed.to_string(), mailed.to_string()));
+    }
+    // 回収数 beside 有効回収数 (sheets returned without a valid answer are in the first
+    // only), hidden like the count when small.
+    if let Some(returned) = p.returned
+        && p.responses >= p.min_group_size
+    {
+        rows.push((t.results_outline_returned.to_string(), returned.to_string()));
     }
     rows.push((t.results_outline_valid.to_string(), responses.to_string()));
     if let Some((mailed, undeliverable)) = mailing

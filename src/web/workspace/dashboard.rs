@@ -21,6 +21,8 @@ pub struct DayRow {
     pub day: String,
     pub web: i64,
     pub paper: i64,
+    /// Paper sheets without their code (in the estimates, then left out).
+    pub paper_no_code: (i64, i64),
     pub email: i64,
     /// Open answers beside a postal sample (not in the sample).
     pub open: i64,
@@ -33,12 +35,18 @@ pub struct RateRow {
     pub spare: i64,
     pub mailed: i64,
     pub undeliverable: i64,
+    /// 回収数: the sample's returned responses; 有効回収数 (rate) below.
+    pub returned: i64,
     pub answered: i64,
     pub answered_pct: String,
     pub web: i64,
     pub web_pct: String,
     pub paper: i64,
     pub paper_pct: String,
+    /// Paper sheets without their code: in the estimates (with its rate), left out.
+    pub paper_no_code: i64,
+    pub paper_no_code_pct: String,
+    pub paper_no_code_excluded: i64,
     pub open: i64,
 }
 
@@ -154,9 +162,10 @@ fn panel(
             day: d.day.to_string(),
             web: d.web,
             paper: d.paper,
+            paper_no_code: (d.paper_no_code, d.paper_no_code_excluded),
             email: d.email,
             open: d.open,
-            total: d.returned() + d.open,
+            total: d.returned() + d.paper_no_code_excluded + d.open,
         })
         .collect();
     let rates = if wave.access == crate::definitions::Access::Code {
@@ -167,12 +176,16 @@ fn panel(
             spare: s.spare,
             mailed: s.mailed(),
             undeliverable: s.undeliverable,
+            returned: s.returned(),
             answered: s.valid(),
             answered_pct: pct(s.valid()),
             web: s.online(),
             web_pct: pct(s.online()),
             paper: s.paper,
             paper_pct: pct(s.paper),
+            paper_no_code: s.paper_no_code,
+            paper_no_code_pct: pct(s.paper_no_code),
+            paper_no_code_excluded: s.paper_no_code_excluded,
             open: s.open,
         })
     } else {
@@ -207,6 +220,7 @@ fn panel(
         min_group_size: 0,
         by_channel: None,
         mailing: None,
+        returned: None,
         visions: figures.clone(),
     };
     let t = texts();

@@ -420,7 +420,7 @@ fn sections(
 fn sheet_page(
     signed_in: &session::SignedIn,
     wave: &Wave,
-    code: &AccessCode,
+    code: &paper::SheetKey,
     (lang, received): (Lang, NaiveDate),
     entry: u8,
     typed: &BTreeMap<String, String>,
@@ -480,8 +480,8 @@ fn sheet_page(
         csrf: signed_in.csrf_token.clone(),
         wave_id: wave.id.clone(),
         title: wave.title.get(lang).to_string(),
-        code: code.as_str().to_string(),
-        code_grouped: code.grouped(),
+        code: code.as_text(),
+        code_grouped: code.shown(),
         lang: lang.code(),
         received: received.to_string(),
         entry,
@@ -579,16 +579,27 @@ pub async fn open_sheet(
         }
     };
     let day = received.to_string();
-    let code = match AccessCode::parse(&typed) {
+    let parsed = match paper::SheetKey::parse_no_code(&typed) {
+        // A sheet returned without its code: the explicit marker and its sheet number.
+        Some(Ok(sheet)) => Ok(paper::SheetKey::NoCode {
+            sheet,
+            in_estimates: !state.exclude_no_code,
+        }),
+        Some(Err(why)) => Err(why),
+        None => AccessCode::parse(&typed)
+            .map(paper::SheetKey::Code)
+            .map_err(code_problem),
+    };
+    let code = match parsed {
         Ok(c) => c,
-        Err(p) => {
+        Err(why) => {
             return code_page(
                 &state,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &signed_in,
                 &wave,
                 None,
-                Some(code_problem(p)),
+                Some(why),
                 &typed,
                 (lang, &day),
             )
@@ -681,7 +692,7 @@ pub async fn open_sheet(
 fn resolution_page(
     signed_in: &session::SignedIn,
     wave: &Wave,
-    code: &AccessCode,
+    code: &paper::SheetKey,
     conflict: &paper::Conflict,
     typed: &BTreeMap<String, String>,
     errors: &[SheetError],
@@ -711,9 +722,19 @@ fn keyed(wave: &Wave, fields: &[(String, String)]) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// The access code a sheet's form carries (the page put it there).
-fn sheet_code(fields: &[(String, String)]) -> Result<AccessCode, AppError> {
-    AccessCode::parse(session::field(fields, "_code").unwrap_or_default()).map_err(|_| {
+/// The access code (or no-code marker and sheet number) a sheet's form carries (the page
+/// put it there).
+fn sheet_code(state: &AppState, fields: &[(String, String)]) -> Result<paper::SheetKey, AppError> {
+    let typed = session::field(fields, "_code").unwrap_or_default();
+    let key = match paper::SheetKey::parse_no_code(typed) {
+        Some(Ok(sheet)) => Some(paper::SheetKey::NoCode {
+            sheet,
+            in_estimates: !state.exclude_no_code,
+        }),
+        Some(Err(_)) => None,
+        None => AccessCode::parse(typed).ok().map(paper::SheetKey::Code),
+    };
+    key.ok_or_else(|| {
         AppError::new(ErrorKind::BadRequest(
             "the form carries no valid access code: open the sheet again".into(),
         ))
@@ -729,7 +750,7 @@ pub async fn enter_sheet(
 ) -> Result<HttpResponse, AppError> {
     let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
-    let code = sheet_code(&fields)?;
+    let code = sheet_code(&state, &fields)?;
     let typed = keyed(&wave, &fields);
     let today = (state.clock)();
     let received = received_day(&fields, "_received", today)
@@ -825,7 +846,7 @@ pub async fn resolve_sheet(
 ) -> Result<HttpResponse, AppError> {
     let (signed_in, wave) = signed_in_code_wave(&state, &req, &path, &body).await?;
     let fields = session::form_fields(&body);
-    let code = sheet_code(&fields)?;
+    let code = sheet_code(&state, &fields)?;
     let operator = analyst_id(&state, &signed_in.analyst).await?;
     let (w, c, o) = (wave.clone(), code.clone(), operator.clone());
     let (now, conflict) = state
@@ -942,6 +963,8 @@ fn import_options(
         values,
         received_on,
         today,
+        // Set from the server's setting by the caller.
+        exclude_no_code: false,
     })
 }
 
@@ -993,7 +1016,11 @@ pub async fn import(
         query.values.as_deref(),
         query.received_on.as_deref(),
         (state.clock)(),
-    )?;
+    )
+    .map(|o| paper::import::ImportOptions {
+        exclude_no_code: state.exclude_no_code,
+        ..o
+    })?;
     let result = run_import(&state, analyst, wave, body.to_vec(), options).await?;
     Ok(match result {
         Ok(report) => {
@@ -1212,7 +1239,11 @@ pub async fn upload(
         text("values").as_deref(),
         text("received_on").as_deref(),
         (state.clock)(),
-    )?;
+    )
+    .map(|o| paper::import::ImportOptions {
+        exclude_no_code: state.exclude_no_code,
+        ..o
+    })?;
     let result = run_import(
         &state,
         signed_in.analyst.clone(),

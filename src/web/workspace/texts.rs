@@ -24,7 +24,7 @@ i18n::pairs! {
         printable_questionnaire,
         resolve, resolve_hint, check_fields, first, second, none, store_resolved,
         save_entry, cancel, no_answer, several, as_written, coding_comments, received_on,
-        invalid_mark,
+        invalid_mark, paper_no_code, paper_no_code_excluded, no_code_hint, returned,
     }
 }
 

@@ -169,6 +169,18 @@ pub fn gather(
         };
         *channels.entry((channel, in_sample)).or_default() += n as u64;
     }
+    // Valid responses only (有効回収数, as `db::counts::WaveCounts` counts them): the sample's
+    // sheets without a valid answer come off paper, any others off the web.
+    let kept = db::counts::wave_counts(conn, &wave.id)?;
+    let not_valid_paper = kept.not_valid_paper.max(0) as u64;
+    let not_valid_other = (kept.not_valid - kept.not_valid_paper).max(0) as u64;
+    for ((channel, in_sample), n) in channels.iter_mut() {
+        match (channel.as_str(), *in_sample) {
+            ("paper", true) => *n = n.saturating_sub(not_valid_paper),
+            ("web", true) => *n = n.saturating_sub(not_valid_other),
+            _ => {}
+        }
+    }
     let mut channels: Vec<(String, bool, u64)> =
         channels.into_iter().map(|((c, s), n)| (c, s, n)).collect();
     channels.sort();
@@ -200,6 +212,11 @@ pub fn gather(
     db::responses::for_each_response(conn, &wave.id, |r| -> Result<(), ReportError> {
         if r.in_sample {
             let pairs = db::responses::decode(r.answers)?;
+            // A sheet with no valid answer (blank, or invalid marks only) is returned but
+            // not a valid response (有効回答): in no table, as in no count.
+            if !crate::domain::is_valid_response(pairs.iter().map(|(_, v)| v.as_ref())) {
+                return Ok(());
+            }
             let channel = if crate::domain::Channel::is_paper_code(r.channel) {
                 "paper"
             } else {

@@ -1256,8 +1256,31 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
     for code in &codes[..11] {
         assert_eq!(answer_by_link(&app, code, &REQUIRED).status, 303);
     }
-    store_paper(&app, &codes[11]);
-    store_paper(&app, &codes[12]);
+    // Three sheets keyed twice, blind, by two operators on the double-entry pages: one
+    // answered, one with two marks on a question (stored as invalid, the rest valid), one
+    // returned without its code (a sheet number written on it).
+    let first = crate::paper::signed_in(&app, "operator-a", "operator");
+    let second = crate::paper::signed_in(&app, "operator-b", "operator");
+    for (code, typed) in [
+        (
+            codes[11].as_str(),
+            vec![("v1_online_procedures", "4"), ("age_band", "2")],
+        ),
+        (
+            codes[12].as_str(),
+            vec![("v1_online_procedures", "*"), ("age_band", "3")],
+        ),
+        (
+            "NOCODE-8",
+            vec![("v1_online_procedures", "5"), ("age_band", "4")],
+        ),
+    ] {
+        let fields = crate::paper::sheet(&typed);
+        assert_eq!(crate::paper::key_sheet(&first, code, &fields).status, 303);
+        let done = crate::paper::key_sheet(&second, code, &fields);
+        assert_eq!(done.status, 303, "{}", done.body);
+        assert!(done.header("location").contains("done=stored"), "{code}");
+    }
     // Three more sheets returned from the vendor, keyed from the printed box numbers: one
     // blank, one with only invalid marks (two boxes marked on each question answered) —
     // returned, not valid responses — and one that came back without its code (a sheet
@@ -1288,8 +1311,8 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
     for _ in 0..3 {
         assert_eq!(app.submit("2026-midterm", &REQUIRED).status, 303);
     }
-    // The one definition: 16 returned of 20 issued − 2 spare = 18 mailed, 1 of them
-    // undeliverable; 14 valid: 14 / 17 = 82.4%; the 3 open answers are in neither.
+    // The one definition: 17 returned of 20 issued − 2 spare = 18 mailed, 1 of them
+    // undeliverable; 15 valid: 15 / 17 = 88.2%; the 3 open answers are in neither.
     let counts = citizen_survey::db::counts::wave_counts(&mut app.db(), "2026-midterm").unwrap();
     assert_eq!(
         (
@@ -1300,7 +1323,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
             counts.valid(),
             counts.open
         ),
-        (20, 18, 1, 16, 14, 3)
+        (20, 18, 1, 17, 15, 3)
     );
     // Rebuilt from the stored responses (another path, an older version): the same.
     citizen_survey::db::counts::rebuild(&mut app.db(), "2026-midterm").unwrap();
@@ -1308,20 +1331,20 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
         citizen_survey::db::counts::wave_counts(&mut app.db(), "2026-midterm").unwrap(),
         counts
     );
-    assert_eq!(format!("{:.1}", counts.valid_rate().unwrap()), "82.4");
+    assert_eq!(format!("{:.1}", counts.valid_rate().unwrap()), "88.2");
 
     let status = stdout(&app.cli(&["codes", "status", "--wave", "2026-midterm"]));
-    assert!(status.starts_with("wave 2026-midterm: issued 20, spare 2, mailed (配布数) 18, undeliverable (宛先不明) 1; returned (回収数) 16: web 11 (64.7%), paper 4 (23.5%), paper without code 1 (5.9%); valid responses (有効回収数) 14 (returned without a valid answer 2); 有効回収率 82.4% = 14 / (18 − 1); paper without code left out of the estimates 0; open answers (not in the sample) 3"), "{status}");
+    assert!(status.starts_with("wave 2026-midterm: issued 20, spare 2, mailed (配布数) 18, undeliverable (宛先不明) 1; returned (回収数) 17: web 11 (64.7%), paper 4 (23.5%), paper without code 2 (11.8%); valid responses (有効回収数) 15 (returned without a valid answer 2); 有効回収率 88.2% = 15 / (18 − 1); paper without code left out of the estimates 0; open answers (not in the sample) 3"), "{status}");
 
     let analyst = crate::paper::signed_in(&app, "lead", "analyst");
     let dashboard = analyst.get("/analyst");
     assert!(
-        dashboard.body.contains("<tbody><tr><td>20</td><td>2</td><td>18</td><td>1</td><td>16</td><td>14 (82.4%)</td><td>11 (64.7%)</td><td>4 (23.5%)</td><td>1 (5.9%)</td><td>0</td><td>3</td></tr></tbody>"),
+        dashboard.body.contains("<tbody><tr><td>20</td><td>2</td><td>18</td><td>1</td><td>17</td><td>15 (88.2%)</td><td>11 (64.7%)</td><td>4 (23.5%)</td><td>2 (11.8%)</td><td>0</td><td>3</td></tr></tbody>"),
         "{}",
         dashboard.body
     );
 
-    // The report's 回収結果: the same 14 valid responses (3 on paper, 11 on the web).
+    // The report's 回収結果: the same 15 valid responses (4 on paper, 11 on the web).
     let dir = tempfile::tempdir().unwrap();
     let out = app.cli(&[
         "report",
@@ -1338,7 +1361,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
     let cells = crate::report::html_cells(
         &std::fs::read_to_string(dir.path().join("report.html")).unwrap(),
     );
-    for (row, valid) in [("total", "14"), ("paper", "3"), ("web", "11")] {
+    for (row, valid) in [("total", "15"), ("paper", "4"), ("web", "11")] {
         let key = (
             "collection".to_string(),
             row.to_string(),
@@ -1347,7 +1370,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
         assert_eq!(cells.get(&key).map(String::as_str), Some(valid), "{row}");
     }
 
-    // Exports: the responses export flags the same 16 returned as the sample, 14 of them
+    // Exports: the responses export flags the same 17 returned as the sample, 15 of them
     // with a valid answer.
     let token = app.create_analyst("Exporter");
     let rows = analyst_csv(&app, &token, "/analyst/waves/2026-midterm/responses.csv");
@@ -1357,7 +1380,7 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
         .skip(1)
         .filter(|l| l.split(',').nth(3) == Some("true"))
         .count();
-    assert_eq!(in_sample, 16);
+    assert_eq!(in_sample, 17);
 
     // Published after the close: the same count, and the survey outline.
     let closed = spawn_app_with_settings(
@@ -1381,9 +1404,9 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
     let published = citizen_survey::db::publications::find(&mut app.db(), "2026-midterm")
         .unwrap()
         .unwrap();
-    assert_eq!(published.responses, 14);
-    assert_eq!(published.returned, Some(16));
-    assert_eq!(published.by_channel, Some((3, 11)));
+    assert_eq!(published.responses, 15);
+    assert_eq!(published.returned, Some(17));
+    assert_eq!(published.by_channel, Some((4, 11)));
     assert_eq!(published.mailing, Some((18, 1)));
     let ja = closed.get("/results/2026-midterm");
     for (label, value) in [
@@ -1393,9 +1416,9 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
             "住民基本台帳から年齢層×地域で層化した系統抽出（3,000人）",
         ),
         ("配布数", "18"),
-        ("回収数", "16"),
-        ("有効回収数", "14（うち郵送 3、インターネット 11）"),
-        ("回収率", "82.4%（宛先不明 1通を除く）"),
+        ("回収数", "17"),
+        ("有効回収数", "15（うち郵送 4、インターネット 11）"),
+        ("回収率", "88.2%（宛先不明 1通を除く）"),
         ("調査期間", "2026年11月1日 – 2027年1月31日"),
     ] {
         assert!(
@@ -1407,18 +1430,18 @@ fn every_count_agrees_across_codes_status_the_dashboard_the_results_page_and_the
     }
     assert!(
         ja.body
-            .contains("回答数：14（うち郵送 3、インターネット 11）")
+            .contains("回答数：15（うち郵送 4、インターネット 11）")
     );
     let en = closed.get("/results/2026-midterm?lang=en");
     assert!(
         en.body.contains(
-            "<div><dt>Response rate</dt><dd>82.4% (excluding 1 undeliverable letters)</dd></div>"
+            "<div><dt>Response rate</dt><dd>88.2% (excluding 1 undeliverable letters)</dd></div>"
         ),
         "{}",
         en.body
     );
     for lang in ["zh", "ko", "vi", "ja-easy"] {
         let page = closed.get(&format!("/results/2026-midterm?lang={lang}"));
-        assert!(page.body.contains("82.4%"), "{lang}");
+        assert!(page.body.contains("88.2%"), "{lang}");
     }
 }

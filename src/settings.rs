@@ -371,7 +371,7 @@ pub enum CodesCommand {
     Void {
         #[arg(long)]
         wave: String,
-        /// Codes (XXXX-XXXX-XXXX-XXXX) or files of codes: a CSV with a `code` column (the
+        /// Codes as printed on the letters (four groups of four characters) or files of codes: a CSV with a `code` column (the
         /// printer's CSV) or one code a line.
         #[arg(long, num_args = 1.., required = true)]
         codes: Vec<String>,

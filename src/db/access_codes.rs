@@ -2,7 +2,7 @@
 //! `codes generate` batch) they were made in, a `used` flag and, for a code voided before
 //! use, the reason. Nothing here refers to a person, a response, a time or an order of
 //! generation within a mailing; a code's row never names its response (a response's row
-//! names no code, see [`super::submit`]), so voiding or counting by mailing pairs nothing.
+//! names no code, see `submit`), so voiding or counting by mailing pairs nothing.
 
 use std::collections::BTreeMap;
 

@@ -13,7 +13,7 @@
 //! of migration `2026-12-01-000060_batch_guard` raises, the statement stores nothing,
 //! and the batch goes the four-statement way, which tells each replay apart. What is
 //! written, and in which order, is what the SQLite path writes (see
-//! [`super::submit::store_batch`]): the keys in the first random order, the responses
+//! `submit::store_batch`): the keys in the first random order, the responses
 //! in the second, each totals and counts row once, in key order.
 
 use std::collections::BTreeMap;
@@ -480,7 +480,7 @@ impl<'a> Pass2<'a> {
     /// the statement's snapshot stops every insert, and a key committed meanwhile by
     /// another instance is skipped, so the keys returned are then fewer than given and
     /// are this batch's own (the caller deletes them again in the transaction that
-    /// stores the batch, [`super::submit::store_batch_owning`]). `keys` are
+    /// stores the batch, `submit::store_batch_owning`). `keys` are
     /// `(key, wave id)` in the first random order; the rest was gathered as for
     /// [`Pass2::execute`].
     pub fn execute_if_all_new(

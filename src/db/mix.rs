@@ -7,7 +7,7 @@
 //! "used" row and its response were written by one transaction, so `xmin` paired them,
 //! and ordering responses by `xmin` or `ctid` gave their order of arrival.
 //!
-//! So that this says nothing, every writing transaction of [`super::submit`] writes each
+//! So that this says nothing, every writing transaction of `submit` writes each
 //! new row together with [`MIX`] − 1 rows of the same kind, chosen so that the new row is
 //! at a uniformly random place among them, and all of them in ONE command in one random
 //! order:
@@ -15,7 +15,7 @@
 //!   responses of its wave, day and sample flag, `b` below and `MIX − 1 − b` above with
 //!   `b` uniform in `0..MIX`, taken cyclically: they are deleted and inserted again,
 //!   unchanged, in the command that inserts the new ones, in a random order (see
-//!   [`super::batch_pg`]); every row of the wave's running totals, question and day
+//!   `batch_pg`); every row of the wave's running totals, question and day
 //!   counts (bounded by the definitions) and the answer counts of every response of the
 //!   group (free texts make those grow with the responses) are rewritten in the same
 //!   statement (zero gains where nothing is added), so no count says which response of
@@ -38,7 +38,7 @@
 //! 1/[`MIX`] at best. Rows rewritten over and over lose the order they came in: what
 //! `xmin` and `ctid` order is when a row was last rewritten, which for all but the last
 //! few windows of a day is unrelated to its arrival (see `docs/anonymity.md` for what the
-//! tests measured and what remains). SQLite has no row headers: see [`super::writer`]
+//! tests measured and what remains). SQLite has no row headers: see `writer`
 //! for its log.
 
 use std::collections::HashMap;

@@ -1,6 +1,6 @@
 //! Reads of the stored responses: the `responses` export's stream, the comments' texts,
 //! and the pages of stored answers that rebuild the kept totals. The write path is
-//! [`super::submit`]; the counts read by the dashboard and exports are [`super::counts`].
+//! `submit`; the counts read by the dashboard and exports are `counts`.
 
 use chrono::NaiveDate;
 use diesel::prelude::*;

@@ -1,5 +1,5 @@
 //! The one door through which a response is stored: web answers (through the
-//! group-commit [`super::writer`]), paper sheets keyed or resolved, vendor imports.
+//! group-commit `writer`), paper sheets keyed or resolved, vendor imports.
 //!
 //! Anonymity invariants this module keeps (PRODUCT.md, anonymity rules 1–3), for every
 //! caller:
@@ -16,7 +16,7 @@
 //!   wave's running totals are all rewritten with it ([`super::mix`]), so that neither
 //!   `xmin`, `cmin`, `ctid` nor the totals pair a credential with its response or order
 //!   responses by arrival;
-//! - on SQLite, the caller empties the write-ahead log after the commit ([`super::wal`]).
+//! - on SQLite, the caller empties the write-ahead log after the commit (`wal`).
 
 use std::sync::Arc;
 
@@ -78,7 +78,7 @@ pub fn store(conn: &mut Conn, submission: &Submission) -> QueryResult<Stored> {
     Ok(store_batch(conn, std::slice::from_ref(submission))?[0])
 }
 
-/// Stores submissions in ONE transaction (the group commit of [`super::writer`]) and
+/// Stores submissions in ONE transaction (the group commit of `writer`) and
 /// returns each one's outcome, in the order given; returns only after commit. A replayed
 /// key or a refused credential changes nothing for that submission and does not fail the
 /// others; any other error fails the whole batch (nothing of it is stored).

@@ -4,7 +4,7 @@
 //! into the main file and truncates the log, a copy of the files holds each commit's
 //! pages in commit order: a code's "used" page beside its response's, a paper sheet's
 //! pending entries, an audit line with its time. The web writer empties the log after
-//! every batch ([`super::writer`]); paper keying, resolution and import call [`empty`]
+//! every batch (`writer`); paper keying, resolution and import call [`empty`]
 //! right after their commits, and every pooled connection that goes back to the pool
 //! empties it too ([`super::Manager`]), so that no write path leaves its commit in the
 //! log. `secure_delete` (see [`super::establish`]) zeroes what the checkpoint's deletes
@@ -13,7 +13,7 @@
 //! A checkpoint cannot copy past a reader of an older snapshot: it then gives up after
 //! [`CHECKPOINT_WAIT_MS`] (so that no write waits on a long read) and the log is emptied
 //! by the next attempt once the reader has gone (reads hold their snapshot only while the
-//! database produces the data, see [`crate::export::spooled`]).
+//! database produces the data, see the exports' spool in `src/export/spooled.rs`).
 
 use std::time::{Duration, Instant};
 

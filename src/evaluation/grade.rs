@@ -87,7 +87,7 @@ impl Grade {
     }
 }
 
-/// Why an indicator got its grade; put in words by [`super::words`].
+/// Why an indicator got its grade; the evaluation's `words` module puts it in words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {

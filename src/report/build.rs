@@ -1,4 +1,4 @@
-//! From what the product computes (gathered in [`super::gather`]) to the report's data
+//! From what the product computes (gathered in `gather`) to the report's data
 //! ([`super::model`]): pure, so every chapter is unit-tested on hand-made inputs.
 //!
 //! The figures are the exports': answer counts from the kept counts (`question-distribution`),
@@ -43,7 +43,7 @@ pub struct GroupingData {
     pub visions: Vec<(String, Vec<Option<Summary>>)>,
 }
 
-/// What the report reads of one wave (plain data; see [`super::gather`]).
+/// What the report reads of one wave (plain data; see `gather`).
 #[derive(Debug, Clone)]
 pub struct WaveData {
     pub wave: Wave,

@@ -1,7 +1,7 @@
 //! The report as plain data: every table and figure of every chapter, numbers as numbers
-//! (the HTML and the workbook format them), a blanked figure as `None`. Built by
-//! [`super::build`] from what the product already computes; rendered by [`super::html`]
-//! and [`super::xlsx`].
+//! (the HTML and the workbook format them), a blanked figure as `None`. Built by the
+//! report's `build` step from what the product already computes; rendered by its `html`
+//! and `xlsx` modules (the layers of `src/report/mod.rs`).
 
 use super::strings::Strings;
 use crate::domain::Lang;
@@ -70,7 +70,7 @@ pub struct PortfolioSection {
     pub asked: bool,
 }
 
-/// The 概要版 (built by [`super::summary`]).
+/// The 概要版 (built by the report's `summary` module).
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub lang: Lang,
@@ -369,16 +369,15 @@ pub struct WeightedComparison {
 // Where the report takes what other parts of the product will provide.
 //
 // - **Ⅱ 結果の概要 — the vision evaluation table.** The evaluation (targets, grades, the
-// analysts' 見直し decision) is built in `src/evaluation/`; [`super::make`] turns its cells
+// analysts' 見直し decision) is built in `src/evaluation/`; `report::make` turns its cells
 // into an [`EvaluationTable`] ([`evaluation_from_groups`]) — for the public edition from
 // the published snapshot. Without a targets file (or, in the public edition, a published
 // evaluation) [`evaluation_from_scores`] fills it from the vision scores (current value
 // with its CI, everything else 「—」).
-// - **Ⅵ 自由記述.** The free-text analysis (issue 23) will publish reviewed comments grouped
-// by code. The report takes a [`FreeTextChapter`]; until then [`free_text_from_comments`]
-// gives the counts per question and, in the internal edition only, the masked comments
-// (the public edition never lists unreviewed comments). Pass `free_text: Some(chapter)`
-// in [`super::make`] (`SEAM(free-text)` in `src/report/build.rs`).
+// - **Ⅵ 自由記述.** [`free_text_from_comments`] gives the counts per question and, in the
+// internal edition only, the masked comments (the public edition never lists unreviewed
+// comments); `report::make` adds the coded opinions by vision and code
+// ([`FreeTextChapter::coded`], from the comments' coding and publication).
 /// One row of the evaluation table (ビジョン | 指標 | 基準値 | 目標値 | 今回値 | 達成率 | 判定 |
 /// 方向性 | 主な市民意見); texts as they are printed, `None` printed as 「—」.
 #[derive(Debug, Clone, Default, PartialEq)]

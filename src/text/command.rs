@@ -492,7 +492,7 @@ pub fn run(
             }
             csv.finish()?;
         }
-        // Handled by super::kouchou::command before any comment is read.
+        // Handled by the kouchou-ai command before any comment is read.
         TextCommand::KouchouExport { .. }
         | TextCommand::KouchouImport { .. }
         | TextCommand::Purge { .. }

@@ -62,7 +62,7 @@ pub struct Refusal {
 }
 
 /// How the error is shown: a resident's HTML page in their language, the workspace's
-/// message page (a browser on `/analyst`, see [`crate::web::middleware::workspace_pages`]),
+/// message page (a browser on `/analyst`, see `web::middleware::workspace_pages`),
 /// or JSON for scripts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Audience {

@@ -15,7 +15,7 @@
 //! failures, only by their own address's (docs/anonymity.md gives the guessing odds that
 //! remain, with several instances). Sign-in counts every attempt, per client and overall:
 //! an overall flood slows sign-in, never the residents' pages (see
-//! [`crate::web::workspace::session`]).
+//! `web::workspace::session`).
 
 use std::collections::HashMap;
 use std::hash::BuildHasher;

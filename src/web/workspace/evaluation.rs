@@ -225,12 +225,7 @@ pub async fn page(
     path: web::Path<String>,
     query: web::Query<PageQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(signed_in) = session::current(&state, &req).await? else {
-        return Err(AppError::sign_in_required());
-    };
-    if !signed_in.role.may_export() {
-        return Err(session::operator_refused());
-    }
+    let signed_in = session::analyst(&state, &req).await?;
     let wave = workspace_wave(&state, &path)?;
     let st = state.clone();
     let saved = query.saved.is_some();

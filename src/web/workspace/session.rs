@@ -200,6 +200,16 @@ pub async fn current(state: &AppState, req: &HttpRequest) -> Result<Option<Signe
     Ok(found)
 }
 
+/// The signed-in analyst of an analyst-only page: the sign-in page for nobody, 403 for an
+/// operator.
+pub async fn analyst(state: &AppState, req: &HttpRequest) -> Result<SignedIn, AppError> {
+    match current(state, req).await? {
+        None => Err(AppError::sign_in_required()),
+        Some(s) if !s.role.may_export() => Err(operator_refused()),
+        Some(s) => Ok(s),
+    }
+}
+
 /// A form body's fields (tolerating anything that is not a form: its token is then absent).
 pub fn form_fields(body: &[u8]) -> Vec<(String, String)> {
     serde_urlencoded::from_bytes(body).unwrap_or_default()

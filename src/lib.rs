@@ -13,6 +13,7 @@ pub mod evaluation;
 pub mod export;
 pub mod i18n;
 pub mod invite;
+pub mod language;
 pub mod mail;
 pub mod paper;
 pub mod postal;

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&str] = &[
     "clock",
     "i18n",
+    "language",
     "definitions",
     "domain",
     "stats",

@@ -1,12 +1,13 @@
 //! `comments`: the free-text answers, by question, with contact details and ID numbers
-//! masked ([`super::mask_personal_data`]). No response id, demographics or date: the
+//! masked ([`crate::language::mask_personal_data`]). No response id, demographics or date: the
 //! comments cannot be joined to the `responses` export.
 
 use std::io::Write;
 
-use super::{CsvWriter, ExportError, mask_personal_data};
+use super::{CsvWriter, ExportError};
 use crate::db;
 use crate::definitions::{QuestionKind, Wave};
+use crate::language::mask_personal_data;
 
 pub const HEADER: [&str; 5] = [
     "wave_id",

@@ -12,7 +12,6 @@ pub(crate) mod disclosure;
 pub(crate) mod distribution;
 pub mod evaluation;
 pub(crate) mod items;
-mod masking;
 pub mod portfolio;
 mod representativeness;
 mod responses;
@@ -27,7 +26,6 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 pub use csv_out::{CsvWriter, Encoding, EncodingError, REPLACEMENT, Unencodable, neutralise};
-pub use masking::{mask_personal_data, personal_data_spans};
 pub use vision_scores::VISION_SCORES_HEADER;
 
 use crate::db;

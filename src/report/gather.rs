@@ -36,7 +36,7 @@ pub fn gather(
     ctx: &ExportContext,
     wave: &Wave,
     edition: Edition,
-    mask_rules: &crate::text::mask::MaskRules,
+    mask_rules: &crate::language::MaskRules,
 ) -> Result<WaveData, ReportError> {
     let plan = ctx.plans.of(wave);
     db::scores::ensure_current(conn, &plan)?;
@@ -230,7 +230,7 @@ pub fn gather(
 
     // Free text, masked as the comments' workflow masks them (patterns, names, addresses,
     // sensitive words), never with anything else of the response.
-    let tokeniser = crate::text::tokenise::Tokeniser::shared();
+    let tokeniser = crate::language::Tokeniser::shared();
     let texts: Vec<&str> = wave
         .questions()
         .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
@@ -238,7 +238,7 @@ pub fn gather(
         .collect();
     let mut comments = Vec::new();
     db::responses::for_each_text(conn, &wave.id, &texts, |q, v| -> Result<(), ReportError> {
-        let masked = crate::text::mask::mask(v, &tokeniser.tokenise(v), mask_rules);
+        let masked = crate::language::mask(v, &tokeniser.tokenise(v), mask_rules);
         comments.push((q.to_string(), masked.text));
         Ok(())
     })?;

@@ -13,13 +13,15 @@ pub mod compare;
 pub mod frequency;
 pub mod kouchou;
 pub mod load;
-pub mod mask;
 pub mod network;
 pub mod publication;
 pub mod review;
 pub mod terms;
-pub mod tokenise;
 
-pub use mask::{Flag, FlagKind, MaskKind, MaskRules, Masked, MaskedSpan, mask, mask_text};
+// The tokeniser and the masking live below the exports (`crate::language`), which mask
+// the `comments` export the same way; kept reachable here as `text::mask`, `text::tokenise`.
+pub use crate::language::{
+    Flag, FlagKind, MaskKind, MaskRules, Masked, MaskedSpan, Token, Tokeniser, mask, mask_text,
+    tokenise,
+};
 pub use terms::TermRules;
-pub use tokenise::{Token, Tokeniser};

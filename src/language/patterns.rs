@@ -1,5 +1,5 @@
-//! Masking of contact details and ID numbers in free-text answers before they leave the
-//! database in the `comments` export. Pure; over-masking is preferred to a leak.
+//! The patterns of personal data in a free-text answer (masking v1), which masking v2
+//! ([`super::mask`]) starts from. Pure; over-masking is preferred to a leak.
 //!
 //! Masked, each replaced by a marker that says what was there:
 //!
@@ -49,8 +49,8 @@ pub fn mask_personal_data(text: &str) -> String {
 }
 
 /// Where [`mask_personal_data`] masks: byte ranges in order, not overlapping, each with
-/// its marker (`[EMAIL]`, `[PHONE]`, `[POSTAL_CODE]`, `[ID_NUMBER]`). The free-text
-/// masking of `crate::text` builds on these.
+/// its marker (`[EMAIL]`, `[PHONE]`, `[POSTAL_CODE]`, `[ID_NUMBER]`). Masking v2
+/// ([`super::mask`]) builds on these.
 pub fn personal_data_spans(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &'static str)> = EMAIL
         .find_iter(text)

@@ -3,7 +3,7 @@
 //! to a leak; the review step (docs/free-text.md) is where an analyst unmasks.
 //!
 //! Masked, each replaced by a marker that says what was there:
-//! - the patterns of [`crate::export::personal_data_spans`]: `[EMAIL]`, `[PHONE]`,
+//! - the patterns of [`super::personal_data_spans`]: `[EMAIL]`, `[PHONE]`,
 //!   `[POSTAL_CODE]`, `[ID_NUMBER]`;
 //! - person names → `[NAME]`: words IPADIC tags 名詞,固有名詞,人名 (with the given name
 //!   that follows a surname), and the word before an honorific or a title (さん, 様, くん,
@@ -21,8 +21,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::patterns::personal_data_spans;
 use super::tokenise::{Token, Tokeniser};
-use crate::export::personal_data_spans;
 
 /// What a masked span held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

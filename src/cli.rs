@@ -353,11 +353,15 @@ fn export(settings: &Settings, command: &ExportCommand) -> anyhow::Result<()> {
             format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
         })?
         .clone();
+    // The comments export masks with the definitions' word lists and dictionary.
+    let text = crate::text::codebook::load_checked(&settings.definitions, &defs)
+        .map_err(anyhow::Error::msg)?;
     let ctx = ExportContext::load(
         std::sync::Arc::new(defs),
         &settings.definitions,
         settings.min_group_size,
-    );
+    )
+    .with_mask_rules(text.mask_rules);
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     tracing::info!(analyst = "command line", %kind, wave = %wave.id, encoding = %options.encoding, "export");
@@ -1195,9 +1199,8 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
         ),
         _ => None,
     };
-    let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
-    let mut errors = Vec::new();
-    let text = crate::text::codebook::load(&settings.definitions, &visions, &mut errors);
+    let text = crate::text::codebook::load_checked(&settings.definitions, &defs)
+        .map_err(anyhow::Error::msg)?;
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     if matches!(

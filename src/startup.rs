@@ -50,33 +50,26 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {} (SURVEY_BIND)", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let exports = Arc::new(crate::export::ExportContext::load(
-            definitions.clone(),
-            &settings.definitions,
-            settings.min_group_size,
-        ));
+        // The codebook and word lists of the comments' coding (docs/free-text.md); broken
+        // files stop the start as broken definitions do. The comments export masks with them.
+        let text = Arc::new(
+            crate::text::codebook::load_checked(&settings.definitions, &definitions)
+                .map_err(anyhow::Error::msg)?,
+        );
+        let exports = Arc::new(
+            crate::export::ExportContext::load(
+                definitions.clone(),
+                &settings.definitions,
+                settings.min_group_size,
+            )
+            .with_mask_rules(text.mask_rules.clone()),
+        );
         let writer = crate::db::writer::Writer::start(pool.clone())
             .context("cannot start the database writer thread")?;
         let report_meta = Arc::new(
             crate::report::load_meta(&settings.definitions, &definitions)
                 .map_err(anyhow::Error::msg)?,
         );
-        // The codebook and word lists of the comments' coding (docs/free-text.md); broken
-        // files stop the start as broken definitions do.
-        let text = {
-            let visions: Vec<String> = definitions.visions.iter().map(|v| v.id.clone()).collect();
-            let mut errors = Vec::new();
-            let text = crate::text::codebook::load(&settings.definitions, &visions, &mut errors);
-            if !errors.is_empty() {
-                let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
-                anyhow::bail!(
-                    "the codebook or word lists in {}/text are invalid; run `citizen-survey check` for the same list:\n{}",
-                    settings.definitions.display(),
-                    list.join("\n")
-                );
-            }
-            Arc::new(text)
-        };
         let state = AppState {
             text,
             report_meta,

@@ -1,13 +1,14 @@
-//! `comments`: the free-text answers, by question, with contact details and ID numbers
-//! masked ([`crate::language::mask_personal_data`]). No response id, demographics or date: the
-//! comments cannot be joined to the `responses` export.
+//! `comments`: the free-text answers, by question, masked as every view of a comment is
+//! (masking v2, [`crate::language::mask`]: contact details, ID numbers, names, addresses).
+//! No response id, demographics or date: the comments cannot be joined to the `responses`
+//! export.
 
 use std::io::Write;
 
 use super::{CsvWriter, ExportError};
 use crate::db;
 use crate::definitions::{QuestionKind, Wave};
-use crate::language::mask_personal_data;
+use crate::language::{MaskRules, mask};
 
 pub const HEADER: [&str; 5] = [
     "wave_id",
@@ -20,6 +21,7 @@ pub const HEADER: [&str; 5] = [
 pub(super) fn write<W: Write>(
     conn: &mut db::Conn,
     wave: &Wave,
+    rules: &MaskRules,
     csv: &mut CsvWriter<W>,
 ) -> Result<(), ExportError> {
     let texts: Vec<_> = wave
@@ -37,7 +39,7 @@ pub(super) fn write<W: Write>(
             question,
             &q.text.ja,
             &q.text.en,
-            &mask_personal_data(value),
+            &mask(value, &rules.tokenise(value), rules).text,
         ])
     })
 }

@@ -140,6 +140,9 @@ pub struct ExportContext {
     /// The evaluation targets (`targets.toml`; `None` without the file), or why they are
     /// unusable.
     pub targets: Result<Option<Arc<crate::evaluation::Targets>>, String>,
+    /// How the `comments` export masks (masking v2): the built-in word lists until the
+    /// definitions' are given ([`ExportContext::with_mask_rules`]).
+    pub mask_rules: Arc<crate::language::MaskRules>,
 }
 
 /// The population file beside the definitions (post-stratification's default).
@@ -174,7 +177,15 @@ impl ExportContext {
             definitions,
             min_group_size,
             weighting: loaded.waves,
+            mask_rules: Arc::new(crate::language::MaskRules::default()),
         }
+    }
+
+    /// The context masking comments with the definitions' word lists and dictionary
+    /// (`survey-definitions/text/words.toml`, read by `crate::text::codebook`).
+    pub fn with_mask_rules(mut self, rules: crate::language::MaskRules) -> Self {
+        self.mask_rules = Arc::new(rules);
+        self
     }
 
     /// How the wave is weighted; `None` when it is not (weighted columns blank).
@@ -257,7 +268,7 @@ pub fn export<W: Write>(
         }
         ExportKind::Responses => responses::write(conn, wave, &mut csv)?,
         ExportKind::Codebook => codebook::write(wave, &mut csv)?,
-        ExportKind::Comments => comments::write(conn, wave, &mut csv)?,
+        ExportKind::Comments => comments::write(conn, wave, &ctx.mask_rules, &mut csv)?,
         ExportKind::Evaluation => evaluation::write(conn, ctx, wave, scope, &mut csv)?,
         ExportKind::CsPortfolio => portfolio::write(conn, ctx, wave, scope, &mut csv)?,
         ExportKind::Representativeness => {

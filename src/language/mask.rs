@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::patterns::personal_data_spans;
-use super::tokenise::{Token, Tokeniser};
+use super::tokenise::{Token, Tokeniser, UserDictionary};
 
 /// What a masked span held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -112,6 +112,17 @@ pub struct MaskRules {
     pub role_nouns: Vec<String>,
     /// (word, category) of 要配慮個人情報.
     pub sensitive: Vec<(String, String)>,
+    /// The city's own words (places, names, organisations, compounds). Every text is
+    /// tokenised with them ([`MaskRules::tokenise`]), for masking and for counting alike.
+    pub dictionary: UserDictionary,
+}
+
+impl MaskRules {
+    /// The tokens of `text` with the city's own words: the tokens to give [`mask`], and to
+    /// count terms from.
+    pub fn tokenise(&self, text: &str) -> Vec<Token> {
+        Tokeniser::shared().tokenise_with(text, &self.dictionary)
+    }
 }
 
 const HONORIFICS: &[&str] = &[
@@ -299,6 +310,7 @@ impl Default for MaskRules {
                     words.iter().map(|w| (w.to_string(), category.to_string()))
                 })
                 .collect(),
+            dictionary: UserDictionary::default(),
         }
     }
 }
@@ -352,13 +364,12 @@ const ORG_ENDINGS: &[&str] = &[
     "鉄道",
 ];
 
-/// Masks `text` with the shared tokeniser.
+/// Masks `text`, tokenised with the rules' dictionary.
 pub fn mask_text(text: &str, rules: &MaskRules) -> Masked {
-    let tokens = Tokeniser::shared().tokenise(text);
-    mask(text, &tokens, rules)
+    mask(text, &rules.tokenise(text), rules)
 }
 
-/// Masks `text`, whose tokens are `tokens` (from [`Tokeniser::tokenise`] of the same text).
+/// Masks `text`, whose tokens are `tokens` (from [`MaskRules::tokenise`] of the same text).
 pub fn mask(text: &str, tokens: &[Token], rules: &MaskRules) -> Masked {
     let mut spans: Vec<MaskedSpan> = personal_data_spans(text)
         .into_iter()

@@ -9,4 +9,4 @@ pub mod tokenise;
 
 pub use mask::{Flag, FlagKind, MaskKind, MaskRules, Masked, MaskedSpan, mask, mask_text};
 pub use patterns::{mask_personal_data, personal_data_spans};
-pub use tokenise::{Token, Tokeniser};
+pub use tokenise::{Token, Tokeniser, UserDictionary, UserWordKind};

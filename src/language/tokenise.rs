@@ -7,8 +7,16 @@
 //! part of speech MeCab's `unk.def` gives them (名詞,固有名詞,人名 …), recovered from the
 //! connection id of the unknown entry the lattice chose; lindera itself only says "UNK".
 //! Spaces are not tokens, as in MeCab. Byte offsets point into the text as written.
+//!
+//! A [`UserDictionary`] holds the city's own words (words.toml `[dictionary]`): wherever one
+//! is written it is one token with the part of speech its kind gives — a compound counted
+//! as one term (オンライン申請), a local place that IPADIC cuts up (千里山), a family name
+//! or an organisation (市民課) — and the text around it is tokenised as before. Like a
+//! MeCab user dictionary entry of very low cost, it wins over IPADIC's own split.
 
 use std::sync::LazyLock;
+
+use regex::Regex;
 
 use lindera_core::dictionary::Dictionary;
 use lindera_core::mode::Mode;
@@ -55,6 +63,95 @@ impl Token {
     }
 }
 
+/// What a word of the city's own dictionary is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum UserWordKind {
+    /// A word or compound counted as one term: 名詞,一般.
+    Noun,
+    /// A place name: 名詞,固有名詞,地域,一般 (addresses are masked from it).
+    Place,
+    /// A person's name: 名詞,固有名詞,人名,一般 (masked as `[NAME]`).
+    Person,
+    /// An organisation: 名詞,固有名詞,組織 (flagged for the reviewer).
+    Organisation,
+}
+
+impl UserWordKind {
+    pub const ALL: [(&'static str, UserWordKind); 4] = [
+        ("noun", UserWordKind::Noun),
+        ("place", UserWordKind::Place),
+        ("person", UserWordKind::Person),
+        ("organisation", UserWordKind::Organisation),
+    ];
+
+    pub fn parse(name: &str) -> Option<UserWordKind> {
+        UserWordKind::ALL
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, k)| *k)
+    }
+
+    /// MeCab's nine features for `surface` of this kind (base form = surface).
+    fn features(self, surface: &str) -> Vec<String> {
+        let pos: [&str; 4] = match self {
+            UserWordKind::Noun => ["名詞", "一般", "*", "*"],
+            UserWordKind::Place => ["名詞", "固有名詞", "地域", "一般"],
+            UserWordKind::Person => ["名詞", "固有名詞", "人名", "一般"],
+            UserWordKind::Organisation => ["名詞", "固有名詞", "組織", "*"],
+        };
+        pos.iter()
+            .copied()
+            .chain(["*", "*", surface, "*", "*"])
+            .map(str::to_string)
+            .collect()
+    }
+}
+
+/// The city's own words; empty by default.
+#[derive(Debug, Clone, Default)]
+pub struct UserDictionary {
+    words: Vec<(String, UserWordKind)>,
+    /// The words as one alternation, longest first, so that the leftmost match is the
+    /// longest word written there.
+    pattern: Option<Regex>,
+}
+
+impl UserDictionary {
+    /// A dictionary of `(word, kind)`; blank words are ignored, a word given twice keeps
+    /// its first kind.
+    pub fn new(words: impl IntoIterator<Item = (String, UserWordKind)>) -> UserDictionary {
+        let mut list: Vec<(String, UserWordKind)> = Vec::new();
+        for (w, k) in words {
+            let w = w.trim().to_string();
+            if !w.is_empty() && !list.iter().any(|(x, _)| *x == w) {
+                list.push((w, k));
+            }
+        }
+        let mut by_length: Vec<&str> = list.iter().map(|(w, _)| w.as_str()).collect();
+        by_length.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        let pattern = (!by_length.is_empty()).then(|| {
+            let alternatives: Vec<String> = by_length.iter().map(|w| regex::escape(w)).collect();
+            Regex::new(&alternatives.join("|")).expect("escaped words make a valid pattern")
+        });
+        UserDictionary {
+            words: list,
+            pattern,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    pub fn words(&self) -> &[(String, UserWordKind)] {
+        &self.words
+    }
+
+    fn kind(&self, word: &str) -> Option<UserWordKind> {
+        self.words.iter().find(|(w, _)| w == word).map(|(_, k)| *k)
+    }
+}
+
 /// The dictionary, loaded once (it is static data inside the binary: a few milliseconds).
 pub struct Tokeniser {
     dictionary: Dictionary,
@@ -77,6 +174,12 @@ impl Tokeniser {
 
     /// The morphemes of `text`, in order, spaces left out.
     pub fn tokenise(&self, text: &str) -> Vec<Token> {
+        self.tokenise_with(text, &UserDictionary::default())
+    }
+
+    /// The morphemes of `text` with the city's own words: each one written is one token,
+    /// and the text between them is tokenised on its own.
+    pub fn tokenise_with(&self, text: &str, user: &UserDictionary) -> Vec<Token> {
         let mut lattice = Lattice::default();
         let mut tokens = Vec::new();
         // Line breaks and tabs end a sentence for MeCab too; each line is its own lattice.
@@ -84,11 +187,41 @@ impl Tokeniser {
         for line in text.split_inclusive(['\n', '\r']) {
             let body = line.trim_end_matches(['\n', '\r']);
             if !body.is_empty() {
-                self.tokenise_line(&mut lattice, body, offset, &mut tokens);
+                self.tokenise_with_words(&mut lattice, body, offset, user, &mut tokens);
             }
             offset += line.len();
         }
         tokens
+    }
+
+    fn tokenise_with_words(
+        &self,
+        lattice: &mut Lattice,
+        line: &str,
+        offset: usize,
+        user: &UserDictionary,
+        out: &mut Vec<Token>,
+    ) {
+        let Some(pattern) = &user.pattern else {
+            return self.tokenise_line(lattice, line, offset, out);
+        };
+        let mut at = 0;
+        for m in pattern.find_iter(line) {
+            if m.start() > at {
+                self.tokenise_line(lattice, &line[at..m.start()], offset + at, out);
+            }
+            let kind = user.kind(m.as_str()).expect("a match is one of the words");
+            out.push(Token {
+                start: offset + m.start(),
+                end: offset + m.end(),
+                features: kind.features(m.as_str()),
+                known: true,
+            });
+            at = m.end();
+        }
+        if at < line.len() {
+            self.tokenise_line(lattice, &line[at..], offset + at, out);
+        }
     }
 
     fn tokenise_line(
@@ -238,5 +371,44 @@ mod tests {
         assert_eq!(tokens[2].start, "窓口 で\n".len());
         assert!(Tokeniser::shared().tokenise("").is_empty());
         assert!(Tokeniser::shared().tokenise(" \n ").is_empty());
+    }
+
+    #[test]
+    fn the_citys_own_words_are_one_token_each_with_their_kind() {
+        // IPADIC alone: オンライン|申請, 千里|山|東, 山中|さん.
+        let text = "オンライン申請の件で千里山東の山中さんに\n電話した";
+        let plain: Vec<&str> = Tokeniser::shared()
+            .tokenise(text)
+            .iter()
+            .map(|t| t.surface(text))
+            .collect();
+        assert!(
+            plain.contains(&"オンライン") && plain.contains(&"申請"),
+            "{plain:?}"
+        );
+        let user = UserDictionary::new([
+            ("オンライン申請".to_string(), UserWordKind::Noun),
+            ("千里山".to_string(), UserWordKind::Place),
+            ("千里".to_string(), UserWordKind::Noun),
+            ("電話".to_string(), UserWordKind::Noun),
+        ]);
+        let tokens = Tokeniser::shared().tokenise_with(text, &user);
+        let surfaces: Vec<&str> = tokens.iter().map(|t| t.surface(text)).collect();
+        assert_eq!(surfaces[0], "オンライン申請");
+        assert_eq!(tokens[0].lemma(text), "オンライン申請");
+        assert_eq!(tokens[0].features[..2], ["名詞", "一般"]);
+        // The longest word written wins: 千里山, not 千里.
+        let place = surfaces
+            .iter()
+            .position(|s| *s == "千里山")
+            .expect("千里山");
+        assert_eq!(tokens[place].features[..3], ["名詞", "固有名詞", "地域"]);
+        // Offsets stay those of the text, across the line break.
+        let phone = surfaces.iter().position(|s| *s == "電話").expect("電話");
+        assert_eq!(tokens[phone].start, text.find("電話").unwrap());
+        assert_eq!(surfaces.concat(), text.replace('\n', ""));
+        // An empty dictionary tokenises as IPADIC alone.
+        let none = Tokeniser::shared().tokenise_with(text, &UserDictionary::default());
+        assert_eq!(none, Tokeniser::shared().tokenise(text));
     }
 }

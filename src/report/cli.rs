@@ -65,23 +65,10 @@ pub fn run(
     let wave = find(&command.wave)?;
     let compare = command.compare.as_deref().map(find).transpose()?;
     let meta = super::load_meta(settings.definitions, &defs).map_err(anyhow::Error::msg)?;
-    let text = {
-        let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
-        let mut errors = Vec::new();
-        let text = crate::text::codebook::load(settings.definitions, &visions, &mut errors);
-        if !errors.is_empty() {
-            anyhow::bail!(
-                "the codebook or word lists in {}/text are invalid; run `citizen-survey check` for the list:\n{}",
-                settings.definitions.display(),
-                errors
-                    .iter()
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            );
-        }
-        std::sync::Arc::new(text)
-    };
+    let text = std::sync::Arc::new(
+        crate::text::codebook::load_checked(settings.definitions, &defs)
+            .map_err(anyhow::Error::msg)?,
+    );
     if command.pdf && !command.chromium.is_file() {
         anyhow::bail!(
             "--pdf needs headless Chromium, which is not at {}: install it (Debian: apt-get install chromium) or name it with SURVEY_CHROMIUM=/path/to/chromium (or --chromium); nothing was written",
@@ -92,7 +79,8 @@ pub fn run(
         std::sync::Arc::new(defs),
         settings.definitions,
         settings.min_group_size,
-    );
+    )
+    .with_mask_rules(text.mask_rules.clone());
     let pool = crate::db::connect(settings.database_url)?;
     let options = ReportOptions {
         wave,

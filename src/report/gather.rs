@@ -230,7 +230,6 @@ pub fn gather(
 
     // Free text, masked as the comments' workflow masks them (patterns, names, addresses,
     // sensitive words), never with anything else of the response.
-    let tokeniser = crate::language::Tokeniser::shared();
     let texts: Vec<&str> = wave
         .questions()
         .filter(|q| matches!(q.kind, QuestionKind::Text { .. }))
@@ -238,7 +237,7 @@ pub fn gather(
         .collect();
     let mut comments = Vec::new();
     db::responses::for_each_text(conn, &wave.id, &texts, |q, v| -> Result<(), ReportError> {
-        let masked = crate::language::mask(v, &tokeniser.tokenise(v), mask_rules);
+        let masked = crate::language::mask(v, &mask_rules.tokenise(v), mask_rules);
         comments.push((q.to_string(), masked.text));
         Ok(())
     })?;

@@ -13,6 +13,7 @@ use toml::Spanned;
 use super::mask::MaskRules;
 use super::terms::{TermRules, fold_width};
 use crate::definitions::DefinitionError;
+use crate::language::{UserDictionary, UserWordKind};
 
 /// The folder below the definitions directory.
 pub const TEXT_DIR: &str = "text";
@@ -163,6 +164,9 @@ struct RawWords {
     synonyms: BTreeMap<String, String>,
     #[serde(default)]
     sensitive: BTreeMap<String, Vec<String>>,
+    /// word = "noun" | "place" | "person" | "organisation"
+    #[serde(default)]
+    dictionary: BTreeMap<String, Spanned<String>>,
 }
 
 fn line_of(src: &str, span: Range<usize>) -> usize {
@@ -177,7 +181,7 @@ pub fn load(dir: &Path, visions: &[String], errors: &mut Vec<DefinitionError>) -
     let words = folder.join(WORDS_FILE);
     if let Some(src) = read(&words, errors) {
         match toml::from_str::<RawWords>(&src) {
-            Ok(raw) => apply_words(&mut out, raw, &words, errors),
+            Ok(raw) => apply_words(&mut out, raw, &words, &src, errors),
             Err(e) => errors.push(toml_error(&words, &src, &e)),
         }
     }
@@ -191,6 +195,26 @@ pub fn load(dir: &Path, visions: &[String], errors: &mut Vec<DefinitionError>) -
         }
     }
     out
+}
+
+/// [`load`] for a program that needs the files whole (the service, the commands): every
+/// problem in one message, as `check` lists them, or the definitions.
+pub fn load_checked(
+    dir: &Path,
+    definitions: &crate::definitions::Definitions,
+) -> Result<TextDefinitions, String> {
+    let visions: Vec<String> = definitions.visions.iter().map(|v| v.id.clone()).collect();
+    let mut errors = Vec::new();
+    let text = load(dir, &visions, &mut errors);
+    if errors.is_empty() {
+        return Ok(text);
+    }
+    let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+    Err(format!(
+        "the codebook or word lists in {}/{TEXT_DIR} are invalid; run `citizen-survey check` for the same list:\n{}",
+        dir.display(),
+        list.join("\n")
+    ))
 }
 
 /// The file's text, `None` when it does not exist (the defaults apply).
@@ -222,6 +246,7 @@ fn apply_words(
     out: &mut TextDefinitions,
     raw: RawWords,
     file: &Path,
+    src: &str,
     errors: &mut Vec<DefinitionError>,
 ) {
     for w in raw.stop_words {
@@ -237,6 +262,31 @@ fn apply_words(
             .insert(fold_width(&from), fold_width(&to));
     }
     out.mask_rules.role_nouns.extend(raw.role_nouns);
+    let mut words = Vec::new();
+    for (word, kind) in raw.dictionary {
+        let line = line_of(src, kind.span());
+        let kind = kind.into_inner();
+        let known: Vec<&str> = UserWordKind::ALL.iter().map(|(n, _)| *n).collect();
+        if word.trim().is_empty() || word.chars().any(char::is_whitespace) {
+            errors.push(error(
+                file,
+                line,
+                format!("dictionary: `{word}` is not one word: write it without spaces"),
+            ));
+        } else if let Some(k) = UserWordKind::parse(&kind) {
+            words.push((word, k));
+        } else {
+            errors.push(error(
+                file,
+                line,
+                format!(
+                    "dictionary: `{word}` = \"{kind}\" is not a kind of word: use one of {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+    }
+    out.mask_rules.dictionary = UserDictionary::new(words);
     for (category, words) in raw.sensitive {
         for w in words {
             out.mask_rules.sensitive.push((w, category.clone()));
@@ -435,6 +485,48 @@ mod tests {
         let (_dir, errors, _) = with_files("", "stop_word = []\n");
         assert_eq!(errors.len(), 1);
         assert!(errors[0].message.contains("unknown field"), "{errors:?}");
+    }
+
+    #[test]
+    fn the_dictionary_gives_each_word_its_kind_and_names_bad_lines() {
+        let words = "[dictionary]\n\"オンライン申請\" = \"noun\"\n\"ゆめみ\" = \"person\"\n\"千里山\" = \"place\"\n\"市民課\" = \"organisation\"\n";
+        let (_dir, errors, defs) = with_files("", words);
+        assert!(errors.is_empty(), "{errors:?}");
+        let text = "ゆめみとオンライン申請";
+        let surfaces: Vec<&str> = defs
+            .mask_rules
+            .tokenise(text)
+            .iter()
+            .map(|t| t.surface(text))
+            .collect();
+        assert_eq!(surfaces, ["ゆめみ", "と", "オンライン申請"]);
+        assert_eq!(
+            crate::language::mask_text(text, &defs.mask_rules).text,
+            "[NAME]とオンライン申請"
+        );
+        let flags = crate::language::mask_text("市民課の窓口", &defs.mask_rules).flags;
+        assert_eq!(flags.len(), 1, "市民課 is flagged as an organisation");
+
+        let (_dir, errors, defs) = with_files(
+            "",
+            "[dictionary]\n\"千里山\" = \"place\"\n\"山田 花子\" = \"person\"\n\"すいすい\" = \"app\"\n",
+        );
+        let shown: Vec<String> = errors
+            .iter()
+            .map(|e| format!("{}: {}", e.line, e.message))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "4: dictionary: `すいすい` = \"app\" is not a kind of word: use one of noun, place, person, organisation",
+                "3: dictionary: `山田 花子` is not one word: write it without spaces",
+            ]
+        );
+        assert_eq!(
+            defs.mask_rules.dictionary.words().len(),
+            1,
+            "the valid word is kept"
+        );
     }
 
     #[test]

@@ -11,7 +11,6 @@ use sha2::{Digest, Sha256};
 use super::codebook::{TextDefinitions, suggest};
 use super::mask::{FlagKind, mask};
 use super::terms::terms;
-use super::tokenise::Tokeniser;
 use crate::db;
 use crate::db::comments::NewComment;
 
@@ -82,11 +81,10 @@ pub fn take_new(
             },
         )?;
         let stored = db::comments::digests(conn, wave_id, question_id)?;
-        let tokeniser = Tokeniser::shared();
         let new: Vec<NewComment> = not_taken(&texts, &stored)
             .into_iter()
             .map(|t| {
-                let masked = mask(t, &tokeniser.tokenise(t), &text.mask_rules);
+                let masked = mask(t, &text.mask_rules.tokenise(t), &text.mask_rules);
                 NewComment {
                     digest: digest(t),
                     flags: flags_text(&masked.flags),
@@ -125,11 +123,15 @@ pub fn purge_originals(
             "wave {wave_id} is not published yet: the original texts are kept until its results (and comments) are published"
         );
     }
-    let tokeniser = Tokeniser::shared();
     let purged = conn.transaction(|conn| -> diesel::QueryResult<Purged> {
         let mut renamed: HashMap<String, String> = HashMap::new();
         let responses = db::responses::rewrite_answers(conn, wave_id, question_id, |original| {
-            let masked = mask(original, &tokeniser.tokenise(original), &text.mask_rules).text;
+            let masked = mask(
+                original,
+                &text.mask_rules.tokenise(original),
+                &text.mask_rules,
+            )
+            .text;
             if masked != original {
                 renamed.insert(digest(original), digest(&masked));
             }
@@ -213,8 +215,7 @@ pub fn original_of(
 
 /// The codes the codebook's rules suggest for a masked comment (terms of the masked text).
 pub fn suggested(text: &TextDefinitions, masked: &str) -> Vec<String> {
-    let tokeniser = Tokeniser::shared();
-    let t = terms(masked, &tokeniser.tokenise(masked), &text.term_rules);
+    let t = terms(masked, &text.mask_rules.tokenise(masked), &text.term_rules);
     suggest(&text.codes, &t)
         .into_iter()
         .map(String::from)

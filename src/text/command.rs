@@ -17,7 +17,6 @@ use super::load::{Comment, Selection, check_selection};
 use super::mask::{FlagKind, MaskRules};
 use super::network::{NetworkOptions, cooccurrence, svg};
 use super::terms::TermRules;
-use super::tokenise::Tokeniser;
 use crate::export::{CsvWriter, Encoding, ExportError, NOT_ANSWERED};
 use crate::stats::{GroupFigures, suppress};
 
@@ -215,10 +214,7 @@ pub fn run(
         }
         TextCommand::Kwic { term, width, .. } => {
             let texts: Vec<&str> = comments.iter().map(|c| c.masked.text.as_str()).collect();
-            let tokens: Vec<_> = texts
-                .iter()
-                .map(|t| Tokeniser::shared().tokenise(t))
-                .collect();
+            let tokens: Vec<_> = texts.iter().map(|t| mask_rules.tokenise(t)).collect();
             let mut csv = CsvWriter::new(&mut bytes, encoding, &["left", "keyword", "right"])?;
             let wanted = super::terms::term_of(term, term_rules).unwrap_or_else(|| term.clone());
             for line in kwic(&texts, &tokens, &wanted, *width, term_rules) {

@@ -4,7 +4,6 @@
 
 use super::mask::{MaskRules, Masked, mask};
 use super::terms::{TermRules, terms};
-use super::tokenise::Tokeniser;
 use crate::db;
 use crate::definitions::{QuestionKind, Wave};
 use crate::export::ExportError;
@@ -74,7 +73,6 @@ pub fn comments(
     mask_rules: &MaskRules,
     term_rules: &TermRules,
 ) -> Result<Vec<Comment>, ExportError> {
-    let tokeniser = Tokeniser::shared();
     let mut out = Vec::new();
     db::responses::for_each_response(conn, &wave.id, |r| -> Result<(), ExportError> {
         if !r.in_sample && !selection.include_open {
@@ -97,10 +95,10 @@ pub fn comments(
                     .map_or(NO_ANSWER.to_string(), |(_, v)| v.to_string())
             }
         });
-        let tokens = tokeniser.tokenise(text);
+        let tokens = mask_rules.tokenise(text);
         let masked = mask(text, &tokens, mask_rules);
         // Terms come from the masked text: a masked name is never a term.
-        let masked_tokens = tokeniser.tokenise(&masked.text);
+        let masked_tokens = mask_rules.tokenise(&masked.text);
         let terms = terms(&masked.text, &masked_tokens, term_rules);
         out.push(Comment {
             masked,

@@ -293,6 +293,76 @@ fn comments_are_masked_and_responses_leave_free_text_out() {
     assert!(!responses.join("").contains("taro@"));
 }
 
+/// The `comments` export masks as every other view of a comment (masking v2): names and
+/// addresses too, not only contact details, with the city's own dictionary
+/// (words.toml `[dictionary]`) — on the page's download and the command line alike.
+#[test]
+fn the_comments_export_masks_names_and_addresses_with_the_citys_dictionary() {
+    let database = crate::helpers::TestDatabase::new();
+    let mut settings = crate::helpers::settings(&database.url);
+    settings.definitions = crate::helpers::definitions_with_example_weights();
+    std::fs::create_dir_all(settings.definitions.join("text")).unwrap();
+    std::fs::write(
+        settings.definitions.join("text/words.toml"),
+        "[dictionary]\n\"ゆめみ\" = \"person\"\n\"市民課\" = \"organisation\"\n",
+    )
+    .unwrap();
+    let app =
+        crate::helpers::spawn_app_with_settings(database, settings, crate::helpers::midterm_day());
+    let comments = [
+        "市民課の田中さんに電話したら丁寧でした",
+        "千里山東3丁目に住んでいますが窓口が遠い",
+        "ゆめみと一緒にオンラインで申請しました",
+    ];
+    for c in comments {
+        let mut answers: Vec<(&str, &str)> = vec![
+            ("age_band", "age_30_39"),
+            ("area", "jr_south"),
+            ("gender", "female"),
+            ("used_online_services", "yes"),
+            ("devices_used", "smartphone"),
+            ("v2_any_age", "4"),
+        ];
+        answers.extend(V1.iter().map(|q| (*q, "3")));
+        answers.push(("opinion_general", c));
+        assert_eq!(app.submit("2026-midterm", &answers).status, 303);
+    }
+    let token = app.create_analyst("a");
+    let web = download(&app, &token, "comments", "");
+    let all = lines(&web).join("\n");
+    for masked in [
+        "市民課の[NAME]さんに電話したら丁寧でした",
+        "[ADDRESS]に住んでいますが窓口が遠い",
+        "[NAME]と一緒にオンラインで申請しました",
+    ] {
+        assert!(all.contains(masked), "{masked} missing: {all}");
+    }
+    for secret in ["田中", "千里山", "3丁目", "ゆめみ"] {
+        assert!(!all.contains(secret), "{secret} leaked: {all}");
+    }
+    let file = tempfile::NamedTempFile::new().unwrap();
+    let out = cli_export(
+        &app,
+        &[
+            "comments",
+            "--wave",
+            "2026-midterm",
+            "--output",
+            file.path().to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(file.path()).unwrap(),
+        web,
+        "the command line masks as the page does"
+    );
+}
+
 #[test]
 fn shift_jis_decodes_to_the_same_text_or_names_what_it_cannot_hold() {
     let app = spawn_app();

@@ -135,11 +135,14 @@ pub fn written(term: &str) -> Result<String, String> {
     if plain == Atom::Word && !line_start {
         return Ok(term.to_string());
     }
-    if !term.contains('"') {
-        let quoted = format!("\"{term}\"");
-        if atom(&quoted) == Atom::Word {
-            return Ok(quoted);
-        }
+    if term.contains('"') {
+        return Err(format!(
+            "`{term}` needs double quotes to be read as a word, but holds one"
+        ));
+    }
+    let quoted = format!("\"{term}\"");
+    if atom(&quoted) == Atom::Word {
+        return Ok(quoted);
     }
     Err(format!(
         "KH Coder reads `{term}` as {}, not as a word",
@@ -426,6 +429,7 @@ mod tests {
         assert!(written("a->b").unwrap_err().contains("品詞"));
         assert!(written("電子 申請").unwrap_err().contains("space"));
         assert!(written("\"x").is_err());
+        assert!(written("'a\"").unwrap_err().contains("holds one"));
     }
 
     #[test]

@@ -1187,7 +1187,26 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
             settings.definitions.display()
         )
     })?;
-    let wave_id = command.wave();
+    // Every text command needs the files whole: a rules file or an analysis from a
+    // codebook with problems would leave codes or words out silently.
+    let text = crate::text::codebook::load_checked(&settings.definitions, &defs)
+        .map_err(|e| anyhow::anyhow!("{e}\nnothing was written"))?;
+    if let crate::text::command::TextCommand::KhcoderRules { encoding, output } = command {
+        let encoding: crate::export::Encoding = encoding.parse().map_err(anyhow::Error::msg)?;
+        let file = crate::text::khcoder::rules_file(
+            &text.codes,
+            &text.term_rules.synonyms,
+            crate::text::khcoder::mecab_cut,
+        );
+        let bytes = crate::text::khcoder::encode(&file, encoding).map_err(anyhow::Error::msg)?;
+        match output {
+            Some(path) => std::fs::write(path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?,
+            None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
+        }
+        return Ok(());
+    }
+    let wave_id = command.wave().context("this command needs --wave")?;
     let wave = defs.wave(wave_id).with_context(|| {
         let known: Vec<&str> = defs.waves.iter().map(|w| w.id.as_str()).collect();
         format!("unknown wave `{wave_id}`: use one of {}", known.join(", "))
@@ -1199,8 +1218,6 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
         ),
         _ => None,
     };
-    let text = crate::text::codebook::load_checked(&settings.definitions, &defs)
-        .map_err(anyhow::Error::msg)?;
     let pool = open_database(settings)?;
     let mut conn = pool.get()?;
     if matches!(
@@ -1265,6 +1282,27 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
             None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
         }
         return Ok(());
+    }
+    if let (
+        crate::text::command::TextCommand::CompareCodes {
+            by: crate::text::command::Basis::Coding,
+            ..
+        },
+        Some(later),
+    ) = (command, later)
+    {
+        return crate::text::command::compare_coding(
+            command,
+            wave,
+            later,
+            &text,
+            settings.min_group_size,
+            |wave_id, question| {
+                Ok(crate::text::coding::first_codes(
+                    &mut conn, wave_id, question,
+                )?)
+            },
+        );
     }
     if let crate::text::command::TextCommand::Purge { common } = command {
         let selection = crate::text::load::Selection {

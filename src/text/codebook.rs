@@ -71,22 +71,6 @@ impl Rule {
             && self.all.iter().all(|t| terms.contains(t.as_str()))
             && !self.not.iter().any(|t| terms.contains(t.as_str()))
     }
-
-    /// The rule in KH Coder's coding-rule syntax (`a | b & c & ! d`).
-    pub fn khcoder(&self) -> String {
-        let mut parts = Vec::new();
-        if !self.any.is_empty() {
-            let any: Vec<&str> = self.any.iter().map(String::as_str).collect();
-            parts.push(if any.len() > 1 {
-                format!("( {} )", any.join(" | "))
-            } else {
-                any[0].to_string()
-            });
-        }
-        parts.extend(self.all.iter().cloned());
-        parts.extend(self.not.iter().map(|t| format!("! {t}")));
-        parts.join(" & ")
-    }
 }
 
 /// The codes a comment's terms suggest (ids, in codebook order).
@@ -97,17 +81,6 @@ pub fn suggest<'a>(codes: &'a [Code], terms: &[String]) -> Vec<&'a str> {
         .filter(|c| c.rule.as_ref().is_some_and(|r| r.matches(&set)))
         .map(|c| c.id.as_str())
         .collect()
-}
-
-/// The codebook in KH Coder's coding-rule file form: `*label` then its condition.
-pub fn khcoder_rules(codes: &[Code]) -> String {
-    let mut out = String::new();
-    for c in codes {
-        if let Some(rule) = &c.rule {
-            out.push_str(&format!("*{}\n{}\n\n", c.label_ja, rule.khcoder()));
-        }
-    }
-    out
 }
 
 /// What `survey-definitions/text/` holds (defaults where a file is absent).
@@ -530,7 +503,7 @@ mod tests {
     }
 
     #[test]
-    fn rules_suggest_and_export_to_khcoder() {
+    fn rules_suggest_with_folded_and_mapped_words() {
         let codebook = "[[codes]]\nid = \"wait\"\nlabel = { ja = \"待ち時間\", en = \"Waiting\" }\nvision = \"v1\"\nstance = \"不満\"\nrule = { any = [\"待つ\", \"混雑\"], all = [\"窓口\"], not = [\"オンライン\"] }\n\n[[codes]]\nid = \"phone\"\nlabel = { ja = \"スマホ\", en = \"Phone\" }\nvision = \"none\"\nstance = \"その他\"\nrule = { any = [\"ｽﾏｰﾄﾌｫﾝ\"] }\n";
         let (_dir, errors, defs) =
             with_files(codebook, "[synonyms]\n\"スマートフォン\" = \"スマホ\"\n");
@@ -541,9 +514,6 @@ mod tests {
         assert!(suggest(&defs.codes, &terms(&["窓口", "待つ", "オンライン"])).is_empty());
         // The rule's word was folded and mapped like the counted terms.
         assert_eq!(suggest(&defs.codes, &terms(&["スマホ"])), ["phone"]);
-        assert_eq!(
-            khcoder_rules(&defs.codes),
-            "*待ち時間\n( 待つ | 混雑 ) & 窓口 & ! オンライン\n\n*スマホ\nスマホ\n\n"
-        );
+        assert_eq!(defs.codes[1].rule.as_ref().unwrap().any, ["スマホ"]);
     }
 }

@@ -190,6 +190,27 @@ pub fn coded_by_group(
     Ok(out)
 }
 
+/// The codes of each comment of `question_id` taken into coding in `wave_id` whose first
+/// coding is done (coded, approved or withheld; pending ones left out): the input of
+/// `compare-codes --by coding`. Only codes leave, in the comments' (random) order.
+pub fn first_codes(
+    conn: &mut db::Conn,
+    wave_id: &str,
+    question_id: &str,
+) -> diesel::QueryResult<Vec<Vec<String>>> {
+    use super::review::Status;
+    Ok(db::comments::all(conn, wave_id, Some(question_id))?
+        .into_iter()
+        .filter(|c| {
+            matches!(
+                Status::parse(&c.status),
+                Some(Status::Coded | Status::Approved | Status::Withheld)
+            )
+        })
+        .map(|c| c.codes)
+        .collect())
+}
+
 /// The original text of a comment: the answer to `question_id` in `wave_id` whose digest
 /// is `wanted` (after the retention rule, that is the masked text itself).
 pub fn original_of(

@@ -77,14 +77,28 @@ pub enum TextCommand {
         #[command(flatten)]
         common: Common,
     },
-    /// Code × wave: each code's share of the suggested comments in 2026 and 2028, with
-    /// the two-proportion test.
+    /// Code × wave: each code's share of the comments in 2026 and 2028 with the
+    /// two-proportion test, of the analysts' coding (default) or of the rules' suggestions.
     CompareCodes {
         #[command(flatten)]
         common: Common,
         /// The later wave (the comments of `--wave` are the earlier).
         #[arg(long)]
         later: String,
+        /// coding: the comments whose first coding is done and the codes the analysts
+        /// gave; suggested: every comment and the codes its terms suggest.
+        #[arg(long, value_enum, default_value_t = Basis::Coding)]
+        by: Basis,
+    },
+    /// The codebook as a KH Coder coding-rule file (the same for every wave), for
+    /// cross-checks in KH Coder.
+    KhcoderRules {
+        /// utf-8 (default, without BOM) or shift_jis.
+        #[arg(long, default_value = "utf-8")]
+        encoding: String,
+        /// File to write (default: standard output).
+        #[arg(long)]
+        output: Option<PathBuf>,
     },
     /// 広聴AI (kouchou-ai)'s input CSV `comment-id,comment-body` of the comments taken
     /// into coding: masked, without any attribute, withheld ones left out.
@@ -137,14 +151,32 @@ pub struct Common {
     pub include_open: bool,
 }
 
+/// What `compare-codes` compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Basis {
+    /// The analysts' first coding.
+    Coding,
+    /// The codebook rules' suggestions.
+    Suggested,
+}
+
+impl Basis {
+    pub fn name(self) -> &'static str {
+        match self {
+            Basis::Coding => "coding",
+            Basis::Suggested => "suggested",
+        }
+    }
+}
+
 impl TextCommand {
-    /// The wave the command reads.
-    pub fn wave(&self) -> &str {
-        &self.common().wave
+    /// The wave the command reads (`None`: the command reads no wave).
+    pub fn wave(&self) -> Option<&str> {
+        self.common().map(|c| c.wave.as_str())
     }
 
-    fn common(&self) -> &Common {
-        match self {
+    fn common(&self) -> Option<&Common> {
+        Some(match self {
             TextCommand::Terms { common, .. }
             | TextCommand::Kwic { common, .. }
             | TextCommand::Distinctive { common, .. }
@@ -156,7 +188,8 @@ impl TextCommand {
             | TextCommand::Purge { common }
             | TextCommand::CodeTable { common, .. }
             | TextCommand::KouchouImport { common, .. } => common,
-        }
+            TextCommand::KhcoderRules { .. } => return None,
+        })
     }
 }
 
@@ -175,13 +208,19 @@ pub fn run(
         &TermRules,
     ) -> Result<Vec<Comment>, ExportError>,
 ) -> anyhow::Result<()> {
-    let common = command.common();
+    let Some(common) = command.common() else {
+        anyhow::bail!("this command reads no wave: the CLI runs it (cli::text)");
+    };
     if matches!(
         command,
         TextCommand::KouchouExport { .. }
             | TextCommand::KouchouImport { .. }
             | TextCommand::Purge { .. }
             | TextCommand::CodeTable { .. }
+            | TextCommand::CompareCodes {
+                by: Basis::Coding,
+                ..
+            }
     ) {
         anyhow::bail!(
             "this command reads the comments taken into coding: the CLI runs it (cli::text)"
@@ -417,89 +456,33 @@ pub fn run(
             let later = later.context("compare-codes needs --later")?;
             check_selection(later, &selection).map_err(anyhow::Error::msg)?;
             let second = read(later, &selection, mask_rules, term_rules)?;
-            let count = |list: &[Comment], code: &str| {
+            let suggested = |list: &[Comment]| -> Vec<Vec<String>> {
                 list.iter()
-                    .filter(|c| suggest(&text.codes, &c.terms).contains(&code))
-                    .count() as u64
+                    .map(|c| {
+                        suggest(&text.codes, &c.terms)
+                            .into_iter()
+                            .map(String::from)
+                            .collect()
+                    })
+                    .collect()
             };
-            let (n1, n2) = (comments.len() as u64, second.len() as u64);
-            let mut csv = CsvWriter::new(
-                &mut bytes,
+            bytes = compare_codes_csv(
+                &text.codes,
+                Basis::Suggested,
+                (&wave.id, &suggested(&comments)),
+                (&later.id, &suggested(&second)),
+                min_group_size,
                 encoding,
-                &[
-                    "code_id",
-                    "label_ja",
-                    "label_en",
-                    "vision_id",
-                    "stance",
-                    "earlier_wave",
-                    "earlier_comments",
-                    "earlier_coded",
-                    "later_wave",
-                    "later_comments",
-                    "later_coded",
-                    "difference",
-                    "z",
-                    "p_value",
-                    "suppressed",
-                ],
-            )?
-            .numeric_columns(&[
-                "earlier_comments",
-                "earlier_coded",
-                "later_comments",
-                "later_coded",
-                "difference",
-                "z",
-                "p_value",
-            ]);
-            // A wave with fewer comments than the minimum shows no figures at all.
-            let small = n1 < min_group_size || n2 < min_group_size;
-            for code in text.codes.iter().filter(|c| c.rule.is_some()) {
-                let (x1, x2) = (count(&comments, &code.id), count(&second, &code.id));
-                let test = two_proportions(x1, n1, x2, n2);
-                let shown = |v: String| if small { String::new() } else { v };
-                csv.write(&[
-                    code.id.as_str(),
-                    &code.label_ja,
-                    &code.label_en,
-                    code.vision.as_deref().unwrap_or("none"),
-                    code.stance.label(),
-                    &wave.id,
-                    &shown(n1.to_string()),
-                    &shown(x1.to_string()),
-                    &later.id,
-                    &shown(n2.to_string()),
-                    &shown(x2.to_string()),
-                    &shown(
-                        test.as_ref()
-                            .map_or(String::new(), |t| format!("{:.6}", t.difference)),
-                    ),
-                    &shown(
-                        test.as_ref()
-                            .map_or(String::new(), |t| format!("{:.6}", t.z)),
-                    ),
-                    &shown(
-                        test.as_ref()
-                            .map_or(String::new(), |t| format!("{:.6}", t.p_value)),
-                    ),
-                    if small { "total" } else { "" },
-                ])?;
-            }
-            csv.finish()?;
+            )?;
         }
         // Handled by the kouchou-ai command before any comment is read.
         TextCommand::KouchouExport { .. }
         | TextCommand::KouchouImport { .. }
         | TextCommand::Purge { .. }
-        | TextCommand::CodeTable { .. } => {}
+        | TextCommand::CodeTable { .. }
+        | TextCommand::KhcoderRules { .. } => {}
     }
-    match &common.output {
-        Some(path) => {
-            std::fs::write(path, &bytes).with_context(|| format!("writing {}", path.display()))?
-        }
-        None => std::io::stdout().write_all(&bytes)?,
-    }
+    emit(common.output.as_ref(), &bytes)?;
     eprintln!(
         "citizen-survey: {} comments of {} in {} (masked)",
         comments.len(),
@@ -507,6 +490,154 @@ pub fn run(
         wave.id
     );
     Ok(())
+}
+
+/// Writes `bytes` to the file, or to standard output.
+fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
+    match output {
+        Some(path) => {
+            std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?
+        }
+        None => std::io::stdout().write_all(bytes)?,
+    }
+    Ok(())
+}
+
+/// `compare-codes --by coding`: `coded(wave, question)` gives the codes of each comment of
+/// the wave whose first coding is done. A wave without any is an error saying how to
+/// code them; nothing is written then.
+pub fn compare_coding(
+    command: &TextCommand,
+    wave: &crate::definitions::Wave,
+    later: &crate::definitions::Wave,
+    text: &TextDefinitions,
+    min_group_size: u64,
+    mut coded: impl FnMut(&str, &str) -> anyhow::Result<Vec<Vec<String>>>,
+) -> anyhow::Result<()> {
+    let TextCommand::CompareCodes { common, .. } = command else {
+        anyhow::bail!("compare_coding runs compare-codes only");
+    };
+    let selection = Selection {
+        question: &common.question,
+        group_by: None,
+        include_open: true,
+    };
+    check_selection(wave, &selection).map_err(anyhow::Error::msg)?;
+    check_selection(later, &selection).map_err(anyhow::Error::msg)?;
+    let encoding: Encoding = common.encoding.parse().map_err(anyhow::Error::msg)?;
+    let first = coded(&wave.id, &common.question)?;
+    let second = coded(&later.id, &common.question)?;
+    for (id, list) in [(&wave.id, &first), (&later.id, &second)] {
+        if list.is_empty() {
+            anyhow::bail!(
+                "wave {id} has no coded comments for {q}: take them in and code them on \
+                 /analyst/waves/{id}/comments, or compare the rules' suggestions with \
+                 --by suggested; nothing was written",
+                q = common.question
+            );
+        }
+    }
+    let bytes = compare_codes_csv(
+        &text.codes,
+        Basis::Coding,
+        (&wave.id, &first),
+        (&later.id, &second),
+        min_group_size,
+        encoding,
+    )?;
+    emit(common.output.as_ref(), &bytes)?;
+    eprintln!(
+        "citizen-survey: {} coded comments of {} in {}, {} in {}",
+        first.len(),
+        common.question,
+        wave.id,
+        second.len(),
+        later.id
+    );
+    Ok(())
+}
+
+/// The code × wave table: per code, `x` of `n` comments in each wave (`n` = the comments
+/// compared, `x` = those carrying the code) and the two-proportion test. By coding every
+/// code of the codebook, by suggestion the codes with a rule. A wave with fewer comments
+/// than the minimum shows no figures at all.
+pub fn compare_codes_csv(
+    codes: &[super::codebook::Code],
+    basis: Basis,
+    earlier: (&str, &[Vec<String>]),
+    later: (&str, &[Vec<String>]),
+    min_group_size: u64,
+    encoding: Encoding,
+) -> Result<Vec<u8>, ExportError> {
+    let count = |list: &[Vec<String>], code: &str| {
+        list.iter().filter(|c| c.iter().any(|x| x == code)).count() as u64
+    };
+    let (n1, n2) = (earlier.1.len() as u64, later.1.len() as u64);
+    let mut csv = CsvWriter::new(
+        Vec::new(),
+        encoding,
+        &[
+            "code_id",
+            "label_ja",
+            "label_en",
+            "vision_id",
+            "stance",
+            "basis",
+            "earlier_wave",
+            "earlier_comments",
+            "earlier_coded",
+            "later_wave",
+            "later_comments",
+            "later_coded",
+            "difference",
+            "z",
+            "p_value",
+            "suppressed",
+        ],
+    )?
+    .numeric_columns(&[
+        "earlier_comments",
+        "earlier_coded",
+        "later_comments",
+        "later_coded",
+        "difference",
+        "z",
+        "p_value",
+    ]);
+    let small = n1 < min_group_size || n2 < min_group_size;
+    let compared = codes
+        .iter()
+        .filter(|c| basis == Basis::Coding || c.rule.is_some());
+    for code in compared {
+        let (x1, x2) = (count(earlier.1, &code.id), count(later.1, &code.id));
+        let test = two_proportions(x1, n1, x2, n2);
+        let shown = |v: String| if small { String::new() } else { v };
+        let figure = |f: fn(&super::compare::TwoProportions) -> f64| {
+            shown(
+                test.as_ref()
+                    .map_or(String::new(), |t| format!("{:.6}", f(t))),
+            )
+        };
+        csv.write(&[
+            code.id.as_str(),
+            &code.label_ja,
+            &code.label_en,
+            code.vision.as_deref().unwrap_or("none"),
+            code.stance.label(),
+            basis.name(),
+            earlier.0,
+            &shown(n1.to_string()),
+            &shown(x1.to_string()),
+            later.0,
+            &shown(n2.to_string()),
+            &shown(x2.to_string()),
+            &figure(|t| t.difference),
+            &figure(|t| t.z),
+            &figure(|t| t.p_value),
+            if small { "total" } else { "" },
+        ])?;
+    }
+    csv.finish()
 }
 
 fn display_group(code: &str) -> String {

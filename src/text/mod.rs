@@ -11,6 +11,7 @@ pub mod coding;
 pub mod command;
 pub mod compare;
 pub mod frequency;
+pub mod khcoder;
 pub mod kouchou;
 pub mod load;
 pub mod network;

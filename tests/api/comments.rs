@@ -815,3 +815,314 @@ fn after_publication_the_original_texts_give_way_to_the_masked_ones() {
     let again = purge(&closed);
     assert!(String::from_utf8_lossy(&again.stdout).contains(": 0 answers"));
 }
+
+/// `(comment, residents writing it in 2026, in 2028, the codes the analyst gives)`;
+/// `None`: withheld as off-topic without a code; `Some([])`: left pending.
+const COMPARED: [(&str, usize, usize, Option<&[&str]>); 5] = [
+    (
+        "窓口で長く待った。オンライン申請を増やしてほしい",
+        8,
+        5,
+        Some(&["online_procedures", "waiting_time"]),
+    ),
+    (
+        "スマホの申請は便利だが、窓口も残してほしい",
+        6,
+        10,
+        Some(&["online_procedures", "paper_kept", "praise"]),
+    ),
+    (
+        "防災アプリの通知が遅いので改善してほしい",
+        4,
+        0,
+        Some(&["disaster_information", "information_reach"]),
+    ),
+    (
+        "オンライン申請のページがわかりにくい",
+        0,
+        9,
+        Some(&["online_procedures", "other"]),
+    ),
+    ("特になし", 3, 2, None),
+];
+/// Written in each wave by residents whose comment stays pending.
+const LEFT_PENDING: (&str, usize, usize) = ("紙の申請書も残してください", 2, 1);
+
+/// Takes `wave`'s answers in on the coding page and codes them as [`COMPARED`] says
+/// (`app`: the one holding the database, where the comment rows are read).
+fn take_in_and_code(app: &TestApp, browser: &Browser<'_>, wave: &str) {
+    let page = format!("/analyst/waves/{wave}/comments");
+    let csrf = browser.csrf();
+    let loaded = post(
+        browser,
+        &format!("{page}/load"),
+        &[("_csrf", &csrf), ("question", "opinion_general")],
+    );
+    assert_eq!(loaded.status, 303, "{}", loaded.body);
+    let rows: Vec<(String, String)> = comments::table
+        .filter(comments::wave_id.eq(wave))
+        .select((comments::id, comments::masked))
+        .load(&mut app.db())
+        .unwrap();
+    assert!(!rows.is_empty());
+    for (id, masked) in rows {
+        if masked == LEFT_PENDING.0 {
+            continue;
+        }
+        let (_, _, _, codes) = COMPARED
+            .iter()
+            .find(|(text, ..)| *text == masked)
+            .unwrap_or_else(|| panic!("unknown comment {masked}"));
+        let mut fields: Vec<(&str, &str)> = vec![("_csrf", &csrf), ("action", "code")];
+        match codes {
+            Some(codes) => {
+                fields.extend(codes.iter().map(|c| ("code", *c)));
+                fields.push(("decision", "verbatim"));
+            }
+            None => fields.extend([("decision", "withhold"), ("reason", "off_topic")]),
+        }
+        let saved = post(browser, &format!("{page}/{id}"), &fields);
+        assert_eq!(saved.status, 303, "{}", saved.body);
+    }
+}
+
+/// `compare-codes` of opinion_general, 2026-midterm against 2028-final.
+fn compare_codes(app: &TestApp, extra: &[&str], min_group_size: &str) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+        .args([
+            "text",
+            "compare-codes",
+            "--wave",
+            WAVE,
+            "--later",
+            "2028-final",
+            "--question",
+            "opinion_general",
+            "--encoding",
+            "utf-8",
+        ])
+        .args(extra)
+        .env("DATABASE_URL", &app.database_url)
+        .env("SURVEY_DEFINITIONS", &app.definitions)
+        .env("SURVEY_MIN_GROUP_SIZE", min_group_size)
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap()
+}
+
+fn csv_rows(bytes: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(bytes);
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            headers
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn compare_codes_tests_the_analysts_coding_of_two_waves() {
+    let midterm = spawn_app_on(midterm_day());
+    let on = |day: NaiveDate| {
+        spawn_app_with_settings(TestDatabase::new(), settings(&midterm.database_url), day)
+    };
+    let last = on(NaiveDate::from_ymd_opt(2028, 11, 10).unwrap());
+    let all = COMPARED
+        .iter()
+        .map(|(t, a, b, _)| (*t, *a, *b))
+        .chain([LEFT_PENDING]);
+    for (text, in_2026, in_2028) in all {
+        for (app, wave, n) in [(&midterm, WAVE, in_2026), (&last, "2028-final", in_2028)] {
+            for _ in 0..n {
+                let mut answers: Vec<(&str, &str)> = vec![
+                    ("age_band", "age_30_39"),
+                    ("area", "jr_south"),
+                    ("opinion_general", text),
+                ];
+                answers.extend(V1.iter().map(|q| (*q, "4")));
+                assert_eq!(app.submit(wave, &answers).status, 303);
+            }
+        }
+    }
+    let after = on(NaiveDate::from_ymd_opt(2029, 2, 10).unwrap());
+    create_with_password(&after, "ann", PASSWORD);
+    let ann = Browser::new(&after);
+    assert_eq!(ann.sign_in("ann", PASSWORD).status, 303);
+    take_in_and_code(&midterm, &ann, WAVE);
+
+    // 2028 not coded yet: a clear error naming the wave and what to do; nothing written.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("compare.csv");
+    let file_arg = file.display().to_string();
+    let out = compare_codes(&after, &["--output", &file_arg], "10");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("wave 2028-final has no coded comments for opinion_general")
+            && err.contains("/analyst/waves/2028-final/comments")
+            && err.contains("--by suggested"),
+        "{err}"
+    );
+    assert!(!file.exists(), "nothing written");
+
+    take_in_and_code(&midterm, &ann, "2028-final");
+    let out = compare_codes(&after, &["--output", &file_arg], "10");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&file).unwrap();
+    let rows = csv_rows(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes));
+    // Every code of the codebook, ruled or not (`other` has no rule).
+    let defs = citizen_survey::definitions::load_dir(&after.definitions).unwrap();
+    let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
+    let text = citizen_survey::text::codebook::load(&after.definitions, &visions, &mut Vec::new());
+    assert_eq!(
+        rows.iter()
+            .map(|r| r["code_id"].as_str())
+            .collect::<Vec<_>>(),
+        text.codes.iter().map(|c| c.id.as_str()).collect::<Vec<_>>()
+    );
+    // n: the comments whose first coding is done, withheld ones in, pending ones out.
+    let n = |wave: usize| {
+        COMPARED
+            .iter()
+            .map(|(_, a, b, _)| if wave == 0 { *a } else { *b })
+            .sum::<usize>() as f64
+    };
+    let (n1, n2) = (n(0), n(1));
+    assert_eq!((n1, n2), (21.0, 26.0));
+    let carrying = |wave: usize, code: &str| {
+        COMPARED
+            .iter()
+            .filter(|(.., codes)| codes.is_some_and(|c| c.contains(&code)))
+            .map(|(_, a, b, _)| if wave == 0 { *a } else { *b })
+            .sum::<usize>() as f64
+    };
+    let num = |r: &std::collections::HashMap<String, String>, k: &str| -> f64 {
+        r[k].parse()
+            .unwrap_or_else(|_| panic!("{k} of {}: `{}`", r["code_id"], r[k]))
+    };
+    let r_figures = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/text/expected_compare_codes.csv"),
+    )
+    .unwrap();
+    let r_figures = csv_rows(&r_figures);
+    let counts = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/text/compare_codes_counts.csv"),
+    )
+    .unwrap();
+    let counts = csv_rows(&counts);
+    for row in &rows {
+        let code = row["code_id"].as_str();
+        assert_eq!(row["basis"], "coding");
+        assert_eq!(
+            (row["earlier_wave"].as_str(), row["later_wave"].as_str()),
+            (WAVE, "2028-final")
+        );
+        let (x1, x2) = (carrying(0, code), carrying(1, code));
+        assert_eq!(
+            (num(row, "earlier_comments"), num(row, "earlier_coded")),
+            (n1, x1),
+            "{code}"
+        );
+        assert_eq!(
+            (num(row, "later_comments"), num(row, "later_coded")),
+            (n2, x2),
+            "{code}"
+        );
+        assert_eq!(row["suppressed"], "");
+        if x1 + x2 == 0.0 {
+            // Nobody carries it: no test.
+            assert_eq!(
+                (row["z"].as_str(), row["p_value"].as_str()),
+                ("", ""),
+                "{code}"
+            );
+            continue;
+        }
+        // By hand: pooled share, its standard error, z of the later share minus the earlier.
+        let pooled = (x1 + x2) / (n1 + n2);
+        let se = (pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2)).sqrt();
+        let z = (x2 / n2 - x1 / n1) / se;
+        assert!(
+            (num(row, "difference") - (x2 / n2 - x1 / n1)).abs() < 1e-6,
+            "{code}"
+        );
+        assert!(
+            (num(row, "z") - z).abs() < 1e-6,
+            "{code}: z {} against {z}",
+            row["z"]
+        );
+        // R: prop.test(c(x1, x2), c(n1, n2), correct = FALSE) on the same counts.
+        let fixture = counts.iter().find(|c| c["code"] == code).unwrap();
+        assert_eq!(
+            (num(fixture, "earlier_coded"), num(fixture, "later_coded")),
+            (x1, x2),
+            "compare_codes_counts.csv follows the test's coding"
+        );
+        let r = r_figures.iter().find(|r| r["code"] == code).unwrap();
+        assert!(
+            (z * z - num(r, "statistic")).abs() < 1e-9,
+            "{code}: z² against R"
+        );
+        assert!(
+            (num(row, "p_value") - num(r, "p_value")).abs() < 1e-6,
+            "{code}: p {} against R {}",
+            row["p_value"],
+            r["p_value"]
+        );
+    }
+    assert_eq!(
+        counts.len(),
+        rows.iter().filter(|r| !r["z"].is_empty()).count(),
+        "R checked every tested code"
+    );
+
+    // A wave below the minimum group size (2026: 21 comments) shows no figures at all.
+    let out = compare_codes(&after, &[], "22");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for row in csv_rows(&out.stdout) {
+        for k in [
+            "earlier_comments",
+            "earlier_coded",
+            "later_coded",
+            "z",
+            "p_value",
+        ] {
+            assert_eq!(row[k], "", "{k} of {}", row["code_id"]);
+        }
+        assert_eq!(row["suppressed"], "total");
+    }
+
+    // The rules' suggestions stay available: every comment (pending ones too), ruled codes.
+    let out = compare_codes(&after, &["--by", "suggested"], "10");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let suggested = csv_rows(&out.stdout);
+    assert!(suggested.iter().all(|r| r["basis"] == "suggested"));
+    assert!(suggested.iter().all(|r| r["code_id"] != "other"));
+    assert_eq!(
+        suggested[0]["earlier_comments"],
+        (21 + LEFT_PENDING.1).to_string()
+    );
+    assert_eq!(
+        suggested[0]["later_comments"],
+        (26 + LEFT_PENDING.2).to_string()
+    );
+}

@@ -1257,12 +1257,28 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
                 "comments",
                 "share_pct",
                 "suppressed",
+                "chisq",
+                "df",
+                "p_value",
             ],
         )?
-        .numeric_columns(&["group_comments", "comments", "share_pct"]);
+        .numeric_columns(&[
+            "group_comments",
+            "comments",
+            "share_pct",
+            "chisq",
+            "df",
+            "p_value",
+        ]);
         let num = |n: Option<u64>| n.map_or(String::new(), |n| n.to_string());
+        // Per code, χ² over the groups shown (none without --group: one group).
+        let tests = crate::text::codetable::code_tests(&table, &codes);
         for cell in &table {
             let code = text.codes.iter().find(|c| c.id == cell.code);
+            let test = codes
+                .iter()
+                .position(|c| *c == cell.code)
+                .and_then(|i| tests[i].as_ref());
             csv.write(&[
                 group.as_deref().unwrap_or("all"),
                 &cell.group,
@@ -1273,6 +1289,9 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
                 &num(cell.comments),
                 &cell.share_pct.map_or(String::new(), |p| format!("{p:.4}")),
                 cell.suppressed,
+                &test.map_or(String::new(), |t| format!("{:.6}", t.statistic)),
+                &test.map_or(String::new(), |t| t.df.to_string()),
+                &test.map_or(String::new(), |t| format!("{:.6}", t.p_value)),
             ])?;
         }
         let bytes = csv.finish()?;

@@ -113,7 +113,7 @@ fn khcoder_rules_writes_the_codebook_for_kh_coder() {
     // Two codes labelled alike: told apart by their ids; "2" quoted to be read as a word.
     assert_eq!(
         condition("*評価・感謝 (praise)"),
-        "( 便利 | 助かる | ありがたい | 親切 | ありがとう )"
+        "( 便利 | 助かる | ありがたい | 親切 | 感謝 )"
     );
     assert_eq!(
         condition("*評価・感謝 (counter_praise)"),

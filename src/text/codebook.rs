@@ -418,6 +418,32 @@ mod tests {
         assert_eq!(defs.term_rules.synonyms["ホームページ"], "サイト");
     }
 
+    /// A rule's word that counting never produces would suggest nothing: every word of the
+    /// shipped rules, written alone, is counted as that one term (the dictionary of
+    /// words.toml keeps the compounds IPADIC cuts, such as 電子申請, whole).
+    #[test]
+    fn every_word_of_the_shipped_rules_is_counted_as_one_term() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("survey-definitions");
+        let mut errors = Vec::new();
+        let defs = load(&dir, &visions(), &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        let mut never = Vec::new();
+        for code in &defs.codes {
+            let Some(rule) = &code.rule else { continue };
+            for word in rule.any.iter().chain(&rule.all).chain(&rule.not) {
+                let counted = super::super::terms::terms(
+                    word,
+                    &defs.mask_rules.tokenise(word),
+                    &defs.term_rules,
+                );
+                if counted != [word.clone()] {
+                    never.push(format!("{}: {word} is counted as {counted:?}", code.id));
+                }
+            }
+        }
+        assert!(never.is_empty(), "{never:#?}");
+    }
+
     #[test]
     fn errors_name_the_line_and_what_to_write() {
         let codebook = "[[codes]]\nid = \"ok\"\nlabel = { ja = \"a\", en = \"b\" }\nvision = \"v9\"\nstance = \"賛成\"\n\n[[codes]]\nid = \"Bad Id\"\nlabel = { ja = \"\", en = \"b\" }\nvision = \"none\"\nstance = \"要望\"\nrule = { not = [\"x\"] }\n";

@@ -398,7 +398,7 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
     let all = table(&[]);
     // 22 coded comments (4 pending); online_procedures on 6 + 5 + 3 + 4 + 2 = 20.
     assert!(
-        all.contains("all,all,22,online_procedures,手続きのオンライン化,v1,20,90.9091,\r\n"),
+        all.contains("all,all,22,online_procedures,手続きのオンライン化,v1,20,90.9091,,,,\r\n"),
         "{all}"
     );
     let by_age = table(&["--group", "age_band"]);
@@ -407,10 +407,56 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
     assert!(!rows.is_empty());
     assert!(
         rows.iter()
-            .all(|r| r.ends_with(",,,primary") || r.ends_with(",,,complementary")),
+            .all(|r| r.ends_with(",,,primary,,,") || r.ends_with(",,,complementary,,,")),
         "{by_age}"
     );
     assert!(!by_age.contains("長く待った"), "no comment text");
+    // With every group shown (a minimum of 1), each code's χ² over the age bands is that of
+    // the table's own counts, on every row of the code.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+        .args([
+            "text",
+            "code-table",
+            "--wave",
+            WAVE,
+            "--question",
+            "opinion_general",
+            "--encoding",
+            "utf-8",
+            "--group",
+            "age_band",
+        ])
+        .env("DATABASE_URL", &open.database_url)
+        .env("SURVEY_DEFINITIONS", &open.definitions)
+        .env("SURVEY_MIN_GROUP_SIZE", "1")
+        .env_remove("RUST_LOG")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let online: Vec<Vec<&str>> = shown
+        .lines()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[3] == "online_procedures")
+        .collect();
+    assert!(online.len() >= 2, "{shown}");
+    let counts: Vec<Vec<u64>> = online
+        .iter()
+        .map(|f| {
+            let (n, x): (u64, u64) = (f[2].parse().unwrap(), f[6].parse().unwrap());
+            vec![x, n - x]
+        })
+        .collect();
+    let expected = citizen_survey::text::compare::chi_square(&counts).expect("a test");
+    for f in &online {
+        assert_eq!(f[9], format!("{:.6}", expected.statistic), "{shown}");
+        assert_eq!(f[10], expected.df.to_string());
+        assert_eq!(f[11], format!("{:.6}", expected.p_value));
+    }
     // The report's chapter Ⅵ: the same coded opinions, by code with the published count;
     // the public edition holds nothing withheld or pending either.
     for edition in [&[][..], &["--public"][..]] {

@@ -59,7 +59,7 @@ pub fn for_vision(
         })
         .collect();
     // A stable sort keeps the codebook's order among equal counts.
-    out.sort_by(|a, b| b.count.cmp(&a.count));
+    out.sort_by_key(|o| std::cmp::Reverse(o.count));
     out
 }
 

@@ -191,6 +191,7 @@ eval_direction_improve = よく する
 eval_direction_review = みなおす
 eval_direction_none = まだ きめて いない
 eval_legend_title = ひょうかの みかた
+eval_opinions_link = のせている みなさんの いけん：{ $n } こ
 eval_download = { $title }：めあての ひょうか（CSV、UTF-8）
 eval_measure_vision_score = めあての てん
 eval_measure_vision_top2 = 「そう おもう」と こたえた ひとの わりあい

@@ -189,6 +189,7 @@ eval_direction_improve = 개선
 eval_direction_review = 재검토
 eval_direction_none = 미정
 eval_legend_title = 판정 보는 법
+eval_opinions_link = 공개된 시민 의견: { $n }건
 eval_download = { $title }: 비전 평가(CSV, UTF-8)
 eval_measure_vision_score = 비전 점수
 eval_measure_vision_top2 = 긍정적인 응답의 비율

@@ -189,6 +189,7 @@ eval_direction_improve = Cải thiện
 eval_direction_review = Xem xét lại
 eval_direction_none = Chưa quyết định
 eval_legend_title = Cách đọc các mức xếp loại
+eval_opinions_link = Ý kiến của người dân đã công bố: { $n }
 eval_download = { $title }: đánh giá các tầm nhìn (CSV, UTF-8)
 eval_measure_vision_score = Điểm của tầm nhìn
 eval_measure_vision_top2 = Tỷ lệ câu trả lời tích cực

@@ -189,6 +189,7 @@ eval_direction_improve = 改进
 eval_direction_review = 重新审视
 eval_direction_none = 未定
 eval_legend_title = 判定的解读方法
+eval_opinions_link = 已公开的市民意见：{ $n } 条
 eval_download = { $title }：各愿景的评估（CSV、UTF-8）
 eval_measure_vision_score = 愿景的分数
 eval_measure_vision_top2 = 肯定回答的比例

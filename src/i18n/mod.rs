@@ -402,6 +402,10 @@ mod tests {
                     "valid",
                     "row",
                     "day",
+                    // The draft of 主な市民意見 (ws_eval_draft_*).
+                    "label",
+                    "stance",
+                    "count",
                 ]
                 .into_iter()
                 .map(|a| (a, FluentValue::from(1)))

@@ -143,6 +143,13 @@ pub fn make(
         free_text: None,
     });
     report.free_text.coded = coded_comments(conn, ctx, options)?;
+    let published = published_per_vision(conn, options)?;
+    let s = strings::Strings::get(options.lang);
+    for row in &mut report.evaluation.rows {
+        row.comments = published
+            .get(&row.vision_id)
+            .map(|n| s.evaluation_comments.replace("{n}", &n.to_string()));
+    }
     report.summaries = summary::languages(options.lang)
         .into_iter()
         .map(|lang| {
@@ -232,6 +239,29 @@ fn coded_comments(
             .collect(),
     })
     .collect())
+}
+
+/// The number of published comments per vision (`text::publication::per_vision`), for
+/// the evaluation table's reference to chapter Ⅵ: from the publication's snapshot only,
+/// in both editions, without the comments withheld since.
+fn published_per_vision(
+    conn: &mut db::Conn,
+    options: &ReportOptions,
+) -> Result<std::collections::BTreeMap<String, usize>, ReportError> {
+    let wave_id = &options.wave.id;
+    let Some((_, json)) = db::comments::published(conn, wave_id)? else {
+        return Ok(Default::default());
+    };
+    let snap: crate::text::publication::Snapshot = serde_json::from_str(&json)
+        .map_err(|e| ReportError::Refused(format!("the published comments cannot be read: {e}")))?;
+    let approved: std::collections::HashSet<String> = db::comments::approved_ids(conn, wave_id)?
+        .into_iter()
+        .collect();
+    Ok(crate::text::publication::per_vision(
+        &snap,
+        &options.text.codes,
+        |id| approved.contains(id),
+    ))
 }
 
 /// Chapter Ⅴ's CS portfolio, from the sample as the `cs-portfolio` export computes it (it

@@ -395,6 +395,8 @@ pub struct EvaluationRow {
     pub grade: Option<String>,
     pub direction: Option<String>,
     pub opinions: Option<String>,
+    /// The reference to the vision's published comments in chapter Ⅵ, when it has any.
+    pub comments: Option<String>,
 }
 
 /// The table of chapter Ⅱ, with a note on where it comes from.
@@ -452,6 +454,8 @@ pub fn evaluation_from_groups(
                 grade: Some(c.grade.clone()),
                 direction: filled(&g.direction),
                 opinions: filled(&g.opinions),
+                // Filled by `report::make` from the published comments.
+                comments: None,
             })
         })
         .collect();

@@ -102,6 +102,8 @@ pub struct Strings {
     pub coded_other: &'static str,
     pub coded_summary: &'static str,
     pub coded_count: &'static str,
+    /// The evaluation table's reference to chapter Ⅵ's published comments (`{n}`).
+    pub evaluation_comments: &'static str,
     pub portfolio_headers: [&'static str; 6],
     pub portfolio_overall: &'static str,
     pub portfolio_asked: &'static str,
@@ -245,6 +247,7 @@ static JA: Strings = Strings {
     coded_other: "その他",
     coded_summary: "（要旨）",
     coded_count: "件",
+    evaluation_comments: "公表した市民の意見 {n} 件（Ⅵ 自由記述）",
     portfolio_headers: [
         "番号",
         "満足度（0〜100）",
@@ -405,6 +408,7 @@ static EN: Strings = Strings {
     coded_other: "Other",
     coded_summary: " (summary)",
     coded_count: " comments",
+    evaluation_comments: "Published comments of residents: {n} (chapter Ⅵ, free text)",
     portfolio_headers: [
         "No.",
         "Satisfaction (0–100)",

@@ -15,6 +15,7 @@ pub mod khcoder;
 pub mod kouchou;
 pub mod load;
 pub mod network;
+pub mod opinions;
 pub mod publication;
 pub mod review;
 pub mod terms;

@@ -161,6 +161,31 @@ pub fn groups(
     out
 }
 
+/// How many published comments each vision's section of the public page holds: per
+/// vision of the codebook, the comments still approved (`still_approved`) that carry at
+/// least one of its codes, each comment once. Visions without any are left out.
+pub fn per_vision(
+    snapshot: &Snapshot,
+    codebook: &[Code],
+    still_approved: impl Fn(&str) -> bool,
+) -> BTreeMap<String, usize> {
+    let mut out: BTreeMap<String, usize> = BTreeMap::new();
+    for c in snapshot.comments.iter().filter(|c| still_approved(&c.id)) {
+        let mut visions: Vec<&str> = c
+            .codes
+            .iter()
+            .filter_map(|code| codebook.iter().find(|k| &k.id == code))
+            .filter_map(|k| k.vision.as_deref())
+            .collect();
+        visions.sort_unstable();
+        visions.dedup();
+        for v in visions {
+            *out.entry(v.to_string()).or_default() += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -238,5 +263,31 @@ mod tests {
         let g = groups(&s, &codebook, &["v1".into()], 10, |id| id != "2");
         assert_eq!(g[0].codes[0].comments.len(), 1);
         assert!(g.iter().all(|v| v.codes.iter().all(|c| c.code != "b")));
+    }
+
+    #[test]
+    fn published_comments_are_counted_once_per_vision() {
+        let list = vec![
+            stored("1", "approved", &["a", "c"], "い", Some("verbatim")),
+            stored("2", "approved", &["a", "d"], "ろ", Some("verbatim")),
+            stored("3", "approved", &["b"], "は", Some("verbatim")),
+            stored("4", "coded", &["a"], "に", Some("verbatim")),
+            stored("5", "withheld", &["d"], "ほ", None),
+        ];
+        let codebook = [
+            code("a", Some("v1")),
+            code("c", Some("v1")),
+            code("d", Some("v2")),
+            code("b", None),
+        ];
+        let s = snapshot(&list);
+        let n = per_vision(&s, &codebook, |_| true);
+        assert_eq!(
+            n.into_iter().collect::<Vec<_>>(),
+            [("v1".to_string(), 2), ("v2".to_string(), 1)]
+        );
+        let n = per_vision(&s, &codebook, |id| id != "2");
+        assert_eq!(n.get("v1"), Some(&1));
+        assert_eq!(n.get("v2"), None);
     }
 }

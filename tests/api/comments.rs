@@ -17,12 +17,12 @@ use crate::helpers::{
 };
 use crate::workspace::{Browser, create_with_password};
 
-const PASSWORD: &str = "correct horse battery staple";
-const WAVE: &str = "2026-midterm";
-const PAGE: &str = "/analyst/waves/2026-midterm/comments";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const WAVE: &str = "2026-midterm";
+pub(crate) const PAGE: &str = "/analyst/waves/2026-midterm/comments";
 
 /// `(comment, how many residents write it, what the first coder decides)`.
-const COMMENTS: [(&str, usize, &str); 7] = [
+pub(crate) const COMMENTS: [(&str, usize, &str); 7] = [
     (
         "窓口で長く待った。オンライン申請を増やしてほしい",
         6,
@@ -45,7 +45,7 @@ const COMMENTS: [(&str, usize, &str); 7] = [
 ];
 
 /// The residents: each comment written by its count of residents, of varied attributes.
-fn submit(app: &TestApp) {
+pub(crate) fn submit(app: &TestApp) {
     let ages = ["age_18_29", "age_30_39", "age_40_49", "age_70_79"];
     let mut i = 0;
     for (text, n, _) in COMMENTS {
@@ -110,9 +110,28 @@ fn status_rows(app: &TestApp) -> Vec<(String, String)> {
         .unwrap()
 }
 
-/// Takes the answers ([`submit`] first) in and codes them as [`COMMENTS`] says (ann codes, bob reviews and
-/// second-codes); returns the app on the same database after the close, published.
+/// [`coded`], then published by bob.
 fn coded_and_published(open: &TestApp) -> TestApp {
+    let closed = coded(open);
+    publish(&closed);
+    closed
+}
+
+/// Publishes the wave (bob, on the dashboard's button).
+pub(crate) fn publish(closed: &TestApp) {
+    let browser = Browser::new(closed);
+    assert_eq!(browser.sign_in("bob", PASSWORD).status, 303);
+    let csrf = browser.csrf();
+    let done = browser.post(
+        &format!("/analyst/waves/{WAVE}/publish"),
+        &[("_csrf", &csrf)],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+}
+
+/// Takes the answers ([`submit`] first) in and codes them as [`COMMENTS`] says (ann codes, bob reviews and
+/// second-codes); returns the app on the same database after the close, not published.
+pub(crate) fn coded(open: &TestApp) -> TestApp {
     create_with_password(open, "ann", PASSWORD);
     create_with_password(open, "bob", PASSWORD);
     // While the survey runs, nothing is taken in.
@@ -281,15 +300,6 @@ fn coded_and_published(open: &TestApp) -> TestApp {
         "{}",
         page.body
     );
-
-    let browser = Browser::new(&closed);
-    assert_eq!(browser.sign_in("bob", PASSWORD).status, 303);
-    let csrf = browser.csrf();
-    let done = browser.post(
-        &format!("/analyst/waves/{WAVE}/publish"),
-        &[("_csrf", &csrf)],
-    );
-    assert_eq!(done.status, 303, "{}", done.body);
     closed
 }
 

@@ -17,6 +17,7 @@ mod hostile_input;
 mod instances;
 mod invitations;
 mod migrations;
+mod opinions;
 mod paper;
 mod persistence;
 mod r_exports;

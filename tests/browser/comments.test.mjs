@@ -1,7 +1,8 @@
 // The comments in a real browser: an analyst codes 20 comments with the keyboard alone,
 // another approves them with the keyboard, the wave is published, and axe-core (WCAG 2.2
-// AA) finds nothing on the coding page (first coding and review, 320 and 1280 px) nor on the
-// public comments page in every language at 320 and 1280 px.
+// AA) finds nothing on the coding page (first coding and review, 320 and 1280 px), the
+// workspace's evaluation page with the coded opinions, nor on the public comments page and
+// the results page linking to it, in every language at 320 and 1280 px.
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -120,6 +121,13 @@ test("20 comments are coded with the keyboard alone, then approved by another an
   assert.equal(await left(page), 10, "20 of 30 coded");
   const counts = await page.locator("table").first().textContent();
   assert.match(counts, /コーディング済み（確認待ち）.*?\s*20/s);
+  // 主な市民意見: the evaluation page drafts v1's from the codes given (none approved yet).
+  await page.goto(`${closed.url}/analyst/waves/2026-midterm/evaluation`);
+  assert.equal(
+    await page.locator("#opinions-v1").inputValue(),
+    "・手続きのオンライン化（要望、20件）\n・窓口の待ち時間（不満、10件）",
+  );
+  await audit(page, "workspace evaluation, coded opinions and a draft [1280px]");
   await context.close();
 
   // B reviews: the approve button has the focus, Enter approves and opens the next one.
@@ -137,7 +145,8 @@ test("20 comments are coded with the keyboard alone, then approved by another an
   await b.goto(`${closed.url}/analyst`);
   await Promise.all([b.waitForLoadState(), b.click('form[action$="/2026-midterm/publish"] button')]);
   const publicPage = await (await fetch(`${closed.url}/results/2026-midterm/comments`)).text();
-  assert.match(publicPage, /（1）/, "approved comments are public");
+  // Which 20 of the 30 are coded follows the page's order (random ids): any of them.
+  assert.match(publicPage, /<blockquote>[^<]*（\d+）<\/blockquote>/, "approved comments are public");
   await review.close();
 });
 
@@ -151,14 +160,23 @@ test("axe finds no violation on the coding page and the public comments page", a
       await audit(page, `public comments [${lang}, ${width}px]`);
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 0, `${lang} ${width}px: ${overflow}px wider than the screen`);
+      // The evaluation table links v1's 主な市民意見 to its published comments.
+      await page.goto(`${closed.url}/results/2026-midterm?lang=${lang}`);
+      const link = page.locator("#evaluation-v1 a.opinions-link");
+      assert.equal(await link.count(), 1, `${lang}: the link to the comments`);
+      assert.equal(await link.getAttribute("href"), `/results/2026-midterm/comments?lang=${lang}#vision-v1`);
+      await audit(page, `results with the link to the comments [${lang}, ${width}px]`);
     }
     await signIn(page, closed.url, "A");
+    await page.goto(`${closed.url}/analyst/waves/2026-midterm/evaluation`);
+    assert.ok(await page.locator("#coded-v1 blockquote").count(), "approved comments quoted");
+    await audit(page, `workspace evaluation, published [${width}px]`);
     for (const mode of ["code", "second", "review"]) {
       await page.goto(`${closed.url}${PAGE}?question=opinion_general&mode=${mode}`);
       await audit(page, `coding page, ${mode} [${width}px]`);
     }
     await context.close();
   }
-  assert.ok(audits >= 2 * (LANGS.length + 3) + 2, `${audits} audits`);
+  assert.ok(audits >= 2 * (2 * LANGS.length + 4) + 3, `${audits} audits`);
   assert.deepEqual(violations, []);
 });

@@ -4,6 +4,8 @@
 //! the publication snapshot (`db::evaluations`), never from the responses or the targets
 //! file, so they do not change until the wave is published again.
 
+use std::collections::BTreeMap;
+
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
@@ -36,6 +38,10 @@ pub struct Section {
     pub download: String,
     pub groups: Vec<VisionGroup>,
     pub legend: Vec<String>,
+    /// The language's code, for the links to the comments page.
+    pub lang: &'static str,
+    /// `(vision, link text)` of each vision with published comments.
+    pub comments: Vec<(String, String)>,
 }
 
 impl Section {
@@ -43,14 +49,25 @@ impl Section {
     pub fn mark(&self, code: &str) -> &'static str {
         crate::evaluation::Grade::parse(code).map_or("none", mark)
     }
+
+    /// The link text to a vision's published comments, if it has any.
+    pub fn comments_link(&self, vision: &str) -> Option<&str> {
+        self.comments
+            .iter()
+            .find(|(v, _)| v == vision)
+            .map(|(_, text)| text.as_str())
+    }
 }
 
 /// The evaluation section of the results page in `lang`; empty when the wave was
-/// published without one.
+/// published without one. `comments` is the number of published comments per vision
+/// (`text::publication::per_vision`): the 主な市民意見 cell of such a vision links to its
+/// section of `/results/{wave}/comments`.
 pub fn section(
     defs: &Definitions,
     wave_id: &str,
     snapshot: Option<&Snapshot>,
+    comments: &BTreeMap<String, usize>,
     lang: Lang,
 ) -> String {
     let Some(s) = snapshot.filter(|s| !s.rows.is_empty()) else {
@@ -67,6 +84,15 @@ pub fn section(
         download: crate::i18n::t_args(lang, "eval_download", &arg),
         groups: groups(&s.rows, &s.decisions, defs, lang),
         legend: words::legend(&rules_used(&s.rows), lang),
+        lang: lang.code(),
+        comments: comments
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(v, n)| {
+                let text = crate::i18n::t_args(lang, "eval_opinions_link", &[("n", (*n).into())]);
+                (v.clone(), text)
+            })
+            .collect(),
     }
     .render()
     .unwrap_or_else(|e| {

@@ -209,6 +209,7 @@ fn results_page(
     wave_id: &str,
     pubs: &[Publication],
     evaluation: Option<&crate::evaluation::row::Snapshot>,
+    comments: &std::collections::BTreeMap<String, usize>,
     lang: Lang,
 ) -> String {
     let t = texts(lang);
@@ -355,7 +356,9 @@ fn results_page(
                 crate::i18n::t_args(lang, &format!("results_method_{i}"), &[("min", min.into())])
             })
             .collect(),
-        evaluation: crate::web::resident::evaluation::section(defs, wave_id, evaluation, lang),
+        evaluation: crate::web::resident::evaluation::section(
+            defs, wave_id, evaluation, comments, lang,
+        ),
     };
     page.render().unwrap_or_else(|e| {
         tracing::error!(error = %e, "template rendering failed");
@@ -479,14 +482,15 @@ pub async fn results(
         return Err(not_found());
     }
     let id = wave_id.clone();
-    let (pubs, evaluation) = state
+    let codes = state.text.clone();
+    let (pubs, evaluation, comments) = state
         .db(move |conn| -> Result<_, AppError> {
             let mut pubs = Vec::new();
             for id in db::publications::published_waves(conn)? {
                 pubs.extend(db::publications::find(conn, &id)?);
             }
             let evaluation = db::evaluations::published(conn, &id)?.map(|(_, s)| s);
-            Ok((pubs, evaluation))
+            Ok((pubs, evaluation, published_comments(conn, &id, &codes)?))
         })
         .await
         .map_err(|e| e.for_resident(lang))?;
@@ -511,6 +515,27 @@ pub async fn results(
             &wave_id,
             &pubs,
             evaluation.as_ref(),
+            &comments,
             lang,
         )))
+}
+
+/// The number of published comments per vision: from the publication's snapshot only,
+/// without the comments withheld since (as `/results/{wave}/comments` shows them).
+fn published_comments(
+    conn: &mut db::Conn,
+    wave_id: &str,
+    text: &crate::text::codebook::TextDefinitions,
+) -> Result<std::collections::BTreeMap<String, usize>, AppError> {
+    use crate::text::publication::{Snapshot, per_vision};
+    let Some((_, json)) = db::comments::published(conn, wave_id)? else {
+        return Ok(Default::default());
+    };
+    let snapshot: Snapshot = serde_json::from_str(&json).map_err(AppError::internal)?;
+    let approved: std::collections::HashSet<String> = db::comments::approved_ids(conn, wave_id)?
+        .into_iter()
+        .collect();
+    Ok(per_vision(&snapshot, &text.codes, |id| {
+        approved.contains(id)
+    }))
 }

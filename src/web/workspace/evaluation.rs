@@ -19,6 +19,7 @@ use crate::definitions::Wave;
 use crate::domain::{Lang, Scope};
 use crate::evaluation::decision::{Decision, Direction, Problem};
 use crate::evaluation::table::{Cells, groups};
+use crate::text::opinions::{CodedOpinion, QUOTES_PER_CODE, draft, for_vision};
 use crate::web::AppState;
 use crate::web::error::AppError;
 
@@ -41,6 +42,11 @@ pub struct VisionForm {
     pub reason: String,
     pub opinions: String,
     pub problems: Vec<String>,
+    /// The codes of the vision given to the wave's comments (`text::opinions`).
+    pub coded: Vec<CodedOpinion>,
+    /// The draft shown in the empty 主な市民意見 field (empty: none); sent back with the
+    /// form so that a save leaves an untouched draft out.
+    pub draft: String,
 }
 
 #[derive(Template)]
@@ -63,6 +69,12 @@ pub struct EvaluationPage {
     pub portfolio_method: String,
     pub portfolio_svg: Option<String>,
     pub portfolio: Vec<PortfolioRow>,
+    /// The coded opinions' heading, explanation and draft hint (Japanese, English).
+    pub coded_title: crate::i18n::Both<String>,
+    pub coded_hint: crate::i18n::Both<String>,
+    pub coded_none: crate::i18n::Both<String>,
+    pub draft_hint: crate::i18n::Both<String>,
+    pub summary_mark: crate::i18n::Both<String>,
 }
 
 pub use crate::report::scatter::PortfolioRow;
@@ -70,6 +82,11 @@ pub use crate::report::scatter::PortfolioRow;
 impl EvaluationPage {
     pub fn locked(&self) -> bool {
         matches!(self.state, State::Locked(_))
+    }
+
+    /// A code's number of coded comments, in both languages.
+    pub fn count(&self, n: &u64) -> crate::i18n::Both<String> {
+        crate::i18n::pair("ws_eval_coded_count", &[("n", (*n).into())])
     }
 }
 
@@ -90,6 +107,9 @@ fn lock_state(conn: &mut db::Conn, wave_id: &str) -> Result<State, AppError> {
 
 /// A submitted form: each vision's decision as typed, and the problems by vision.
 type Entered = (Vec<Decision>, Vec<(String, Problem)>);
+
+/// The drafts the page offered, `(vision, draft)`, as sent back with the form.
+type Drafts = Vec<(String, String)>;
 
 /// What the page shows, from the database; `entered` replaces the stored decisions (a
 /// refused save shows what was typed, with its problems).
@@ -123,12 +143,23 @@ fn build(
         None => (db::evaluations::decisions(conn, &wave.id)?, Vec::new()),
     };
     let state = lock_state(conn, &wave.id)?;
+    let editable = !matches!(state, State::Locked(_));
+    // The coded opinions as the comments stand now (not as published): for analysts only.
+    let comments = crate::text::publication::snapshot(&db::comments::all(conn, &wave.id, None)?);
     let grouped = groups(&rows, &decisions, defs, Lang::Ja);
     let visions = defs
         .visions
         .iter()
         .map(|v| {
             let d = decisions.iter().find(|d| d.vision_id == v.id);
+            let coded = for_vision(&comments, &st.text.codes, &v.id, QUOTES_PER_CODE);
+            let opinions = d.map_or(String::new(), |d| d.opinions.clone());
+            // Offered only in an empty, editable field: a saved text is never replaced.
+            let draft = if editable && opinions.is_empty() {
+                draft(&coded, st.min_group_size)
+            } else {
+                String::new()
+            };
             VisionForm {
                 id: v.id.clone(),
                 name: v.name.ja.clone(),
@@ -140,12 +171,18 @@ fn build(
                     .and_then(|d| d.direction)
                     .map_or(String::new(), |d| d.code().to_string()),
                 reason: d.map_or(String::new(), |d| d.reason.clone()),
-                opinions: d.map_or(String::new(), |d| d.opinions.clone()),
+                opinions: if draft.is_empty() {
+                    opinions
+                } else {
+                    draft.clone()
+                },
                 problems: problems
                     .iter()
                     .filter(|(vision, _)| *vision == v.id)
                     .map(|(_, p)| field_problem(p))
                     .collect(),
+                coded,
+                draft,
             }
         })
         .collect();
@@ -180,6 +217,11 @@ fn build(
             .collect(),
         max_reason: crate::evaluation::decision::MAX_REASON,
         max_opinions: crate::evaluation::decision::MAX_OPINIONS,
+        coded_title: crate::i18n::pair("ws_eval_coded_title", &[]),
+        coded_hint: crate::i18n::pair("ws_eval_coded_hint", &[("max", QUOTES_PER_CODE.into())]),
+        coded_none: crate::i18n::pair("ws_eval_coded_none", &[]),
+        draft_hint: crate::i18n::pair("ws_eval_draft_hint", &[("min", st.min_group_size.into())]),
+        summary_mark: crate::i18n::pair("ws_eval_summary_mark", &[]),
     })
 }
 
@@ -237,11 +279,19 @@ pub async fn page(
 
 /// The decisions of a submitted form, one per vision of the definitions, or the problems
 /// of each field (by vision).
-fn parse_form(defs: &crate::definitions::Definitions, fields: &[(String, String)]) -> Entered {
+fn parse_form(
+    defs: &crate::definitions::Definitions,
+    fields: &[(String, String)],
+) -> (Entered, Drafts) {
     let get = |name: String| session::field(fields, &name).unwrap_or("").to_string();
     let mut decisions = Vec::new();
     let mut problems = Vec::new();
+    let mut drafts = Vec::new();
     for v in &defs.visions {
+        let offered = get(format!("opinions_draft_{}", v.id));
+        if !offered.is_empty() {
+            drafts.push((v.id.clone(), offered));
+        }
         let (direction, reason, opinions) = (
             get(format!("direction_{}", v.id)),
             get(format!("reason_{}", v.id)),
@@ -261,7 +311,37 @@ fn parse_form(defs: &crate::definitions::Definitions, fields: &[(String, String)
             }
         }
     }
-    (decisions, problems)
+    ((decisions, problems), drafts)
+}
+
+/// Leaves out of the save each draft the analyst left as offered in a vision where
+/// nothing else changed either: a draft is kept only by working on that vision (editing
+/// the text, or its direction or reason), never by saving the form for another one.
+fn leave_untouched_drafts(before: &[Decision], after: &mut [Decision], drafts: &Drafts) {
+    let same = |a: &str, b: &str| {
+        let norm = |s: &str| {
+            s.replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .trim()
+                .to_string()
+        };
+        norm(a) == norm(b)
+    };
+    for d in after.iter_mut() {
+        let Some((_, offered)) = drafts.iter().find(|(v, _)| *v == d.vision_id) else {
+            continue;
+        };
+        if d.opinions.is_empty() || !same(&d.opinions, offered) {
+            continue;
+        }
+        let untouched = match before.iter().find(|b| b.vision_id == d.vision_id) {
+            Some(b) => b.opinions.is_empty() && b.direction == d.direction && b.reason == d.reason,
+            None => d.direction.is_none() && d.reason.is_empty(),
+        };
+        if untouched {
+            d.opinions.clear();
+        }
+    }
 }
 
 /// What changed between the stored decisions and the saved ones, for the audit log (no
@@ -295,13 +375,16 @@ pub async fn save(
 ) -> Result<HttpResponse, AppError> {
     let (signed_in, wave) = signed_in_wave(&state, &req, &path, &body, false).await?;
     let fields = session::form_fields(&body);
-    let (decisions, problems) = parse_form(&state.definitions, &fields);
+    let ((mut decisions, problems), drafts) = parse_form(&state.definitions, &fields);
     let st = state.clone();
     let analyst = signed_in.analyst.clone();
     let wave_id = wave.id.clone();
     if !problems.is_empty() {
         let page = state
             .db(move |conn| {
+                // An untouched draft is offered again as a draft, not as typed text.
+                let before = db::evaluations::decisions(conn, &wave.id)?;
+                leave_untouched_drafts(&before, &mut decisions, &drafts);
                 build(
                     &st,
                     conn,
@@ -323,6 +406,7 @@ pub async fn save(
                     return Ok(true);
                 }
                 let before = db::evaluations::decisions(conn, &wave.id)?;
+                leave_untouched_drafts(&before, &mut decisions, &drafts);
                 let changed = changes(&before, &decisions);
                 if changed.is_empty() {
                     return Ok(false);
@@ -433,6 +517,44 @@ mod tests {
         assert_eq!(
             changes(&before, &after),
             ["v1: continue (reason 2 chars, opinions 0 chars)"]
+        );
+    }
+
+    #[test]
+    fn a_draft_is_saved_only_by_working_on_its_vision() {
+        let d = |v: &str, dir: &str, reason: &str, opinions: &str| {
+            Decision::parse(v, dir, reason, opinions).unwrap()
+        };
+        let draft = "・窓口の待ち時間（不満、12件）\n・手続きのオンライン化（要望、10件未満）";
+        let typed = draft.replace('\n', "\r\n");
+        let drafts: Drafts = ["v1", "v2", "v3", "v4"]
+            .iter()
+            .map(|v| (v.to_string(), draft.to_string()))
+            .collect();
+        let before = vec![d("v2", "improve", "理由", ""), d("v4", "", "", "")];
+        let mut after = vec![
+            // Nothing touched: not saved.
+            d("v1", "", "", &typed),
+            // Stored before with the same direction and reason: still untouched.
+            d("v2", "improve", "理由", &typed),
+            // The direction decided here: the analyst worked on v3, the draft is kept.
+            d("v3", "review", "", &typed),
+            // Edited: kept.
+            d("v4", "", "", "・窓口の待ち時間（不満、12件）"),
+            // No draft was offered.
+            d("v5", "", "", "自分で書いた"),
+        ];
+        leave_untouched_drafts(&before, &mut after, &drafts);
+        let opinions: Vec<&str> = after.iter().map(|d| d.opinions.as_str()).collect();
+        assert_eq!(
+            opinions,
+            [
+                "",
+                "",
+                draft,
+                "・窓口の待ち時間（不満、12件）",
+                "自分で書いた"
+            ]
         );
     }
 }

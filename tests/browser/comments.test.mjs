@@ -128,6 +128,8 @@ test("20 comments are coded with the keyboard alone, then approved by another an
     "・手続きのオンライン化（要望、20件）\n・窓口の待ち時間（不満、10件）",
   );
   await audit(page, "workspace evaluation, coded opinions and a draft [1280px]");
+  // For a person to look at (target/browser-screenshots/).
+  await page.screenshot({ path: join(ROOT, "target", "browser-screenshots", "workspace-evaluation-draft-1280.png"), fullPage: true });
   await context.close();
 
   // B reviews: the approve button has the focus, Enter approves and opens the next one.

@@ -14,6 +14,7 @@
 //! or an organisation (市民課) — and the text around it is tokenised as before. Like a
 //! MeCab user dictionary entry of very low cost, it wins over IPADIC's own split.
 
+use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -111,6 +112,7 @@ impl UserWordKind {
 #[derive(Debug, Clone, Default)]
 pub struct UserDictionary {
     words: Vec<(String, UserWordKind)>,
+    kinds: HashMap<String, UserWordKind>,
     /// The words as one alternation, longest first, so that the leftmost match is the
     /// longest word written there.
     pattern: Option<Regex>,
@@ -134,6 +136,7 @@ impl UserDictionary {
             Regex::new(&alternatives.join("|")).expect("escaped words make a valid pattern")
         });
         UserDictionary {
+            kinds: list.iter().cloned().collect(),
             words: list,
             pattern,
         }
@@ -148,7 +151,7 @@ impl UserDictionary {
     }
 
     fn kind(&self, word: &str) -> Option<UserWordKind> {
-        self.words.iter().find(|(w, _)| w == word).map(|(_, k)| *k)
+        self.kinds.get(word).copied()
     }
 }
 

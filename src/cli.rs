@@ -1199,12 +1199,7 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
             crate::text::khcoder::mecab_cut,
         );
         let bytes = crate::text::khcoder::encode(&file, encoding).map_err(anyhow::Error::msg)?;
-        match output {
-            Some(path) => std::fs::write(path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?,
-            None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
-        }
-        return Ok(());
+        return crate::text::command::emit(output.as_ref(), &bytes);
     }
     let wave_id = command.wave().context("this command needs --wave")?;
     let wave = defs.wave(wave_id).with_context(|| {
@@ -1295,12 +1290,7 @@ fn text(settings: &Settings, command: &crate::text::command::TextCommand) -> any
             ])?;
         }
         let bytes = csv.finish()?;
-        match &common.output {
-            Some(path) => std::fs::write(path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?,
-            None => std::io::Write::write_all(&mut std::io::stdout(), &bytes)?,
-        }
-        return Ok(());
+        return crate::text::command::emit(common.output.as_ref(), &bytes);
     }
     if let (
         crate::text::command::TextCommand::CompareCodes {

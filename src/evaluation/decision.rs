@@ -66,10 +66,17 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Trims, turns CRLF into LF, and checks the length and the characters of a text field.
+/// A text field as it is stored: line breaks as LF, trimmed.
+pub fn normalise(raw: &str) -> String {
+    raw.replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .trim()
+        .to_string()
+}
+
+/// [`normalise`]s, and checks the length and the characters of a text field.
 fn text(field: &'static str, raw: &str, max: usize) -> Result<String, Problem> {
-    let s = raw.replace("\r\n", "\n").replace('\r', "\n");
-    let s = s.trim().to_string();
+    let s = normalise(raw);
     if let Some(c) = crate::domain::text::forbidden_char(&s) {
         return Err(Problem {
             field,

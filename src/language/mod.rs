@@ -1,7 +1,7 @@
 //! Japanese text, offline and pure: the tokeniser (IPADIC compiled into the binary) and
 //! the masking of personal data in a resident's free-text answer. Below the database and
 //! the exports, so that every place that shows a comment — the `comments` export, the
-//! free-text analyses (`crate::text`), the report — masks it the same way.
+//! free-text analyses, the report — masks it the same way.
 
 pub mod mask;
 pub mod patterns;

@@ -1,5 +1,5 @@
 //! The patterns of personal data in a free-text answer (masking v1), which masking v2
-//! ([`super::mask`]) starts from. Pure; over-masking is preferred to a leak.
+//! (the `mask` module beside this one) starts from. Pure; over-masking is preferred to a leak.
 //!
 //! Masked, each replaced by a marker that says what was there:
 //!
@@ -50,7 +50,7 @@ pub fn mask_personal_data(text: &str) -> String {
 
 /// Where [`mask_personal_data`] masks: byte ranges in order, not overlapping, each with
 /// its marker (`[EMAIL]`, `[PHONE]`, `[POSTAL_CODE]`, `[ID_NUMBER]`). Masking v2
-/// ([`super::mask`]) builds on these.
+/// (the `mask` module) builds on these.
 pub fn personal_data_spans(text: &str) -> Vec<(usize, usize, &'static str)> {
     let mut spans: Vec<(usize, usize, &'static str)> = EMAIL
         .find_iter(text)

@@ -111,7 +111,6 @@ impl UserWordKind {
 /// The city's own words; empty by default.
 #[derive(Debug, Clone, Default)]
 pub struct UserDictionary {
-    words: Vec<(String, UserWordKind)>,
     kinds: HashMap<String, UserWordKind>,
     /// The words as one alternation, longest first, so that the leftmost match is the
     /// longest word written there.
@@ -122,36 +121,29 @@ impl UserDictionary {
     /// A dictionary of `(word, kind)`; blank words are ignored, a word given twice keeps
     /// its first kind.
     pub fn new(words: impl IntoIterator<Item = (String, UserWordKind)>) -> UserDictionary {
-        let mut list: Vec<(String, UserWordKind)> = Vec::new();
+        let mut kinds: HashMap<String, UserWordKind> = HashMap::new();
         for (w, k) in words {
             let w = w.trim().to_string();
-            if !w.is_empty() && !list.iter().any(|(x, _)| *x == w) {
-                list.push((w, k));
+            if !w.is_empty() {
+                kinds.entry(w).or_insert(k);
             }
         }
-        let mut by_length: Vec<&str> = list.iter().map(|(w, _)| w.as_str()).collect();
+        let mut by_length: Vec<&str> = kinds.keys().map(String::as_str).collect();
         by_length.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         let pattern = (!by_length.is_empty()).then(|| {
             let alternatives: Vec<String> = by_length.iter().map(|w| regex::escape(w)).collect();
             Regex::new(&alternatives.join("|")).expect("escaped words make a valid pattern")
         });
-        UserDictionary {
-            kinds: list.iter().cloned().collect(),
-            words: list,
-            pattern,
-        }
+        UserDictionary { kinds, pattern }
+    }
+
+    /// How many words it holds.
+    pub fn len(&self) -> usize {
+        self.kinds.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
-    }
-
-    pub fn words(&self) -> &[(String, UserWordKind)] {
-        &self.words
-    }
-
-    fn kind(&self, word: &str) -> Option<UserWordKind> {
-        self.kinds.get(word).copied()
+        self.kinds.is_empty()
     }
 }
 
@@ -213,7 +205,10 @@ impl Tokeniser {
             if m.start() > at {
                 self.tokenise_line(lattice, &line[at..m.start()], offset + at, out);
             }
-            let kind = user.kind(m.as_str()).expect("a match is one of the words");
+            let kind = *user
+                .kinds
+                .get(m.as_str())
+                .expect("a match is one of the words");
             out.push(Token {
                 start: offset + m.start(),
                 end: offset + m.end(),

@@ -522,7 +522,7 @@ mod tests {
             ]
         );
         assert_eq!(
-            defs.mask_rules.dictionary.words().len(),
+            defs.mask_rules.dictionary.len(),
             1,
             "the valid word is kept"
         );

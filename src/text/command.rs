@@ -492,8 +492,8 @@ pub fn run(
     Ok(())
 }
 
-/// Writes `bytes` to the file, or to standard output.
-fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
+/// Writes `bytes` to the file, or to standard output (every `text` command's output).
+pub fn emit(output: Option<&PathBuf>, bytes: &[u8]) -> anyhow::Result<()> {
     match output {
         Some(path) => {
             std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))?

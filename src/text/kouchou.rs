@@ -12,8 +12,6 @@
 
 use std::collections::HashMap;
 
-use std::io::Write;
-
 use anyhow::Context;
 use diesel::Connection;
 
@@ -170,11 +168,7 @@ pub fn command(conn: &mut db::Conn, command: &TextCommand, wave: &Wave) -> anyho
     }
     let Some((clusters, labels)) = files else {
         let bytes = export_csv(&stored)?;
-        match &common.output {
-            Some(path) => std::fs::write(path, &bytes)
-                .with_context(|| format!("cannot write {}", path.display()))?,
-            None => std::io::stdout().write_all(&bytes)?,
-        }
+        super::command::emit(common.output.as_ref(), &bytes)?;
         let n = stored.iter().filter(|c| c.status != "withheld").count();
         eprintln!("{n} masked comments written (withheld ones left out)");
         return Ok(());

@@ -318,20 +318,12 @@ fn parse_form(
 /// nothing else changed either: a draft is kept only by working on that vision (editing
 /// the text, or its direction or reason), never by saving the form for another one.
 fn leave_untouched_drafts(before: &[Decision], after: &mut [Decision], drafts: &Drafts) {
-    let same = |a: &str, b: &str| {
-        let norm = |s: &str| {
-            s.replace("\r\n", "\n")
-                .replace('\r', "\n")
-                .trim()
-                .to_string()
-        };
-        norm(a) == norm(b)
-    };
+    use crate::evaluation::decision::normalise;
     for d in after.iter_mut() {
         let Some((_, offered)) = drafts.iter().find(|(v, _)| *v == d.vision_id) else {
             continue;
         };
-        if d.opinions.is_empty() || !same(&d.opinions, offered) {
+        if d.opinions.is_empty() || d.opinions != normalise(offered) {
             continue;
         }
         let untouched = match before.iter().find(|b| b.vision_id == d.vision_id) {

@@ -423,8 +423,9 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
     assert!(!by_age.contains("長く待った"), "no comment text");
     // With every group shown (a minimum of 1), each code's χ² over the age bands is that of
     // the table's own counts, on every row of the code.
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
-        .args([
+    let out = open.cli_with_min_group_size(
+        "1",
+        &[
             "text",
             "code-table",
             "--wave",
@@ -435,13 +436,8 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
             "utf-8",
             "--group",
             "age_band",
-        ])
-        .env("DATABASE_URL", &open.database_url)
-        .env("SURVEY_DEFINITIONS", &open.definitions)
-        .env("SURVEY_MIN_GROUP_SIZE", "1")
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap();
+        ],
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -944,41 +940,20 @@ fn take_in_and_code(app: &TestApp, browser: &Browser<'_>, wave: &str) {
 
 /// `compare-codes` of opinion_general, 2026-midterm against 2028-final.
 fn compare_codes(app: &TestApp, extra: &[&str], min_group_size: &str) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
-        .args([
-            "text",
-            "compare-codes",
-            "--wave",
-            WAVE,
-            "--later",
-            "2028-final",
-            "--question",
-            "opinion_general",
-            "--encoding",
-            "utf-8",
-        ])
-        .args(extra)
-        .env("DATABASE_URL", &app.database_url)
-        .env("SURVEY_DEFINITIONS", &app.definitions)
-        .env("SURVEY_MIN_GROUP_SIZE", min_group_size)
-        .env_remove("RUST_LOG")
-        .output()
-        .unwrap()
-}
-
-fn csv_rows(bytes: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
-    let mut reader = csv::Reader::from_reader(bytes);
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    let mut args = vec![
+        "text",
+        "compare-codes",
+        "--wave",
+        WAVE,
+        "--later",
+        "2028-final",
+        "--question",
+        "opinion_general",
+        "--encoding",
+        "utf-8",
+    ];
+    args.extend_from_slice(extra);
+    app.cli_with_min_group_size(min_group_size, &args)
 }
 
 #[test]
@@ -1034,7 +1009,7 @@ fn compare_codes_tests_the_analysts_coding_of_two_waves() {
         String::from_utf8_lossy(&out.stderr)
     );
     let bytes = std::fs::read(&file).unwrap();
-    let rows = csv_rows(bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes));
+    let rows = crate::helpers::csv_table(&bytes);
     // Every code of the codebook, ruled or not (`other` has no rule).
     let defs = citizen_survey::definitions::load_dir(&after.definitions).unwrap();
     let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
@@ -1070,13 +1045,13 @@ fn compare_codes_tests_the_analysts_coding_of_two_waves() {
             .join("tests/fixtures/text/expected_compare_codes.csv"),
     )
     .unwrap();
-    let r_figures = csv_rows(&r_figures);
+    let r_figures = crate::helpers::csv_table(&r_figures);
     let counts = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/fixtures/text/compare_codes_counts.csv"),
     )
     .unwrap();
-    let counts = csv_rows(&counts);
+    let counts = crate::helpers::csv_table(&counts);
     for row in &rows {
         let code = row["code_id"].as_str();
         assert_eq!(row["basis"], "coding");
@@ -1150,7 +1125,7 @@ fn compare_codes_tests_the_analysts_coding_of_two_waves() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for row in csv_rows(&out.stdout) {
+    for row in crate::helpers::csv_table(&out.stdout) {
         for k in [
             "earlier_comments",
             "earlier_coded",
@@ -1170,7 +1145,7 @@ fn compare_codes_tests_the_analysts_coding_of_two_waves() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let suggested = csv_rows(&out.stdout);
+    let suggested = crate::helpers::csv_table(&out.stdout);
     assert!(suggested.iter().all(|r| r["basis"] == "suggested"));
     assert!(suggested.iter().all(|r| r["code_id"] != "other"));
     assert_eq!(

@@ -49,24 +49,6 @@ fn submit_to(app: &TestApp, wave: &str, from: usize, n: usize, value: impl Fn(us
     }
 }
 
-/// A CSV (BOM, CRLF) as rows keyed by column name.
-fn table(bytes: &[u8]) -> Vec<HashMap<String, String>> {
-    let text = std::str::from_utf8(bytes).unwrap();
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 fn row<'a>(rows: &'a [HashMap<String, String>], indicator: &str) -> &'a HashMap<String, String> {
     rows.iter()
         .find(|r| r["indicator_id"] == indicator)
@@ -139,7 +121,7 @@ fn targets_to_grades_to_decisions_to_the_published_table() {
     );
     assert_eq!(via_route.status, 200);
     assert_eq!(via_route.body.as_bytes(), exported.as_slice());
-    let rows = table(&exported);
+    let rows = crate::helpers::csv_table(&exported);
     assert_eq!(rows.len(), 6);
     // v1: score 50 against 45 → 60, 60% of the gap expected by the mid-term: achievement
     // 33.3%, progress 55.6% → 要改善.
@@ -254,7 +236,7 @@ fn targets_to_grades_to_decisions_to_the_published_table() {
     assert_eq!(public.status, 200);
     assert_eq!(public.header("content-type"), "text/csv; charset=utf-8");
     assert_eq!(public.body.as_bytes(), analysts.as_slice());
-    let published = table(public.body.as_bytes());
+    let published = crate::helpers::csv_table(public.body.as_bytes());
     assert_eq!(row(&published, "v1_score")["direction_ja"], "改善");
     assert_eq!(
         row(&published, "v3_score")["main_opinions"],
@@ -322,7 +304,7 @@ fn targets_to_grades_to_decisions_to_the_published_table() {
         &[("_csrf", &csrf)],
     );
     assert_eq!(again.status, 303, "{}", again.body);
-    let republished = table(
+    let republished = crate::helpers::csv_table(
         closed
             .get(&format!("/results/{WAVE}/evaluation.csv"))
             .body
@@ -371,7 +353,7 @@ fn a_later_wave_takes_its_baseline_from_the_earlier_publication() {
     let v3 = |after: &TestApp| {
         let page = after.get("/results/2028-final/evaluation.csv");
         assert_eq!(page.status, 200);
-        row(&table(page.body.as_bytes()), "v3_score").clone()
+        row(&crate::helpers::csv_table(page.body.as_bytes()), "v3_score").clone()
     };
 
     // Analysts see the baseline from the current 2026 figures.
@@ -380,7 +362,7 @@ fn a_later_wave_takes_its_baseline_from_the_earlier_publication() {
         &["export", "evaluation", "--wave", "2028-final"],
     );
     assert!(out.status.success());
-    let live = table(&out.stdout);
+    let live = crate::helpers::csv_table(&out.stdout);
     assert_eq!(row(&live, "v3_score")["baseline_value"], "50.0000");
 
     // Published before 2026 was: the public baseline is "not published yet".
@@ -471,7 +453,7 @@ fn the_cs_portfolio_export_places_every_item() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rows = table(&out.stdout);
+    let rows = crate::helpers::csv_table(&out.stdout);
     // The overall item itself is not placed: the other 19 are.
     assert_eq!(rows.len(), items.len() - 1);
     assert!(rows.iter().all(|r| r["item_id"] != "v1_fewer_visits"));
@@ -583,7 +565,7 @@ fn asked_importance_places_each_vision_and_is_never_scored() {
     }
     // Never scored: v1's score is that of its items alone, (2 − 1) ÷ 4 × 100.
     let scores = app.cli(&["export", "vision-scores", "--wave", FINAL]);
-    let scores = table(&scores.stdout);
+    let scores = crate::helpers::csv_table(&scores.stdout);
     let v1 = scores.iter().find(|r| r["vision_id"] == "v1").unwrap();
     assert_eq!(v1["mean_score"], "25.0000");
 
@@ -593,7 +575,7 @@ fn asked_importance_places_each_vision_and_is_never_scored() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let rows = table(&out.stdout);
+    let rows = crate::helpers::csv_table(&out.stdout);
     assert_eq!(rows.len(), 5, "a point per vision");
     for r in &rows {
         assert_eq!(r["importance_method"], "asked");

@@ -332,6 +332,18 @@ impl TestApp {
             .unwrap()
     }
 
+    /// [`TestApp::cli`] with `SURVEY_MIN_GROUP_SIZE` set.
+    pub fn cli_with_min_group_size(&self, min: &str, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
+            .args(args)
+            .env("DATABASE_URL", &self.database_url)
+            .env("SURVEY_DEFINITIONS", &self.definitions)
+            .env("SURVEY_MIN_GROUP_SIZE", min)
+            .env_remove("RUST_LOG")
+            .output()
+            .unwrap()
+    }
+
     /// Runs the real binary against this app's database and definitions.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_citizen-survey"))
@@ -603,4 +615,21 @@ pub fn wal_left_after_checkpoint(wal: &str) -> u64 {
         }
         std::thread::sleep(std::time::Duration::from_millis(1));
     }
+}
+
+/// A CSV (with or without a BOM) as rows keyed by column name.
+pub fn csv_table(bytes: &[u8]) -> Vec<std::collections::HashMap<String, String>> {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut reader = csv::Reader::from_reader(bytes);
+    let headers = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            headers
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
 }

@@ -226,18 +226,7 @@ fn export(app: &TestApp, token: &str, kind: &str) -> Vec<HashMap<String, String>
         ("Authorization", &format!("Bearer {token}")),
     );
     assert_eq!(page.status, 200, "{}", page.body);
-    let mut reader = csv::Reader::from_reader(page.body.trim_start_matches('\u{feff}').as_bytes());
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
+    crate::helpers::csv_table(page.body.as_bytes())
 }
 
 /// Every `data-v` of the HTML: (table, row, cell) → value ("" when blanked).

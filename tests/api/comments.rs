@@ -385,7 +385,7 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
     // online_procedures: 6 + 5 + 3 + 4 + 2 = 20 coded comments (withheld included).
     assert!(body.contains("このテーマのご意見：20 件"), "{body}");
     // Code × group of the coding: counts only, small groups blanked.
-    let table = |extra: &[&str]| {
+    let table_at = |min_group_size: &str, extra: &[&str]| {
         let mut args = vec![
             "text",
             "code-table",
@@ -397,7 +397,7 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
             "utf-8",
         ];
         args.extend_from_slice(extra);
-        let out = open.cli(&args);
+        let out = open.cli_with_min_group_size(min_group_size, &args);
         assert!(
             out.status.success(),
             "{}",
@@ -405,6 +405,7 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
+    let table = |extra: &[&str]| table_at("10", extra);
     let all = table(&[]);
     // 22 coded comments (4 pending); online_procedures on 6 + 5 + 3 + 4 + 2 = 20.
     assert!(
@@ -423,27 +424,7 @@ fn comments_are_coded_reviewed_by_another_analyst_and_published_masked() {
     assert!(!by_age.contains("長く待った"), "no comment text");
     // With every group shown (a minimum of 1), each code's χ² over the age bands is that of
     // the table's own counts, on every row of the code.
-    let out = open.cli_with_min_group_size(
-        "1",
-        &[
-            "text",
-            "code-table",
-            "--wave",
-            WAVE,
-            "--question",
-            "opinion_general",
-            "--encoding",
-            "utf-8",
-            "--group",
-            "age_band",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let shown = String::from_utf8(out.stdout).unwrap();
+    let shown = table_at("1", &["--group", "age_band"]);
     let online: Vec<Vec<&str>> = shown
         .lines()
         .map(|l| l.split(',').collect::<Vec<_>>())

@@ -174,71 +174,56 @@ fn coded_comments(
     ctx: &ExportContext,
     options: &ReportOptions,
 ) -> Result<Vec<model::CodedVision>, ReportError> {
-    use crate::text::publication::{Snapshot, groups, snapshot};
+    use crate::text::publication::{groups, published_now, snapshot};
     let wave_id = &options.wave.id;
-    let (snap, approved): (Snapshot, Vec<String>) = match options.edition {
-        Edition::Public => match db::comments::published(conn, wave_id)? {
-            Some((_, json)) => (
-                serde_json::from_str(&json).map_err(|e| {
-                    ReportError::Refused(format!("the published comments cannot be read: {e}"))
-                })?,
-                db::comments::approved_ids(conn, wave_id)?,
-            ),
+    let snap = match options.edition {
+        Edition::Public => match published_now(conn, wave_id)? {
+            Some(published) => published,
             None => return Ok(Vec::new()),
         },
-        Edition::Internal => {
-            let stored = db::comments::all(conn, wave_id, None)?;
-            let snap = snapshot(&stored);
-            let ids = snap.comments.iter().map(|c| c.id.clone()).collect();
-            (snap, ids)
-        }
+        Edition::Internal => snapshot(&db::comments::all(conn, wave_id, None)?),
     };
-    let approved: std::collections::HashSet<String> = approved.into_iter().collect();
     let defs = &ctx.definitions;
     let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
     let lang = options.lang;
     let s = strings::Strings::get(lang);
-    Ok(groups(
-        &snap,
-        &options.text.codes,
-        &visions,
-        ctx.min_group_size,
-        |id| approved.contains(id),
-    )
-    .into_iter()
-    .filter(|g| !g.codes.is_empty())
-    .map(|g| model::CodedVision {
-        vision: g
-            .vision
-            .as_deref()
-            .and_then(|v| defs.vision(v))
-            .map_or(s.coded_other.to_string(), |v| v.short_name(lang)),
-        codes: g
-            .codes
+    Ok(
+        groups(&snap, &options.text.codes, &visions, ctx.min_group_size)
             .into_iter()
-            .map(|c| model::CodedGroup {
-                label: if lang == Lang::Ja {
-                    c.label_ja
-                } else {
-                    c.label_en
-                },
-                count: c.count,
-                comments: c
-                    .comments
+            .filter(|g| !g.codes.is_empty())
+            .map(|g| model::CodedVision {
+                vision: g
+                    .vision
+                    .as_deref()
+                    .and_then(|v| defs.vision(v))
+                    .map_or(s.coded_other.to_string(), |v| v.short_name(lang)),
+                codes: g
+                    .codes
                     .into_iter()
-                    .map(|(text, summary)| {
-                        if summary {
-                            format!("{text}{}", s.coded_summary)
+                    .map(|c| model::CodedGroup {
+                        label: if lang == Lang::Ja {
+                            c.label_ja
                         } else {
-                            text
-                        }
+                            c.label_en
+                        },
+                        count: c.count,
+                        comments: c
+                            .comments
+                            .into_iter()
+                            .map(|(text, summary)| {
+                                if summary {
+                                    format!("{text}{}", s.coded_summary)
+                                } else {
+                                    text
+                                }
+                            })
+                            .collect(),
+                        code: c.code,
                     })
                     .collect(),
-                code: c.code,
             })
             .collect(),
-    })
-    .collect())
+    )
 }
 
 /// The number of published comments per vision (`text::publication::per_vision`), for
@@ -248,20 +233,11 @@ fn published_per_vision(
     conn: &mut db::Conn,
     options: &ReportOptions,
 ) -> Result<std::collections::BTreeMap<String, usize>, ReportError> {
-    let wave_id = &options.wave.id;
-    let Some((_, json)) = db::comments::published(conn, wave_id)? else {
-        return Ok(Default::default());
-    };
-    let snap: crate::text::publication::Snapshot = serde_json::from_str(&json)
-        .map_err(|e| ReportError::Refused(format!("the published comments cannot be read: {e}")))?;
-    let approved: std::collections::HashSet<String> = db::comments::approved_ids(conn, wave_id)?
-        .into_iter()
-        .collect();
-    Ok(crate::text::publication::per_vision(
-        &snap,
-        &options.text.codes,
-        |id| approved.contains(id),
-    ))
+    Ok(
+        crate::text::publication::published_now(conn, &options.wave.id)?
+            .map(|s| crate::text::publication::per_vision(&s, &options.text.codes))
+            .unwrap_or_default(),
+    )
 }
 
 /// Chapter Ⅴ's CS portfolio, from the sample as the `cs-portfolio` export computes it (it

@@ -32,6 +32,34 @@ pub struct Snapshot {
     pub counts: Vec<(String, u64)>,
 }
 
+impl Snapshot {
+    /// The snapshot without the comments withheld since it was taken (`approved`: the ids
+    /// still approved). Counts stay as published.
+    pub fn still_approved(mut self, approved: &std::collections::HashSet<String>) -> Snapshot {
+        self.comments.retain(|c| approved.contains(&c.id));
+        self
+    }
+}
+
+/// The comments published with `wave_id` as every public view shows them: the
+/// publication's snapshot, less the comments withheld since; `None` before the comments
+/// were published. The one read of the published comments (the public page, the results
+/// page's links, the report).
+pub fn published_now(
+    conn: &mut crate::db::Conn,
+    wave_id: &str,
+) -> diesel::QueryResult<Option<Snapshot>> {
+    let Some((_, json)) = crate::db::comments::published(conn, wave_id)? else {
+        return Ok(None);
+    };
+    let snapshot: Snapshot = serde_json::from_str(&json)
+        .map_err(|e| diesel::result::Error::DeserializationError(Box::new(e)))?;
+    let approved = crate::db::comments::approved_ids(conn, wave_id)?
+        .into_iter()
+        .collect();
+    Ok(Some(snapshot.still_approved(&approved)))
+}
+
 /// The snapshot of a wave's stored comments: the approved ones as they are to be shown,
 /// sorted by their text.
 pub fn snapshot(stored: &[StoredComment]) -> Snapshot {
@@ -94,14 +122,12 @@ pub struct VisionGroup {
 }
 
 /// The public page's groups, in the order of `visions` then the codebook; codes without
-/// any published comment and a count below the minimum are left out entirely. Comments
-/// no longer approved (`still_approved` false) are dropped.
+/// any published comment and a count below the minimum are left out entirely.
 pub fn groups(
     snapshot: &Snapshot,
     codebook: &[Code],
     visions: &[String],
     min_group_size: u64,
-    still_approved: impl Fn(&str) -> bool,
 ) -> Vec<VisionGroup> {
     let count = |code: &str| {
         snapshot
@@ -115,7 +141,7 @@ pub fn groups(
         let comments: Vec<(String, bool)> = snapshot
             .comments
             .iter()
-            .filter(|c| c.codes.iter().any(|x| x == code) && still_approved(&c.id))
+            .filter(|c| c.codes.iter().any(|x| x == code))
             .map(|c| (c.text.clone(), c.summary))
             .collect();
         let shown = (n >= min_group_size.max(1)).then_some(n);
@@ -162,15 +188,11 @@ pub fn groups(
 }
 
 /// How many published comments each vision's section of the public page holds: per
-/// vision of the codebook, the comments still approved (`still_approved`) that carry at
-/// least one of its codes, each comment once. Visions without any are left out.
-pub fn per_vision(
-    snapshot: &Snapshot,
-    codebook: &[Code],
-    still_approved: impl Fn(&str) -> bool,
-) -> BTreeMap<String, usize> {
+/// vision of the codebook, the comments that carry at least one of its codes, each
+/// comment once. Visions without any are left out.
+pub fn per_vision(snapshot: &Snapshot, codebook: &[Code]) -> BTreeMap<String, usize> {
     let mut out: BTreeMap<String, usize> = BTreeMap::new();
-    for c in snapshot.comments.iter().filter(|c| still_approved(&c.id)) {
+    for c in &snapshot.comments {
         let mut visions: Vec<&str> = c
             .codes
             .iter()
@@ -253,14 +275,25 @@ mod tests {
         assert!(s.comments[1].summary);
         assert_eq!(s.counts, [("a".to_string(), 11), ("b".to_string(), 2)]);
         let codebook = [code("a", Some("v1")), code("b", None)];
-        let g = groups(&s, &codebook, &["v1".into()], 10, |_| true);
+        let g = groups(&s, &codebook, &["v1".into()], 10);
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].codes[0].count, Some(11));
         assert_eq!(g[0].codes[0].comments.len(), 2);
         assert_eq!(g[1].vision, None);
         assert_eq!(g[1].codes[0].count, None, "2 < 10: not shown");
         // A comment withheld after publication is dropped.
-        let g = groups(&s, &codebook, &["v1".into()], 10, |id| id != "2");
+        let approved: std::collections::HashSet<String> = s
+            .comments
+            .iter()
+            .map(|c| c.id.clone())
+            .filter(|id| id != "2")
+            .collect();
+        let g = groups(
+            &s.clone().still_approved(&approved),
+            &codebook,
+            &["v1".into()],
+            10,
+        );
         assert_eq!(g[0].codes[0].comments.len(), 1);
         assert!(g.iter().all(|v| v.codes.iter().all(|c| c.code != "b")));
     }
@@ -281,12 +314,18 @@ mod tests {
             code("b", None),
         ];
         let s = snapshot(&list);
-        let n = per_vision(&s, &codebook, |_| true);
+        let n = per_vision(&s, &codebook);
         assert_eq!(
             n.into_iter().collect::<Vec<_>>(),
             [("v1".to_string(), 2), ("v2".to_string(), 1)]
         );
-        let n = per_vision(&s, &codebook, |id| id != "2");
+        let approved: std::collections::HashSet<String> = s
+            .comments
+            .iter()
+            .map(|c| c.id.clone())
+            .filter(|id| id != "2")
+            .collect();
+        let n = per_vision(&s.clone().still_approved(&approved), &codebook);
         assert_eq!(n.get("v1"), Some(&1));
         assert_eq!(n.get("v2"), None);
     }

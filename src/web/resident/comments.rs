@@ -5,15 +5,13 @@
 //! wrote a comment, nor a date, nor an order but the text's own; a comment withheld after
 //! publication is dropped at once.
 
-use std::collections::HashSet;
-
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
 use crate::db;
 use crate::domain::Lang;
-use crate::text::publication::{Snapshot, groups};
+use crate::text::publication::{Snapshot, groups, published_now};
 use crate::web::error::AppError;
 use crate::web::resident::results::LangQuery;
 use crate::web::resident::views::Page;
@@ -52,20 +50,12 @@ pub struct CommentsPage {
 }
 
 /// The page in `lang` from a published snapshot.
-pub fn render(
-    state: &AppState,
-    wave_id: &str,
-    snapshot: &Snapshot,
-    approved: &HashSet<String>,
-    lang: Lang,
-) -> String {
+pub fn render(state: &AppState, wave_id: &str, snapshot: &Snapshot, lang: Lang) -> String {
     let defs = &state.definitions;
     let t = Texts::get(lang);
     let visions: Vec<String> = defs.visions.iter().map(|v| v.id.clone()).collect();
     let min = state.min_group_size;
-    let grouped = groups(snapshot, &state.text.codes, &visions, min, |id| {
-        approved.contains(id)
-    });
+    let grouped = groups(snapshot, &state.text.codes, &visions, min);
     let japanese = matches!(lang.code(), "ja" | "ja-easy");
     let views = grouped
         .into_iter()
@@ -132,23 +122,15 @@ pub async fn comments(
             if db::publications::find(conn, &id)?.is_none() {
                 return Ok(None);
             }
-            let snapshot = match db::comments::published(conn, &id)? {
-                Some((_, json)) => {
-                    serde_json::from_str::<Snapshot>(&json).map_err(AppError::internal)?
-                }
-                None => Snapshot::default(),
-            };
-            let approved: HashSet<String> =
-                db::comments::approved_ids(conn, &id)?.into_iter().collect();
-            Ok(Some((snapshot, approved)))
+            Ok(Some(published_now(conn, &id)?.unwrap_or_default()))
         })
         .await
         .map_err(|e| e.for_resident(lang))?;
-    let Some((snapshot, approved)) = found else {
+    let Some(snapshot) = found else {
         return Err(AppError::not_found().for_resident(lang));
     };
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::VARY, "Accept-Language"))
-        .body(render(&state, &wave_id, &snapshot, &approved, lang)))
+        .body(render(&state, &wave_id, &snapshot, lang)))
 }

@@ -527,15 +527,8 @@ fn published_comments(
     wave_id: &str,
     text: &crate::text::codebook::TextDefinitions,
 ) -> Result<std::collections::BTreeMap<String, usize>, AppError> {
-    use crate::text::publication::{Snapshot, per_vision};
-    let Some((_, json)) = db::comments::published(conn, wave_id)? else {
-        return Ok(Default::default());
-    };
-    let snapshot: Snapshot = serde_json::from_str(&json).map_err(AppError::internal)?;
-    let approved: std::collections::HashSet<String> = db::comments::approved_ids(conn, wave_id)?
-        .into_iter()
-        .collect();
-    Ok(per_vision(&snapshot, &text.codes, |id| {
-        approved.contains(id)
-    }))
+    use crate::text::publication::{per_vision, published_now};
+    Ok(published_now(conn, wave_id)?
+        .map(|s| per_vision(&s, &text.codes))
+        .unwrap_or_default())
 }
